@@ -1,0 +1,79 @@
+//! The compile pipeline: reads a file and runs the phases over it.
+//!
+//! The front end walks the syntax tree recursively, and a program may nest deeply (10,000
+//! levels of parentheses are legal Go), so the pipeline runs on a thread with a large stack
+//! rather than on the main thread's few megabytes. The stack is reserved address space; only
+//! the pages a deep program touches are ever committed.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostics, SourceFile};
+use crate::syntax::ast::File;
+use crate::types::Info;
+
+/// Stack size of the thread that runs the pipeline.
+const PIPELINE_STACK: usize = 1 << 30;
+
+/// Why a file could not be read as a Toy source file.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    Io(std::io::Error),
+    /// The file is not UTF-8 text.
+    NotUtf8,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(error) => write!(f, "{error}"),
+            ReadError::NotUtf8 => f.write_str("file is not valid UTF-8"),
+        }
+    }
+}
+
+/// Reads `path` as a source file named as the user wrote it.
+pub fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    let text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+/// A file after the front end.
+pub struct Checked {
+    /// The syntax tree.
+    pub file: File,
+    /// What the checker learned about it.
+    pub info: Info,
+}
+
+/// Parses and type-checks `source`. Returns the checked program only when no error was
+/// found; the errors are in the returned diagnostics either way.
+pub fn front_end(source: &SourceFile) -> (Option<Checked>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let Some(file) = crate::syntax::parse::parse(source, &mut diags) else {
+        return (None, diags);
+    };
+    let info = crate::types::check(source, &file, &mut diags);
+    if diags.is_empty() {
+        (Some(Checked { file, info }), diags)
+    } else {
+        (None, diags)
+    }
+}
+
+/// Runs `work` on a thread with a stack large enough for deeply nested programs, and
+/// returns its result. A panic in `work` is resumed on the calling thread.
+pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("toyc-pipeline".to_string())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, work)
+            .expect("the pipeline thread starts");
+        match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}

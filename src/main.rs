@@ -1,0 +1,77 @@
+//! The `toyc` command line: parses arguments, runs the driver, maps the outcome to an exit
+//! status.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use toyc::diag::{self, Style};
+use toyc::driver;
+
+/// toyc compiles Toy, a strict subset of Go, to native code.
+///
+/// Exit status: 0 on success, 1 when the program has errors, 2 when the input cannot be read
+/// or the command line is wrong.
+#[derive(Parser)]
+#[command(name = "toyc", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and type-check a file: no output and status 0 if it is a valid Toy program,
+    /// its errors on standard error and status 1 if not.
+    Check {
+        /// The Toy source file.
+        file: PathBuf,
+        /// When to show errors with source excerpts and colours; `auto` does so when standard
+        /// error is a terminal, otherwise prints one `file:line:col: message` line per error,
+        /// as Go does.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { file, color } => check(&file, color),
+    }
+}
+
+fn check(path: &std::path::Path, color: Color) -> ExitCode {
+    let source = match driver::read_source(path) {
+        Ok(source) => source,
+        Err(error) => {
+            eprintln!("toyc: {}: {error}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let diags = driver::with_large_stack(|| driver::front_end(&source).1);
+    if diags.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    let (style, choice) = match color {
+        Color::Always => (Style::Rich, ColorChoice::Always),
+        Color::Never => (Style::Short, ColorChoice::Never),
+        Color::Auto if std::io::stderr().is_terminal() => (Style::Rich, ColorChoice::Auto),
+        Color::Auto => (Style::Short, ColorChoice::Never),
+    };
+    let mut stderr = StandardStream::stderr(choice);
+    if let Err(error) = diag::render(&source, &diags, style, &mut stderr) {
+        eprintln!("toyc: cannot write diagnostics: {error}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(1)
+}

@@ -1,0 +1,487 @@
+//! The abstract syntax tree of one Toy file, as the parser builds it.
+//!
+//! The tree is untyped and unresolved: names are interned [`Symbol`]s, literals are spans into
+//! the source (the checker reads their text when it needs the value). Every expression and
+//! every identifier carries a [`NodeId`], numbered densely from 0, so later phases keep their
+//! facts about nodes in plain vectors (`types::Info`) instead of annotating the tree.
+
+use rustc_hash::FxHashMap;
+
+use crate::diag::Span;
+
+/// Dense index of an expression or identifier node; `File::n_nodes` bounds them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// An interned identifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(pub u32);
+
+/// The table of interned identifiers; symbols are numbered in order of first appearance.
+#[derive(Debug, Default)]
+pub struct Interner {
+    map: FxHashMap<Box<str>, Symbol>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    /// Returns the symbol of `name`, interning it on first sight.
+    pub fn intern(&mut self, name: &str) -> Symbol {
+        if let Some(&sym) = self.map.get(name) {
+            return sym;
+        }
+        let sym = Symbol(self.names.len() as u32);
+        self.names.push(name.into());
+        self.map.insert(name.into(), sym);
+        sym
+    }
+
+    /// Returns the symbol of `name` if it was interned.
+    pub fn lookup(&self, name: &str) -> Option<Symbol> {
+        self.map.get(name).copied()
+    }
+
+    /// Returns the text of `sym`.
+    pub fn name(&self, sym: Symbol) -> &str {
+        &self.names[sym.0 as usize]
+    }
+}
+
+/// A parsed file.
+#[derive(Debug)]
+pub struct File {
+    /// The name after `package`.
+    pub package: Ident,
+    /// The imported paths.
+    pub imports: Vec<Import>,
+    /// Top-level declarations in source order.
+    pub decls: Vec<Decl>,
+    /// One more than the largest [`NodeId`] in the tree.
+    pub n_nodes: u32,
+    /// The identifiers of the file.
+    pub names: Interner,
+}
+
+/// `import "path"`.
+#[derive(Debug)]
+pub struct Import {
+    /// An explicit package name (`import f "fmt"`), which Toy rejects.
+    pub alias: Option<Ident>,
+    /// The decoded path.
+    pub path: Vec<u8>,
+    /// The span of the path literal.
+    pub span: Span,
+}
+
+/// An identifier occurrence.
+#[derive(Clone, Copy, Debug)]
+pub struct Ident {
+    /// Its node.
+    pub id: NodeId,
+    /// Its name.
+    pub name: Symbol,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A top-level declaration.
+#[derive(Debug)]
+pub enum Decl {
+    /// `func name(…) … { … }`.
+    Func(FuncDecl),
+    /// `var …`, one spec or a group.
+    Var(Vec<VarSpec>),
+    /// `const …`, one spec or a group.
+    Const(Vec<ConstSpec>),
+    /// A declaration the parser could not read; its error is already reported.
+    Bad,
+}
+
+/// A function declaration.
+#[derive(Debug)]
+pub struct FuncDecl {
+    /// The function's name.
+    pub name: Ident,
+    /// Its parameters and results.
+    pub sig: Signature,
+    /// Its body; Go allows a missing body only for assembly functions.
+    pub body: Option<Block>,
+}
+
+/// Parameters and results of a function or function type.
+#[derive(Clone, Debug)]
+pub struct Signature {
+    /// Parameters in order; a group `a, b int` is already split into one per name.
+    pub params: Vec<Param>,
+    /// Results in order.
+    pub results: Vec<Param>,
+    /// From `(` (or `func` for a type) to the end of the results.
+    pub span: Span,
+}
+
+/// One parameter or result.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// Its name, if the list names its entries.
+    pub name: Option<Ident>,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// Written `...T`.
+    pub variadic: bool,
+}
+
+/// A type as written.
+#[derive(Clone, Debug)]
+pub enum TypeExpr {
+    /// A type name: `int`, `bool`, `string`.
+    Name(Ident),
+    /// `func(…) …`.
+    Func(Box<Signature>),
+}
+
+impl TypeExpr {
+    /// Returns where the type is written.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Name(ident) => ident.span,
+            TypeExpr::Func(sig) => sig.span,
+        }
+    }
+}
+
+/// `names [type] [= values]` in a `var` declaration.
+#[derive(Debug)]
+pub struct VarSpec {
+    /// The declared names.
+    pub names: Vec<Ident>,
+    /// The declared type, if written.
+    pub ty: Option<TypeExpr>,
+    /// The initial values; empty for zero values.
+    pub values: Vec<Expr>,
+}
+
+/// `names [type] [= values]` in a `const` declaration.
+#[derive(Debug)]
+pub struct ConstSpec {
+    /// The declared names.
+    pub names: Vec<Ident>,
+    /// The declared type, if written.
+    pub ty: Option<TypeExpr>,
+    /// The values; empty means "repeat the previous spec's type and values".
+    pub values: Vec<Expr>,
+    /// The position of the spec in its group: the value of `iota`.
+    pub iota: u32,
+}
+
+/// `{ … }`.
+#[derive(Debug)]
+pub struct Block {
+    /// The statements.
+    pub stmts: Vec<Stmt>,
+    /// The closing brace, where Go reports `missing return`.
+    pub rbrace: Span,
+}
+
+/// A statement.
+#[derive(Debug)]
+pub enum Stmt {
+    /// An expression statement; Go allows only calls.
+    Expr(Expr),
+    /// A `var` declaration.
+    Var(Vec<VarSpec>),
+    /// A `const` declaration.
+    Const(Vec<ConstSpec>),
+    /// `lhs := rhs`.
+    Define {
+        /// The left side; the checker requires names.
+        lhs: Vec<Expr>,
+        /// The right side.
+        rhs: Vec<Expr>,
+        /// The `:=`.
+        span: Span,
+    },
+    /// `lhs = rhs` or `lhs op= rhs`.
+    Assign {
+        /// The left side.
+        lhs: Vec<Expr>,
+        /// The operator of a compound assignment.
+        op: Option<BinOp>,
+        /// The right side.
+        rhs: Vec<Expr>,
+        /// The assignment operator.
+        span: Span,
+    },
+    /// `target++` or `target--`.
+    IncDec {
+        /// The variable.
+        target: Expr,
+        /// `++` rather than `--`.
+        inc: bool,
+        /// The operator.
+        span: Span,
+    },
+    /// A nested block.
+    Block(Block),
+    /// `if`.
+    If(Box<IfStmt>),
+    /// `for`.
+    For(Box<ForStmt>),
+    /// `switch`.
+    Switch(Box<SwitchStmt>),
+    /// `return results`.
+    Return {
+        /// The returned values.
+        results: Vec<Expr>,
+        /// The `return` keyword.
+        span: Span,
+    },
+    /// `break [label]` or `continue [label]`.
+    Branch {
+        /// `break` rather than `continue`.
+        is_break: bool,
+        /// The target label.
+        label: Option<Ident>,
+        /// The keyword.
+        span: Span,
+    },
+    /// `label: stmt`.
+    Labeled {
+        /// The label.
+        label: Ident,
+        /// The labelled statement.
+        stmt: Box<Stmt>,
+    },
+    /// An empty statement (`;`).
+    Empty,
+    /// A statement the parser could not read; its error is already reported.
+    Bad,
+}
+
+/// `if [init;] cond { … } [else …]`.
+#[derive(Debug)]
+pub struct IfStmt {
+    /// The `if` keyword.
+    pub span: Span,
+    /// The init statement.
+    pub init: Option<Stmt>,
+    /// The condition.
+    pub cond: Expr,
+    /// The block run when the condition holds.
+    pub then: Block,
+    /// An `if` statement or a block.
+    pub els: Option<Stmt>,
+}
+
+/// A `for` statement.
+#[derive(Debug)]
+pub struct ForStmt {
+    /// The `for` keyword.
+    pub span: Span,
+    /// The loop header.
+    pub header: ForHeader,
+    /// The body.
+    pub body: Block,
+}
+
+/// The forms of loop header.
+#[derive(Debug)]
+pub enum ForHeader {
+    /// `for init; cond; post`, any part optional (`for {}` and `for cond {}` too).
+    Clause {
+        /// Runs once before the loop.
+        init: Option<Box<Stmt>>,
+        /// Checked before every iteration; absent means forever.
+        cond: Option<Expr>,
+        /// Runs after every iteration.
+        post: Option<Box<Stmt>>,
+    },
+    /// `for [key[, value] :=|=] range expr`.
+    Range {
+        /// The key (index) variable or target.
+        key: Option<Expr>,
+        /// The value variable or target.
+        value: Option<Expr>,
+        /// The variables are declared (`:=`) rather than assigned.
+        define: bool,
+        /// The ranged-over expression.
+        expr: Expr,
+    },
+}
+
+/// `switch [init;] [tag] { clauses }`.
+#[derive(Debug)]
+pub struct SwitchStmt {
+    /// The `switch` keyword.
+    pub span: Span,
+    /// The init statement.
+    pub init: Option<Stmt>,
+    /// The tag; a tagless switch compares against `true`.
+    pub tag: Option<Expr>,
+    /// The clauses in order.
+    pub clauses: Vec<CaseClause>,
+    /// The closing brace.
+    pub rbrace: Span,
+}
+
+/// `case exprs:` or `default:` with its statements.
+#[derive(Debug)]
+pub struct CaseClause {
+    /// The `case` or `default` keyword.
+    pub span: Span,
+    /// The case expressions; `None` for `default`.
+    pub exprs: Option<Vec<Expr>>,
+    /// The statements.
+    pub body: Vec<Stmt>,
+}
+
+/// An expression.
+#[derive(Debug)]
+pub struct Expr {
+    /// Its node.
+    pub id: NodeId,
+    /// Where it is written.
+    pub span: Span,
+    /// What it is.
+    pub kind: ExprKind,
+}
+
+/// The forms of expression.
+#[derive(Debug)]
+pub enum ExprKind {
+    /// A name.
+    Name(Symbol),
+    /// An integer literal; the text is in the span.
+    Int,
+    /// A floating-point literal, which Toy rejects.
+    Float,
+    /// A rune literal.
+    Rune,
+    /// A string literal, decoded.
+    Str(Box<[u8]>),
+    /// A function literal.
+    FuncLit(Box<FuncLit>),
+    /// `(x)`.
+    Paren(Box<Expr>),
+    /// `op x`.
+    Unary(UnOp, Box<Expr>),
+    /// `x op y`, with the operator's span.
+    Binary(BinOp, Box<Expr>, Box<Expr>, Span),
+    /// `func(args)`.
+    Call(Box<Expr>, Vec<Expr>),
+    /// `x.name`.
+    Selector(Box<Expr>, Ident),
+    /// An expression the parser could not read.
+    Bad,
+}
+
+/// A function literal.
+#[derive(Debug)]
+pub struct FuncLit {
+    /// Its type.
+    pub sig: Signature,
+    /// Its body.
+    pub body: Block,
+}
+
+/// Unary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    /// `+x`.
+    Plus,
+    /// `-x`.
+    Neg,
+    /// `!x`.
+    Not,
+    /// `^x`.
+    BitNot,
+}
+
+/// Binary operators, including the logical ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `||`.
+    LOr,
+    /// `&&`.
+    LAnd,
+    /// `==`.
+    Eq,
+    /// `!=`.
+    Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+    /// `+`.
+    Add,
+    /// `-`.
+    Sub,
+    /// `|`.
+    Or,
+    /// `^`.
+    Xor,
+    /// `*`.
+    Mul,
+    /// `/`.
+    Div,
+    /// `%`.
+    Rem,
+    /// `<<`.
+    Shl,
+    /// `>>`.
+    Shr,
+    /// `&`.
+    And,
+    /// `&^`.
+    AndNot,
+}
+
+impl BinOp {
+    /// Returns the operator as written.
+    pub fn text(self) -> &'static str {
+        match self {
+            BinOp::LOr => "||",
+            BinOp::LAnd => "&&",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Or => "|",
+            BinOp::Xor => "^",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
+            BinOp::And => "&",
+            BinOp::AndNot => "&^",
+        }
+    }
+
+    /// Returns whether the operator compares its operands.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
+    }
+}
+
+impl UnOp {
+    /// Returns the operator as written.
+    pub fn text(self) -> &'static str {
+        match self {
+            UnOp::Plus => "+",
+            UnOp::Neg => "-",
+            UnOp::Not => "!",
+            UnOp::BitNot => "^",
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! The token stream the parser reads: logos tokens with Go's automatic semicolons, literal
+//! validation and lexical diagnostics.
+//!
+//! Semicolons are inserted as Go's specification says: a newline (or a comment spanning lines,
+//! or the end of the file) after an identifier, a literal, `break continue fallthrough return`,
+//! `++ --` or `) ] }` becomes a `;` token. Literals are checked here, with Go's messages at Go's
+//! positions; a bad literal still produces its token, so parsing goes on. Lexical errors never
+//! stop the stream: the parser sees every well-formed token.
+
+use logos::Logos;
+
+use crate::diag::{Diagnostics, Span};
+use crate::syntax::token::{Quoted, Tok};
+
+/// A token with its byte range, as LALRPOP expects.
+pub type Spanned<'src> = (usize, Tok<'src>, usize);
+
+/// An iterator over the tokens of one file.
+pub struct Lexer<'src> {
+    inner: logos::Lexer<'src, Tok<'src>>,
+    /// The previous token allows a semicolon to be inserted after it.
+    semi_allowed: bool,
+    at_end: bool,
+    /// Lexical errors found so far.
+    pub diags: Diagnostics,
+}
+
+impl<'src> Lexer<'src> {
+    /// Starts lexing `text`.
+    pub fn new(text: &'src str) -> Lexer<'src> {
+        Lexer {
+            inner: Tok::lexer(text),
+            semi_allowed: false,
+            at_end: false,
+            diags: Diagnostics::default(),
+        }
+    }
+
+    fn validate(&mut self, tok: &Tok<'src>, lo: usize) {
+        match *tok {
+            Tok::Int(raw) => check_int(raw, lo, &mut self.diags),
+            Tok::Str(quoted) => {
+                if quoted.terminated {
+                    check_escapes(quoted.raw, b'"', lo, &mut self.diags);
+                } else {
+                    let at = lo + quoted.raw.len();
+                    let message = if at < self.inner.source().len() {
+                        "newline in string"
+                    } else {
+                        "string not terminated"
+                    };
+                    self.diags.error(Span::new(at, at), message);
+                }
+            }
+            Tok::Rune(quoted) => check_rune(quoted, lo, &mut self.diags),
+            Tok::RawStr(quoted) if !quoted.terminated => {
+                self.diags.error(Span::new(lo, lo), "string not terminated");
+            }
+            Tok::BlockComment(comment) if !comment.terminated => {
+                self.diags
+                    .error(Span::new(lo, lo), "comment not terminated");
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'src> Iterator for Lexer<'src> {
+    type Item = Result<Spanned<'src>, std::convert::Infallible>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let Some(result) = self.inner.next() else {
+                if self.at_end {
+                    return None;
+                }
+                self.at_end = true;
+                if std::mem::take(&mut self.semi_allowed) {
+                    let end = self.inner.source().len();
+                    return Some(Ok((end, Tok::Semi(true), end)));
+                }
+                return None;
+            };
+            let range = self.inner.span();
+            let tok = match result {
+                Ok(tok) => tok,
+                Err(()) => {
+                    let ch = self.inner.source()[range.start..]
+                        .chars()
+                        .next()
+                        .unwrap_or('\0');
+                    // Go allows Unicode letters in identifiers; Toy does not.
+                    let message = if ch.is_alphabetic() {
+                        format!(
+                            "non-ASCII letter {} in identifiers is not supported",
+                            char_name(ch)
+                        )
+                    } else {
+                        format!("invalid character {}", char_name(ch))
+                    };
+                    self.diags
+                        .error(Span::new(range.start, range.start), message);
+                    continue;
+                }
+            };
+            self.validate(&tok, range.start);
+            let ends_line = match tok {
+                Tok::Newline => true,
+                Tok::BlockComment(comment) => comment.has_newline || !comment.terminated,
+                Tok::LineComment => false,
+                _ => {
+                    self.semi_allowed = allows_semi(&tok);
+                    return Some(Ok((range.start, tok, range.end)));
+                }
+            };
+            if ends_line && std::mem::take(&mut self.semi_allowed) {
+                return Some(Ok((range.start, Tok::Semi(true), range.start)));
+            }
+        }
+    }
+}
+
+/// Returns whether a newline after `tok` ends the statement.
+fn allows_semi(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Ident(_)
+            | Tok::Int(_)
+            | Tok::Float(_)
+            | Tok::Rune(_)
+            | Tok::Str(_)
+            | Tok::RawStr(_)
+            | Tok::Break
+            | Tok::Continue
+            | Tok::Fallthrough
+            | Tok::Return
+            | Tok::Inc
+            | Tok::Dec
+            | Tok::RParen
+            | Tok::RBrack
+            | Tok::RBrace
+    )
+}
+
+/// Formats a character as Go's `%#U` verb does: `U+0040 '@'`.
+fn char_name(ch: char) -> String {
+    if ch.is_control() {
+        format!("U+{:04X}", ch as u32)
+    } else {
+        format!("U+{:04X} '{ch}'", ch as u32)
+    }
+}
+
+/// Checks an integer literal's digits and underscores, as Go's scanner does.
+fn check_int(raw: &str, lo: usize, diags: &mut Diagnostics) {
+    let bytes = raw.as_bytes();
+    let (base, name, prefix) = match bytes {
+        [b'0', b'x' | b'X', ..] => (16, "hexadecimal literal", 2),
+        [b'0', b'b' | b'B', ..] => (2, "binary literal", 2),
+        [b'0', b'o' | b'O', ..] => (8, "octal literal", 2),
+        [b'0', _, ..] => (8, "octal literal", 1),
+        _ => (10, "decimal literal", 0),
+    };
+    let digits = &bytes[prefix..];
+    if prefix == 2 && !digits.iter().any(u8::is_ascii_hexdigit) {
+        let at = lo + raw.len();
+        diags.error(Span::new(at, at), format!("{name} has no digits"));
+        return;
+    }
+    if let Some(idx) = digits
+        .iter()
+        .position(|&byte| byte != b'_' && !(byte as char).is_digit(base))
+    {
+        let at = lo + prefix + idx;
+        diags.error(
+            Span::new(at, at),
+            format!("invalid digit '{}' in {name}", digits[idx] as char),
+        );
+        return;
+    }
+    if let Some(at) = invalid_separator(bytes) {
+        diags.error(
+            Span::new(lo + at, lo + at),
+            "'_' must separate successive digits",
+        );
+    }
+}
+
+/// Returns the index of the first `_` that does not sit between two digits (a base prefix
+/// counts as a digit), as Go's `invalidSep`.
+fn invalid_separator(lit: &[u8]) -> Option<usize> {
+    let mut prev_kind = b'.';
+    let mut idx = 0;
+    if lit.len() >= 2 && lit[0] == b'0' && matches!(lit[1] | 0x20, b'x' | b'o' | b'b') {
+        prev_kind = b'0';
+        idx = 2;
+    }
+    while idx < lit.len() {
+        let kind = match lit[idx] {
+            b'_' if prev_kind != b'0' => return Some(idx),
+            b'_' => b'_',
+            byte if byte.is_ascii_hexdigit() => b'0',
+            _ if prev_kind == b'_' => return Some(idx - 1),
+            _ => b'.',
+        };
+        prev_kind = kind;
+        idx += 1;
+    }
+    (prev_kind == b'_').then(|| lit.len() - 1)
+}
+
+/// Checks a rune literal: exactly one character or escape between the quotes.
+fn check_rune(quoted: Quoted, lo: usize, diags: &mut Diagnostics) {
+    if !quoted.terminated {
+        diags.error(Span::new(lo, lo), "rune literal not terminated");
+        return;
+    }
+    let body = &quoted.raw[1..quoted.raw.len() - 1];
+    if body.is_empty() {
+        let at = lo + 1;
+        diags.error(
+            Span::new(at, at),
+            "empty rune literal or unescaped ' in rune literal",
+        );
+        return;
+    }
+    if !check_escapes(quoted.raw, b'\'', lo, diags) {
+        return;
+    }
+    let n_chars = if body.starts_with('\\') {
+        1 + usize::from(escape_len(body) != body.len())
+    } else {
+        body.chars().count()
+    };
+    if n_chars != 1 {
+        diags.error(Span::new(lo, lo), "more than one character in rune literal");
+    }
+}
+
+/// Returns the length in bytes of the escape sequence at the start of `text`.
+fn escape_len(text: &str) -> usize {
+    match text.as_bytes().get(1) {
+        Some(b'x') => 4,
+        Some(b'u') => 6,
+        Some(b'U') => 10,
+        Some(b'0'..=b'7') => 4,
+        _ => 2,
+    }
+    .min(text.len())
+}
+
+/// Checks the escapes of a quoted literal (quotes included in `raw`), reporting the first bad
+/// one as Go does; returns whether all were valid.
+fn check_escapes(raw: &str, quote: u8, lo: usize, diags: &mut Diagnostics) -> bool {
+    let bytes = raw.as_bytes();
+    let end = bytes.len() - 1;
+    let mut idx = 1;
+    while idx < end {
+        if bytes[idx] != b'\\' {
+            idx += 1;
+            continue;
+        }
+        let kind = bytes[idx + 1];
+        let (n_digits, base, max) = match kind {
+            b'a' | b'b' | b'f' | b'n' | b'r' | b't' | b'v' | b'\\' => {
+                idx += 2;
+                continue;
+            }
+            _ if kind == quote => {
+                idx += 2;
+                continue;
+            }
+            b'0'..=b'7' => (3, 8, 255),
+            b'x' => (2, 16, 255),
+            b'u' => (4, 16, 0x10FFFF),
+            b'U' => (8, 16, 0x10FFFF),
+            _ => {
+                diags.error(Span::new(lo + idx + 1, lo + idx + 1), "unknown escape");
+                return false;
+            }
+        };
+        let start = if base == 8 { idx + 1 } else { idx + 2 };
+        let mut value: u32 = 0;
+        for digit_idx in start..start + n_digits {
+            let digit = if digit_idx < end {
+                (bytes[digit_idx] as char).to_digit(base)
+            } else {
+                None
+            };
+            let Some(digit) = digit else {
+                let ch = if digit_idx < end {
+                    raw[digit_idx..].chars().next().unwrap_or('\0')
+                } else {
+                    quote as char
+                };
+                let base_name = if base == 8 { "octal" } else { "hexadecimal" };
+                diags.error(
+                    Span::new(lo + digit_idx, lo + digit_idx),
+                    format!("invalid character {ch:?} in {base_name} escape"),
+                );
+                return false;
+            };
+            value = value * base + digit;
+        }
+        idx = start + n_digits;
+        if base == 8 && value > max {
+            diags.error(
+                Span::new(lo + idx, lo + idx),
+                format!("octal escape value {value} > 255"),
+            );
+            return false;
+        }
+        if value > max || (0xD800..0xE000).contains(&value) {
+            diags.error(
+                Span::new(lo + idx, lo + idx),
+                format!("escape is invalid Unicode code point U+{value:04X}"),
+            );
+            return false;
+        }
+    }
+    true
+}
+
+/// Returns the bytes a quoted literal stands for: its escapes decoded, a raw string's carriage
+/// returns removed, non-ASCII characters as their UTF-8 bytes. Invalid escapes, already
+/// reported by the lexer, decode to nothing.
+pub fn unquote(raw: &str) -> Vec<u8> {
+    let bytes = raw.as_bytes();
+    if bytes.first() == Some(&b'`') {
+        let end = if bytes.len() > 1 && bytes[bytes.len() - 1] == b'`' {
+            bytes.len() - 1
+        } else {
+            bytes.len()
+        };
+        return bytes[1..end]
+            .iter()
+            .copied()
+            .filter(|&b| b != b'\r')
+            .collect();
+    }
+    let quote = bytes[0];
+    let end = if bytes.len() > 1 && bytes[bytes.len() - 1] == quote {
+        bytes.len() - 1
+    } else {
+        bytes.len()
+    };
+    let mut out = Vec::with_capacity(end);
+    let mut idx = 1;
+    while idx < end {
+        let byte = bytes[idx];
+        if byte != b'\\' || idx + 1 >= end {
+            out.push(byte);
+            idx += 1;
+            continue;
+        }
+        let kind = bytes[idx + 1];
+        let simple = match kind {
+            b'a' => Some(7),
+            b'b' => Some(8),
+            b'f' => Some(12),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            b'v' => Some(11),
+            b'\\' | b'\'' | b'"' => Some(kind),
+            _ => None,
+        };
+        if let Some(value) = simple {
+            out.push(value);
+            idx += 2;
+            continue;
+        }
+        let (start, n_digits, base) = match kind {
+            b'0'..=b'7' => (idx + 1, 3, 8),
+            b'x' => (idx + 2, 2, 16),
+            b'u' => (idx + 2, 4, 16),
+            b'U' => (idx + 2, 8, 16),
+            _ => {
+                idx += 2;
+                continue;
+            }
+        };
+        let digits = raw.get(start..(start + n_digits).min(end)).unwrap_or("");
+        let value = u32::from_str_radix(digits, base).unwrap_or(0);
+        idx = start + n_digits;
+        if kind == b'u' || kind == b'U' {
+            let ch = char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER);
+            out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+        } else {
+            out.push(value as u8);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,517 @@
+//! The parser façade: runs the LALRPOP parser over the lexer and turns its errors into Go's
+//! `syntax error: …` diagnostics.
+//!
+//! LALRPOP's types stay inside this module: [`from_lalrpop`] is the one place where a
+//! `ParseError` becomes a [`Diagnostic`]. The generated parser is table-driven with an explicit
+//! stack, so deeply nested input cannot overflow the machine stack while parsing; later,
+//! recursive phases run on a thread with a large stack (see `driver`).
+
+use std::convert::Infallible;
+
+use lalrpop_util::{ErrorRecovery, ParseError};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
+use crate::syntax::ast::{
+    BinOp, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, Ident, Import, Interner, NodeId,
+    Param, Signature, Stmt, TypeExpr,
+};
+use crate::syntax::lexer::Lexer;
+use crate::syntax::print::expr_string;
+use crate::syntax::token::Tok;
+
+lalrpop_util::lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused_qualifications)]
+    grammar,
+    "/toy.rs"
+);
+
+/// What the grammar's actions share: node numbering, the interner and recovered errors.
+pub struct State<'src> {
+    src: &'src str,
+    /// The length of the source, where Go reports errors at the end of the file.
+    eof: usize,
+    next_node: u32,
+    names: Interner,
+    diags: Diagnostics,
+}
+
+/// A parameter entry as the grammar reads it, before grouping.
+type ParamItem = (Option<Ident>, Option<TypeExpr>, bool);
+
+impl State<'_> {
+    fn node(&mut self) -> NodeId {
+        let id = NodeId(self.next_node);
+        self.next_node += 1;
+        id
+    }
+
+    pub(crate) fn ident(&mut self, name: &str, lo: usize, hi: usize) -> Ident {
+        Ident {
+            id: self.node(),
+            name: self.names.intern(name),
+            span: Span::new(lo, hi),
+        }
+    }
+
+    pub(crate) fn expr(&mut self, kind: ExprKind, lo: usize, hi: usize) -> Expr {
+        Expr {
+            id: self.node(),
+            span: Span::new(lo, hi),
+            kind,
+        }
+    }
+
+    pub(crate) fn name_expr(&mut self, ident: Ident) -> Expr {
+        Expr {
+            id: ident.id,
+            span: ident.span,
+            kind: ExprKind::Name(ident.name),
+        }
+    }
+
+    pub(crate) fn binary(
+        &mut self,
+        op: BinOp,
+        left: Expr,
+        right: Expr,
+        op_span: Span,
+        span: Span,
+    ) -> Expr {
+        let kind = ExprKind::Binary(op, Box::new(left), Box::new(right), op_span);
+        self.expr(kind, span.lo as usize, span.hi as usize)
+    }
+
+    pub(crate) fn file(&mut self, package: Ident, imports: Vec<Import>, decls: Vec<Decl>) -> File {
+        File {
+            package,
+            imports,
+            decls,
+            n_nodes: 0,
+            names: Interner::default(),
+        }
+    }
+
+    pub(crate) fn const_group(&mut self, mut specs: Vec<ConstSpec>) -> Vec<ConstSpec> {
+        for (iota, spec) in specs.iter_mut().enumerate() {
+            spec.iota = iota as u32;
+        }
+        specs
+    }
+
+    pub(crate) fn range(&mut self, mut lhs: Vec<Expr>, define: bool, expr: Expr) -> ForHeader {
+        if lhs.len() > 2 {
+            self.diags.error(
+                lhs[2].span,
+                "syntax error: range clause permits at most two iteration variables",
+            );
+            lhs.truncate(2);
+        }
+        let mut vars = lhs.into_iter();
+        ForHeader::Range {
+            key: vars.next(),
+            value: vars.next(),
+            define,
+            expr,
+        }
+    }
+
+    /// Groups parameter entries as Go does: when any entry is `name T`, every entry is named
+    /// and a lone `x` is a name sharing the type of the next typed entry (`a, b int`).
+    pub(crate) fn signature(
+        &mut self,
+        params: Vec<ParamItem>,
+        results: Vec<ParamItem>,
+        span: Span,
+    ) -> Signature {
+        Signature {
+            params: self.group_params(params),
+            results: self.group_params(results),
+            span,
+        }
+    }
+
+    fn group_params(&mut self, items: Vec<ParamItem>) -> Vec<Param> {
+        if items.iter().all(|(name, _, _)| name.is_none()) {
+            return items
+                .into_iter()
+                .map(|(_, ty, variadic)| Param {
+                    name: None,
+                    ty: ty.expect("an unnamed entry has a type"),
+                    variadic,
+                })
+                .collect();
+        }
+        let mut params = Vec::with_capacity(items.len());
+        let mut shared: Option<(TypeExpr, bool)> = None;
+        for (name, ty, variadic) in items.into_iter().rev() {
+            match (name, ty) {
+                (Some(name), Some(ty)) => {
+                    shared = Some((ty.clone(), variadic));
+                    params.push(Param {
+                        name: Some(name),
+                        ty,
+                        variadic,
+                    });
+                }
+                (None, Some(TypeExpr::Name(name))) if shared.is_some() => {
+                    let (ty, variadic) = shared.clone().expect("checked above");
+                    params.push(Param {
+                        name: Some(name),
+                        ty,
+                        variadic,
+                    });
+                }
+                (_, ty) => {
+                    let ty = ty.expect("every entry has a type");
+                    self.diags.error(
+                        ty.span(),
+                        "syntax error: mixed named and unnamed parameters",
+                    );
+                    params.push(Param {
+                        name: None,
+                        ty,
+                        variadic,
+                    });
+                }
+            }
+        }
+        params.reverse();
+        params
+    }
+
+    /// Returns the condition of an `if` header, reporting what Go's parser reports when the
+    /// condition is missing or is a statement; `block` is where the body starts.
+    pub(crate) fn condition(&mut self, cond: Option<Stmt>, what: &str, block: usize) -> Expr {
+        match cond {
+            Some(Stmt::Expr(expr)) => expr,
+            Some(stmt) => {
+                self.not_a_value(&stmt);
+                self.expr(ExprKind::Bad, block, block)
+            }
+            None => {
+                self.diags.error(
+                    Span::new(block, block),
+                    format!("syntax error: missing condition in {what}"),
+                );
+                self.expr(ExprKind::Bad, block, block)
+            }
+        }
+    }
+
+    /// Returns the tag of a `switch` header, reporting a statement in its place.
+    pub(crate) fn switch_tag(&mut self, tag: Option<Stmt>) -> Option<Expr> {
+        match tag {
+            Some(Stmt::Expr(expr)) => Some(expr),
+            Some(stmt) => {
+                self.not_a_value(&stmt);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Reports a statement where an expression must be, quoting it as Go does.
+    fn not_a_value(&mut self, stmt: &Stmt) {
+        let text = |expr: &Expr| expr_string(self.src, &self.names, expr);
+        let list = |exprs: &[Expr]| exprs.iter().map(text).collect::<Vec<_>>().join(", ");
+        // Go parenthesizes the sides of an assignment unless they are names or literals.
+        let emphasize = |exprs: &[Expr]| match exprs {
+            [single]
+                if matches!(
+                    single.kind,
+                    ExprKind::Name(_) | ExprKind::Int | ExprKind::Str(_)
+                ) =>
+            {
+                text(single)
+            }
+            _ => format!("({})", list(exprs)),
+        };
+        let (span, what) = match stmt {
+            Stmt::Assign {
+                lhs,
+                op: None,
+                rhs,
+                span,
+            } => (
+                *span,
+                format!("assignment {} = {}", emphasize(lhs), emphasize(rhs)),
+            ),
+            Stmt::Assign {
+                lhs,
+                op: Some(op),
+                rhs,
+                span,
+            } => (*span, format!("{} {}= {}", list(lhs), op.text(), list(rhs))),
+            Stmt::Define { lhs, rhs, span } => (*span, format!("{} := {}", list(lhs), list(rhs))),
+            Stmt::IncDec { target, inc, span } => (
+                *span,
+                format!("{}{}", text(target), if *inc { "++" } else { "--" }),
+            ),
+            _ => (Span::default(), "statement".to_string()),
+        };
+        self.diags
+            .error(span, format!("syntax error: cannot use {what} as value"));
+    }
+
+    pub(crate) fn recover(&mut self, recovery: ErrorRecovery<usize, Tok<'_>, Infallible>) {
+        let diag = from_lalrpop(recovery.error, self.eof);
+        self.diags.error(diag.span, diag.message);
+    }
+}
+
+/// Parses `file` into a syntax tree, reporting lexical and syntax errors into `diags`.
+///
+/// Returns `None` when the file has a syntax error (reported in `diags`): as in Go, such a
+/// file is not type-checked. Lexical errors such as a bad escape still give a tree.
+/// Postconditions when it returns a tree:
+/// - every `Expr` and `Ident` has a distinct `NodeId` below `File::n_nodes`;
+/// - parameter groups are split into one `Param` per name.
+pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
+    let mut lexer = Lexer::new(&file.text);
+    let mut state = State {
+        src: &file.text,
+        eof: file.text.len(),
+        next_node: 0,
+        names: Interner::default(),
+        diags: Diagnostics::default(),
+    };
+    let result = grammar::FileParser::new().parse(&mut state, &mut lexer);
+    let mut syntax = std::mem::take(&mut lexer.diags);
+    for diag in state.diags.sorted() {
+        syntax.error(diag.span, diag.message);
+    }
+    let recovered = !state.diags.is_empty();
+    let parsed = match result {
+        Ok(_) if recovered => None,
+        Ok(mut parsed) => {
+            parsed.n_nodes = state.next_node;
+            parsed.names = std::mem::take(&mut state.names);
+            Some(parsed)
+        }
+        Err(error) => {
+            let diag = from_lalrpop(error, state.eof);
+            syntax.error(diag.span, diag.message);
+            None
+        }
+    };
+    // Go reports at most one syntax error per line, and no "unexpected EOF" or top-level
+    // resynchronisation error after an earlier error: those follow from the first.
+    let mut last_line = 0;
+    let mut any = false;
+    for diag in syntax.sorted() {
+        let (line, _) = file.line_col(diag.span.lo);
+        let follow_up = diag.message.starts_with("syntax error: unexpected EOF")
+            || diag
+                .message
+                .ends_with("non-declaration statement outside function body");
+        if (diag.message.starts_with("syntax error") && line == last_line) || (any && follow_up) {
+            continue;
+        }
+        any = true;
+        if diag.message.starts_with("syntax error") {
+            last_line = line;
+        }
+        diags.error(diag.span, diag.message);
+    }
+    parsed
+}
+
+/// Converts a LALRPOP error into a diagnostic worded as Go's parser words it.
+fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, eof: usize) -> Diagnostic {
+    let (lo, tok, expected) = match error {
+        ParseError::UnrecognizedToken {
+            token: (lo, tok, _),
+            expected,
+        } => (lo, Some(tok), expected),
+        ParseError::UnrecognizedEof { expected, .. } => (eof, None, expected),
+        ParseError::ExtraToken {
+            token: (lo, tok, _),
+        } => (lo, Some(tok), Vec::new()),
+        ParseError::InvalidToken { location } => (location, None, Vec::new()),
+        ParseError::User { error } => match error {},
+    };
+    // A semicolon inserted at the very end stands for the end of the file.
+    let (lo, tok) = match tok {
+        Some(Tok::Semi(true)) if lo == eof => (eof, None),
+        other => (lo, other),
+    };
+    let span = Span::new(lo, lo);
+    let message = match tok {
+        Some(tok) => unexpected_token(tok, &expected),
+        None if expected.iter().any(|e| e == "\"}\"") => {
+            "syntax error: unexpected EOF, expected }".to_string()
+        }
+        None => "syntax error: unexpected EOF".to_string(),
+    };
+    Diagnostic {
+        span,
+        message,
+        notes: Vec::new(),
+    }
+}
+
+fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
+    if let Some(what) = unsupported(tok) {
+        let verb = if what.contains(',') { "are" } else { "is" };
+        return format!("{what} {verb} not supported");
+    }
+    let has = |name: &str| expected.iter().any(|e| e.trim_matches('"') == name);
+    let wants_expr = has("ident") && has("int") && has("(");
+    if matches!(tok, Tok::Mul | Tok::And) && wants_expr {
+        return "pointers are not supported".to_string();
+    }
+    if tok == Tok::Arrow {
+        return "channels are not supported".to_string();
+    }
+    let found = describe(tok);
+    if has("func") && has("var") && has("const") && !has("ident") {
+        return match tok {
+            Tok::Import => "syntax error: imports must appear before other declarations",
+            Tok::LBrace => "syntax error: unexpected semicolon or newline before {",
+            _ => "syntax error: non-declaration statement outside function body",
+        }
+        .to_string();
+    }
+    if has("package") {
+        return "syntax error: package statement must be first".to_string();
+    }
+    if tok == Tok::Var && has("range") {
+        return "syntax error: var declaration not allowed in for initializer".to_string();
+    }
+    let at = if has(",") && has(")") {
+        let list = if has("...") {
+            "parameter list"
+        } else {
+            "argument list"
+        };
+        format!(" in {list}; possibly missing comma or )")
+    } else if has(",") && has(":") {
+        ", expected :".to_string()
+    } else if has(")") {
+        ", expected )".to_string()
+    } else if has("}") && has("for") {
+        ", expected }".to_string()
+    } else if has(";") && has("}") {
+        " at end of statement".to_string()
+    } else if has(";") && !has("for") {
+        " after top level declaration".to_string()
+    } else if wants_expr {
+        ", expected expression".to_string()
+    } else if expected.len() == 1 || (expected.len() == 2 && has("ident")) {
+        let want = expected
+            .iter()
+            .map(|e| match e.trim_matches('"') {
+                "ident" => "name",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        format!(", expected {want}")
+    } else {
+        String::new()
+    };
+    format!("syntax error: unexpected {found}{at}")
+}
+
+/// Names the construct a token of a later language level introduces.
+fn unsupported(tok: Tok<'_>) -> Option<&'static str> {
+    Some(match tok {
+        Tok::Chan => "chan",
+        Tok::Defer => "defer",
+        Tok::Fallthrough => "fallthrough",
+        Tok::Go => "go",
+        Tok::Goto => "goto",
+        Tok::Interface => "interface",
+        Tok::Select => "select",
+        Tok::Map => "map",
+        Tok::Struct => "struct",
+        Tok::Type => "type",
+        Tok::Float(_) => "floating-point arithmetic",
+        Tok::LBrack => "indexing, slices and arrays",
+        Tok::Tilde => "~",
+        _ => return None,
+    })
+}
+
+/// Describes a token as Go's parser does in `unexpected …`.
+fn describe(tok: Tok<'_>) -> String {
+    match tok {
+        Tok::Ident(name) => format!("name {name}"),
+        Tok::Int(raw) | Tok::Float(raw) => format!("literal {raw}"),
+        Tok::Rune(quoted) | Tok::Str(quoted) | Tok::RawStr(quoted) => {
+            format!("literal {}", quoted.raw)
+        }
+        Tok::Semi(true) => "newline".to_string(),
+        Tok::Semi(false) => "semicolon".to_string(),
+        Tok::Break => "keyword break".to_string(),
+        Tok::Case => "keyword case".to_string(),
+        Tok::Const => "keyword const".to_string(),
+        Tok::Continue => "keyword continue".to_string(),
+        Tok::Default => "keyword default".to_string(),
+        Tok::Else => "keyword else".to_string(),
+        Tok::For => "keyword for".to_string(),
+        Tok::Func => "keyword func".to_string(),
+        Tok::If => "keyword if".to_string(),
+        Tok::Import => "keyword import".to_string(),
+        Tok::Package => "keyword package".to_string(),
+        Tok::Range => "keyword range".to_string(),
+        Tok::Return => "keyword return".to_string(),
+        Tok::Switch => "keyword switch".to_string(),
+        Tok::Var => "keyword var".to_string(),
+        other => token_text(other).to_string(),
+    }
+}
+
+/// Returns the text of an operator or punctuation token.
+fn token_text(tok: Tok<'_>) -> &'static str {
+    match tok {
+        Tok::Add => "+",
+        Tok::Sub => "-",
+        Tok::Mul => "*",
+        Tok::Div => "/",
+        Tok::Rem => "%",
+        Tok::And => "&",
+        Tok::Or => "|",
+        Tok::Xor => "^",
+        Tok::Shl => "<<",
+        Tok::Shr => ">>",
+        Tok::AndNot => "&^",
+        Tok::AddAssign => "+=",
+        Tok::SubAssign => "-=",
+        Tok::MulAssign => "*=",
+        Tok::DivAssign => "/=",
+        Tok::RemAssign => "%=",
+        Tok::AndAssign => "&=",
+        Tok::OrAssign => "|=",
+        Tok::XorAssign => "^=",
+        Tok::ShlAssign => "<<=",
+        Tok::ShrAssign => ">>=",
+        Tok::AndNotAssign => "&^=",
+        Tok::AndAnd => "&&",
+        Tok::OrOr => "||",
+        Tok::Arrow => "<-",
+        Tok::Inc => "++",
+        Tok::Dec => "--",
+        Tok::Eql => "==",
+        Tok::Lss => "<",
+        Tok::Gtr => ">",
+        Tok::Assign => "=",
+        Tok::Not => "!",
+        Tok::Tilde => "~",
+        Tok::Neq => "!=",
+        Tok::Leq => "<=",
+        Tok::Geq => ">=",
+        Tok::Define => ":=",
+        Tok::Ellipsis => "...",
+        Tok::LParen => "(",
+        Tok::RParen => ")",
+        Tok::LBrack => "[",
+        Tok::RBrack => "]",
+        Tok::LBrace => "{",
+        Tok::RBrace => "}",
+        Tok::Comma => "comma",
+        Tok::Dot => ".",
+        Tok::Colon => ":",
+        _ => "token",
+    }
+}

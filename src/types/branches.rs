@@ -1,0 +1,278 @@
+//! Checks labels, `break` and `continue`, as Go's `syntax/branches.go` does before type
+//! checking.
+//!
+//! Each function body, top-level or literal, has its own labels and its own loops: a `break`
+//! inside a function literal never leaves a loop around the literal. A literal's body is
+//! checked before the body around it, as Go's parser finishes it first.
+
+use rustc_hash::FxHashMap;
+
+use crate::diag::{Diagnostics, SourceFile, Span};
+use crate::syntax::ast::{Block, Decl, Expr, ExprKind, File, ForHeader, Interner, Stmt, Symbol};
+
+/// What a labelled statement is, for the targets of `break` and `continue`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Loop,
+    Switch,
+    Other,
+}
+
+struct Label {
+    /// The label of the first declaration, which identifies it.
+    span: Span,
+    used: bool,
+}
+
+struct Walker<'a> {
+    names: &'a Interner,
+    source: &'a SourceFile,
+    diags: &'a mut Diagnostics,
+}
+
+/// The state of one function body.
+#[derive(Default)]
+struct Body {
+    labels: FxHashMap<Symbol, Label>,
+    /// Declaration order, for reporting unused labels.
+    order: Vec<Symbol>,
+    /// Errors of this body, reported after those of the literals inside it.
+    errors: Vec<(Span, String)>,
+}
+
+/// The statements enclosing the current point of one body.
+#[derive(Clone, Default)]
+struct Context {
+    in_loop: bool,
+    in_breakable: bool,
+    /// Labelled statements around this point, innermost last: their label span and kind.
+    enclosing: Vec<(Span, Target)>,
+}
+
+/// Checks every function body of `file`.
+pub(crate) fn check(file: &File, names: &Interner, diags: &mut Diagnostics, source: &SourceFile) {
+    let mut walker = Walker {
+        names,
+        source,
+        diags,
+    };
+    for decl in &file.decls {
+        match decl {
+            Decl::Func(func) => {
+                if let Some(body) = &func.body {
+                    walker.func_body(body);
+                }
+            }
+            Decl::Var(specs) => {
+                for spec in specs {
+                    for value in &spec.values {
+                        walker.find_lits(value);
+                    }
+                }
+            }
+            Decl::Const(_) | Decl::Bad => {}
+        }
+    }
+}
+
+impl Walker<'_> {
+    fn func_body(&mut self, body: &Block) {
+        let mut state = Body::default();
+        self.block(&mut state, &Context::default(), &body.stmts);
+        for name in &state.order {
+            let label = &state.labels[name];
+            if !label.used {
+                state.errors.push((
+                    label.span,
+                    format!("label {} defined and not used", self.names.name(*name)),
+                ));
+            }
+        }
+        for (span, message) in state.errors {
+            self.diags.error(span, message);
+        }
+    }
+
+    fn block(&mut self, body: &mut Body, ctx: &Context, stmts: &[Stmt]) {
+        for stmt in stmts {
+            self.stmt(body, ctx, stmt, None);
+        }
+    }
+
+    /// Walks `stmt`; `label` is the label span of a labelled statement.
+    fn stmt(&mut self, body: &mut Body, ctx: &Context, stmt: &Stmt, label: Option<Span>) {
+        match stmt {
+            Stmt::Labeled { label: name, stmt } => {
+                let span = name.span;
+                if let Some(first) = body.labels.get(&name.name) {
+                    let pos = self.source.position(first.span);
+                    body.errors.push((
+                        span,
+                        format!(
+                            "label {} already defined at {pos}",
+                            self.names.name(name.name)
+                        ),
+                    ));
+                } else {
+                    body.labels.insert(name.name, Label { span, used: false });
+                    body.order.push(name.name);
+                }
+                self.stmt(body, ctx, stmt, Some(span));
+            }
+            Stmt::Branch {
+                is_break,
+                label: None,
+                span,
+            } => {
+                if *is_break && !ctx.in_breakable {
+                    body.errors.push((
+                        *span,
+                        "break is not in a loop, switch, or select".to_string(),
+                    ));
+                } else if !*is_break && !ctx.in_loop {
+                    body.errors
+                        .push((*span, "continue is not in a loop".to_string()));
+                }
+            }
+            Stmt::Branch {
+                is_break,
+                label: Some(name),
+                ..
+            } => {
+                let keyword = if *is_break { "break" } else { "continue" };
+                let text = self.names.name(name.name);
+                let Some(label) = body.labels.get_mut(&name.name) else {
+                    body.errors
+                        .push((name.span, format!("{keyword} label not defined: {text}")));
+                    return;
+                };
+                label.used = true;
+                let target = ctx
+                    .enclosing
+                    .iter()
+                    .rev()
+                    .find(|(span, _)| *span == label.span)
+                    .map(|(_, target)| *target);
+                let valid = match target {
+                    Some(Target::Loop) => true,
+                    Some(Target::Switch) => *is_break,
+                    _ => false,
+                };
+                if !valid {
+                    body.errors
+                        .push((name.span, format!("invalid {keyword} label {text}")));
+                }
+            }
+            Stmt::Block(block) => self.block(body, ctx, &block.stmts),
+            Stmt::If(if_stmt) => {
+                if let Some(init) = &if_stmt.init {
+                    self.stmt(body, ctx, init, None);
+                }
+                self.find_lits(&if_stmt.cond);
+                let inner = enclose(ctx, label, Target::Other, false, false);
+                self.block(body, &inner, &if_stmt.then.stmts);
+                if let Some(els) = &if_stmt.els {
+                    self.stmt(body, &inner, els, None);
+                }
+            }
+            Stmt::For(for_stmt) => {
+                match &for_stmt.header {
+                    ForHeader::Clause { init, cond, post } => {
+                        if let Some(init) = init {
+                            self.stmt(body, ctx, init, None);
+                        }
+                        if let Some(cond) = cond {
+                            self.find_lits(cond);
+                        }
+                        if let Some(post) = post {
+                            self.stmt(body, ctx, post, None);
+                        }
+                    }
+                    ForHeader::Range { expr, .. } => self.find_lits(expr),
+                }
+                let inner = enclose(ctx, label, Target::Loop, true, true);
+                self.block(body, &inner, &for_stmt.body.stmts);
+            }
+            Stmt::Switch(switch) => {
+                if let Some(init) = &switch.init {
+                    self.stmt(body, ctx, init, None);
+                }
+                if let Some(tag) = &switch.tag {
+                    self.find_lits(tag);
+                }
+                let inner = enclose(ctx, label, Target::Switch, ctx.in_loop, true);
+                for clause in &switch.clauses {
+                    for expr in clause.exprs.iter().flatten() {
+                        self.find_lits(expr);
+                    }
+                    self.block(body, &inner, &clause.body);
+                }
+            }
+            Stmt::Expr(expr) => self.find_lits(expr),
+            Stmt::Var(specs) => {
+                for spec in specs {
+                    for value in &spec.values {
+                        self.find_lits(value);
+                    }
+                }
+            }
+            Stmt::Const(_) | Stmt::Empty | Stmt::Bad => {}
+            Stmt::Define { lhs, rhs, .. } | Stmt::Assign { lhs, rhs, .. } => {
+                for expr in lhs.iter().chain(rhs) {
+                    self.find_lits(expr);
+                }
+            }
+            Stmt::IncDec { target, .. } => self.find_lits(target),
+            Stmt::Return { results, .. } => {
+                for expr in results {
+                    self.find_lits(expr);
+                }
+            }
+        }
+    }
+
+    /// Checks the bodies of the function literals inside `expr`.
+    fn find_lits(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::FuncLit(lit) => self.func_body(&lit.body),
+            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) | ExprKind::Selector(inner, _) => {
+                self.find_lits(inner);
+            }
+            ExprKind::Binary(_, left, right, _) => {
+                self.find_lits(left);
+                self.find_lits(right);
+            }
+            ExprKind::Call(callee, args) => {
+                self.find_lits(callee);
+                for arg in args {
+                    self.find_lits(arg);
+                }
+            }
+            ExprKind::Name(_)
+            | ExprKind::Int
+            | ExprKind::Float
+            | ExprKind::Rune
+            | ExprKind::Str(_)
+            | ExprKind::Bad => {}
+        }
+    }
+}
+
+/// Returns the context inside a statement of kind `target` labelled `label`.
+fn enclose(
+    ctx: &Context,
+    label: Option<Span>,
+    target: Target,
+    in_loop: bool,
+    in_breakable: bool,
+) -> Context {
+    let mut inner = Context {
+        in_loop: in_loop || ctx.in_loop,
+        in_breakable: in_breakable || ctx.in_breakable,
+        enclosing: ctx.enclosing.clone(),
+    };
+    if let Some(span) = label {
+        inner.enclosing.push((span, target));
+    }
+    inner
+}

@@ -1,0 +1,1365 @@
+//! Type-checking of expressions: operands, operators, constants, calls and built-ins.
+//!
+//! An [`Operand`] is what Go's `types2` calls an operand: the mode of an expression (constant,
+//! variable, value, …), its type and, for constants, its exact value. Untyped constants stay
+//! untyped until an operator or an assignment gives them a type; the conversion checks that
+//! the value is representable, with Go's messages.
+
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
+
+use crate::diag::Span;
+use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
+use crate::types::check::{Checker, unparen};
+use crate::types::constant::ConstValue;
+use crate::types::object::{Builtin, ObjKind};
+use crate::types::ty::{
+    self, BOOL, INT, INVALID, STRING, Type, TypeId, UNTYPED_BOOL, UNTYPED_INT, UNTYPED_NIL,
+    UNTYPED_STRING,
+};
+
+/// What an expression denotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// An erroneous expression; it has been reported.
+    Invalid,
+    /// A call of a function without results.
+    NoValue,
+    /// A built-in function, which can only be called.
+    Builtin(Builtin),
+    /// A type.
+    TypeExpr,
+    /// A constant with a known value.
+    Constant,
+    /// An addressable variable.
+    Variable,
+    /// Any other value.
+    Value,
+    /// `nil`.
+    Nil,
+    /// The package `fmt`, which can only be selected from.
+    Package,
+}
+
+/// The result of checking an expression.
+#[derive(Clone, Debug)]
+pub(crate) struct Operand<'a> {
+    pub(crate) mode: Mode,
+    pub(crate) ty: TypeId,
+    pub(crate) val: Option<ConstValue>,
+    /// The expression, for messages; absent for synthesized operands.
+    pub(crate) expr: Option<&'a Expr>,
+    span: Span,
+}
+
+impl<'a> Operand<'a> {
+    fn new(mode: Mode, ty: TypeId, expr: &'a Expr) -> Operand<'a> {
+        Operand {
+            mode,
+            ty,
+            val: None,
+            expr: Some(expr),
+            span: expr.span,
+        }
+    }
+
+    fn invalid(expr: &'a Expr) -> Operand<'a> {
+        Operand::new(Mode::Invalid, INVALID, expr)
+    }
+
+    fn constant(ty: TypeId, val: ConstValue, expr: &'a Expr) -> Operand<'a> {
+        Operand {
+            mode: Mode::Constant,
+            ty,
+            val: Some(val),
+            expr: Some(expr),
+            span: expr.span,
+        }
+    }
+
+    /// Returns the constant `true` of a tagless switch.
+    pub(crate) fn constant_bool(value: bool, span: Span) -> Operand<'a> {
+        Operand {
+            mode: Mode::Constant,
+            ty: BOOL,
+            val: Some(ConstValue::Bool(value)),
+            expr: None,
+            span,
+        }
+    }
+
+    /// Returns where the operand is written.
+    pub(crate) fn span(&self) -> Span {
+        self.span
+    }
+
+    fn int(&self) -> &BigInt {
+        self.val.as_ref().expect("a constant has a value").as_int()
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// Returns the source text of `expr` as Go's messages print it.
+    pub(crate) fn expr_text(&self, expr: &Expr) -> String {
+        crate::syntax::print::expr_string(&self.source.text, &self.file.names, expr)
+    }
+
+    /// Describes an operand as Go's `operandString`: `x (variable of type int)`,
+    /// `1 << 63 (untyped int constant 9223372036854775808)`.
+    pub(crate) fn operand_string(&self, x: &Operand<'a>) -> String {
+        if x.mode == Mode::Nil {
+            return "nil".to_string();
+        }
+        let text = match (x.expr, x.mode) {
+            (Some(expr), _) => self.expr_text(expr),
+            (None, Mode::Constant) => x.val.as_ref().map(ToString::to_string).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let mut out = String::new();
+        if !text.is_empty() {
+            out.push_str(&text);
+            out.push_str(" (");
+        }
+        let has_type = match x.mode {
+            Mode::Invalid | Mode::NoValue | Mode::Builtin(_) | Mode::TypeExpr | Mode::Package => {
+                false
+            }
+            _ if ty::is_untyped(x.ty) => {
+                out.push_str(&self.info.types.display(x.ty));
+                out.push(' ');
+                false
+            }
+            _ => true,
+        };
+        out.push_str(match x.mode {
+            Mode::Invalid => "invalid operand",
+            Mode::NoValue => "no value",
+            Mode::Builtin(_) => "built-in",
+            Mode::TypeExpr => "type",
+            Mode::Constant => "constant",
+            Mode::Variable => "variable",
+            Mode::Value => "value",
+            Mode::Nil => "nil",
+            Mode::Package => "package",
+        });
+        if x.mode == Mode::Constant
+            && let Some(val) = &x.val
+        {
+            let shown = val.to_string();
+            if shown != text {
+                out.push(' ');
+                out.push_str(&shown);
+            }
+        }
+        if has_type {
+            out.push_str(" of type ");
+            // Go's function types keep their parameter names, which a literal shows.
+            match x.expr.map(|expr| &unparen(expr).kind) {
+                Some(ExprKind::FuncLit(lit)) => out.push_str(
+                    &crate::syntax::print::signature_string(&self.file.names, &lit.sig),
+                ),
+                _ => out.push_str(&self.info.types.display(x.ty)),
+            }
+        }
+        if !text.is_empty() {
+            out.push(')');
+        }
+        out
+    }
+
+    fn record(&mut self, x: &Operand<'a>) {
+        let Some(expr) = x.expr else {
+            return;
+        };
+        self.info.node_types[expr.id.0 as usize] = x.ty;
+        if x.mode == Mode::Constant
+            && let Some(val) = &x.val
+        {
+            self.info.node_consts.insert(expr.id, val.clone());
+        }
+    }
+
+    /// Checks an expression that must denote one value.
+    pub(crate) fn expr(&mut self, expr: &'a Expr) -> Operand<'a> {
+        let x = self.raw(expr);
+        self.single_value(x)
+    }
+
+    fn single_value(&mut self, mut x: Operand<'a>) -> Operand<'a> {
+        let message = match x.mode {
+            Mode::NoValue => Some("used as value"),
+            Mode::Builtin(_) => Some("must be called"),
+            Mode::TypeExpr => Some("is not an expression"),
+            _ => None,
+        };
+        if let Some(message) = message {
+            let desc = self.operand_string(&x);
+            self.error(x.span, format!("{desc} {message}"));
+            x.mode = Mode::Invalid;
+            return x;
+        }
+        if x.mode == Mode::Package {
+            let text = x.expr.map(|expr| self.expr_text(expr)).unwrap_or_default();
+            self.error(x.span, format!("use of package {text} not in selector"));
+            x.mode = Mode::Invalid;
+            return x;
+        }
+        if let Type::Tuple(_) = self.info.types.get(x.ty) {
+            let desc = self.operand_string(&x);
+            self.error(
+                x.span,
+                format!("multiple-value {desc} in single-value context"),
+            );
+            x.mode = Mode::Invalid;
+        }
+        x
+    }
+
+    /// Checks an expression whose value may be absent or several (a call), without reporting
+    /// either; used where a count mismatch is reported instead.
+    pub(crate) fn raw_value(&mut self, expr: &'a Expr) -> Operand<'a> {
+        self.raw(expr)
+    }
+
+    /// Checks an expression that may yield several values: a call of a function with several
+    /// results gives one operand per result.
+    pub(crate) fn multi_expr(&mut self, expr: &'a Expr) -> Vec<Operand<'a>> {
+        let x = self.raw(expr);
+        if let Type::Tuple(elems) = self.info.types.get(x.ty) {
+            return elems
+                .clone()
+                .into_iter()
+                .map(|ty| Operand {
+                    mode: Mode::Value,
+                    ty,
+                    val: None,
+                    expr: x.expr,
+                    span: x.span,
+                })
+                .collect();
+        }
+        if x.mode == Mode::NoValue {
+            let desc = self.operand_string(&x);
+            self.error(x.span, format!("{desc} used as value"));
+            return vec![Operand::invalid(expr)];
+        }
+        vec![self.single_value(x)]
+    }
+
+    /// Checks an expression statement: returns the operand and whether it was a call, which
+    /// may stand alone.
+    pub(crate) fn raw_expr_stmt(&mut self, expr: &'a Expr) -> (Operand<'a>, bool) {
+        let x = self.raw(expr);
+        let is_call = match &unparen(expr).kind {
+            ExprKind::Call(..) => !matches!(
+                self.call_kind(unparen(expr)),
+                Some(Builtin::Len | Builtin::Min | Builtin::Max)
+            ),
+            _ => false,
+        };
+        (x, is_call)
+    }
+
+    /// Returns the built-in a call expression calls, if it calls one.
+    fn call_kind(&self, call: &Expr) -> Option<Builtin> {
+        let ExprKind::Call(callee, _) = &call.kind else {
+            return None;
+        };
+        let callee = unparen(callee);
+        match &callee.kind {
+            ExprKind::Name(_) => {
+                let obj = self.info.node_objs[callee.id.0 as usize]?;
+                match self.info.obj(obj).kind {
+                    ObjKind::Builtin(builtin) => Some(builtin),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Checks any expression, recording its type (and value) for the back end.
+    fn raw(&mut self, expr: &'a Expr) -> Operand<'a> {
+        if !self.enter() {
+            return Operand::invalid(expr);
+        }
+        let x = self.raw_inner(expr);
+        self.record(&x);
+        self.leave();
+        x
+    }
+
+    fn raw_inner(&mut self, expr: &'a Expr) -> Operand<'a> {
+        match &expr.kind {
+            ExprKind::Bad => Operand::invalid(expr),
+            ExprKind::Name(name) => self.ident(expr, *name),
+            ExprKind::Int => {
+                let text = &self.source.text[expr.span.lo as usize..expr.span.hi as usize];
+                match parse_int(text) {
+                    Some(value) => {
+                        let x = Operand::constant(UNTYPED_INT, ConstValue::Int(value), expr);
+                        if x.val.as_ref().is_some_and(ConstValue::overflows_precision) {
+                            self.error(expr.span, "constant overflow");
+                            return Operand::invalid(expr);
+                        }
+                        x
+                    }
+                    // A malformed literal was reported by the lexer.
+                    None => Operand::invalid(expr),
+                }
+            }
+            ExprKind::Float => {
+                self.error(expr.span, "floating-point arithmetic is not supported");
+                Operand::invalid(expr)
+            }
+            ExprKind::Rune => {
+                self.error(expr.span, "rune literals are not supported");
+                Operand::invalid(expr)
+            }
+            ExprKind::Str(bytes) => {
+                Operand::constant(UNTYPED_STRING, ConstValue::Str(bytes.clone()), expr)
+            }
+            ExprKind::FuncLit(lit) => {
+                let ty = self.func_lit(expr, lit);
+                if ty == INVALID {
+                    Operand::invalid(expr)
+                } else {
+                    Operand::new(Mode::Value, ty, expr)
+                }
+            }
+            ExprKind::Paren(inner) => {
+                let mut x = self.raw(inner);
+                x.expr = Some(expr);
+                x.span = expr.span;
+                x
+            }
+            ExprKind::Unary(op, operand) => self.unary(expr, *op, operand),
+            ExprKind::Binary(op, left, right, op_span) => {
+                self.binary(Some(expr), *op, left, right, *op_span)
+            }
+            ExprKind::Call(callee, args) => self.call(expr, callee, args),
+            ExprKind::Selector(base, field) => self.selector(expr, base, field.name, field.span),
+        }
+    }
+
+    fn ident(&mut self, expr: &'a Expr, name: crate::syntax::ast::Symbol) -> Operand<'a> {
+        if name == self.blank {
+            self.error(expr.span, "cannot use _ as value or type");
+            return Operand::invalid(expr);
+        }
+        let Some(obj) = self.scopes.lookup(name) else {
+            self.undefined(expr.span, name);
+            return Operand::invalid(expr);
+        };
+        self.info.node_objs[expr.id.0 as usize] = Some(obj);
+        self.resolve(obj);
+        // A package is used only through a selector.
+        if !matches!(self.info.obj(obj).kind, ObjKind::Package) {
+            self.used[obj.0 as usize] = true;
+        }
+        let object = &self.info.objs[obj.0 as usize];
+        let ty = object.ty;
+        match object.kind.clone() {
+            ObjKind::Var { owner, .. } => {
+                if ty == INVALID {
+                    return Operand::invalid(expr);
+                }
+                if let Some(owner) = owner
+                    && self.current_func() != Some(owner)
+                {
+                    self.note_capture(obj, owner);
+                }
+                Operand::new(Mode::Variable, ty, expr)
+            }
+            ObjKind::Const(value) => {
+                if ty == INVALID {
+                    return Operand::invalid(expr);
+                }
+                Operand::constant(ty, value, expr)
+            }
+            ObjKind::Iota => match self.iota {
+                Some(iota) => Operand::constant(UNTYPED_INT, ConstValue::Int(iota.into()), expr),
+                None => {
+                    self.error(expr.span, "cannot use iota outside constant declaration");
+                    Operand::invalid(expr)
+                }
+            },
+            ObjKind::Func(_) => {
+                if ty == INVALID {
+                    return Operand::invalid(expr);
+                }
+                Operand::new(Mode::Value, ty, expr)
+            }
+            ObjKind::TypeName => Operand::new(Mode::TypeExpr, ty, expr),
+            ObjKind::Builtin(builtin) => Operand::new(Mode::Builtin(builtin), INVALID, expr),
+            ObjKind::Nil => Operand::new(Mode::Nil, UNTYPED_NIL, expr),
+            ObjKind::Package => Operand::new(Mode::Package, INVALID, expr),
+        }
+    }
+
+    /// Reports a name with no declaration: Go's `undefined: x`, or, for Go's predeclared
+    /// names that Toy lacks, that the name is not supported.
+    pub(crate) fn undefined(&mut self, span: Span, name: crate::syntax::ast::Symbol) {
+        let text = self.name(name);
+        if GO_ONLY_PREDECLARED.contains(&text) {
+            self.error(span, format!("{text} is not supported"));
+        } else {
+            self.error(span, format!("undefined: {text}"));
+        }
+    }
+
+    fn selector(
+        &mut self,
+        expr: &'a Expr,
+        base: &'a Expr,
+        field: crate::syntax::ast::Symbol,
+        field_span: Span,
+    ) -> Operand<'a> {
+        let x = self.raw(base);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        let field_name = self.name(field);
+        if x.mode == Mode::Package {
+            let is_fmt = self.fmt.is_some_and(|(fmt, _)| {
+                self.info.node_objs[unparen(base).id.0 as usize] == Some(fmt)
+            });
+            if !is_fmt {
+                // An unsupported import, already reported.
+                return Operand::invalid(expr);
+            }
+            if let Some((fmt, _)) = self.fmt {
+                self.used[fmt.0 as usize] = true;
+            }
+            let builtin = match field_name {
+                "Println" => Builtin::FmtPrintln,
+                "Print" => Builtin::FmtPrint,
+                "Printf" | "Sprintf" | "Sprint" | "Sprintln" | "Errorf" | "Fprintln" | "Fprint"
+                | "Fprintf" => {
+                    self.error(field_span, format!("fmt.{field_name} is not supported"));
+                    return Operand::invalid(expr);
+                }
+                _ => {
+                    self.error(field_span, format!("undefined: fmt.{field_name}"));
+                    return Operand::invalid(expr);
+                }
+            };
+            return Operand::new(Mode::Builtin(builtin), INVALID, expr);
+        }
+        let x = self.single_value(x);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        let text = self.expr_text(expr);
+        let ty = self.info.types.display(x.ty);
+        self.error(
+            field_span,
+            format!("{text} undefined (type {ty} has no field or method {field_name})"),
+        );
+        Operand::invalid(expr)
+    }
+
+    fn unary(&mut self, expr: &'a Expr, op: UnOp, operand: &'a Expr) -> Operand<'a> {
+        let mut x = self.expr(operand);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        let ok = match op {
+            UnOp::Plus | UnOp::Neg | UnOp::BitNot => ty::is_integer(x.ty),
+            UnOp::Not => ty::is_boolean(x.ty),
+        };
+        if !ok {
+            let desc = self.operand_string(&x);
+            self.error(
+                x.span,
+                format!(
+                    "invalid operation: operator {} not defined on {desc}",
+                    op.text()
+                ),
+            );
+            return Operand::invalid(expr);
+        }
+        x.expr = Some(expr);
+        x.span = expr.span;
+        if x.mode == Mode::Constant {
+            let val = x.val.take().expect("a constant has a value");
+            x.val = Some(match (op, val) {
+                (UnOp::Plus, val) => val,
+                (UnOp::Neg, ConstValue::Int(value)) => ConstValue::Int(-value),
+                (UnOp::BitNot, ConstValue::Int(value)) => {
+                    if x.ty == INT {
+                        ConstValue::Int(BigInt::from(!value.to_i64().unwrap_or(0)))
+                    } else {
+                        ConstValue::Int(-value - 1)
+                    }
+                }
+                (UnOp::Not, ConstValue::Bool(value)) => ConstValue::Bool(!value),
+                (_, val) => val,
+            });
+            self.overflow(&mut x, expr.span, op == UnOp::BitNot);
+            return x;
+        }
+        x.mode = Mode::Value;
+        x
+    }
+
+    /// Checks `left op right`; `expr` is absent for an assignment operation `left op= right`.
+    pub(crate) fn binary(
+        &mut self,
+        expr: Option<&'a Expr>,
+        op: BinOp,
+        left: &'a Expr,
+        right: &'a Expr,
+        op_span: Span,
+    ) -> Operand<'a> {
+        let mut x = self.expr(left);
+        let mut y = self.expr(right);
+        let result_expr = expr.unwrap_or(left);
+        if x.mode == Mode::Invalid || y.mode == Mode::Invalid {
+            return Operand::invalid(result_expr);
+        }
+        if matches!(op, BinOp::Shl | BinOp::Shr) {
+            return self.shift(result_expr, op, x, y, op_span);
+        }
+        self.match_types(&mut x, &mut y);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(result_expr);
+        }
+        if op.is_comparison() {
+            return self.comparison(result_expr, op, x, y);
+        }
+        if x.ty != y.ty {
+            let (xt, yt) = (self.info.types.display(x.ty), self.info.types.display(y.ty));
+            let message = match expr {
+                Some(expr) => format!(
+                    "invalid operation: {} (mismatched types {xt} and {yt})",
+                    self.expr_text(expr)
+                ),
+                None => format!(
+                    "invalid operation: {} {}= {} (mismatched types {xt} and {yt})",
+                    self.expr_text(left),
+                    op.text(),
+                    self.expr_text(right)
+                ),
+            };
+            self.error(x.span, message);
+            return Operand::invalid(result_expr);
+        }
+        let ok = match op {
+            BinOp::LAnd | BinOp::LOr => ty::is_boolean(x.ty),
+            BinOp::Add => ty::is_integer(x.ty) || ty::is_string(x.ty),
+            _ => ty::is_integer(x.ty),
+        };
+        if !ok {
+            let desc = self.operand_string(&x);
+            self.error(
+                x.span,
+                format!(
+                    "invalid operation: operator {} not defined on {desc}",
+                    op.text()
+                ),
+            );
+            return Operand::invalid(result_expr);
+        }
+        if matches!(op, BinOp::Div | BinOp::Rem)
+            && y.mode == Mode::Constant
+            && y.val.as_ref().is_some_and(ConstValue::is_zero)
+        {
+            self.error(y.span, "invalid operation: division by zero");
+            return Operand::invalid(result_expr);
+        }
+        if x.mode == Mode::Constant && y.mode == Mode::Constant {
+            let (a, b) = (
+                x.val.take().expect("constant"),
+                y.val.take().expect("constant"),
+            );
+            let value = match (a, b) {
+                (ConstValue::Int(a), ConstValue::Int(b)) => ConstValue::Int(match op {
+                    BinOp::Add => a + b,
+                    BinOp::Sub => a - b,
+                    BinOp::Mul => a * b,
+                    BinOp::Div => a / b,
+                    BinOp::Rem => a % b,
+                    BinOp::And => a & b,
+                    BinOp::Or => a | b,
+                    BinOp::Xor => a ^ b,
+                    BinOp::AndNot => a & !b,
+                    _ => unreachable!("integer operators only"),
+                }),
+                (ConstValue::Bool(a), ConstValue::Bool(b)) => ConstValue::Bool(match op {
+                    BinOp::LAnd => a && b,
+                    _ => a || b,
+                }),
+                (ConstValue::Str(a), ConstValue::Str(b)) => {
+                    let mut bytes = a.to_vec();
+                    bytes.extend_from_slice(&b);
+                    ConstValue::Str(bytes.into())
+                }
+                _ => unreachable!("operands have matching types"),
+            };
+            let mut z = Operand::constant(x.ty, value, result_expr);
+            self.overflow(&mut z, op_span, false);
+            return z;
+        }
+        Operand::new(Mode::Value, x.ty, result_expr)
+    }
+
+    /// Reports a constant that left its type's range, or gc's 512-bit precision if untyped.
+    fn overflow(&mut self, x: &mut Operand<'a>, op_span: Span, complement: bool) {
+        if x.mode != Mode::Constant {
+            return;
+        }
+        if !ty::is_untyped(x.ty) {
+            self.representable(x, x.ty);
+            return;
+        }
+        if x.val.as_ref().is_some_and(ConstValue::overflows_precision) {
+            let name = match x.expr.map(|expr| &expr.kind) {
+                Some(ExprKind::Binary(op, ..)) => match op {
+                    BinOp::Add => "addition ",
+                    BinOp::Sub => "subtraction ",
+                    BinOp::Xor => "bitwise XOR ",
+                    BinOp::Mul => "multiplication ",
+                    BinOp::Shl => "shift ",
+                    _ => "",
+                },
+                Some(ExprKind::Unary(UnOp::BitNot, _)) if complement => "bitwise complement ",
+                _ => "",
+            };
+            self.error(op_span, format!("constant {name}overflow"));
+            x.mode = Mode::Invalid;
+        }
+    }
+
+    fn shift(
+        &mut self,
+        expr: &'a Expr,
+        op: BinOp,
+        mut x: Operand<'a>,
+        mut y: Operand<'a>,
+        op_span: Span,
+    ) -> Operand<'a> {
+        if !ty::is_integer(x.ty) {
+            let desc = self.operand_string(&x);
+            self.error(
+                x.span,
+                format!("invalid operation: shifted operand {desc} must be integer"),
+            );
+            return Operand::invalid(expr);
+        }
+        if y.mode == Mode::Constant {
+            if !ty::is_integer(y.ty) {
+                let desc = self.operand_string(&y);
+                self.error(
+                    y.span,
+                    format!("invalid operation: shift count {desc} must be integer"),
+                );
+                return Operand::invalid(expr);
+            }
+            if y.int().is_negative() {
+                let desc = self.operand_string(&y);
+                self.error(
+                    y.span,
+                    format!("invalid operation: negative shift count {desc}"),
+                );
+                return Operand::invalid(expr);
+            }
+            if ty::is_untyped(y.ty) && y.int().bits() > 64 {
+                let desc = self.operand_string(&y);
+                self.error(y.span, format!("{desc} overflows uint"));
+                return Operand::invalid(expr);
+            }
+        } else if !ty::is_integer(y.ty) {
+            let desc = self.operand_string(&y);
+            self.error(
+                y.span,
+                format!("invalid operation: shift count {desc} must be integer"),
+            );
+            return Operand::invalid(expr);
+        } else if ty::is_untyped(y.ty) {
+            self.convert_untyped(&mut y, INT);
+        }
+        if x.mode == Mode::Constant {
+            if y.mode == Mode::Constant {
+                const SHIFT_BOUND: u64 = 1023 - 1 + 52;
+                let count = y.int().to_u64().filter(|&count| count <= SHIFT_BOUND);
+                let Some(count) = count else {
+                    let desc = self.operand_string(&y);
+                    self.error(
+                        y.span,
+                        format!("invalid operation: invalid shift count {desc}"),
+                    );
+                    return Operand::invalid(expr);
+                };
+                let value = x.int().clone();
+                let shifted = match op {
+                    BinOp::Shl => value << count,
+                    _ => value >> count,
+                };
+                let mut z = Operand::constant(x.ty, ConstValue::Int(shifted), expr);
+                self.overflow(&mut z, op_span, false);
+                return z;
+            }
+            if ty::is_untyped(x.ty) {
+                // The shifted constant takes its type from the context; in Toy the only
+                // integer type is int, which is also the default.
+                self.convert_untyped(&mut x, INT);
+                if x.mode == Mode::Invalid {
+                    return Operand::invalid(expr);
+                }
+            }
+        }
+        Operand::new(Mode::Value, x.ty, expr)
+    }
+
+    fn comparison(
+        &mut self,
+        expr: &'a Expr,
+        op: BinOp,
+        x: Operand<'a>,
+        y: Operand<'a>,
+    ) -> Operand<'a> {
+        let mismatch = !self.assignable_to(&x, y.ty) && !self.assignable_to(&y, x.ty);
+        let mut err_op = &x;
+        let mut cause = String::new();
+        let mut failed = false;
+        if mismatch {
+            err_op = &y;
+            cause = format!(
+                "mismatched types {} and {}",
+                self.info.types.display(x.ty),
+                self.info.types.display(y.ty)
+            );
+            failed = true;
+        } else if matches!(op, BinOp::Eq | BinOp::Ne) {
+            let x_func = self.info.types.func(x.ty).is_some();
+            let y_func = self.info.types.func(y.ty).is_some();
+            if x.mode == Mode::Nil && y.mode == Mode::Nil {
+                err_op = &y;
+                failed = true;
+            } else if x.mode != Mode::Nil && y.mode != Mode::Nil && (x_func || y_func) {
+                err_op = if x_func { &x } else { &y };
+                cause = "func can only be compared to nil".to_string();
+                failed = true;
+            }
+        } else if !is_ordered(x.ty) {
+            err_op = &x;
+            failed = true;
+        } else if !is_ordered(y.ty) {
+            err_op = &y;
+            failed = true;
+        }
+        if failed {
+            if cause.is_empty() {
+                let what = if self.info.types.func(err_op.ty).is_some() {
+                    "func".to_string()
+                } else {
+                    self.info.types.display(err_op.ty)
+                };
+                cause = format!("operator {} not defined on {what}", op.text());
+            }
+            let span = err_op.span;
+            let (left, right) = match expr.kind {
+                ExprKind::Binary(_, ref left, ref right, _) => {
+                    (self.expr_text(left), self.expr_text(right))
+                }
+                _ => (String::new(), String::new()),
+            };
+            self.error(
+                span,
+                format!("invalid operation: {left} {} {right} ({cause})", op.text()),
+            );
+            return Operand::invalid(expr);
+        }
+        if x.mode == Mode::Constant && y.mode == Mode::Constant {
+            let (a, b) = (x.val.expect("constant"), y.val.expect("constant"));
+            let ordering = match (&a, &b) {
+                (ConstValue::Int(a), ConstValue::Int(b)) => a.cmp(b),
+                (ConstValue::Str(a), ConstValue::Str(b)) => a.cmp(b),
+                (ConstValue::Bool(a), ConstValue::Bool(b)) => a.cmp(b),
+                _ => unreachable!("operands have matching types"),
+            };
+            let result = match op {
+                BinOp::Eq => ordering.is_eq(),
+                BinOp::Ne => ordering.is_ne(),
+                BinOp::Lt => ordering.is_lt(),
+                BinOp::Le => ordering.is_le(),
+                BinOp::Gt => ordering.is_gt(),
+                _ => ordering.is_ge(),
+            };
+            return Operand::constant(UNTYPED_BOOL, ConstValue::Bool(result), expr);
+        }
+        // The operands are materialized with their default types.
+        for operand in [&x, &y] {
+            if let Some(operand_expr) = operand.expr
+                && operand.mode != Mode::Nil
+            {
+                self.info.node_types[operand_expr.id.0 as usize] = ty::default_type(operand.ty);
+            }
+        }
+        Operand::new(Mode::Value, UNTYPED_BOOL, expr)
+    }
+
+    /// Compares a case value with the switch tag as `==` does, reporting Go's `invalid case`.
+    pub(crate) fn compare_case(
+        &mut self,
+        x: &mut Operand<'a>,
+        tag: &mut Operand<'a>,
+        tag_expr: Option<&'a Expr>,
+        case_expr: &'a Expr,
+    ) -> bool {
+        if tag.mode != Mode::Invalid {
+            let tag_ty = tag.ty;
+            self.convert_untyped(x, tag_ty);
+        }
+        if x.mode == Mode::Invalid {
+            return false;
+        }
+        let ok = self.assignable_to(x, tag.ty) || self.assignable_to(tag, x.ty);
+        let cause = if !ok {
+            Some(format!(
+                "mismatched types {} and {}",
+                self.info.types.display(x.ty),
+                self.info.types.display(tag.ty)
+            ))
+        } else if self.info.types.func(x.ty).is_some() && x.mode != Mode::Nil {
+            Some("func can only be compared to nil".to_string())
+        } else {
+            None
+        };
+        if let Some(cause) = cause {
+            let tag_text = match tag_expr {
+                Some(tag_expr) => self.expr_text(tag_expr),
+                None => "true".to_string(),
+            };
+            let case_text = self.expr_text(case_expr);
+            self.error(
+                case_expr.span,
+                format!("invalid case {case_text} in switch on {tag_text} ({cause})"),
+            );
+            return false;
+        }
+        if x.mode == Mode::Constant && ty::is_untyped(x.ty) {
+            let target = ty::default_type(tag.ty);
+            self.convert_untyped(x, target);
+        }
+        x.mode != Mode::Invalid
+    }
+
+    /// Converts each untyped operand to the other's type where Go's `matchTypes` would.
+    fn match_types(&mut self, x: &mut Operand<'a>, y: &mut Operand<'a>) {
+        let may_convert = |x: &Operand<'a>, y: &Operand<'a>, types: &ty::TypeTable| {
+            if !ty::is_untyped(x.ty) && !ty::is_untyped(y.ty) {
+                return false;
+            }
+            if ty::is_integer(x.ty) != ty::is_integer(y.ty) {
+                return false;
+            }
+            if ty::is_boolean(x.ty) != ty::is_boolean(y.ty) {
+                return false;
+            }
+            if ty::is_string(x.ty) != ty::is_string(y.ty) {
+                return false;
+            }
+            if x.mode == Mode::Nil {
+                return types.func(y.ty).is_some();
+            }
+            if y.mode == Mode::Nil {
+                return types.func(x.ty).is_some();
+            }
+            true
+        };
+        if may_convert(x, y, &self.info.types) {
+            let y_ty = y.ty;
+            self.convert_untyped(x, y_ty);
+            if x.mode == Mode::Invalid {
+                return;
+            }
+            let x_ty = x.ty;
+            self.convert_untyped(y, x_ty);
+            if y.mode == Mode::Invalid {
+                x.mode = Mode::Invalid;
+            }
+        }
+    }
+
+    /// Gives an untyped operand the type `target`, reporting Go's conversion errors.
+    pub(crate) fn convert_untyped(&mut self, x: &mut Operand<'a>, target: TypeId) {
+        match self.implicit_type(x, target) {
+            Ok(()) => {}
+            Err(overflow) => {
+                let desc = self.operand_string(x);
+                let target_name = self.info.types.display(target);
+                let message = if overflow {
+                    format!("{desc} overflows {target_name}")
+                } else {
+                    format!("cannot convert {desc} to type {target_name}")
+                };
+                self.error(x.span, message);
+                x.mode = Mode::Invalid;
+            }
+        }
+    }
+
+    /// Converts untyped `x` to `target` in place; `Err(true)` when a constant overflows,
+    /// `Err(false)` when the kinds do not match.
+    fn implicit_type(&mut self, x: &mut Operand<'a>, target: TypeId) -> Result<(), bool> {
+        if x.mode == Mode::Invalid || !ty::is_untyped(x.ty) || target == INVALID {
+            return Ok(());
+        }
+        if ty::is_untyped(target) {
+            // Both untyped: the "larger" kind wins, and only numbers mix.
+            if x.ty == target {
+                return Ok(());
+            }
+            return Err(false);
+        }
+        if x.mode == Mode::Nil {
+            if self.info.types.func(target).is_some() {
+                x.ty = target;
+                self.record(x);
+                return Ok(());
+            }
+            return Err(false);
+        }
+        let fits = match x.ty {
+            UNTYPED_BOOL => target == BOOL,
+            UNTYPED_INT => target == INT,
+            UNTYPED_STRING => target == STRING,
+            _ => false,
+        };
+        if !fits {
+            return Err(false);
+        }
+        if x.mode == Mode::Constant
+            && target == INT
+            && x.val.as_ref().and_then(ConstValue::to_i64).is_none()
+        {
+            return Err(true);
+        }
+        x.ty = target;
+        self.record(x);
+        Ok(())
+    }
+
+    /// Reports a typed constant outside its type's range.
+    fn representable(&mut self, x: &mut Operand<'a>, target: TypeId) {
+        if target == INT && x.val.as_ref().and_then(ConstValue::to_i64).is_none() {
+            let desc = self.operand_string(x);
+            self.error(x.span, format!("{desc} overflows int"));
+            x.mode = Mode::Invalid;
+        }
+    }
+
+    /// Returns whether `x` may be assigned to a variable of type `target` as it is.
+    fn assignable_to(&self, x: &Operand<'a>, target: TypeId) -> bool {
+        if x.ty == target {
+            return true;
+        }
+        if x.mode == Mode::Nil {
+            return self.info.types.func(target).is_some();
+        }
+        match x.ty {
+            UNTYPED_BOOL => ty::is_boolean(target),
+            UNTYPED_INT => ty::is_integer(target),
+            UNTYPED_STRING => ty::is_string(target),
+            _ => false,
+        }
+    }
+
+    /// Checks that `x` can be assigned to a variable of type `target` in `context`, converting
+    /// an untyped `x`, as Go's `assignment`.
+    pub(crate) fn assignment(&mut self, x: &mut Operand<'a>, target: TypeId, context: &str) {
+        let x_single = self.single_value(x.clone());
+        *x = x_single;
+        if x.mode == Mode::Invalid || target == INVALID {
+            return;
+        }
+        if ty::is_untyped(x.ty) {
+            if x.mode == Mode::Nil && self.info.types.func(target).is_none() {
+                let desc = self.operand_string(x);
+                let target_name = self.info.types.display(target);
+                self.error(
+                    x.span,
+                    format!("cannot use {desc} as {target_name} value in {context}"),
+                );
+                x.mode = Mode::Invalid;
+                return;
+            }
+            let before = self.operand_string(x);
+            if let Err(overflow) = self.implicit_type(x, target) {
+                let target_name = self.info.types.display(target);
+                let suffix = if overflow { " (overflows)" } else { "" };
+                self.error(
+                    x.span,
+                    format!("cannot use {before} as {target_name} value in {context}{suffix}"),
+                );
+                x.mode = Mode::Invalid;
+                return;
+            }
+        }
+        if x.ty != target {
+            let desc = self.operand_string(x);
+            let target_name = self.info.types.display(target);
+            self.error(
+                x.span,
+                format!("cannot use {desc} as {target_name} value in {context}"),
+            );
+            x.mode = Mode::Invalid;
+        }
+    }
+
+    fn call(&mut self, expr: &'a Expr, callee: &'a Expr, args: &'a [Expr]) -> Operand<'a> {
+        let f = self.raw(callee);
+        match f.mode {
+            Mode::Invalid => {
+                for arg in args {
+                    self.raw(arg);
+                }
+                Operand::invalid(expr)
+            }
+            Mode::Builtin(builtin) => self.builtin(expr, builtin, args),
+            Mode::TypeExpr => self.conversion(expr, f.ty, args),
+            _ => {
+                let f = self.single_value(f);
+                if f.mode == Mode::Invalid {
+                    return Operand::invalid(expr);
+                }
+                let Some(func) = self.info.types.func(f.ty).cloned() else {
+                    let desc = self.operand_string(&f);
+                    let ty = self.info.types.display(f.ty);
+                    self.error(
+                        callee.span,
+                        format!("invalid operation: cannot call {desc}: {ty} is not a function"),
+                    );
+                    for arg in args {
+                        self.raw(arg);
+                    }
+                    return Operand::invalid(expr);
+                };
+                let callee_text = self.expr_text(callee);
+                self.arguments(expr, &callee_text, &func.params, args);
+                match func.results.len() {
+                    0 => Operand::new(Mode::NoValue, INVALID, expr),
+                    1 => Operand::new(Mode::Value, func.results[0], expr),
+                    _ => {
+                        let ty = self.info.types.intern(Type::Tuple(func.results.clone()));
+                        Operand::new(Mode::Value, ty, expr)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks call arguments against parameter types, as Go's `arguments`.
+    fn arguments(&mut self, call: &'a Expr, callee: &str, params: &[TypeId], args: &'a [Expr]) {
+        let operands: Vec<Operand<'a>> = if args.len() == 1 {
+            self.multi_expr(&args[0])
+        } else {
+            args.iter().map(|arg| self.expr(arg)).collect()
+        };
+        if operands.iter().any(|x| x.mode == Mode::Invalid) {
+            return;
+        }
+        if operands.len() != params.len() {
+            let (at, qualifier) = if operands.len() < params.len() {
+                // Go points at the last argument, or at the call when there is none.
+                (
+                    operands.last().map_or(call.span, Operand::span),
+                    "not enough",
+                )
+            } else {
+                (operands[params.len()].span, "too many")
+            };
+            let have: Vec<TypeId> = operands.iter().map(|x| x.ty).collect();
+            let message = format!(
+                "{qualifier} arguments in call to {callee}\n\thave {}\n\twant {}",
+                self.types_summary(&have),
+                self.types_summary(params)
+            );
+            self.error(at, message);
+            return;
+        }
+        let context = format!("argument to {callee}");
+        for (mut x, &param) in operands.into_iter().zip(params) {
+            self.assignment(&mut x, param, &context);
+        }
+    }
+
+    fn conversion(&mut self, expr: &'a Expr, target: TypeId, args: &'a [Expr]) -> Operand<'a> {
+        let type_name = self.info.types.display(target);
+        if args.len() != 1 {
+            let message = if args.is_empty() {
+                format!("missing argument in conversion to {type_name}")
+            } else {
+                format!("too many arguments in conversion to {type_name}")
+            };
+            self.error(expr.span, message);
+            return Operand::invalid(expr);
+        }
+        let mut x = self.expr(&args[0]);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        let same_kind = ty::default_type(x.ty) == target
+            || (x.mode == Mode::Nil && self.info.types.func(target).is_some());
+        if !same_kind {
+            let desc = self.operand_string(&x);
+            if target == STRING && ty::is_integer(x.ty) {
+                self.error(
+                    expr.span,
+                    "conversions from int to string are not supported",
+                );
+            } else {
+                self.error(
+                    expr.span,
+                    format!("cannot convert {desc} to type {type_name}"),
+                );
+            }
+            return Operand::invalid(expr);
+        }
+        if x.mode == Mode::Constant {
+            self.convert_untyped(&mut x, target);
+            if x.mode == Mode::Invalid {
+                return Operand::invalid(expr);
+            }
+            let val = x.val.clone().expect("constant");
+            return Operand::constant(target, val, expr);
+        }
+        Operand::new(Mode::Value, target, expr)
+    }
+
+    fn builtin(&mut self, expr: &'a Expr, builtin: Builtin, args: &'a [Expr]) -> Operand<'a> {
+        let name = builtin.name();
+        let call_text = self.expr_text(expr);
+        let (min_args, max_args) = match builtin {
+            Builtin::Len | Builtin::Panic => (1, Some(1)),
+            Builtin::Min | Builtin::Max => (1, None),
+            Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
+                (0, None)
+            }
+        };
+        if args.len() < min_args || max_args.is_some_and(|max| args.len() > max) {
+            let (qualifier, expected) = if args.len() < min_args {
+                ("not enough", min_args)
+            } else {
+                ("too many", max_args.unwrap_or(0))
+            };
+            let at = expr.span;
+            for arg in args {
+                self.raw(arg);
+            }
+            self.error(
+                at,
+                format!(
+                    "invalid operation: {qualifier} arguments for {call_text} (expected {expected}, found {})",
+                    args.len()
+                ),
+            );
+            return Operand::invalid(expr);
+        }
+        match builtin {
+            Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
+                let operands: Vec<Operand<'a>> = if args.len() == 1 {
+                    self.multi_expr(&args[0])
+                } else {
+                    args.iter().map(|arg| self.expr(arg)).collect()
+                };
+                let context = format!("argument to {name}");
+                let context = if matches!(builtin, Builtin::Print | Builtin::Println) {
+                    format!("argument to built-in {name}")
+                } else {
+                    context
+                };
+                for mut x in operands {
+                    if x.mode == Mode::Invalid {
+                        continue;
+                    }
+                    if x.mode == Mode::Nil {
+                        self.error(x.span, format!("use of untyped nil in {context}"));
+                        continue;
+                    }
+                    let target = ty::default_type(x.ty);
+                    self.assignment(&mut x, target, &context);
+                    if x.mode != Mode::Invalid
+                        && matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln)
+                        && self.info.types.func(x.ty).is_some()
+                    {
+                        self.error(
+                            x.span,
+                            format!("printing function values with {name} is not supported"),
+                        );
+                    }
+                }
+                if matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln) {
+                    // fmt.Println returns (n int, err error); Toy has no error type, so its
+                    // results cannot be used.
+                    return Operand::new(Mode::NoValue, INVALID, expr);
+                }
+                Operand::new(Mode::NoValue, INVALID, expr)
+            }
+            Builtin::Panic => {
+                let mut x = self.expr(&args[0]);
+                if x.mode == Mode::Invalid {
+                    return Operand::new(Mode::NoValue, INVALID, expr);
+                }
+                if x.mode == Mode::Nil {
+                    self.error(x.span, "panic(nil) is not supported");
+                    return Operand::new(Mode::NoValue, INVALID, expr);
+                }
+                let target = ty::default_type(x.ty);
+                self.assignment(&mut x, target, "argument to panic");
+                if x.mode != Mode::Invalid && self.info.types.func(x.ty).is_some() {
+                    self.error(x.span, "panic with a function value is not supported");
+                }
+                self.panic_calls.insert(expr.id);
+                Operand::new(Mode::NoValue, INVALID, expr)
+            }
+            Builtin::Len => {
+                let mut x = self.expr(&args[0]);
+                if x.mode == Mode::Invalid {
+                    return Operand::invalid(expr);
+                }
+                if !ty::is_string(x.ty) {
+                    let desc = self.operand_string(&x);
+                    self.error(x.span, format!("invalid argument: {desc} for built-in len"));
+                    return Operand::invalid(expr);
+                }
+                if x.mode == Mode::Constant {
+                    let ConstValue::Str(bytes) = x.val.take().expect("constant") else {
+                        unreachable!("a string constant")
+                    };
+                    return Operand::constant(INT, ConstValue::Int(bytes.len().into()), expr);
+                }
+                Operand::new(Mode::Value, INT, expr)
+            }
+            Builtin::Min | Builtin::Max => {
+                let mut operands: Vec<Operand<'a>> =
+                    args.iter().map(|arg| self.expr(arg)).collect();
+                if operands.iter().any(|x| x.mode == Mode::Invalid) {
+                    return Operand::invalid(expr);
+                }
+                let mut result = operands.remove(0);
+                if !ty::is_integer(result.ty) && !ty::is_string(result.ty) {
+                    let desc = self.operand_string(&result);
+                    self.error(
+                        result.span,
+                        format!("invalid argument: {desc} cannot be ordered"),
+                    );
+                    return Operand::invalid(expr);
+                }
+                for mut y in operands {
+                    self.match_types(&mut result, &mut y);
+                    if result.mode == Mode::Invalid {
+                        return Operand::invalid(expr);
+                    }
+                    if result.ty != y.ty {
+                        let (rt, yt) = (
+                            self.info.types.display(result.ty),
+                            self.info.types.display(y.ty),
+                        );
+                        let text = y.expr.map(|e| self.expr_text(e)).unwrap_or_default();
+                        self.error(
+                            y.span,
+                            format!("invalid argument: mismatched types {rt} (previous argument) and {yt} (type of {text})"),
+                        );
+                        return Operand::invalid(expr);
+                    }
+                    if result.mode == Mode::Constant && y.mode == Mode::Constant {
+                        let (a, b) = (
+                            result.val.clone().expect("constant"),
+                            y.val.clone().expect("constant"),
+                        );
+                        let pick_y = match (&a, &b) {
+                            (ConstValue::Int(a), ConstValue::Int(b)) => {
+                                if builtin == Builtin::Min {
+                                    b < a
+                                } else {
+                                    b > a
+                                }
+                            }
+                            (ConstValue::Str(a), ConstValue::Str(b)) => {
+                                if builtin == Builtin::Min {
+                                    b < a
+                                } else {
+                                    b > a
+                                }
+                            }
+                            _ => false,
+                        };
+                        if pick_y {
+                            result.val = Some(b);
+                        }
+                    } else {
+                        result.mode = Mode::Value;
+                        result.val = None;
+                    }
+                }
+                if ty::is_string(result.ty) && result.mode != Mode::Constant {
+                    self.error(expr.span, "min and max of strings are not supported");
+                    return Operand::invalid(expr);
+                }
+                let mut z = Operand::new(result.mode, result.ty, expr);
+                z.val = result.val;
+                z
+            }
+        }
+    }
+}
+
+/// Go's predeclared names that Toy lacks: using one is reported as unsupported rather than
+/// undefined.
+const GO_ONLY_PREDECLARED: &[&str] = &[
+    "any",
+    "append",
+    "byte",
+    "cap",
+    "clear",
+    "close",
+    "comparable",
+    "complex",
+    "complex128",
+    "complex64",
+    "copy",
+    "delete",
+    "error",
+    "float32",
+    "float64",
+    "imag",
+    "int16",
+    "int32",
+    "int64",
+    "int8",
+    "make",
+    "new",
+    "real",
+    "recover",
+    "rune",
+    "uint",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uint8",
+    "uintptr",
+];
+
+/// Returns whether values of `ty` can be ordered with `<`.
+fn is_ordered(ty: TypeId) -> bool {
+    ty::is_integer(ty) || ty::is_string(ty)
+}
+
+/// Parses a validated integer literal of any base, with underscores.
+fn parse_int(text: &str) -> Option<BigInt> {
+    let digits: String = text.chars().filter(|&ch| ch != '_').collect();
+    let (radix, body) = match digits.as_bytes() {
+        [b'0', b'x' | b'X', ..] => (16, &digits[2..]),
+        [b'0', b'b' | b'B', ..] => (2, &digits[2..]),
+        [b'0', b'o' | b'O', ..] => (8, &digits[2..]),
+        [b'0', _, ..] => (8, &digits[1..]),
+        _ => (10, &digits[..]),
+    };
+    if body.is_empty() {
+        return None;
+    }
+    BigInt::parse_bytes(body.as_bytes(), radix)
+}

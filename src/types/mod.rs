@@ -1,0 +1,16 @@
+//! The type-checking phase: a syntax tree to resolved names, types and constant values.
+//!
+//! `check` walks declarations and statements, `expr` expressions, `branches` labels and
+//! jumps; `scope` keeps the visible names, `ty` the types, `constant` exact constant values,
+//! and `object` what names denote and the [`Info`] handed to the back end.
+
+mod branches;
+pub mod check;
+pub mod constant;
+mod expr;
+pub mod object;
+mod scope;
+pub mod ty;
+
+pub use check::check;
+pub use object::Info;

@@ -1,0 +1,212 @@
+//! Types and the table that interns them.
+//!
+//! A [`TypeId`] is an index into [`TypeTable`]; structurally equal types get the same id, so
+//! type identity is `==` on ids. The basic types have fixed ids, listed as constants.
+
+use rustc_hash::FxHashMap;
+
+/// An interned type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub u32);
+
+/// The type of an erroneous expression; errors involving it are not reported again.
+pub const INVALID: TypeId = TypeId(0);
+/// `bool`.
+pub const BOOL: TypeId = TypeId(1);
+/// `int`: 64-bit two's complement.
+pub const INT: TypeId = TypeId(2);
+/// `string`: an immutable byte sequence.
+pub const STRING: TypeId = TypeId(3);
+/// The type of an untyped boolean constant or comparison.
+pub const UNTYPED_BOOL: TypeId = TypeId(4);
+/// The type of an untyped integer constant.
+pub const UNTYPED_INT: TypeId = TypeId(5);
+/// The type of an untyped string constant.
+pub const UNTYPED_STRING: TypeId = TypeId(6);
+/// The type of `nil`.
+pub const UNTYPED_NIL: TypeId = TypeId(7);
+/// `func()`, the type of `main`.
+pub const FUNC_VOID: TypeId = TypeId(8);
+
+/// A type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// See [`INVALID`].
+    Invalid,
+    /// `bool`.
+    Bool,
+    /// `int`.
+    Int,
+    /// `string`.
+    String,
+    /// See [`UNTYPED_BOOL`].
+    UntypedBool,
+    /// See [`UNTYPED_INT`].
+    UntypedInt,
+    /// See [`UNTYPED_STRING`].
+    UntypedString,
+    /// See [`UNTYPED_NIL`].
+    UntypedNil,
+    /// A function type.
+    Func(FuncType),
+    /// The results of a call returning several values; never the type of a variable.
+    Tuple(Vec<TypeId>),
+}
+
+/// Parameters and results of a function type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    /// Parameter types in order.
+    pub params: Vec<TypeId>,
+    /// Result types in order.
+    pub results: Vec<TypeId>,
+}
+
+/// All types of a program.
+#[derive(Debug)]
+pub struct TypeTable {
+    types: Vec<Type>,
+    ids: FxHashMap<Type, TypeId>,
+}
+
+impl Default for TypeTable {
+    fn default() -> TypeTable {
+        let mut table = TypeTable {
+            types: Vec::new(),
+            ids: FxHashMap::default(),
+        };
+        let fixed = [
+            Type::Invalid,
+            Type::Bool,
+            Type::Int,
+            Type::String,
+            Type::UntypedBool,
+            Type::UntypedInt,
+            Type::UntypedString,
+            Type::UntypedNil,
+            Type::Func(FuncType {
+                params: Vec::new(),
+                results: Vec::new(),
+            }),
+        ];
+        for ty in fixed {
+            table.intern(ty);
+        }
+        table
+    }
+}
+
+impl TypeTable {
+    /// Returns the id of `ty`, interning it on first sight.
+    pub fn intern(&mut self, ty: Type) -> TypeId {
+        if let Some(&id) = self.ids.get(&ty) {
+            return id;
+        }
+        let id = TypeId(self.types.len() as u32);
+        self.types.push(ty.clone());
+        self.ids.insert(ty, id);
+        id
+    }
+
+    /// Returns the type `id` stands for.
+    pub fn get(&self, id: TypeId) -> &Type {
+        &self.types[id.0 as usize]
+    }
+
+    /// Returns the function type behind `id`, if it is one.
+    pub fn func(&self, id: TypeId) -> Option<&FuncType> {
+        match self.get(id) {
+            Type::Func(func) => Some(func),
+            _ => None,
+        }
+    }
+
+    /// Returns the types a value of type `id` spreads into: the elements of a tuple, else
+    /// `id` alone.
+    pub fn values(&self, id: &TypeId) -> Vec<TypeId> {
+        match self.get(*id) {
+            Type::Tuple(elems) => elems.clone(),
+            _ => vec![*id],
+        }
+    }
+
+    /// Formats `id` as Go does in messages: `int`, `untyped int`, `func(int) (bool, string)`.
+    pub fn display(&self, id: TypeId) -> String {
+        let mut out = String::new();
+        self.write(id, &mut out);
+        out
+    }
+
+    fn write(&self, id: TypeId, out: &mut String) {
+        match self.get(id) {
+            Type::Invalid => out.push_str("invalid type"),
+            Type::Bool => out.push_str("bool"),
+            Type::Int => out.push_str("int"),
+            Type::String => out.push_str("string"),
+            Type::UntypedBool => out.push_str("untyped bool"),
+            Type::UntypedInt => out.push_str("untyped int"),
+            Type::UntypedString => out.push_str("untyped string"),
+            Type::UntypedNil => out.push_str("untyped nil"),
+            Type::Func(func) => {
+                out.push_str("func");
+                self.write_list(&func.params, out);
+                match func.results.len() {
+                    0 => {}
+                    1 => {
+                        out.push(' ');
+                        self.write(func.results[0], out);
+                    }
+                    _ => {
+                        out.push(' ');
+                        self.write_list(&func.results, out);
+                    }
+                }
+            }
+            Type::Tuple(elems) => self.write_list(elems, out),
+        }
+    }
+
+    fn write_list(&self, ids: &[TypeId], out: &mut String) {
+        out.push('(');
+        for (idx, &id) in ids.iter().enumerate() {
+            if idx > 0 {
+                out.push_str(", ");
+            }
+            self.write(id, out);
+        }
+        out.push(')');
+    }
+}
+
+/// Returns whether `id` is the type of an untyped constant or of `nil`.
+pub fn is_untyped(id: TypeId) -> bool {
+    matches!(
+        id,
+        UNTYPED_BOOL | UNTYPED_INT | UNTYPED_STRING | UNTYPED_NIL
+    )
+}
+
+/// Returns the type an untyped value takes where no other type is asked for.
+pub fn default_type(id: TypeId) -> TypeId {
+    match id {
+        UNTYPED_BOOL => BOOL,
+        UNTYPED_INT => INT,
+        UNTYPED_STRING => STRING,
+        other => other,
+    }
+}
+
+/// Returns whether `id` is `int` or untyped int.
+pub fn is_integer(id: TypeId) -> bool {
+    matches!(id, INT | UNTYPED_INT)
+}
+
+/// Returns whether `id` is `bool` or untyped bool.
+pub fn is_boolean(id: TypeId) -> bool {
+    matches!(id, BOOL | UNTYPED_BOOL)
+}
+
+/// Returns whether `id` is `string` or untyped string.
+pub fn is_string(id: TypeId) -> bool {
+    matches!(id, STRING | UNTYPED_STRING)
+}

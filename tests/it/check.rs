@@ -1,0 +1,157 @@
+//! Front-end tests: valid programs check clean, invalid ones get Go's diagnostics.
+
+use insta::assert_snapshot;
+
+use crate::support::{check_file, check_text, file_name, toy_files};
+
+/// Error cases whose output differs from Go's on purpose or for a known reason, with why.
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
+    (
+        "missing_main",
+        "Go's linker reports it without a position; toyc reports it at 1:1",
+    ),
+    (
+        "syntax_missing_package_clause",
+        "the go command words it; toyc words it as the compiler does",
+    ),
+    (
+        "syntax_keyword_as_identifier",
+        "FIXME: the LALR parser recovers differently and reports a second error",
+    ),
+    (
+        "syntax_unbalanced_parens_in_expression",
+        "FIXME: Go's recursive-descent recovery reports a follow-up error toyc skips",
+    ),
+    (
+        "syntax_unterminated_raw_string",
+        "FIXME: Go type-checks the truncated file; toyc stops at the syntax error",
+    ),
+    (
+        "syntax_var_in_for_init",
+        "FIXME: Go points at the variable, toyc at the keyword",
+    ),
+];
+
+#[test]
+fn run_corpus_programs_check_clean() {
+    for path in toy_files("tests/data/run") {
+        let out = check_file(&path);
+        assert_eq!(out, "", "{} should check clean", path.display());
+    }
+}
+
+#[test]
+fn examples_check_clean() {
+    for path in toy_files("examples") {
+        let out = check_file(&path);
+        assert_eq!(out, "", "{} should check clean", path.display());
+    }
+}
+
+#[test]
+fn error_cases_match_snapshots() {
+    insta::glob!("../data/check/err", "*.toy", |path| {
+        assert_snapshot!(check_file(path));
+    });
+}
+
+#[test]
+fn unsupported_cases_match_snapshots() {
+    insta::glob!("../data/check/unsupported", "*.toy", |path| {
+        let out = check_file(path);
+        assert!(!out.is_empty(), "{} must be rejected", path.display());
+        assert_snapshot!(out);
+    });
+}
+
+/// Every error case must be reported as Go reports it (recorded in `NAME.go-errors` by
+/// `tests/oracle/record.sh`), apart from the listed known differences.
+#[test]
+fn error_cases_match_go() {
+    let mut mismatches = Vec::new();
+    for path in toy_files("tests/data/check/err") {
+        let stem = path
+            .file_stem()
+            .expect("a file")
+            .to_string_lossy()
+            .into_owned();
+        let name = file_name(&path);
+        let expected_path = path.with_extension("go-errors");
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", expected_path.display()));
+        let ours: String = check_file(&path)
+            .lines()
+            .map(|line| {
+                let line = line.strip_prefix(&format!("{name}:")).unwrap_or(line);
+                line.replace(&format!("{name}:"), &format!("./{stem}.go:")) + "\n"
+            })
+            .collect();
+        let known = KNOWN_DIFFERENCES.iter().any(|(case, _)| *case == stem);
+        if (ours == expected) == known {
+            mismatches.push(format!(
+                "{stem}: {}\n--- toyc\n{ours}--- go\n{expected}",
+                if known {
+                    "now matches Go: drop it from KNOWN_DIFFERENCES"
+                } else {
+                    "differs"
+                }
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn deep_nesting_checks_or_is_diagnosed() {
+    const DEPTH: usize = 10_000;
+    let cases = [
+        (
+            "parens",
+            format!(
+                "x := {}1{}\n\tprintln(x)",
+                "(".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
+        (
+            "blocks",
+            format!("{}println(1){}", "{\n".repeat(DEPTH), "}\n".repeat(DEPTH)),
+        ),
+        (
+            "func literals",
+            format!(
+                "{}println(1){}",
+                "func() {\n".repeat(DEPTH),
+                "}()\n".repeat(DEPTH)
+            ),
+        ),
+        (
+            "else if chain",
+            format!(
+                "x := 1\n\tif x == 0 {{\n\t}}{}\n\tprintln(x)",
+                " else if x == 1 {\n\t}".repeat(DEPTH)
+            ),
+        ),
+        (
+            "binary chain",
+            format!("x := 1{}\n\tprintln(x)", " + 1".repeat(DEPTH * 10)),
+        ),
+    ];
+    for (what, body) in cases {
+        let text = format!("package main\n\nfunc main() {{\n\t{body}\n}}\n");
+        let out = check_text("deep.toy", &text);
+        assert_eq!(out, "", "{what} nested {DEPTH} deep should check clean");
+    }
+}
+
+#[test]
+fn too_many_errors_stops_at_ten_like_go() {
+    let body: String = (0..15).map(|idx| format!("\tundefined{idx}()\n")).collect();
+    let out = check_text(
+        "many.toy",
+        &format!("package main\n\nfunc main() {{\n{body}}}\n"),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 11, "{out}");
+    assert_eq!(lines[10], "many.toy:13:2: too many errors");
+}

@@ -1,0 +1,5 @@
+//! The integration tests: one binary, driven by the data under `tests/data/`.
+
+mod check;
+mod fuzz;
+mod support;

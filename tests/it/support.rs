@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::term::termcolor::NoColor;
+use toyc::diag::{self, SourceFile, Style};
+use toyc::driver;
+
+/// Returns the repository's root directory.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Returns the `.toy` files of `dir` (relative to the root), sorted.
+pub fn toy_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|error| panic!("cannot list {dir}: {error}"))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toy"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{dir} holds no .toy files");
+    files
+}
+
+/// Returns the file name of `path`.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .expect("a file path")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Checks `text` as a file named `name` and returns the diagnostics as `toyc check` prints
+/// them in short form (empty for a valid program).
+pub fn check_text(name: &str, text: &str) -> String {
+    let source = SourceFile::new(name, text);
+    let diags = driver::with_large_stack(|| driver::front_end(&source).1);
+    let mut out = NoColor::new(Vec::new());
+    diag::render(&source, &diags, Style::Short, &mut out).expect("writing to memory succeeds");
+    String::from_utf8(out.into_inner()).expect("diagnostics are UTF-8")
+}
+
+/// Checks the file at `path`, naming it by its file name alone.
+pub fn check_file(path: &Path) -> String {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    check_text(&file_name(path), &text)
+}
