@@ -88,7 +88,7 @@ pub struct Ident {
 #[derive(Debug)]
 pub enum Decl {
     /// `func name(…) … { … }`.
-    Func(FuncDecl),
+    Func(Box<FuncDecl>),
     /// `var …`, one spec or a group.
     Var(Vec<VarSpec>),
     /// `const …`, one spec or a group.
@@ -462,6 +462,23 @@ impl BinOp {
             BinOp::Shr => ">>",
             BinOp::And => "&",
             BinOp::AndNot => "&^",
+        }
+    }
+
+    /// Returns the operator's precedence in Go: 5 binds tightest (`*`), 1 loosest (`||`).
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinOp::LOr => 1,
+            BinOp::LAnd => 2,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 3,
+            BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor => 4,
+            BinOp::Mul
+            | BinOp::Div
+            | BinOp::Rem
+            | BinOp::Shl
+            | BinOp::Shr
+            | BinOp::And
+            | BinOp::AndNot => 5,
         }
     }
 

@@ -32,6 +32,9 @@ pub struct State<'src> {
     eof: usize,
     next_node: u32,
     names: Interner,
+    /// Scratch stacks of `binary_chain`.
+    operands: Vec<Expr>,
+    operators: Vec<(BinOp, Span)>,
     diags: Diagnostics,
 }
 
@@ -69,16 +72,45 @@ impl State<'_> {
         }
     }
 
-    pub(crate) fn binary(
-        &mut self,
-        op: BinOp,
-        left: Expr,
-        right: Expr,
-        op_span: Span,
-        span: Span,
-    ) -> Expr {
+    /// Builds the tree of `first op1 x1 op2 x2 …` by Go's precedence, operators of equal
+    /// precedence associating to the left. Iterative (shunting-yard), so a chain of any
+    /// length is fine.
+    pub(crate) fn binary_chain(&mut self, first: Expr, rest: Vec<(BinOp, Span, Expr)>) -> Expr {
+        if rest.is_empty() {
+            return first;
+        }
+        // The stacks are reused across calls: chains nest only through operands, which are
+        // complete before the enclosing chain is built.
+        let mut operands = std::mem::take(&mut self.operands);
+        let mut operators = std::mem::take(&mut self.operators);
+        let base = operands.len();
+        operands.push(first);
+        for (op, op_span, right) in rest {
+            while let Some(&(top, top_span)) = operators.last()
+                && op.precedence() <= top.precedence()
+            {
+                operators.pop();
+                self.reduce_binary(&mut operands, top, top_span);
+            }
+            operators.push((op, op_span));
+            operands.push(right);
+        }
+        while let Some((op, op_span)) = operators.pop() {
+            self.reduce_binary(&mut operands, op, op_span);
+        }
+        let result = operands.pop().expect("one operand is left");
+        debug_assert_eq!(operands.len(), base);
+        self.operands = operands;
+        self.operators = operators;
+        result
+    }
+
+    fn reduce_binary(&mut self, operands: &mut Vec<Expr>, op: BinOp, op_span: Span) {
+        let right = operands.pop().expect("an operator has a right operand");
+        let left = operands.pop().expect("an operator has a left operand");
+        let (lo, hi) = (left.span.lo as usize, right.span.hi as usize);
         let kind = ExprKind::Binary(op, Box::new(left), Box::new(right), op_span);
-        self.expr(kind, span.lo as usize, span.hi as usize)
+        operands.push(self.expr(kind, lo, hi));
     }
 
     pub(crate) fn file(&mut self, package: Ident, imports: Vec<Import>, decls: Vec<Decl>) -> File {
@@ -273,6 +305,8 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
         eof: file.text.len(),
         next_node: 0,
         names: Interner::default(),
+        operands: Vec::new(),
+        operators: Vec::new(),
         diags: Diagnostics::default(),
     };
     let result = grammar::FileParser::new().parse(&mut state, &mut lexer);
@@ -286,7 +320,7 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
         Ok(mut parsed) => {
             parsed.n_nodes = state.next_node;
             parsed.names = std::mem::take(&mut state.names);
-            Some(parsed)
+            Some(*parsed)
         }
         Err(error) => {
             let diag = from_lalrpop(error, state.eof);

@@ -16,11 +16,11 @@
 //!
 //! Postconditions when no error is reported:
 //! - `Info::node_types` gives every expression its final type (untyped constants keep their
-//!   untyped type; their value is in `Info::node_consts`);
-//! - every name expression and declaring identifier has its object in `Info::node_objs`;
+//!   untyped type; their value is in `Info::const_value`);
+//! - every name expression and declaring identifier has its object in `Info::obj_of`;
 //! - `Info::funcs` lists every function and literal, with the variables each literal captures.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::diag::{Diagnostics, SourceFile, Span};
 use crate::syntax::ast::{
@@ -90,7 +90,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) scopes: Scopes,
     /// Per object: read at least once.
     pub(crate) used: Vec<bool>,
-    pkg: FxHashMap<ObjId, (PkgDecl, Resolution)>,
+    /// Per object (dense; locals are past its end): the package-level declaration to resolve.
+    pkg: Vec<Option<(PkgDecl, Resolution)>>,
     /// Package-level objects being resolved, innermost last, for cycle reports.
     resolving: Vec<ObjId>,
     cycles: Vec<Vec<ObjId>>,
@@ -116,7 +117,7 @@ impl<'a> Checker<'a> {
             info: Info::new(file.n_nodes),
             scopes: Scopes::default(),
             used: Vec::new(),
-            pkg: FxHashMap::default(),
+            pkg: Vec::new(),
             resolving: Vec::new(),
             cycles: Vec::new(),
             funcs: Vec::new(),
@@ -201,7 +202,7 @@ impl<'a> Checker<'a> {
     /// Declares `ident` in the current scope as `obj`, reporting a redeclaration as Go does.
     /// Returns false if the name was already declared in the scope.
     pub(crate) fn declare(&mut self, ident: Ident, obj: ObjId) -> bool {
-        self.info.node_objs[ident.id.0 as usize] = Some(obj);
+        self.info.set_obj(ident.id, obj);
         if ident.name == self.blank {
             return true;
         }
@@ -227,7 +228,7 @@ impl<'a> Checker<'a> {
         for (decl_idx, decl) in file.decls.iter().enumerate() {
             match decl {
                 Decl::Func(func) => {
-                    let obj = self.info.node_objs[func.name.id.0 as usize];
+                    let obj = self.info.obj_of(func.name.id);
                     if let Some(obj) = obj {
                         self.resolve(obj);
                     }
@@ -238,7 +239,7 @@ impl<'a> Checker<'a> {
                         let obj = spec
                             .names
                             .first()
-                            .and_then(|name| self.info.node_objs[name.id.0 as usize]);
+                            .and_then(|name| self.info.obj_of(name.id));
                         if let Some(obj) = obj {
                             self.resolve(obj);
                         }
@@ -247,7 +248,7 @@ impl<'a> Checker<'a> {
                 Decl::Const(specs) => {
                     for spec in specs {
                         for name in &spec.names {
-                            if let Some(obj) = self.info.node_objs[name.id.0 as usize] {
+                            if let Some(obj) = self.info.obj_of(name.id) {
                                 self.resolve(obj);
                             }
                         }
@@ -260,7 +261,7 @@ impl<'a> Checker<'a> {
             if let Decl::Func(func) = decl
                 && let Some(body) = &func.body
             {
-                let Some(obj) = self.info.node_objs[func.name.id.0 as usize] else {
+                let Some(obj) = self.info.obj_of(func.name.id) else {
                     continue;
                 };
                 let ObjKind::Func(id) = self.info.obj(obj).kind else {
@@ -361,10 +362,9 @@ impl<'a> Checker<'a> {
 
                     let obj =
                         self.new_obj(func.name.name, func.name.span, INVALID, ObjKind::Func(id));
-                    self.pkg
-                        .insert(obj, (PkgDecl::Func { decl: decl_idx }, Resolution::Pending));
+                    self.set_pkg(obj, PkgDecl::Func { decl: decl_idx }, Resolution::Pending);
                     if name == "init" || func.name.name == self.blank {
-                        self.info.node_objs[func.name.id.0 as usize] = Some(obj);
+                        self.info.set_obj(func.name.id, obj);
                         if name == "init" {
                             self.error(func.name.span, "func init is not supported");
                         }
@@ -387,15 +387,13 @@ impl<'a> Checker<'a> {
                                     is_param: false,
                                 },
                             );
-                            self.pkg.insert(
+                            self.set_pkg(
                                 obj,
-                                (
-                                    PkgDecl::Var {
-                                        decl: decl_idx,
-                                        spec: spec_idx,
-                                    },
-                                    Resolution::Pending,
-                                ),
+                                PkgDecl::Var {
+                                    decl: decl_idx,
+                                    spec: spec_idx,
+                                },
+                                Resolution::Pending,
                             );
                             self.declare_pkg(*name, obj);
                         }
@@ -410,16 +408,14 @@ impl<'a> Checker<'a> {
                                 INVALID,
                                 ObjKind::Const(ConstValue::Bool(false)),
                             );
-                            self.pkg.insert(
+                            self.set_pkg(
                                 obj,
-                                (
-                                    PkgDecl::Const {
-                                        decl: decl_idx,
-                                        spec: spec_idx,
-                                        name: name_idx,
-                                    },
-                                    Resolution::Pending,
-                                ),
+                                PkgDecl::Const {
+                                    decl: decl_idx,
+                                    spec: spec_idx,
+                                    name: name_idx,
+                                },
+                                Resolution::Pending,
                             );
                             self.declare_pkg(*name, obj);
                         }
@@ -446,7 +442,7 @@ impl<'a> Checker<'a> {
 
     /// Resolves a package-level object now if it is still pending.
     pub(crate) fn resolve(&mut self, obj: ObjId) {
-        let Some(&(decl, state)) = self.pkg.get(&obj) else {
+        let Some(&Some((decl, state))) = self.pkg.get(obj.0 as usize) else {
             return;
         };
         match state {
@@ -506,6 +502,14 @@ impl<'a> Checker<'a> {
         self.set_resolution(obj, decl, Resolution::Done);
     }
 
+    fn set_pkg(&mut self, obj: ObjId, decl: PkgDecl, state: Resolution) {
+        let idx = obj.0 as usize;
+        if self.pkg.len() <= idx {
+            self.pkg.resize(idx + 1, None);
+        }
+        self.pkg[idx] = Some((decl, state));
+    }
+
     /// Sets the state of `obj`; the names of one `var` spec share theirs, since they are
     /// checked together.
     fn set_resolution(&mut self, obj: ObjId, decl: PkgDecl, state: Resolution) {
@@ -516,12 +520,12 @@ impl<'a> Checker<'a> {
             && let Decl::Var(specs) = &self.file.decls[decl_idx]
         {
             for name in &specs[spec].names {
-                if let Some(other) = self.info.node_objs[name.id.0 as usize] {
-                    self.pkg.insert(other, (decl, state));
+                if let Some(other) = self.info.obj_of(name.id) {
+                    self.set_pkg(other, decl, state);
                 }
             }
         }
-        self.pkg.insert(obj, (decl, state));
+        self.set_pkg(obj, decl, state);
     }
 
     fn report_cycles(&mut self) {
@@ -587,7 +591,7 @@ impl<'a> Checker<'a> {
                 None => (INVALID, None),
             };
             let obj = match only {
-                Some(_) => self.info.node_objs[name.id.0 as usize].expect("collected"),
+                Some(_) => self.info.obj_of(name.id).expect("collected"),
                 None => {
                     let placeholder = ObjKind::Const(ConstValue::Bool(false));
                     let obj = self.new_obj(name.name, name.span, ty, placeholder);
@@ -705,7 +709,7 @@ impl<'a> Checker<'a> {
                     self.declare_local(*name, obj);
                     obj
                 }
-                None => self.info.node_objs[name.id.0 as usize].expect("collected"),
+                None => self.info.obj_of(name.id).expect("collected"),
             };
             self.info.objs[obj.0 as usize].ty = ty;
         }
@@ -885,7 +889,7 @@ impl<'a> Checker<'a> {
                     self.undefined(ident.span, ident.name);
                     return INVALID;
                 };
-                self.info.node_objs[ident.id.0 as usize] = Some(obj);
+                self.info.set_obj(ident.id, obj);
                 let object = self.info.obj(obj);
                 if let ObjKind::TypeName = object.kind {
                     return object.ty;
@@ -1232,7 +1236,7 @@ impl<'a> Checker<'a> {
                 if let Some((obj, obj_depth)) = self.scopes.lookup_depth(name)
                     && obj_depth == depth
                 {
-                    self.info.node_objs[target.id.0 as usize] = Some(obj);
+                    self.info.set_obj(target.id, obj);
                     if let ObjKind::Var { .. } = self.info.obj(obj).kind {
                         targets.push(Some(self.info.obj(obj).ty));
                         existing.push(Some(obj));

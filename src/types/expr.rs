@@ -63,6 +63,17 @@ impl<'a> Operand<'a> {
         }
     }
 
+    /// Returns an invalid operand standing for nothing, to move another out of a `&mut`.
+    fn placeholder(span: Span) -> Operand<'a> {
+        Operand {
+            mode: Mode::Invalid,
+            ty: INVALID,
+            val: None,
+            expr: None,
+            span,
+        }
+    }
+
     fn invalid(expr: &'a Expr) -> Operand<'a> {
         Operand::new(Mode::Invalid, INVALID, expr)
     }
@@ -175,7 +186,7 @@ impl<'a> Checker<'a> {
         if x.mode == Mode::Constant
             && let Some(val) = &x.val
         {
-            self.info.node_consts.insert(expr.id, val.clone());
+            self.info.set_const(expr.id, val.clone());
         }
     }
 
@@ -268,7 +279,7 @@ impl<'a> Checker<'a> {
         let callee = unparen(callee);
         match &callee.kind {
             ExprKind::Name(_) => {
-                let obj = self.info.node_objs[callee.id.0 as usize]?;
+                let obj = self.info.obj_of(callee.id)?;
                 match self.info.obj(obj).kind {
                     ObjKind::Builtin(builtin) => Some(builtin),
                     _ => None,
@@ -351,7 +362,7 @@ impl<'a> Checker<'a> {
             self.undefined(expr.span, name);
             return Operand::invalid(expr);
         };
-        self.info.node_objs[expr.id.0 as usize] = Some(obj);
+        self.info.set_obj(expr.id, obj);
         self.resolve(obj);
         // A package is used only through a selector.
         if !matches!(self.info.obj(obj).kind, ObjKind::Package) {
@@ -421,9 +432,9 @@ impl<'a> Checker<'a> {
         }
         let field_name = self.name(field);
         if x.mode == Mode::Package {
-            let is_fmt = self.fmt.is_some_and(|(fmt, _)| {
-                self.info.node_objs[unparen(base).id.0 as usize] == Some(fmt)
-            });
+            let is_fmt = self
+                .fmt
+                .is_some_and(|(fmt, _)| self.info.obj_of(unparen(base).id) == Some(fmt));
             if !is_fmt {
                 // An unsupported import, already reported.
                 return Operand::invalid(expr);
@@ -970,8 +981,8 @@ impl<'a> Checker<'a> {
     /// Checks that `x` can be assigned to a variable of type `target` in `context`, converting
     /// an untyped `x`, as Go's `assignment`.
     pub(crate) fn assignment(&mut self, x: &mut Operand<'a>, target: TypeId, context: &str) {
-        let x_single = self.single_value(x.clone());
-        *x = x_single;
+        let taken = std::mem::replace(x, Operand::placeholder(x.span));
+        *x = self.single_value(taken);
         if x.mode == Mode::Invalid || target == INVALID {
             return;
         }

@@ -7,6 +7,12 @@ use crate::syntax::ast::{NodeId, Symbol};
 use crate::types::constant::ConstValue;
 use crate::types::ty::{INVALID, TypeId, TypeTable};
 
+/// The entry of `Info::node_consts` for a node that is not constant.
+const NO_CONST: u32 = u32::MAX;
+
+/// The entry of `Info::node_objs` for a node that denotes no object.
+const NO_OBJ: u32 = u32::MAX;
+
 /// Index of an [`Object`] in [`Info::objs`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjId(pub u32);
@@ -119,7 +125,7 @@ pub enum FuncNode {
 
 /// Everything the checker learned, indexed for the back end.
 ///
-/// Invariant: `node_types`, `node_objs` have `File::n_nodes` entries.
+/// Invariant: the per-node vectors have `File::n_nodes` entries.
 #[derive(Debug)]
 pub struct Info {
     /// All types.
@@ -128,10 +134,12 @@ pub struct Info {
     pub objs: Vec<Object>,
     /// Per node: the type of an expression ([`INVALID`] for other nodes).
     pub node_types: Vec<TypeId>,
-    /// Per node: the object a name denotes or declares.
-    pub node_objs: Vec<Option<ObjId>>,
-    /// The value of every constant expression, by node.
-    pub node_consts: FxHashMap<NodeId, ConstValue>,
+    /// Per node: the object a name denotes or declares, or [`NO_OBJ`].
+    node_objs: Vec<u32>,
+    /// Per node: the index in `consts` of a constant expression's value.
+    node_consts: Vec<u32>,
+    /// Constant values, in the order they were recorded.
+    consts: Vec<ConstValue>,
     /// Functions to compile: top-level functions in source order, then literals in the order
     /// the checker met them.
     pub funcs: Vec<FuncInfo>,
@@ -145,10 +153,42 @@ impl Info {
             types: TypeTable::default(),
             objs: Vec::new(),
             node_types: vec![INVALID; n_nodes as usize],
-            node_objs: vec![None; n_nodes as usize],
-            node_consts: FxHashMap::default(),
+            node_objs: vec![NO_OBJ; n_nodes as usize],
+            node_consts: vec![NO_CONST; n_nodes as usize],
+            consts: Vec::new(),
             funcs: Vec::new(),
             lit_funcs: FxHashMap::default(),
+        }
+    }
+
+    /// Returns the object a name node denotes or declares.
+    pub fn obj_of(&self, node: NodeId) -> Option<ObjId> {
+        match self.node_objs[node.0 as usize] {
+            NO_OBJ => None,
+            idx => Some(ObjId(idx)),
+        }
+    }
+
+    pub(crate) fn set_obj(&mut self, node: NodeId, obj: ObjId) {
+        self.node_objs[node.0 as usize] = obj.0;
+    }
+
+    /// Returns the value of a constant expression node.
+    pub fn const_value(&self, node: NodeId) -> Option<&ConstValue> {
+        match self.node_consts[node.0 as usize] {
+            NO_CONST => None,
+            idx => Some(&self.consts[idx as usize]),
+        }
+    }
+
+    /// Records the value of constant expression `node`.
+    pub(crate) fn set_const(&mut self, node: NodeId, value: ConstValue) {
+        let slot = &mut self.node_consts[node.0 as usize];
+        if *slot == NO_CONST {
+            *slot = self.consts.len() as u32;
+            self.consts.push(value);
+        } else {
+            self.consts[*slot as usize] = value;
         }
     }
 
