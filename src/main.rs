@@ -15,7 +15,7 @@ use toyc::driver;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// toyc compiles Toy, a strict subset of Go, to native code.
+/// toyc: a compiler for Toy, a strict subset of Go.
 ///
 /// Exit status: 0 on success, 1 when the program has errors, 2 when the input cannot be read
 /// or the command line is wrong.

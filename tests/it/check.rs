@@ -155,3 +155,53 @@ fn too_many_errors_stops_at_ten_like_go() {
     assert_eq!(lines.len(), 11, "{out}");
     assert_eq!(lines[10], "many.toy:13:2: too many errors");
 }
+
+#[test]
+fn closures_are_named_as_go_names_them_and_list_their_captures() {
+    let text = "package main
+
+func outer() func() int {
+	a, b := 1, 2
+	inc := func() {
+		a++
+		func() { b += a }()
+	}
+	inc()
+	return func() int { return b }
+}
+
+func main() {
+	println(outer()())
+}
+";
+    let source = toyc::diag::SourceFile::new("closures.toy", text);
+    let (checked, diags) = toyc::driver::front_end(&source);
+    assert!(diags.is_empty(), "{diags:?}");
+    let checked = checked.expect("a valid program");
+    let info = &checked.info;
+    let summary: Vec<String> = info
+        .funcs
+        .iter()
+        .map(|func| {
+            let captures: Vec<&str> = func
+                .captures
+                .iter()
+                .map(|&obj| checked.file.names.name(info.obj(obj).name))
+                .collect();
+            let parent = func
+                .parent
+                .map(|parent| info.funcs[parent.0 as usize].name.as_str());
+            format!("{} parent={parent:?} captures={captures:?}", func.name)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "outer parent=None captures=[]",
+            "main parent=None captures=[]",
+            "outer.func1 parent=Some(\"outer\") captures=[\"a\", \"b\"]",
+            "outer.func1.1 parent=Some(\"outer.func1\") captures=[\"b\", \"a\"]",
+            "outer.func2 parent=Some(\"outer\") captures=[\"b\"]",
+        ]
+    );
+}
