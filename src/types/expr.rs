@@ -1116,20 +1116,20 @@ impl<'a> Checker<'a> {
             || (x.mode == Mode::Nil && self.info.types.func(target).is_some());
         if !same_kind {
             let desc = self.operand_string(&x);
-            if target == STRING && ty::is_integer(x.ty) {
-                self.error(
-                    expr.span,
-                    "conversions from int to string are not supported",
-                );
+            let message = if target == STRING && ty::is_integer(x.ty) {
+                "conversions from int to string are not supported".to_string()
             } else {
-                self.error(
-                    expr.span,
-                    format!("cannot convert {desc} to type {type_name}"),
-                );
-            }
+                format!("cannot convert {desc} to type {type_name}")
+            };
+            self.error(x.span, message);
             return Operand::invalid(expr);
         }
         if x.mode == Mode::Constant {
+            if target == INT && x.val.as_ref().and_then(ConstValue::to_i64).is_none() {
+                let value = x.val.as_ref().expect("a constant has a value");
+                self.error(x.span, format!("constant {value} overflows {type_name}"));
+                return Operand::invalid(expr);
+            }
             self.convert_untyped(&mut x, target);
             if x.mode == Mode::Invalid {
                 return Operand::invalid(expr);
@@ -1187,7 +1187,13 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     if x.mode == Mode::Nil {
-                        self.error(x.span, format!("use of untyped nil in {context}"));
+                        let message = if matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln)
+                        {
+                            format!("printing nil with {name} is not supported")
+                        } else {
+                            format!("use of untyped nil in {context}")
+                        };
+                        self.error(x.span, message);
                         continue;
                     }
                     let target = ty::default_type(x.ty);
@@ -1305,10 +1311,6 @@ impl<'a> Checker<'a> {
                         result.mode = Mode::Value;
                         result.val = None;
                     }
-                }
-                if ty::is_string(result.ty) && result.mode != Mode::Constant {
-                    self.error(expr.span, "min and max of strings are not supported");
-                    return Operand::invalid(expr);
                 }
                 let mut z = Operand::new(result.mode, result.ty, expr);
                 z.val = result.val;
