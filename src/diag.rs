@@ -32,14 +32,6 @@ impl Span {
             hi: hi as u32,
         }
     }
-
-    /// Returns the smallest span covering both `self` and `other`.
-    pub fn to(self, other: Span) -> Span {
-        Span {
-            lo: self.lo.min(other.lo),
-            hi: self.hi.max(other.hi),
-        }
-    }
 }
 
 /// One error in the user's program.
@@ -92,11 +84,6 @@ impl Diagnostics {
     /// Returns true when no error was reported.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
-    }
-
-    /// Returns the number of errors reported.
-    pub fn len(&self) -> usize {
-        self.items.len()
     }
 
     /// Returns the errors sorted by position, without exact duplicates (Go prints a repeated

@@ -225,14 +225,13 @@ impl<'a> Checker<'a> {
         let file = self.file;
         self.check_imports();
         self.collect();
-        for (decl_idx, decl) in file.decls.iter().enumerate() {
+        for decl in &file.decls {
             match decl {
                 Decl::Func(func) => {
                     let obj = self.info.obj_of(func.name.id);
                     if let Some(obj) = obj {
                         self.resolve(obj);
                     }
-                    let _ = decl_idx;
                 }
                 Decl::Var(specs) => {
                     for spec in specs {
@@ -257,7 +256,7 @@ impl<'a> Checker<'a> {
                 Decl::Bad => {}
             }
         }
-        for (decl_idx, decl) in file.decls.iter().enumerate() {
+        for decl in &file.decls {
             if let Decl::Func(func) = decl
                 && let Some(body) = &func.body
             {
@@ -267,7 +266,6 @@ impl<'a> Checker<'a> {
                 let ObjKind::Func(id) = self.info.obj(obj).kind else {
                     continue;
                 };
-                let _ = decl_idx;
                 self.func_body(id, &func.sig, body);
             }
         }
@@ -800,8 +798,7 @@ impl<'a> Checker<'a> {
             return types;
         }
         if values.len() != 1 {
-            let operands: Vec<Operand<'a>> =
-                values.iter().map(|value| self.raw_value(value)).collect();
+            let operands: Vec<Operand<'a>> = values.iter().map(|value| self.raw(value)).collect();
             if operands.iter().all(|x| x.mode != Mode::Invalid) {
                 match ret_span {
                     Some(span) => self.return_error(span, targets, &operands),
@@ -1135,7 +1132,7 @@ impl<'a> Checker<'a> {
             Stmt::If(if_stmt) => {
                 self.scopes.push();
                 if let Some(init) = &if_stmt.init {
-                    self.simple_stmt(init);
+                    self.stmt(init);
                 }
                 self.condition(&if_stmt.cond, "if statement");
                 self.block(&if_stmt.then);
@@ -1169,11 +1166,6 @@ impl<'a> Checker<'a> {
             Stmt::Labeled { stmt, .. } => self.stmt(stmt),
         }
         self.leave();
-    }
-
-    /// Checks an init or post statement of `if`, `for` or `switch`.
-    fn simple_stmt(&mut self, stmt: &'a Stmt) {
-        self.stmt(stmt);
     }
 
     fn condition(&mut self, cond: &'a Expr, what: &str) {
@@ -1283,16 +1275,15 @@ impl<'a> Checker<'a> {
     }
 
     fn assign_vars(&mut self, lhs: &'a [Expr], rhs: &'a [Expr]) {
+        let blanks: Vec<bool> = lhs.iter().map(|target| is_blank(self, target)).collect();
         let targets: Vec<Option<TypeId>> = lhs.iter().map(|target| self.lhs_type(target)).collect();
-        let mut idx = 0;
-        let lhs_exprs = lhs;
+        let mut blanks = blanks.into_iter();
         self.assign_values(&targets, rhs, None, |checker, x, target, context| {
-            let target_expr = &lhs_exprs[idx];
-            idx += 1;
-            if target.is_none() && !is_blank(checker, target_expr) {
-                return INVALID;
+            // A target that is neither valid nor blank was reported by `lhs_type`.
+            let blank = blanks.next().unwrap_or(false);
+            if target.is_some() || blank {
+                checker.assign_to(x, target, context);
             }
-            checker.assign_to(target_expr, x, target, context);
             INVALID
         });
     }
@@ -1330,14 +1321,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Assigns `x` to `target` whose type was already found by `lhs_type`.
-    fn assign_to(
-        &mut self,
-        target: &'a Expr,
-        x: &mut Operand<'a>,
-        target_ty: Option<TypeId>,
-        context: &str,
-    ) {
+    /// Assigns `x` to a target whose type `lhs_type` found; `None` is the blank identifier.
+    fn assign_to(&mut self, x: &mut Operand<'a>, target_ty: Option<TypeId>, context: &str) {
         if x.mode == Mode::Invalid {
             return;
         }
@@ -1350,7 +1335,6 @@ impl<'a> Checker<'a> {
                 }
                 let ty = ty::default_type(x.ty);
                 self.assignment(x, ty, context);
-                let _ = target;
             }
             Some(ty) => self.assignment(x, ty, context),
         }
@@ -1361,7 +1345,7 @@ impl<'a> Checker<'a> {
     fn assign_var(&mut self, target: &'a Expr, x: &mut Operand<'a>, context: &str) {
         let target_ty = self.lhs_type(target);
         if target_ty.is_some() {
-            self.assign_to(target, x, target_ty, context);
+            self.assign_to(x, target_ty, context);
         }
     }
 
@@ -1370,7 +1354,7 @@ impl<'a> Checker<'a> {
         match &for_stmt.header {
             ForHeader::Clause { init, cond, post } => {
                 if let Some(init) = init {
-                    self.simple_stmt(init);
+                    self.stmt(init);
                 }
                 if let Some(cond) = cond {
                     self.condition(cond, "for statement");
@@ -1379,7 +1363,7 @@ impl<'a> Checker<'a> {
                     if let Stmt::Define { span, .. } = **post {
                         self.error(span, "cannot declare in post statement of for loop");
                     } else {
-                        self.simple_stmt(post);
+                        self.stmt(post);
                     }
                 }
             }
@@ -1476,7 +1460,7 @@ impl<'a> Checker<'a> {
     fn switch_stmt(&mut self, switch: &'a ast::SwitchStmt) {
         self.scopes.push();
         if let Some(init) = &switch.init {
-            self.simple_stmt(init);
+            self.stmt(init);
         }
         let mut tag = match &switch.tag {
             Some(tag) => {

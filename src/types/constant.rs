@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{ToPrimitive, Zero};
 
 /// The precision gc gives untyped integer constants, in bits.
 pub const MAX_BITS: u64 = 512;
@@ -40,14 +40,6 @@ impl ConstValue {
         }
     }
 
-    /// Returns the boolean value; the checker guarantees the kind.
-    pub fn as_bool(&self) -> bool {
-        match self {
-            ConstValue::Bool(value) => *value,
-            other => panic!("constant {other:?} is not a boolean"),
-        }
-    }
-
     /// Returns whether an integer constant needs more than [`MAX_BITS`] bits.
     pub fn overflows_precision(&self) -> bool {
         matches!(self, ConstValue::Int(value) if value.bits() > MAX_BITS)
@@ -56,11 +48,6 @@ impl ConstValue {
     /// Returns whether this is the integer zero.
     pub fn is_zero(&self) -> bool {
         matches!(self, ConstValue::Int(value) if value.is_zero())
-    }
-
-    /// Returns whether this is a negative integer.
-    pub fn is_negative(&self) -> bool {
-        matches!(self, ConstValue::Int(value) if value.is_negative())
     }
 }
 

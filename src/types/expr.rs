@@ -226,12 +226,6 @@ impl<'a> Checker<'a> {
         x
     }
 
-    /// Checks an expression whose value may be absent or several (a call), without reporting
-    /// either; used where a count mismatch is reported instead.
-    pub(crate) fn raw_value(&mut self, expr: &'a Expr) -> Operand<'a> {
-        self.raw(expr)
-    }
-
     /// Checks an expression that may yield several values: a call of a function with several
     /// results gives one operand per result.
     pub(crate) fn multi_expr(&mut self, expr: &'a Expr) -> Vec<Operand<'a>> {
@@ -289,8 +283,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Checks any expression, recording its type (and value) for the back end.
-    fn raw(&mut self, expr: &'a Expr) -> Operand<'a> {
+    /// Checks any expression, recording its type (and value) for the back end. The result
+    /// may be no value, several values (a call), a type or a built-in.
+    pub(crate) fn raw(&mut self, expr: &'a Expr) -> Operand<'a> {
         if !self.enter() {
             return Operand::invalid(expr);
         }
@@ -1208,11 +1203,8 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
-                if matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln) {
-                    // fmt.Println returns (n int, err error); Toy has no error type, so its
-                    // results cannot be used.
-                    return Operand::new(Mode::NoValue, INVALID, expr);
-                }
+                // fmt.Println returns (n int, err error) in Go; Toy has no error type, so
+                // its results cannot be used.
                 Operand::new(Mode::NoValue, INVALID, expr)
             }
             Builtin::Panic => {

@@ -121,15 +121,6 @@ impl TypeTable {
         }
     }
 
-    /// Returns the types a value of type `id` spreads into: the elements of a tuple, else
-    /// `id` alone.
-    pub fn values(&self, id: &TypeId) -> Vec<TypeId> {
-        match self.get(*id) {
-            Type::Tuple(elems) => elems.clone(),
-            _ => vec![*id],
-        }
-    }
-
     /// Formats `id` as Go does in messages: `int`, `untyped int`, `func(int) (bool, string)`.
     pub fn display(&self, id: TypeId) -> String {
         let mut out = String::new();
