@@ -1190,61 +1190,18 @@ impl<'a> Checker<'a> {
 
     fn short_var_decl(&mut self, lhs: &'a [Expr], rhs: &'a [Expr], span: Span) {
         let owner = self.current_func();
-        let mut seen: Vec<Symbol> = Vec::new();
-        let mut targets: Vec<Option<TypeId>> = Vec::with_capacity(lhs.len());
-        // For each left-hand name: an existing variable of this scope, a new one, or nothing.
-        let mut new_names: Vec<Option<Ident>> = Vec::with_capacity(lhs.len());
-        let mut existing: Vec<Option<ObjId>> = Vec::with_capacity(lhs.len());
-        let mut has_err = false;
         let depth = self.scopes.depth();
+        let mut seen: Vec<Symbol> = Vec::new();
+        // Per left-hand side: the type of a variable this scope already has (`None` for a new
+        // or erroneous one), and the name to declare if it is new.
+        let mut targets: Vec<Option<TypeId>> = Vec::with_capacity(lhs.len());
+        let mut new_names: Vec<Option<Ident>> = Vec::with_capacity(lhs.len());
+        let mut has_err = false;
         for target in lhs {
-            let ExprKind::Name(name) = target.kind else {
-                let text = self.expr_text(target);
-                self.error(target.span, format!("non-name {text} on left side of :="));
-                has_err = true;
-                targets.push(None);
-                new_names.push(None);
-                existing.push(None);
-                continue;
-            };
-            let ident = Ident {
-                id: target.id,
-                name,
-                span: target.span,
-            };
-            if name != self.blank {
-                if seen.contains(&name) {
-                    self.error(
-                        target.span,
-                        format!("{} repeated on left side of :=", self.name(name)),
-                    );
-                    has_err = true;
-                    targets.push(None);
-                    new_names.push(None);
-                    existing.push(None);
-                    continue;
-                }
-                seen.push(name);
-                if let Some((obj, obj_depth)) = self.scopes.lookup_depth(name)
-                    && obj_depth == depth
-                {
-                    self.info.set_obj(target.id, obj);
-                    if let ObjKind::Var { .. } = self.info.obj(obj).kind {
-                        targets.push(Some(self.info.obj(obj).ty));
-                        existing.push(Some(obj));
-                    } else {
-                        self.error(target.span, format!("cannot assign to {}", self.name(name)));
-                        has_err = true;
-                        targets.push(None);
-                        existing.push(None);
-                    }
-                    new_names.push(None);
-                    continue;
-                }
-            }
-            targets.push(None);
-            existing.push(None);
-            new_names.push(Some(ident));
+            let (target_ty, new_name) = self.define_target(target, depth, &mut seen);
+            has_err |= target_ty.is_none() && new_name.is_none();
+            targets.push(target_ty);
+            new_names.push(new_name);
         }
         let types = self.assign_values(&targets, rhs, None, |checker, x, target, context| {
             checker.init_var(x, target, context)
@@ -1272,6 +1229,47 @@ impl<'a> Checker<'a> {
         if !any_new && !has_err {
             self.error(span, "no new variables on left side of :=");
         }
+    }
+
+    /// Classifies one left-hand side of `:=`: an existing variable of the current scope (its
+    /// type), a new name, or an error (reported; both `None`).
+    fn define_target(
+        &mut self,
+        target: &'a Expr,
+        depth: u32,
+        seen: &mut Vec<Symbol>,
+    ) -> (Option<TypeId>, Option<Ident>) {
+        let ExprKind::Name(name) = target.kind else {
+            let text = self.expr_text(target);
+            self.error(target.span, format!("non-name {text} on left side of :="));
+            return (None, None);
+        };
+        let ident = Ident {
+            id: target.id,
+            name,
+            span: target.span,
+        };
+        if name == self.blank {
+            return (None, Some(ident));
+        }
+        if seen.contains(&name) {
+            let message = format!("{} repeated on left side of :=", self.name(name));
+            self.error(target.span, message);
+            return (None, None);
+        }
+        seen.push(name);
+        let Some((obj, obj_depth)) = self.scopes.lookup_depth(name) else {
+            return (None, Some(ident));
+        };
+        if obj_depth != depth {
+            return (None, Some(ident));
+        }
+        self.info.set_obj(target.id, obj);
+        if let ObjKind::Var { .. } = self.info.obj(obj).kind {
+            return (Some(self.info.obj(obj).ty), None);
+        }
+        self.error(target.span, format!("cannot assign to {}", self.name(name)));
+        (None, None)
     }
 
     fn assign_vars(&mut self, lhs: &'a [Expr], rhs: &'a [Expr]) {

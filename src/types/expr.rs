@@ -475,14 +475,7 @@ impl<'a> Checker<'a> {
             UnOp::Not => ty::is_boolean(x.ty),
         };
         if !ok {
-            let desc = self.operand_string(&x);
-            self.error(
-                x.span,
-                format!(
-                    "invalid operation: operator {} not defined on {desc}",
-                    op.text()
-                ),
-            );
+            self.operator_not_defined(&x, op.text());
             return Operand::invalid(expr);
         }
         x.expr = Some(expr);
@@ -507,6 +500,14 @@ impl<'a> Checker<'a> {
         }
         x.mode = Mode::Value;
         x
+    }
+
+    fn operator_not_defined(&mut self, x: &Operand<'a>, op: &str) {
+        let desc = self.operand_string(x);
+        self.error(
+            x.span,
+            format!("invalid operation: operator {op} not defined on {desc}"),
+        );
     }
 
     /// Checks `left op right`; `expr` is absent for an assignment operation `left op= right`.
@@ -557,14 +558,7 @@ impl<'a> Checker<'a> {
             _ => ty::is_integer(x.ty),
         };
         if !ok {
-            let desc = self.operand_string(&x);
-            self.error(
-                x.span,
-                format!(
-                    "invalid operation: operator {} not defined on {desc}",
-                    op.text()
-                ),
-            );
+            self.operator_not_defined(&x, op.text());
             return Operand::invalid(result_expr);
         }
         if matches!(op, BinOp::Div | BinOp::Rem)

@@ -73,3 +73,6 @@ impl Scopes {
             .map(|binding| (binding.obj, binding.depth))
     }
 }
+
+#[cfg(test)]
+mod tests;
