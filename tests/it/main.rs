@@ -3,3 +3,4 @@
 mod check;
 mod fuzz;
 mod support;
+mod tidy;

@@ -1,3 +1,5 @@
+//! Unit tests of the lexer: semicolon insertion, literal checks, unquoting.
+
 use super::*;
 
 /// Returns the tokens of `text` as short strings, and the lexical errors.

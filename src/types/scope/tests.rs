@@ -1,3 +1,5 @@
+//! Unit tests of the scope table.
+
 use super::*;
 
 #[test]
