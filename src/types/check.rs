@@ -16,7 +16,9 @@
 //!
 //! Postconditions when no error is reported:
 //! - `Info::node_types` gives every expression its final type (untyped constants keep their
-//!   untyped type; their value is in `Info::const_value`);
+//!   untyped type; their value is in `Info::const_value`). An expression left with an untyped
+//!   type that is not constant (a comparison, or `1 << n` inside a larger expression) has the
+//!   default type at run time: `bool` or `int`;
 //! - every name expression and declaring identifier has its object in `Info::obj_of`;
 //! - `Info::funcs` lists every function and literal, with the variables each literal captures.
 
@@ -1470,15 +1472,6 @@ impl<'a> Checker<'a> {
                     } else {
                         let ty = ty::default_type(x.ty);
                         self.assignment(&mut x, ty, "switch expression");
-                        if x.mode != Mode::Invalid && self.info.types.func(x.ty).is_some() {
-                            let desc = self.operand_string(&x);
-                            let ty = self.info.types.display(x.ty);
-                            self.error(
-                                tag.span,
-                                format!("cannot switch on {desc} ({ty} is not comparable)"),
-                            );
-                            x.mode = Mode::Invalid;
-                        }
                     }
                 }
                 x

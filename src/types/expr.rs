@@ -635,7 +635,7 @@ impl<'a> Checker<'a> {
         &mut self,
         expr: &'a Expr,
         op: BinOp,
-        mut x: Operand<'a>,
+        x: Operand<'a>,
         mut y: Operand<'a>,
         op_span: Span,
     ) -> Operand<'a> {
@@ -650,10 +650,13 @@ impl<'a> Checker<'a> {
         if y.mode == Mode::Constant {
             if !ty::is_integer(y.ty) {
                 let desc = self.operand_string(&y);
-                self.error(
-                    y.span,
-                    format!("invalid operation: shift count {desc} must be integer"),
-                );
+                let message = if ty::is_untyped(y.ty) {
+                    // Go converts an untyped count to uint first.
+                    format!("cannot convert {desc} to type uint")
+                } else {
+                    format!("invalid operation: shift count {desc} must be integer")
+                };
+                self.error(y.span, message);
                 return Operand::invalid(expr);
             }
             if y.int().is_negative() {
@@ -700,14 +703,8 @@ impl<'a> Checker<'a> {
                 self.overflow(&mut z, op_span, false);
                 return z;
             }
-            if ty::is_untyped(x.ty) {
-                // The shifted constant takes its type from the context; in Toy the only
-                // integer type is int, which is also the default.
-                self.convert_untyped(&mut x, INT);
-                if x.mode == Mode::Invalid {
-                    return Operand::invalid(expr);
-                }
-            }
+            // An untyped constant shifted by a variable count stays an untyped value: it
+            // takes its type from the context, as Go's delayed typing of shifts does.
         }
         Operand::new(Mode::Value, x.ty, expr)
     }
