@@ -682,30 +682,28 @@ impl<'a> Checker<'a> {
         } else if ty::is_untyped(y.ty) {
             self.convert_untyped(&mut y, INT);
         }
-        if x.mode == Mode::Constant {
-            if y.mode == Mode::Constant {
-                const SHIFT_BOUND: u64 = 1023 - 1 + 52;
-                let count = y.int().to_u64().filter(|&count| count <= SHIFT_BOUND);
-                let Some(count) = count else {
-                    let desc = self.operand_string(&y);
-                    self.error(
-                        y.span,
-                        format!("invalid operation: invalid shift count {desc}"),
-                    );
-                    return Operand::invalid(expr);
-                };
-                let value = x.int().clone();
-                let shifted = match op {
-                    BinOp::Shl => value << count,
-                    _ => value >> count,
-                };
-                let mut z = Operand::constant(x.ty, ConstValue::Int(shifted), expr);
-                self.overflow(&mut z, op_span, false);
-                return z;
-            }
-            // An untyped constant shifted by a variable count stays an untyped value: it
-            // takes its type from the context, as Go's delayed typing of shifts does.
+        if x.mode == Mode::Constant && y.mode == Mode::Constant {
+            const SHIFT_BOUND: u64 = 1023 - 1 + 52;
+            let count = y.int().to_u64().filter(|&count| count <= SHIFT_BOUND);
+            let Some(count) = count else {
+                let desc = self.operand_string(&y);
+                self.error(
+                    y.span,
+                    format!("invalid operation: invalid shift count {desc}"),
+                );
+                return Operand::invalid(expr);
+            };
+            let value = x.int().clone();
+            let shifted = match op {
+                BinOp::Shl => value << count,
+                _ => value >> count,
+            };
+            let mut z = Operand::constant(x.ty, ConstValue::Int(shifted), expr);
+            self.overflow(&mut z, op_span, false);
+            return z;
         }
+        // An untyped constant shifted by a variable count stays an untyped value: it takes its
+        // type from the context, as Go's delayed typing of shifts does.
         Operand::new(Mode::Value, x.ty, expr)
     }
 
