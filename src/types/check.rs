@@ -100,6 +100,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) funcs: Vec<FuncCtx>,
     /// The value of `iota` in the constant declaration being checked.
     pub(crate) iota: Option<u32>,
+    /// While an inherited constant initializer (`const ( a = f(iota); b )`) is evaluated for
+    /// `b`: the position of `b`, where its errors are reported.
+    errpos: Option<Span>,
     /// Literals met at package level, checked with the function bodies.
     deferred_lits: Vec<(&'a Expr, FuncId)>,
     pub(crate) fmt: Option<(ObjId, Span)>,
@@ -124,6 +127,7 @@ impl<'a> Checker<'a> {
             cycles: Vec::new(),
             funcs: Vec::new(),
             iota: None,
+            errpos: None,
             deferred_lits: Vec::new(),
             fmt: None,
             blank: Symbol(u32::MAX),
@@ -197,8 +201,10 @@ impl<'a> Checker<'a> {
         self.file.names.name(sym)
     }
 
+    /// Reports an error at `span`, or at the constant being declared while an inherited
+    /// initializer is evaluated, as Go does.
     pub(crate) fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.errors.error(span, message);
+        self.errors.error(self.errpos.unwrap_or(span), message);
     }
 
     /// Declares `ident` in the current scope as `obj`, reporting a redeclaration as Go does.
@@ -467,6 +473,7 @@ impl<'a> Checker<'a> {
         // are checked, before any function body, so only package scopes are open here.
         debug_assert!(self.funcs.is_empty());
         let saved_iota = self.iota.take();
+        let saved_errpos = self.errpos.take();
         match decl {
             PkgDecl::Const { decl, spec, name } => {
                 let Decl::Const(specs) = &file.decls[decl] else {
@@ -498,6 +505,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.iota = saved_iota;
+        self.errpos = saved_errpos;
         self.resolving.pop();
         self.set_resolution(obj, decl, Resolution::Done);
     }
@@ -587,7 +595,12 @@ impl<'a> Checker<'a> {
         };
         for (name_idx, name) in names {
             let (ty, value) = match values.get(name_idx) {
-                Some(value_expr) => self.const_value(value_expr, declared),
+                Some(value_expr) => {
+                    self.errpos = inherited.then_some(name.span);
+                    let result = self.const_value(value_expr, declared);
+                    self.errpos = None;
+                    result
+                }
                 None => (INVALID, None),
             };
             let obj = match only {
@@ -1542,9 +1555,15 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        // Go's note points at the node's own position: a binary expression's operator.
+        // Go's note points at the node's own position: a binary expression's operator, a
+        // call's opening parenthesis.
         let pos = match &expr.kind {
             ExprKind::Binary(_, _, _, op_span) => *op_span,
+            ExprKind::Call(callee, _) => {
+                let after = callee.span.hi as usize;
+                let offset = self.source.text[after..].find('(').unwrap_or(0);
+                Span::new(after + offset, after + offset + 1)
+            }
             _ => expr.span,
         };
         seen.push((value, x.ty, pos));

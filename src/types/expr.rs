@@ -49,6 +49,9 @@ pub(crate) struct Operand<'a> {
     pub(crate) val: Option<ConstValue>,
     /// The expression, for messages; absent for synthesized operands.
     pub(crate) expr: Option<&'a Expr>,
+    /// For one value of a call with several results: its index, which messages show
+    /// (`2nd function result`) instead of the call.
+    result: Option<usize>,
     span: Span,
 }
 
@@ -59,6 +62,7 @@ impl<'a> Operand<'a> {
             ty,
             val: None,
             expr: Some(expr),
+            result: None,
             span: expr.span,
         }
     }
@@ -70,6 +74,7 @@ impl<'a> Operand<'a> {
             ty: INVALID,
             val: None,
             expr: None,
+            result: None,
             span,
         }
     }
@@ -84,6 +89,7 @@ impl<'a> Operand<'a> {
             ty,
             val: Some(val),
             expr: Some(expr),
+            result: None,
             span: expr.span,
         }
     }
@@ -95,6 +101,7 @@ impl<'a> Operand<'a> {
             ty: BOOL,
             val: Some(ConstValue::Bool(value)),
             expr: None,
+            result: None,
             span,
         }
     }
@@ -122,6 +129,7 @@ impl<'a> Checker<'a> {
             return "nil".to_string();
         }
         let text = match (x.expr, x.mode) {
+            _ if x.result.is_some() => nth(x.result.unwrap_or(0) + 1, "function result"),
             (Some(expr), _) => self.expr_text(expr),
             (None, Mode::Constant) => x.val.as_ref().map(ToString::to_string).unwrap_or_default(),
             _ => String::new(),
@@ -234,11 +242,13 @@ impl<'a> Checker<'a> {
             return elems
                 .clone()
                 .into_iter()
-                .map(|ty| Operand {
+                .enumerate()
+                .map(|(idx, ty)| Operand {
                     mode: Mode::Value,
                     ty,
                     val: None,
                     expr: x.expr,
+                    result: Some(idx),
                     span: x.span,
                 })
                 .collect();
@@ -1299,6 +1309,17 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// Returns `1st what`, `2nd what`, … as Go's `nth`.
+fn nth(n: usize, what: &str) -> String {
+    let suffix = match n {
+        1 => "st",
+        2 => "nd",
+        3 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix} {what}")
 }
 
 /// Go's predeclared names that Toy lacks: using one is reported as unsupported rather than
