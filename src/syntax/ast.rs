@@ -128,6 +128,8 @@ pub struct Param {
     pub ty: TypeExpr,
     /// Written `...T`.
     pub variadic: bool,
+    /// Written in a group whose type comes after the next name: `a` in `a, b int`.
+    pub shares_type: bool,
 }
 
 /// A type as written.

@@ -170,6 +170,7 @@ impl State<'_> {
                     name: None,
                     ty: ty.expect("an unnamed entry has a type"),
                     variadic,
+                    shares_type: false,
                 })
                 .collect();
         }
@@ -183,6 +184,7 @@ impl State<'_> {
                         name: Some(name),
                         ty,
                         variadic,
+                        shares_type: false,
                     });
                 }
                 (None, Some(TypeExpr::Name(name))) if shared.is_some() => {
@@ -191,6 +193,7 @@ impl State<'_> {
                         name: Some(name),
                         ty,
                         variadic,
+                        shares_type: true,
                     });
                 }
                 (_, ty) => {
@@ -203,6 +206,7 @@ impl State<'_> {
                         name: None,
                         ty,
                         variadic,
+                        shares_type: false,
                     });
                 }
             }

@@ -62,13 +62,6 @@ fn write_expr(src: &str, names: &Interner, expr: &Expr, out: &mut String) {
     }
 }
 
-/// Returns a function type as written, parameter names included: `func(s string) int`.
-pub fn signature_string(names: &Interner, sig: &Signature) -> String {
-    let mut out = String::from("func");
-    write_signature(names, sig, &mut out);
-    out
-}
-
 fn write_signature(names: &Interner, sig: &Signature, out: &mut String) {
     out.push('(');
     for (idx, param) in sig.params.iter().enumerate() {
@@ -77,6 +70,9 @@ fn write_signature(names: &Interner, sig: &Signature, out: &mut String) {
         }
         if let Some(name) = param.name {
             out.push_str(names.name(name.name));
+            if param.shares_type {
+                continue;
+            }
             out.push(' ');
         }
         if param.variadic {
@@ -99,6 +95,9 @@ fn write_signature(names: &Interner, sig: &Signature, out: &mut String) {
                 }
                 if let Some(name) = result.name {
                     out.push_str(names.name(name.name));
+                    if result.shares_type {
+                        continue;
+                    }
                     out.push(' ');
                 }
                 write_type(names, &result.ty, out);

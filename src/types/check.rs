@@ -496,7 +496,8 @@ impl<'a> Checker<'a> {
                 if let ObjKind::Func(id) = self.info.obj(obj).kind {
                     self.info.funcs[id.0 as usize].ty = ty;
                 }
-                if self.name(func.name.name) == "main" && ty != FUNC_VOID && ty != INVALID {
+                let is_void = self.info.types.identical(ty, FUNC_VOID);
+                if self.name(func.name.name) == "main" && !is_void && ty != INVALID {
                     self.error(
                         func.name.span,
                         "func main must have no arguments and no return values",
@@ -954,9 +955,21 @@ impl<'a> Checker<'a> {
         // Invalid parameter types stay in the signature: calls and returns are still checked
         // against the valid ones, as Go does.
         let _ = invalid;
-        self.info
-            .types
-            .intern(Type::Func(FuncType { params, results }))
+        let names = |list: &[ast::Param]| -> Box<[Box<str>]> {
+            if list.iter().any(|param| param.name.is_some()) {
+                let name = |param: &ast::Param| param.name.map_or("_", |name| self.name(name.name));
+                list.iter().map(|param| name(param).into()).collect()
+            } else {
+                Box::new([])
+            }
+        };
+        let (param_names, result_names) = (names(&sig.params), names(&sig.results));
+        self.info.types.intern(Type::Func(FuncType {
+            params,
+            results,
+            param_names,
+            result_names,
+        }))
     }
 
     /// Checks the body of function `id`: parameters, statements, the terminating statement,
@@ -1427,7 +1440,7 @@ impl<'a> Checker<'a> {
             for target in vars {
                 if let Some(target_ty) = self.lhs_type(target)
                     && elem_ty != INVALID
-                    && target_ty != elem_ty
+                    && !self.info.types.identical(target_ty, elem_ty)
                     && target_ty != INVALID
                 {
                     let text = self.expr_text(expr);

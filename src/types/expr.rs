@@ -172,13 +172,7 @@ impl<'a> Checker<'a> {
         }
         if has_type {
             out.push_str(" of type ");
-            // Go's function types keep their parameter names, which a literal shows.
-            match x.expr.map(|expr| &unparen(expr).kind) {
-                Some(ExprKind::FuncLit(lit)) => out.push_str(
-                    &crate::syntax::print::signature_string(&self.file.names, &lit.sig),
-                ),
-                _ => out.push_str(&self.info.types.display(x.ty)),
-            }
+            out.push_str(&self.info.types.display(x.ty));
         }
         if !text.is_empty() {
             out.push(')');
@@ -545,7 +539,7 @@ impl<'a> Checker<'a> {
         if op.is_comparison() {
             return self.comparison(result_expr, op, x, y);
         }
-        if x.ty != y.ty {
+        if !self.info.types.identical(x.ty, y.ty) {
             let (xt, yt) = (self.info.types.display(x.ty), self.info.types.display(y.ty));
             let message = match expr {
                 Some(expr) => format!(
@@ -958,7 +952,7 @@ impl<'a> Checker<'a> {
 
     /// Returns whether `x` may be assigned to a variable of type `target` as it is.
     fn assignable_to(&self, x: &Operand<'a>, target: TypeId) -> bool {
-        if x.ty == target {
+        if self.info.types.identical(x.ty, target) {
             return true;
         }
         if x.mode == Mode::Nil {
@@ -1003,7 +997,7 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
-        if x.ty != target {
+        if !self.info.types.identical(x.ty, target) {
             let desc = self.operand_string(x);
             let target_name = self.info.types.display(target);
             self.error(
@@ -1106,7 +1100,7 @@ impl<'a> Checker<'a> {
         if x.mode == Mode::Invalid {
             return Operand::invalid(expr);
         }
-        let same_kind = ty::default_type(x.ty) == target
+        let same_kind = self.info.types.identical(ty::default_type(x.ty), target)
             || (x.mode == Mode::Nil && self.info.types.func(target).is_some());
         if !same_kind {
             let desc = self.operand_string(&x);

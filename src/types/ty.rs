@@ -1,7 +1,10 @@
 //! Types and the table that interns them.
 //!
-//! A [`TypeId`] is an index into [`TypeTable`]; structurally equal types get the same id, so
-//! type identity is `==` on ids. The basic types have fixed ids, listed as constants.
+//! A [`TypeId`] is an index into [`TypeTable`]; structurally equal types get the same id. A
+//! function type remembers its parameter names, which Go shows in messages
+//! (`func(s string) int`) but which do not take part in identity: two types are identical
+//! when their canonical ids, names stripped, are equal ([`TypeTable::identical`]). The basic
+//! types have fixed ids, listed as constants.
 
 use rustc_hash::FxHashMap;
 
@@ -60,12 +63,18 @@ pub struct FuncType {
     pub params: Vec<TypeId>,
     /// Result types in order.
     pub results: Vec<TypeId>,
+    /// The parameter names, for messages; empty when unnamed.
+    pub param_names: Box<[Box<str>]>,
+    /// The result names, for messages; empty when unnamed.
+    pub result_names: Box<[Box<str>]>,
 }
 
 /// All types of a program.
 #[derive(Debug)]
 pub struct TypeTable {
     types: Vec<Type>,
+    /// Per type: the id of the same type with every parameter name stripped.
+    canonical: Vec<TypeId>,
     ids: FxHashMap<Type, TypeId>,
 }
 
@@ -73,6 +82,7 @@ impl Default for TypeTable {
     fn default() -> TypeTable {
         let mut table = TypeTable {
             types: Vec::new(),
+            canonical: Vec::new(),
             ids: FxHashMap::default(),
         };
         let fixed = [
@@ -87,6 +97,8 @@ impl Default for TypeTable {
             Type::Func(FuncType {
                 params: Vec::new(),
                 results: Vec::new(),
+                param_names: Box::new([]),
+                result_names: Box::new([]),
             }),
         ];
         for ty in fixed {
@@ -102,10 +114,37 @@ impl TypeTable {
         if let Some(&id) = self.ids.get(&ty) {
             return id;
         }
+        let canonical = match &ty {
+            Type::Func(func) => {
+                let stripped = FuncType {
+                    params: func.params.iter().map(|&id| self.canonical(id)).collect(),
+                    results: func.results.iter().map(|&id| self.canonical(id)).collect(),
+                    param_names: Box::new([]),
+                    result_names: Box::new([]),
+                };
+                (stripped != *func).then(|| self.intern(Type::Func(stripped)))
+            }
+            Type::Tuple(elems) => {
+                let stripped: Vec<TypeId> = elems.iter().map(|&id| self.canonical(id)).collect();
+                (stripped != *elems).then(|| self.intern(Type::Tuple(stripped)))
+            }
+            _ => None,
+        };
         let id = TypeId(self.types.len() as u32);
         self.types.push(ty.clone());
+        self.canonical.push(canonical.unwrap_or(id));
         self.ids.insert(ty, id);
         id
+    }
+
+    /// Returns the id of `id` with parameter names stripped, which the back end compiles.
+    pub fn canonical(&self, id: TypeId) -> TypeId {
+        self.canonical[id.0 as usize]
+    }
+
+    /// Returns whether two types are identical, as Go's identity (names do not count).
+    pub fn identical(&self, a: TypeId, b: TypeId) -> bool {
+        self.canonical(a) == self.canonical(b)
     }
 
     /// Returns the type `id` stands for.
@@ -139,29 +178,35 @@ impl TypeTable {
             Type::UntypedString => out.push_str("untyped string"),
             Type::UntypedNil => out.push_str("untyped nil"),
             Type::Func(func) => {
+                let (param_names, result_names) = (&func.param_names, &func.result_names);
                 out.push_str("func");
-                self.write_list(&func.params, out);
+                self.write_list(&func.params, param_names, out);
                 match func.results.len() {
                     0 => {}
-                    1 => {
+                    1 if result_names.is_empty() => {
                         out.push(' ');
                         self.write(func.results[0], out);
                     }
                     _ => {
                         out.push(' ');
-                        self.write_list(&func.results, out);
+                        self.write_list(&func.results, result_names, out);
                     }
                 }
             }
-            Type::Tuple(elems) => self.write_list(elems, out),
+            Type::Tuple(elems) => self.write_list(elems, &[], out),
         }
     }
 
-    fn write_list(&self, ids: &[TypeId], out: &mut String) {
+    /// Writes `(T1, T2)`, or `(a T1, b T2)` when `names` are given.
+    fn write_list(&self, ids: &[TypeId], names: &[Box<str>], out: &mut String) {
         out.push('(');
         for (idx, &id) in ids.iter().enumerate() {
             if idx > 0 {
                 out.push_str(", ");
+            }
+            if let Some(name) = names.get(idx) {
+                out.push_str(name);
+                out.push(' ');
             }
             self.write(id, out);
         }
