@@ -61,8 +61,13 @@ enum PkgDecl {
         spec: usize,
         name: usize,
     },
-    /// `decls[decl]`, spec `spec`; all names of a spec resolve together.
-    Var { decl: usize, spec: usize },
+    /// `decls[decl]`, spec `spec`: name `name`, or all names together when one call
+    /// initializes them all (`var a, b = f()`).
+    Var {
+        decl: usize,
+        spec: usize,
+        name: Option<usize>,
+    },
     /// `decls[decl]` is a function.
     Func { decl: usize },
 }
@@ -242,22 +247,16 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Decl::Var(specs) => {
-                    for spec in specs {
-                        let obj = spec
-                            .names
-                            .first()
-                            .and_then(|name| self.info.obj_of(name.id));
-                        if let Some(obj) = obj {
+                    for name in specs.iter().flat_map(|spec| &spec.names) {
+                        if let Some(obj) = self.info.obj_of(name.id) {
                             self.resolve(obj);
                         }
                     }
                 }
                 Decl::Const(specs) => {
-                    for spec in specs {
-                        for name in &spec.names {
-                            if let Some(obj) = self.info.obj_of(name.id) {
-                                self.resolve(obj);
-                            }
+                    for name in specs.iter().flat_map(|spec| &spec.names) {
+                        if let Some(obj) = self.info.obj_of(name.id) {
+                            self.resolve(obj);
                         }
                     }
                 }
@@ -383,24 +382,19 @@ impl<'a> Checker<'a> {
                 }
                 Decl::Var(specs) => {
                     for (spec_idx, spec) in specs.iter().enumerate() {
-                        for name in &spec.names {
-                            let obj = self.new_obj(
-                                name.name,
-                                name.span,
-                                INVALID,
-                                ObjKind::Var {
-                                    owner: None,
-                                    is_param: false,
-                                },
-                            );
-                            self.set_pkg(
-                                obj,
-                                PkgDecl::Var {
-                                    decl: decl_idx,
-                                    spec: spec_idx,
-                                },
-                                Resolution::Pending,
-                            );
+                        let joint = spec.values.len() == 1 && spec.names.len() > 1;
+                        for (name_idx, name) in spec.names.iter().enumerate() {
+                            let kind = ObjKind::Var {
+                                owner: None,
+                                is_param: false,
+                            };
+                            let obj = self.new_obj(name.name, name.span, INVALID, kind);
+                            let decl = PkgDecl::Var {
+                                decl: decl_idx,
+                                spec: spec_idx,
+                                name: (!joint).then_some(name_idx),
+                            };
+                            self.set_pkg(obj, decl, Resolution::Pending);
                             self.declare_pkg(*name, obj);
                         }
                     }
@@ -481,11 +475,11 @@ impl<'a> Checker<'a> {
                 };
                 self.const_spec(specs, spec, Some(name));
             }
-            PkgDecl::Var { decl, spec } => {
+            PkgDecl::Var { decl, spec, name } => {
                 let Decl::Var(specs) = &file.decls[decl] else {
                     unreachable!("a variable comes from a var declaration")
                 };
-                self.var_spec(&specs[spec], None);
+                self.var_spec(&specs[spec], None, name);
             }
             PkgDecl::Func { decl } => {
                 let Decl::Func(func) = &file.decls[decl] else {
@@ -519,12 +513,13 @@ impl<'a> Checker<'a> {
         self.pkg[idx] = Some((decl, state));
     }
 
-    /// Sets the state of `obj`; the names of one `var` spec share theirs, since they are
-    /// checked together.
+    /// Sets the state of `obj`; the names of a `var` spec initialized by one call share
+    /// theirs, since they are checked together.
     fn set_resolution(&mut self, obj: ObjId, decl: PkgDecl, state: Resolution) {
         if let PkgDecl::Var {
             decl: decl_idx,
             spec,
+            name: None,
         } = decl
             && let Decl::Var(specs) = &self.file.decls[decl_idx]
         {
@@ -677,56 +672,64 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks a `var` spec: declares its names (locally when `local` is given; package-level
-    /// names are already collected) and checks the initial values, as Go's `varDecl`.
-    fn var_spec(&mut self, spec: &'a VarSpec, local: Option<FuncId>) {
+    /// names are already collected) and checks the initial values, as Go's `varDecl`. `only`
+    /// restricts the work to one name of a package-level spec resolved on demand.
+    fn var_spec(&mut self, spec: &'a VarSpec, local: Option<FuncId>, only: Option<usize>) {
         let declared = spec.ty.as_ref().map(|ty| self.type_expr(ty));
         let (n_names, n_values) = (spec.names.len(), spec.values.len());
-        let types = if n_values == 1 && n_names > 1 {
-            self.init_vars(declared, n_names, &spec.values, None)
-        } else {
-            let mut types = Vec::with_capacity(n_names);
-            for idx in 0..n_names {
-                let ty = match spec.values.get(idx) {
-                    Some(value) => {
-                        let mut x = self.expr(value);
-                        self.init_var(&mut x, declared, "variable declaration")
-                    }
-                    None => declared.unwrap_or(INVALID),
-                };
-                types.push(ty);
+        if n_values == 1 && n_names > 1 {
+            let types = self.init_vars(declared, n_names, &spec.values, None);
+            for (name, ty) in spec.names.iter().zip(types) {
+                self.define_var(*name, ty, local);
             }
-            if n_names < n_values {
-                let extra = &spec.values[n_names];
-                let text = self.expr_text(extra);
-                self.error(extra.span, format!("extra init expr {text}"));
-            } else if n_names > n_values && n_values > 0 {
-                let name = spec.names[n_values];
-                self.error(
-                    name.span,
-                    format!("missing init expr for {}", self.name(name.name)),
-                );
-            }
-            types
-        };
-        for (name, ty) in spec.names.iter().zip(types) {
-            let obj = match local {
-                Some(owner) => {
-                    let obj = self.new_obj(
-                        name.name,
-                        name.span,
-                        ty,
-                        ObjKind::Var {
-                            owner: Some(owner),
-                            is_param: false,
-                        },
-                    );
-                    self.declare_local(*name, obj);
-                    obj
-                }
-                None => self.info.obj_of(name.id).expect("collected"),
-            };
-            self.info.objs[obj.0 as usize].ty = ty;
+            return;
         }
+        let names = match only {
+            Some(name_idx) => name_idx..name_idx + 1,
+            None => 0..n_names,
+        };
+        for name_idx in names {
+            let ty = match spec.values.get(name_idx) {
+                Some(value) => {
+                    let mut x = self.expr(value);
+                    self.init_var(&mut x, declared, "variable declaration")
+                }
+                None => declared.unwrap_or(INVALID),
+            };
+            self.define_var(spec.names[name_idx], ty, local);
+        }
+        if only.is_some_and(|name_idx| name_idx > 0) {
+            return;
+        }
+        if n_names < n_values {
+            let extra = &spec.values[n_names];
+            let text = self.expr_text(extra);
+            self.error(extra.span, format!("extra init expr {text}"));
+        } else if n_names > n_values && n_values > 0 {
+            let name = spec.names[n_values];
+            self.error(
+                name.span,
+                format!("missing init expr for {}", self.name(name.name)),
+            );
+        }
+    }
+
+    /// Gives variable `name` its type: declares it if local, else updates the package-level
+    /// object collected for it.
+    fn define_var(&mut self, name: Ident, ty: TypeId, local: Option<FuncId>) {
+        let obj = match local {
+            Some(owner) => {
+                let kind = ObjKind::Var {
+                    owner: Some(owner),
+                    is_param: false,
+                };
+                let obj = self.new_obj(name.name, name.span, ty, kind);
+                self.declare_local(name, obj);
+                obj
+            }
+            None => self.info.obj_of(name.id).expect("collected"),
+        };
+        self.info.objs[obj.0 as usize].ty = ty;
     }
 
     /// Declares a local variable and remembers it for the unused check.
@@ -1114,7 +1117,7 @@ impl<'a> Checker<'a> {
             Stmt::Var(specs) => {
                 let owner = self.current_func();
                 for spec in specs {
-                    self.var_spec(spec, owner);
+                    self.var_spec(spec, owner, None);
                 }
             }
             Stmt::Const(specs) => {

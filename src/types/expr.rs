@@ -937,8 +937,45 @@ impl<'a> Checker<'a> {
             return Err(true);
         }
         x.ty = target;
-        self.record(x);
+        match x.expr {
+            Some(expr) if x.mode != Mode::Constant && x.result.is_none() => {
+                self.update_untyped(expr, target);
+            }
+            _ => self.record(x),
+        }
         Ok(())
+    }
+
+    /// Gives a non-constant untyped expression and its untyped operands the type `target`, as
+    /// Go's `updateExprType`: the constant operand of a shift (`1 << 100` in
+    /// `1 << 100 >> n`) must then fit in `target`.
+    fn update_untyped(&mut self, expr: &'a Expr, target: TypeId) {
+        let id = expr.id.0 as usize;
+        let ty = self.info.node_types[id];
+        if !ty::is_untyped(ty) {
+            return;
+        }
+        self.info.node_types[id] = target;
+        if let Some(value) = self.info.const_value(expr.id).cloned() {
+            if target == INT && value.to_i64().is_none() {
+                let desc = self.operand_string(&Operand::constant(ty, value, expr));
+                self.error(expr.span, format!("{desc} overflows int"));
+            }
+            return;
+        }
+        match &expr.kind {
+            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => {
+                self.update_untyped(inner, target);
+            }
+            ExprKind::Binary(BinOp::Shl | BinOp::Shr, left, _, _) => {
+                self.update_untyped(left, target);
+            }
+            ExprKind::Binary(op, left, right, _) if !op.is_comparison() => {
+                self.update_untyped(left, target);
+                self.update_untyped(right, target);
+            }
+            _ => {}
+        }
     }
 
     /// Reports a typed constant outside its type's range.
