@@ -28,8 +28,13 @@ pub struct Lexer<'src> {
 impl<'src> Lexer<'src> {
     /// Starts lexing `text`.
     pub fn new(text: &'src str) -> Lexer<'src> {
+        let mut inner = Tok::lexer(text);
+        // A byte-order mark may start the file, as in Go.
+        if text.starts_with('\u{FEFF}') {
+            inner.bump('\u{FEFF}'.len_utf8());
+        }
         Lexer {
-            inner: Tok::lexer(text),
+            inner,
             semi_allowed: false,
             at_end: false,
             diags: Diagnostics::default(),
@@ -90,7 +95,9 @@ impl<'src> Iterator for Lexer<'src> {
                         .next()
                         .unwrap_or('\0');
                     // Go allows Unicode letters in identifiers; Toy does not.
-                    let message = if ch.is_alphabetic() {
+                    let message = if ch == '\u{FEFF}' {
+                        "invalid BOM in the middle of the file".to_string()
+                    } else if ch.is_alphabetic() {
                         format!(
                             "non-ASCII letter {} in identifiers is not supported",
                             char_name(ch)

@@ -104,6 +104,11 @@ impl Walker<'_> {
         match stmt {
             Stmt::Labeled { label: name, stmt } => {
                 let span = name.span;
+                // The blank label declares nothing, so it is never unused nor a target.
+                if self.names.name(name.name) == "_" {
+                    self.stmt(body, ctx, stmt, None);
+                    return;
+                }
                 if let Some(first) = body.labels.get(&name.name) {
                     let pos = self.source.position(first.span);
                     body.errors.push((

@@ -111,6 +111,8 @@ pub(crate) struct Checker<'a> {
     /// Literals met at package level, checked with the function bodies.
     deferred_lits: Vec<(&'a Expr, FuncId)>,
     pub(crate) fmt: Option<(ObjId, Span)>,
+    /// Imports found unused, reported at the end.
+    unused_imports: Vec<Span>,
     pub(crate) blank: Symbol,
     /// Calls of the built-in `panic`, which terminate a statement list.
     pub(crate) panic_calls: FxHashSet<crate::syntax::ast::NodeId>,
@@ -135,6 +137,7 @@ impl<'a> Checker<'a> {
             errpos: None,
             deferred_lits: Vec::new(),
             fmt: None,
+            unused_imports: Vec::new(),
             blank: Symbol(u32::MAX),
             panic_calls: FxHashSet::default(),
             nesting: 0,
@@ -282,10 +285,20 @@ impl<'a> Checker<'a> {
             }
         }
         self.report_cycles();
+        // As in Go, unused imports are reported last.
         if let Some((obj, span)) = self.fmt
             && !self.used[obj.0 as usize]
         {
-            self.error(span, "\"fmt\" imported and not used");
+            self.unused_imports.push(span);
+        }
+        let mut unused = std::mem::take(&mut self.unused_imports);
+        unused.sort_by_key(|span| span.lo);
+        for span in unused {
+            let import = file.imports.iter().find(|import| import.span == span);
+            let path = import.map_or_else(String::new, |import| {
+                crate::types::constant::quote(&import.path)
+            });
+            self.error(span, format!("{path} imported and not used"));
         }
     }
 
@@ -296,8 +309,7 @@ impl<'a> Checker<'a> {
                 let name = String::from_utf8_lossy(&import.path);
                 let base = name.rsplit('/').next().unwrap_or_default();
                 if self.symbol(base).is_none() {
-                    let quoted = crate::types::constant::quote(&import.path);
-                    self.error(import.span, format!("{quoted} imported and not used"));
+                    self.unused_imports.push(import.span);
                     continue;
                 }
                 self.error(
@@ -320,7 +332,7 @@ impl<'a> Checker<'a> {
             }
             let Some(sym) = self.symbol("fmt") else {
                 // The file never mentions the name.
-                self.error(import.span, "\"fmt\" imported and not used");
+                self.unused_imports.push(import.span);
                 continue;
             };
             let obj = self.new_obj(sym, import.span, INVALID, ObjKind::Package);
@@ -434,8 +446,10 @@ impl<'a> Checker<'a> {
 
     fn declare_pkg(&mut self, ident: Ident, obj: ObjId) {
         let name = self.name(ident.name);
-        if name == "main" && !matches!(self.info.obj(obj).kind, ObjKind::Func(_)) {
-            self.error(ident.span, "cannot declare main - must be func");
+        if (name == "main" || name == "init")
+            && !matches!(self.info.obj(obj).kind, ObjKind::Func(_))
+        {
+            self.error(ident.span, format!("cannot declare {name} - must be func"));
         }
         let _ = self.declare(ident, obj);
     }
@@ -934,6 +948,28 @@ impl<'a> Checker<'a> {
 
     /// Returns the function type a signature denotes.
     pub(crate) fn signature_type(&mut self, sig: &'a Signature) -> TypeId {
+        // Parameter and result names share one block.
+        let mut seen: Vec<Ident> = Vec::new();
+        for name in sig
+            .params
+            .iter()
+            .chain(&sig.results)
+            .filter_map(|param| param.name)
+        {
+            if name.name == self.blank {
+                continue;
+            }
+            if let Some(first) = seen.iter().find(|other| other.name == name.name) {
+                let text = self.name(name.name);
+                self.errors.error_with_notes(
+                    name.span,
+                    format!("{text} redeclared in this block"),
+                    vec![(first.span, format!("other declaration of {text}"))],
+                );
+            } else {
+                seen.push(name);
+            }
+        }
         let mut params = Vec::with_capacity(sig.params.len());
         let mut invalid = false;
         for param in &sig.params {
@@ -1014,7 +1050,11 @@ impl<'a> Checker<'a> {
                     is_param: true,
                 },
             );
-            let _ = self.declare(name, obj);
+            // A repeated name was reported with the signature.
+            self.info.set_obj(name.id, obj);
+            if name.name != self.blank {
+                let _ = self.scopes.declare(name.name, obj);
+            }
         }
         self.stmt_list(&body.stmts);
         if !results.is_empty() && !is_terminating_list(&body.stmts, None, &self.panic_calls) {
@@ -1358,12 +1398,13 @@ impl<'a> Checker<'a> {
         match target_ty {
             None => {
                 // The blank identifier takes any value, converted to its default type.
+                let context = format!("{context} to _ identifier");
                 if x.mode == Mode::Nil {
                     self.error(x.span(), format!("use of untyped nil in {context}"));
                     return;
                 }
                 let ty = ty::default_type(x.ty);
-                self.assignment(x, ty, context);
+                self.assignment(x, ty, &context);
             }
             Some(ty) => self.assignment(x, ty, context),
         }
@@ -1390,7 +1431,10 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(post) = post {
                     if let Stmt::Define { span, .. } = **post {
-                        self.error(span, "cannot declare in post statement of for loop");
+                        self.error(
+                            span,
+                            "syntax error: cannot declare in post statement of for loop",
+                        );
                     } else {
                         self.stmt(post);
                     }
@@ -1416,11 +1460,15 @@ impl<'a> Checker<'a> {
         for_span: Span,
     ) {
         let mut x = self.expr(expr);
+        // Go describes the range expression as written, before it takes its type.
+        let range_desc = self.operand_string(&x);
         let mut elem_ty = INVALID;
         if x.mode != Mode::Invalid {
             if !ty::is_integer(x.ty) {
                 if ty::is_string(x.ty) {
                     self.error(expr.span, "range over a string is not supported");
+                } else if self.info.types.func(x.ty).is_some() {
+                    self.error(expr.span, "range over a function is not supported");
                 } else {
                     let desc = self.operand_string(&x);
                     self.error(expr.span, format!("cannot range over {desc}"));
@@ -1446,13 +1494,10 @@ impl<'a> Checker<'a> {
                     && !self.info.types.identical(target_ty, elem_ty)
                     && target_ty != INVALID
                 {
-                    let text = self.expr_text(expr);
                     let target_name = self.info.types.display(target_ty);
                     self.error(
-                        target.span,
-                        format!(
-                            "cannot use {text} (value of type int) as {target_name} value in range clause"
-                        ),
+                        expr.span,
+                        format!("cannot use {range_desc} as {target_name} value in range clause"),
                     );
                 }
             }

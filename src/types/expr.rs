@@ -199,6 +199,11 @@ impl<'a> Checker<'a> {
     }
 
     fn single_value(&mut self, mut x: Operand<'a>) -> Operand<'a> {
+        if x.mode == Mode::NoValue && self.is_fmt_call(x.expr) {
+            self.fmt_results_unsupported(&x);
+            x.mode = Mode::Invalid;
+            return x;
+        }
         let message = match x.mode {
             Mode::NoValue => Some("used as value"),
             Mode::Builtin(_) => Some("must be called"),
@@ -228,6 +233,31 @@ impl<'a> Checker<'a> {
         x
     }
 
+    /// Returns whether `expr` calls a function of package `fmt`.
+    fn is_fmt_call(&self, expr: Option<&Expr>) -> bool {
+        let Some(ExprKind::Call(callee, _)) = expr.map(|expr| &unparen(expr).kind) else {
+            return false;
+        };
+        let ExprKind::Selector(base, _) = &unparen(callee).kind else {
+            return false;
+        };
+        let base = self.info.obj_of(unparen(base).id);
+        base.is_some() && base == self.fmt.map(|(fmt, _)| fmt)
+    }
+
+    /// Reports the use of `fmt.Println`'s results, `(n int, err error)` in Go: Toy has no
+    /// `error` type.
+    fn fmt_results_unsupported(&mut self, x: &Operand<'a>) {
+        let callee = match x.expr.map(|expr| &unparen(expr).kind) {
+            Some(ExprKind::Call(callee, _)) => self.expr_text(callee),
+            _ => String::new(),
+        };
+        self.error(
+            x.span,
+            format!("using the results of {callee} is not supported"),
+        );
+    }
+
     /// Checks an expression that may yield several values: a call of a function with several
     /// results gives one operand per result.
     pub(crate) fn multi_expr(&mut self, expr: &'a Expr) -> Vec<Operand<'a>> {
@@ -248,8 +278,12 @@ impl<'a> Checker<'a> {
                 .collect();
         }
         if x.mode == Mode::NoValue {
-            let desc = self.operand_string(&x);
-            self.error(x.span, format!("{desc} used as value"));
+            if self.is_fmt_call(x.expr) {
+                self.fmt_results_unsupported(&x);
+            } else {
+                let desc = self.operand_string(&x);
+                self.error(x.span, format!("{desc} used as value"));
+            }
             return vec![Operand::invalid(expr)];
         }
         vec![self.single_value(x)]
@@ -450,7 +484,14 @@ impl<'a> Checker<'a> {
                     return Operand::invalid(expr);
                 }
                 _ => {
-                    self.error(field_span, format!("undefined: fmt.{field_name}"));
+                    let capitalized = field_name[..1].to_uppercase() + &field_name[1..];
+                    let message = if matches!(capitalized.as_str(), "Println" | "Print" | "Printf")
+                    {
+                        format!("undefined: fmt.{field_name} (but have {capitalized})")
+                    } else {
+                        format!("undefined: fmt.{field_name}")
+                    };
+                    self.error(field_span, message);
                     return Operand::invalid(expr);
                 }
             };
@@ -582,6 +623,10 @@ impl<'a> Checker<'a> {
                     BinOp::Add => a + b,
                     BinOp::Sub => a - b,
                     BinOp::Mul => a * b,
+                    // Go's constant arithmetic divides values that fit in 64 bits with
+                    // 64-bit division, so MinInt64 / -1 wraps to MinInt64 (and the
+                    // remainder is 0); the oracle's behaviour is the language's here.
+                    BinOp::Div if is_min_by_minus_one(&a, &b) => a,
                     BinOp::Div => a / b,
                     BinOp::Rem => a % b,
                     BinOp::And => a & b,
@@ -788,12 +833,14 @@ impl<'a> Checker<'a> {
             };
             return Operand::constant(UNTYPED_BOOL, ConstValue::Bool(result), expr);
         }
-        // The operands are materialized with their default types.
+        // The operands are materialized with their default types; a constant operand of an
+        // untyped shift must then fit (`1<<n > 1<<70`).
         for operand in [&x, &y] {
             if let Some(operand_expr) = operand.expr
                 && operand.mode != Mode::Nil
+                && operand.result.is_none()
             {
-                self.info.node_types[operand_expr.id.0 as usize] = ty::default_type(operand.ty);
+                self.update_untyped(operand_expr, ty::default_type(operand.ty));
             }
         }
         Operand::new(Mode::Value, UNTYPED_BOOL, expr)
@@ -1089,11 +1136,7 @@ impl<'a> Checker<'a> {
 
     /// Checks call arguments against parameter types, as Go's `arguments`.
     fn arguments(&mut self, call: &'a Expr, callee: &str, params: &[TypeId], args: &'a [Expr]) {
-        let operands: Vec<Operand<'a>> = if args.len() == 1 {
-            self.multi_expr(&args[0])
-        } else {
-            args.iter().map(|arg| self.expr(arg)).collect()
-        };
+        let operands = self.operand_list(args);
         if operands.iter().any(|x| x.mode == Mode::Invalid) {
             return;
         }
@@ -1125,12 +1168,20 @@ impl<'a> Checker<'a> {
     fn conversion(&mut self, expr: &'a Expr, target: TypeId, args: &'a [Expr]) -> Operand<'a> {
         let type_name = self.info.types.display(target);
         if args.len() != 1 {
-            let message = if args.is_empty() {
-                format!("missing argument in conversion to {type_name}")
-            } else {
-                format!("too many arguments in conversion to {type_name}")
+            let (at, message) = match args.get(1) {
+                None => (
+                    expr.span,
+                    format!("missing argument in conversion to {type_name}"),
+                ),
+                Some(extra) => (
+                    extra.span,
+                    format!("too many arguments in conversion to {type_name}"),
+                ),
             };
-            self.error(expr.span, message);
+            for arg in args {
+                self.raw(arg);
+            }
+            self.error(at, message);
             return Operand::invalid(expr);
         }
         let mut x = self.expr(&args[0]);
@@ -1165,9 +1216,30 @@ impl<'a> Checker<'a> {
         Operand::new(Mode::Value, target, expr)
     }
 
+    /// Checks call arguments, spreading a single call with several results into one operand
+    /// per result, as Go passes `f(g())`.
+    fn operand_list(&mut self, args: &'a [Expr]) -> Vec<Operand<'a>> {
+        if let [arg] = args {
+            let mut operands = self.multi_expr(arg);
+            // Only assignments and returns call them "Nth function result".
+            for x in &mut operands {
+                x.result = None;
+            }
+            return operands;
+        }
+        args.iter().map(|arg| self.expr(arg)).collect()
+    }
+
     fn builtin(&mut self, expr: &'a Expr, builtin: Builtin, args: &'a [Expr]) -> Operand<'a> {
         let name = builtin.name();
-        let call_text = self.expr_text(expr);
+        let mut operands = self.operand_list(args);
+        let no_value = Operand::new(Mode::NoValue, INVALID, expr);
+        if operands.iter().any(|x| x.mode == Mode::Invalid) {
+            return match builtin {
+                Builtin::Len | Builtin::Min | Builtin::Max => Operand::invalid(expr),
+                _ => no_value,
+            };
+        }
         let (min_args, max_args) = match builtin {
             Builtin::Len | Builtin::Panic => (1, Some(1)),
             Builtin::Min | Builtin::Max => (1, None),
@@ -1175,45 +1247,33 @@ impl<'a> Checker<'a> {
                 (0, None)
             }
         };
-        if args.len() < min_args || max_args.is_some_and(|max| args.len() > max) {
-            let (qualifier, expected) = if args.len() < min_args {
+        let found = operands.len();
+        if found < min_args || max_args.is_some_and(|max| found > max) {
+            let (qualifier, expected) = if found < min_args {
                 ("not enough", min_args)
             } else {
                 ("too many", max_args.unwrap_or(0))
             };
-            let at = expr.span;
-            for arg in args {
-                self.raw(arg);
-            }
+            let call_text = self.expr_text(expr);
             self.error(
-                at,
+                expr.span,
                 format!(
-                    "invalid operation: {qualifier} arguments for {call_text} (expected {expected}, found {})",
-                    args.len()
+                    "invalid operation: {qualifier} arguments for {call_text} (expected {expected}, found {found})"
                 ),
             );
             return Operand::invalid(expr);
         }
         match builtin {
             Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
-                let operands: Vec<Operand<'a>> = if args.len() == 1 {
-                    self.multi_expr(&args[0])
+                let is_fmt = matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln);
+                let context = if is_fmt {
+                    format!("argument to {name}")
                 } else {
-                    args.iter().map(|arg| self.expr(arg)).collect()
-                };
-                let context = format!("argument to {name}");
-                let context = if matches!(builtin, Builtin::Print | Builtin::Println) {
                     format!("argument to built-in {name}")
-                } else {
-                    context
                 };
                 for mut x in operands {
-                    if x.mode == Mode::Invalid {
-                        continue;
-                    }
                     if x.mode == Mode::Nil {
-                        let message = if matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln)
-                        {
+                        let message = if is_fmt {
                             format!("printing nil with {name} is not supported")
                         } else {
                             format!("use of untyped nil in {context}")
@@ -1223,10 +1283,7 @@ impl<'a> Checker<'a> {
                     }
                     let target = ty::default_type(x.ty);
                     self.assignment(&mut x, target, &context);
-                    if x.mode != Mode::Invalid
-                        && matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln)
-                        && self.info.types.func(x.ty).is_some()
-                    {
+                    if x.mode != Mode::Invalid && is_fmt && self.info.types.func(x.ty).is_some() {
                         self.error(
                             x.span,
                             format!("printing function values with {name} is not supported"),
@@ -1235,16 +1292,13 @@ impl<'a> Checker<'a> {
                 }
                 // fmt.Println returns (n int, err error) in Go; Toy has no error type, so
                 // its results cannot be used.
-                Operand::new(Mode::NoValue, INVALID, expr)
+                no_value
             }
             Builtin::Panic => {
-                let mut x = self.expr(&args[0]);
-                if x.mode == Mode::Invalid {
-                    return Operand::new(Mode::NoValue, INVALID, expr);
-                }
+                let mut x = operands.remove(0);
                 if x.mode == Mode::Nil {
                     self.error(x.span, "panic(nil) is not supported");
-                    return Operand::new(Mode::NoValue, INVALID, expr);
+                    return no_value;
                 }
                 let target = ty::default_type(x.ty);
                 self.assignment(&mut x, target, "argument to panic");
@@ -1252,13 +1306,10 @@ impl<'a> Checker<'a> {
                     self.error(x.span, "panic with a function value is not supported");
                 }
                 self.panic_calls.insert(expr.id);
-                Operand::new(Mode::NoValue, INVALID, expr)
+                no_value
             }
             Builtin::Len => {
-                let mut x = self.expr(&args[0]);
-                if x.mode == Mode::Invalid {
-                    return Operand::invalid(expr);
-                }
+                let mut x = operands.remove(0);
                 if !ty::is_string(x.ty) {
                     let desc = self.operand_string(&x);
                     self.error(x.span, format!("invalid argument: {desc} for built-in len"));
@@ -1272,85 +1323,71 @@ impl<'a> Checker<'a> {
                 }
                 Operand::new(Mode::Value, INT, expr)
             }
-            Builtin::Min | Builtin::Max => {
-                let mut operands: Vec<Operand<'a>> =
-                    args.iter().map(|arg| self.expr(arg)).collect();
-                if operands.iter().any(|x| x.mode == Mode::Invalid) {
-                    return Operand::invalid(expr);
-                }
-                let mut result = operands.remove(0);
-                if !ty::is_integer(result.ty) && !ty::is_string(result.ty) {
-                    let desc = self.operand_string(&result);
-                    self.error(
-                        result.span,
-                        format!("invalid argument: {desc} cannot be ordered"),
-                    );
-                    return Operand::invalid(expr);
-                }
-                for mut y in operands {
-                    self.match_types(&mut result, &mut y);
-                    if result.mode == Mode::Invalid {
-                        return Operand::invalid(expr);
-                    }
-                    if result.ty != y.ty {
-                        let (rt, yt) = (
-                            self.info.types.display(result.ty),
-                            self.info.types.display(y.ty),
-                        );
-                        let text = y.expr.map(|e| self.expr_text(e)).unwrap_or_default();
-                        self.error(
-                            y.span,
-                            format!("invalid argument: mismatched types {rt} (previous argument) and {yt} (type of {text})"),
-                        );
-                        return Operand::invalid(expr);
-                    }
-                    if result.mode == Mode::Constant && y.mode == Mode::Constant {
-                        let (a, b) = (
-                            result.val.clone().expect("constant"),
-                            y.val.clone().expect("constant"),
-                        );
-                        let pick_y = match (&a, &b) {
-                            (ConstValue::Int(a), ConstValue::Int(b)) => {
-                                if builtin == Builtin::Min {
-                                    b < a
-                                } else {
-                                    b > a
-                                }
-                            }
-                            (ConstValue::Str(a), ConstValue::Str(b)) => {
-                                if builtin == Builtin::Min {
-                                    b < a
-                                } else {
-                                    b > a
-                                }
-                            }
-                            _ => false,
-                        };
-                        if pick_y {
-                            result.val = Some(b);
-                        }
-                    } else {
-                        result.mode = Mode::Value;
-                        result.val = None;
-                    }
-                }
-                let mut z = Operand::new(result.mode, result.ty, expr);
-                z.val = result.val;
-                z
-            }
+            Builtin::Min | Builtin::Max => self.min_max(expr, builtin, operands),
         }
     }
-}
 
-/// Returns `1st what`, `2nd what`, … as Go's `nth`.
-fn nth(n: usize, what: &str) -> String {
-    let suffix = match n {
-        1 => "st",
-        2 => "nd",
-        3 => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix} {what}")
+    fn min_max(
+        &mut self,
+        expr: &'a Expr,
+        builtin: Builtin,
+        mut operands: Vec<Operand<'a>>,
+    ) -> Operand<'a> {
+        let mut result = operands.remove(0);
+        if !ty::is_integer(result.ty) && !ty::is_string(result.ty) {
+            let desc = self.operand_string(&result);
+            self.error(
+                result.span,
+                format!("invalid argument: {desc} cannot be ordered"),
+            );
+            return Operand::invalid(expr);
+        }
+        for mut y in operands {
+            self.match_types(&mut result, &mut y);
+            if result.mode == Mode::Invalid {
+                return Operand::invalid(expr);
+            }
+            if !self.info.types.identical(result.ty, y.ty) {
+                let (rt, yt) = (
+                    self.info.types.display(result.ty),
+                    self.info.types.display(y.ty),
+                );
+                let text = y.expr.map(|e| self.expr_text(e)).unwrap_or_default();
+                self.error(
+                    y.span,
+                    format!(
+                        "invalid argument: mismatched types {rt} (previous argument) and {yt} (type of {text})"
+                    ),
+                );
+                return Operand::invalid(expr);
+            }
+            if result.mode == Mode::Constant && y.mode == Mode::Constant {
+                let (a, b) = (
+                    result.val.clone().expect("constant"),
+                    y.val.clone().expect("constant"),
+                );
+                let ordering = match (&a, &b) {
+                    (ConstValue::Int(a), ConstValue::Int(b)) => b.cmp(a),
+                    (ConstValue::Str(a), ConstValue::Str(b)) => b.cmp(a),
+                    _ => std::cmp::Ordering::Equal,
+                };
+                let pick_y = if builtin == Builtin::Min {
+                    ordering.is_lt()
+                } else {
+                    ordering.is_gt()
+                };
+                if pick_y {
+                    result.val = Some(b);
+                }
+            } else {
+                result.mode = Mode::Value;
+                result.val = None;
+            }
+        }
+        let mut z = Operand::new(result.mode, result.ty, expr);
+        z.val = result.val;
+        z
+    }
 }
 
 /// Go's predeclared names that Toy lacks: using one is reported as unsupported rather than
@@ -1388,6 +1425,22 @@ const GO_ONLY_PREDECLARED: &[&str] = &[
     "uint8",
     "uintptr",
 ];
+
+/// Returns `1st what`, `2nd what`, … as Go's `nth`.
+fn nth(n: usize, what: &str) -> String {
+    let suffix = match n {
+        1 => "st",
+        2 => "nd",
+        3 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix} {what}")
+}
+
+/// Returns whether `a / b` is `math.MinInt64 / -1`.
+fn is_min_by_minus_one(a: &BigInt, b: &BigInt) -> bool {
+    a.to_i64() == Some(i64::MIN) && b.to_i64() == Some(-1)
+}
 
 /// Returns whether values of `ty` can be ordered with `<`.
 fn is_ordered(ty: TypeId) -> bool {
