@@ -5,11 +5,13 @@
 //! ten found are the ones Go shows:
 //! 1. collect the package-level objects and check the import;
 //! 2. resolve package-level constants, variables and function signatures in source order,
-//!    each on demand when an earlier one refers to it (cycles are reported at the end, as Go's
-//!    initialization-order pass does);
+//!    each on demand when an earlier one refers to it, recording which package-level objects
+//!    each declaration (function bodies included) uses;
 //! 3. check function bodies in source order; a function literal's body is checked where the
 //!    literal appears, with the enclosing scopes visible;
-//! 4. report unused variables at the end of each body, then the unused import.
+//! 4. report unused variables at the end of each body; then compute the initialization order
+//!    of package-level variables and report initialization cycles (`initorder`); last, the
+//!    unused imports.
 //!
 //! Branch statements (labels, `break`, `continue`) are checked by `branches` before any of
 //! this, as Go's parser checks them.
@@ -32,6 +34,7 @@ use crate::syntax::ast::{
 use crate::types::branches;
 use crate::types::constant::ConstValue;
 use crate::types::expr::{Mode, Operand};
+use crate::types::initorder::{self, Node};
 use crate::types::object::{Builtin, FuncId, FuncInfo, FuncNode, Info, ObjId, ObjKind, Object};
 use crate::types::scope::Scopes;
 use crate::types::ty::{
@@ -99,9 +102,10 @@ pub(crate) struct Checker<'a> {
     pub(crate) used: Vec<bool>,
     /// Per object (dense; locals are past its end): the package-level declaration to resolve.
     pkg: Vec<Option<(PkgDecl, Resolution)>>,
-    /// Package-level objects being resolved, innermost last, for cycle reports.
-    resolving: Vec<ObjId>,
-    cycles: Vec<Vec<ObjId>>,
+    /// Per package-level object: the package-level objects its initializer or body uses.
+    deps: Vec<Vec<ObjId>>,
+    /// The package-level object whose initializer or body is being checked.
+    cur_decl: Option<ObjId>,
     pub(crate) funcs: Vec<FuncCtx>,
     /// The value of `iota` in the constant declaration being checked.
     pub(crate) iota: Option<u32>,
@@ -109,7 +113,7 @@ pub(crate) struct Checker<'a> {
     /// `b`: the position of `b`, where its errors are reported.
     errpos: Option<Span>,
     /// Literals met at package level, checked with the function bodies.
-    deferred_lits: Vec<(&'a Expr, FuncId)>,
+    deferred_lits: Vec<(&'a Expr, FuncId, Option<ObjId>)>,
     pub(crate) fmt: Option<(ObjId, Span)>,
     /// Imports found unused, reported at the end.
     unused_imports: Vec<Span>,
@@ -130,8 +134,8 @@ impl<'a> Checker<'a> {
             scopes: Scopes::default(),
             used: Vec::new(),
             pkg: Vec::new(),
-            resolving: Vec::new(),
-            cycles: Vec::new(),
+            deps: Vec::new(),
+            cur_decl: None,
             funcs: Vec::new(),
             iota: None,
             errpos: None,
@@ -276,15 +280,18 @@ impl<'a> Checker<'a> {
                 let ObjKind::Func(id) = self.info.obj(obj).kind else {
                     continue;
                 };
+                self.cur_decl = Some(obj);
                 self.func_body(id, &func.sig, body);
             }
         }
-        for (lit, id) in std::mem::take(&mut self.deferred_lits) {
+        for (lit, id, decl) in std::mem::take(&mut self.deferred_lits) {
             if let ExprKind::FuncLit(func_lit) = &lit.kind {
+                self.cur_decl = decl;
                 self.func_body(id, &func_lit.sig, &func_lit.body);
             }
         }
-        self.report_cycles();
+        self.cur_decl = None;
+        self.init_order();
         // As in Go, unused imports are reported last.
         if let Some((obj, span)) = self.fmt
             && !self.used[obj.0 as usize]
@@ -461,21 +468,12 @@ impl<'a> Checker<'a> {
         };
         match state {
             Resolution::Done => return,
-            Resolution::InProgress => {
-                if !matches!(decl, PkgDecl::Func { .. }) {
-                    let start = self
-                        .resolving
-                        .iter()
-                        .position(|&other| other == obj)
-                        .unwrap_or(0);
-                    self.cycles.push(self.resolving[start..].to_vec());
-                }
-                return;
-            }
+            // A cycle: reported with the initialization order, as Go does.
+            Resolution::InProgress => return,
             Resolution::Pending => {}
         }
         self.set_resolution(obj, decl, Resolution::InProgress);
-        self.resolving.push(obj);
+        let saved_decl = self.cur_decl.replace(obj);
         let file = self.file;
         // Invariant: package-level objects resolve only while the package-level declarations
         // are checked, before any function body, so only package scopes are open here.
@@ -515,7 +513,7 @@ impl<'a> Checker<'a> {
         }
         self.iota = saved_iota;
         self.errpos = saved_errpos;
-        self.resolving.pop();
+        self.cur_decl = saved_decl;
         self.set_resolution(obj, decl, Resolution::Done);
     }
 
@@ -546,8 +544,42 @@ impl<'a> Checker<'a> {
         self.set_pkg(obj, decl, state);
     }
 
-    fn report_cycles(&mut self) {
-        for cycle in std::mem::take(&mut self.cycles) {
+    /// Records that the declaration being checked uses package-level object `obj`.
+    pub(crate) fn add_dep(&mut self, obj: ObjId) {
+        let Some(decl) = self.cur_decl else {
+            return;
+        };
+        if self.pkg.get(obj.0 as usize).is_some_and(Option::is_some) {
+            let idx = decl.0 as usize;
+            if self.deps.len() <= idx {
+                self.deps.resize_with(idx + 1, Vec::new);
+            }
+            self.deps[idx].push(obj);
+        }
+    }
+
+    /// Computes the initialization order of package-level variables and reports
+    /// initialization cycles, as Go's `initOrder`.
+    fn init_order(&mut self) {
+        let nodes: Vec<Node> = self
+            .pkg
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, entry)| {
+                let (decl, _) = (*entry)?;
+                let obj = ObjId(idx as u32);
+                Some(Node {
+                    obj,
+                    span: self.info.obj(obj).span,
+                    is_const: matches!(decl, PkgDecl::Const { .. }),
+                    is_func: matches!(decl, PkgDecl::Func { .. }),
+                    deps: self.deps.get(idx).cloned().unwrap_or_default(),
+                })
+            })
+            .collect();
+        let (order, cycles) = initorder::init_order(&nodes);
+        self.info.init_order = order;
+        for cycle in cycles {
             let first = cycle[0];
             let first_name = self.name(self.info.obj(first).name);
             let first_span = self.info.obj(first).span;
@@ -560,16 +592,13 @@ impl<'a> Checker<'a> {
             }
             let mut notes = Vec::new();
             let mut obj = first;
-            for idx in 0..cycle.len() {
-                let next = cycle[(idx + 1) % cycle.len()];
-                notes.push((
-                    self.info.obj(obj).span,
-                    format!(
-                        "{} refers to {}",
-                        self.name(self.info.obj(obj).name),
-                        self.name(self.info.obj(next).name)
-                    ),
-                ));
+            for &next in cycle.iter().rev() {
+                let message = format!(
+                    "{} refers to {}",
+                    self.name(self.info.obj(obj).name),
+                    self.name(self.info.obj(next).name)
+                );
+                notes.push((self.info.obj(obj).span, message));
                 obj = next;
             }
             self.errors.error_with_notes(
@@ -1112,7 +1141,7 @@ impl<'a> Checker<'a> {
                 self.info.funcs[parent.0 as usize].closures.push(id);
                 self.func_body(id, &lit.sig, &lit.body);
             }
-            None => self.deferred_lits.push((expr, id)),
+            None => self.deferred_lits.push((expr, id, self.cur_decl)),
         }
         ty
     }

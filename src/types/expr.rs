@@ -396,6 +396,7 @@ impl<'a> Checker<'a> {
             return Operand::invalid(expr);
         };
         self.info.set_obj(expr.id, obj);
+        self.add_dep(obj);
         self.resolve(obj);
         // A package is used only through a selector.
         if !matches!(self.info.obj(obj).kind, ObjKind::Package) {

@@ -145,6 +145,9 @@ pub struct Info {
     pub funcs: Vec<FuncInfo>,
     /// Function literal nodes to their functions.
     pub lit_funcs: FxHashMap<NodeId, FuncId>,
+    /// Package-level variables in the order Go initializes them (dependencies first). The
+    /// names of `var a, b = f()` are initialized together, when the first is reached.
+    pub init_order: Vec<ObjId>,
 }
 
 impl Info {
@@ -158,6 +161,7 @@ impl Info {
             consts: Vec::new(),
             funcs: Vec::new(),
             lit_funcs: FxHashMap::default(),
+            init_order: Vec::new(),
         }
     }
 

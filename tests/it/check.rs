@@ -205,3 +205,37 @@ func main() {
         ]
     );
 }
+
+#[test]
+fn package_variables_are_initialized_in_dependency_order() {
+    // The example of Go's specification: the order is d, b, c, a.
+    let text = "package main
+
+var (
+	a = c + b
+	b = f()
+	c = f()
+	d = 3
+)
+
+func f() int {
+	d++
+	return d
+}
+
+func main() {
+	println(a, b, c, d)
+}
+";
+    let source = toyc::diag::SourceFile::new("order.toy", text);
+    let (checked, diags) = toyc::driver::front_end(&source);
+    assert!(diags.is_empty(), "{diags:?}");
+    let checked = checked.expect("a valid program");
+    let order: Vec<&str> = checked
+        .info
+        .init_order
+        .iter()
+        .map(|&obj| checked.file.names.name(checked.info.obj(obj).name))
+        .collect();
+    assert_eq!(order, ["d", "b", "c", "a"]);
+}
