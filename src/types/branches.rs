@@ -2,13 +2,15 @@
 //! checking.
 //!
 //! Each function body, top-level or literal, has its own labels and its own loops: a `break`
-//! inside a function literal never leaves a loop around the literal. A literal's body is
-//! checked before the body around it, as Go's parser finishes it first.
+//! inside a function literal never leaves a loop around the literal. The walk covers
+//! statements only; the checker calls [`check_body`] for each function literal it meets, so
+//! expressions are not walked twice. Go reports these errors while parsing, before any type
+//! error: the checker keeps them apart and puts them first.
 
 use rustc_hash::FxHashMap;
 
 use crate::diag::{Diagnostics, SourceFile, Span};
-use crate::syntax::ast::{Block, Decl, Expr, ExprKind, File, ForHeader, Interner, Stmt, Symbol};
+use crate::syntax::ast::{Block, Decl, File, ForHeader, Interner, Stmt, Symbol};
 
 /// What a labelled statement is, for the targets of `break` and `continue`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,30 +51,30 @@ struct Context {
     enclosing: Vec<(Span, Target)>,
 }
 
-/// Checks every function body of `file`.
+/// Checks the bodies of the top-level functions of `file`.
 pub(crate) fn check(file: &File, names: &Interner, diags: &mut Diagnostics, source: &SourceFile) {
+    for decl in &file.decls {
+        if let Decl::Func(func) = decl
+            && let Some(body) = &func.body
+        {
+            check_body(body, names, diags, source);
+        }
+    }
+}
+
+/// Checks one function body, top-level or literal.
+pub(crate) fn check_body(
+    body: &Block,
+    names: &Interner,
+    diags: &mut Diagnostics,
+    source: &SourceFile,
+) {
     let mut walker = Walker {
         names,
         source,
         diags,
     };
-    for decl in &file.decls {
-        match decl {
-            Decl::Func(func) => {
-                if let Some(body) = &func.body {
-                    walker.func_body(body);
-                }
-            }
-            Decl::Var(specs) => {
-                for spec in specs {
-                    for value in &spec.values {
-                        walker.find_lits(value);
-                    }
-                }
-            }
-            Decl::Const(_) | Decl::Bad => {}
-        }
-    }
+    walker.func_body(body);
 }
 
 impl Walker<'_> {
@@ -173,7 +175,6 @@ impl Walker<'_> {
                 if let Some(init) = &if_stmt.init {
                     self.stmt(body, ctx, init, None);
                 }
-                self.find_lits(&if_stmt.cond);
                 let inner = enclose(ctx, label, Target::Other, false, false);
                 self.block(body, &inner, &if_stmt.then.stmts);
                 if let Some(els) = &if_stmt.els {
@@ -182,18 +183,15 @@ impl Walker<'_> {
             }
             Stmt::For(for_stmt) => {
                 match &for_stmt.header {
-                    ForHeader::Clause { init, cond, post } => {
+                    ForHeader::Clause { init, post, .. } => {
                         if let Some(init) = init {
                             self.stmt(body, ctx, init, None);
-                        }
-                        if let Some(cond) = cond {
-                            self.find_lits(cond);
                         }
                         if let Some(post) = post {
                             self.stmt(body, ctx, post, None);
                         }
                     }
-                    ForHeader::Range { expr, .. } => self.find_lits(expr),
+                    ForHeader::Range { .. } => {}
                 }
                 let inner = enclose(ctx, label, Target::Loop, true, true);
                 self.block(body, &inner, &for_stmt.body.stmts);
@@ -202,63 +200,20 @@ impl Walker<'_> {
                 if let Some(init) = &switch.init {
                     self.stmt(body, ctx, init, None);
                 }
-                if let Some(tag) = &switch.tag {
-                    self.find_lits(tag);
-                }
                 let inner = enclose(ctx, label, Target::Switch, ctx.in_loop, true);
                 for clause in &switch.clauses {
-                    for expr in clause.exprs.iter().flatten() {
-                        self.find_lits(expr);
-                    }
                     self.block(body, &inner, &clause.body);
                 }
             }
-            Stmt::Expr(expr) => self.find_lits(expr),
-            Stmt::Var(specs) => {
-                for spec in specs {
-                    for value in &spec.values {
-                        self.find_lits(value);
-                    }
-                }
-            }
-            Stmt::Const(_) | Stmt::Empty | Stmt::Bad => {}
-            Stmt::Define { lhs, rhs, .. } | Stmt::Assign { lhs, rhs, .. } => {
-                for expr in lhs.iter().chain(rhs) {
-                    self.find_lits(expr);
-                }
-            }
-            Stmt::IncDec { target, .. } => self.find_lits(target),
-            Stmt::Return { results, .. } => {
-                for expr in results {
-                    self.find_lits(expr);
-                }
-            }
-        }
-    }
-
-    /// Checks the bodies of the function literals inside `expr`.
-    fn find_lits(&mut self, expr: &Expr) {
-        match &expr.kind {
-            ExprKind::FuncLit(lit) => self.func_body(&lit.body),
-            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) | ExprKind::Selector(inner, _) => {
-                self.find_lits(inner);
-            }
-            ExprKind::Binary(_, left, right, _) => {
-                self.find_lits(left);
-                self.find_lits(right);
-            }
-            ExprKind::Call(callee, args) => {
-                self.find_lits(callee);
-                for arg in args {
-                    self.find_lits(arg);
-                }
-            }
-            ExprKind::Name(_)
-            | ExprKind::Int
-            | ExprKind::Float
-            | ExprKind::Rune
-            | ExprKind::Str(_)
-            | ExprKind::Bad => {}
+            Stmt::Expr(_)
+            | Stmt::Var(_)
+            | Stmt::Const(_)
+            | Stmt::Empty
+            | Stmt::Bad
+            | Stmt::Define { .. }
+            | Stmt::Assign { .. }
+            | Stmt::IncDec { .. }
+            | Stmt::Return { .. } => {}
         }
     }
 }

@@ -48,9 +48,16 @@ pub const MAX_NESTING: u32 = 250_000;
 /// Type-checks `file`, reporting errors into `diags`.
 pub fn check(source: &SourceFile, file: &File, diags: &mut Diagnostics) -> Info {
     let mut checker = Checker::new(source, file);
-    branches::check(file, &file.names, &mut checker.errors, source);
+    branches::check(file, &file.names, &mut checker.branch_errors, source);
     checker.run();
-    let Checker { info, errors, .. } = checker;
+    let Checker {
+        info,
+        errors,
+        branch_errors,
+        ..
+    } = checker;
+    // Go finds branch errors while parsing, before any type error.
+    diags.append(branch_errors);
     diags.append(errors);
     info
 }
@@ -96,6 +103,8 @@ pub(crate) struct Checker<'a> {
     pub(crate) source: &'a SourceFile,
     pub(crate) file: &'a File,
     pub(crate) errors: Diagnostics,
+    /// Errors of labels, `break` and `continue`, which Go reports before type errors.
+    branch_errors: Diagnostics,
     pub(crate) info: Info,
     pub(crate) scopes: Scopes,
     /// Per object: read at least once.
@@ -130,6 +139,7 @@ impl<'a> Checker<'a> {
             source,
             file,
             errors: Diagnostics::default(),
+            branch_errors: Diagnostics::default(),
             info: Info::new(file.n_nodes),
             scopes: Scopes::default(),
             used: Vec::new(),
@@ -1107,6 +1117,12 @@ impl<'a> Checker<'a> {
     /// Registers a function literal met in the current body (or at package level) and checks
     /// its body, returning its type.
     pub(crate) fn func_lit(&mut self, expr: &'a Expr, lit: &'a FuncLit) -> TypeId {
+        branches::check_body(
+            &lit.body,
+            &self.file.names,
+            &mut self.branch_errors,
+            self.source,
+        );
         let ty = self.signature_type(&lit.sig);
         let id = FuncId(self.info.funcs.len() as u32);
         let (name, parent) = match self.funcs.last_mut() {
