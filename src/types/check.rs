@@ -965,10 +965,10 @@ impl<'a> Checker<'a> {
                 }
                 let what = match object.kind {
                     ObjKind::Var { owner: Some(_), .. } => "local variable",
-                    ObjKind::Var { owner: None, .. } => "variable",
+                    ObjKind::Var { owner: None, .. } => "package-level variable",
                     ObjKind::Const(_) | ObjKind::Iota => "constant",
-                    ObjKind::Func(_) => "value of type func",
-                    ObjKind::Builtin(_) => "built-in",
+                    ObjKind::Func(_) => "function",
+                    ObjKind::Builtin(_) => "built-in function",
                     ObjKind::Nil => "untyped nil",
                     ObjKind::Package => "package",
                     ObjKind::TypeName => unreachable!("handled above"),
