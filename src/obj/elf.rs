@@ -1,0 +1,125 @@
+//! Writes a static ELF64 executable for Linux on x86-64.
+//!
+//! The file has two loadable segments and no section headers (the kernel needs none):
+//!
+//! ```text
+//! file offset 0, address BASE:  ELF header | 2 program headers | text | rodata   (R X)
+//! next page:                     data | bss (zero-filled, not in the file)        (R W)
+//! ```
+//!
+//! The first segment maps the headers too, so that the code starts right after them and a
+//! small program is a few kilobytes. The writable segment starts at a page boundary in both
+//! the file and memory, which keeps file offsets and addresses congruent modulo the page size
+//! as the ELF specification requires.
+
+/// Where the first segment is mapped, as for Go's and most static executables.
+pub const BASE: u64 = 0x40_0000;
+/// Page size the segments are aligned to.
+pub const PAGE: u64 = 0x1000;
+/// Size of the ELF header.
+const EHDR_SIZE: u64 = 64;
+/// Size of one program header.
+const PHDR_SIZE: u64 = 56;
+/// Bytes before the text: the ELF header and two program headers.
+pub const HEADERS_SIZE: u64 = EHDR_SIZE + 2 * PHDR_SIZE;
+
+/// The laid-out contents of an executable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Code and read-only data, loaded at `BASE + HEADERS_SIZE`.
+    pub text: Vec<u8>,
+    /// Initialized writable data, loaded at [`Image::data_addr`].
+    pub data: Vec<u8>,
+    /// Zero-initialized bytes after the data.
+    pub bss_size: u64,
+    /// The address execution starts at.
+    pub entry: u64,
+}
+
+impl Image {
+    /// Returns the address of the first text byte.
+    pub fn text_addr() -> u64 {
+        BASE + HEADERS_SIZE
+    }
+
+    /// Returns the address of the writable segment for a text of `text_len` bytes: the first
+    /// page boundary after the read-only segment.
+    pub fn data_addr(text_len: u64) -> u64 {
+        (BASE + HEADERS_SIZE + text_len).next_multiple_of(PAGE)
+    }
+}
+
+const PT_LOAD: u32 = 1;
+const PF_X: u32 = 1;
+const PF_W: u32 = 2;
+const PF_R: u32 = 4;
+
+/// Returns the bytes of the executable file for `image`.
+pub fn write(image: &Image) -> Vec<u8> {
+    let text_end = HEADERS_SIZE + image.text.len() as u64;
+    let data_offset = text_end.next_multiple_of(PAGE);
+    let data_addr = Image::data_addr(image.text.len() as u64);
+    let mut out = Vec::with_capacity((data_offset as usize) + image.data.len());
+
+    // ELF header.
+    out.extend_from_slice(&[0x7f, b'E', b'L', b'F']);
+    out.push(2); // ELFCLASS64
+    out.push(1); // ELFDATA2LSB
+    out.push(1); // EV_CURRENT
+    out.push(0); // ELFOSABI_SYSV
+    out.extend_from_slice(&[0; 8]); // ABI version and padding
+    out.extend_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    out.extend_from_slice(&62u16.to_le_bytes()); // EM_X86_64
+    out.extend_from_slice(&1u32.to_le_bytes()); // EV_CURRENT
+    out.extend_from_slice(&image.entry.to_le_bytes());
+    out.extend_from_slice(&EHDR_SIZE.to_le_bytes()); // program headers follow the header
+    out.extend_from_slice(&0u64.to_le_bytes()); // no section headers
+    out.extend_from_slice(&0u32.to_le_bytes()); // flags
+    out.extend_from_slice(&(EHDR_SIZE as u16).to_le_bytes());
+    out.extend_from_slice(&(PHDR_SIZE as u16).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes()); // program header count
+    out.extend_from_slice(&64u16.to_le_bytes()); // section header entry size
+    out.extend_from_slice(&0u16.to_le_bytes()); // section header count
+    out.extend_from_slice(&0u16.to_le_bytes()); // section name table index
+    debug_assert_eq!(out.len() as u64, EHDR_SIZE);
+
+    // The read-only segment maps the file from its start.
+    program_header(&mut out, PF_R | PF_X, 0, BASE, text_end, text_end);
+    // The writable segment; its memory is longer than its file image by the bss.
+    let data_len = image.data.len() as u64;
+    program_header(
+        &mut out,
+        PF_R | PF_W,
+        data_offset,
+        data_addr,
+        data_len,
+        data_len + image.bss_size,
+    );
+    debug_assert_eq!(out.len() as u64, HEADERS_SIZE);
+
+    out.extend_from_slice(&image.text);
+    // Without initialized data the file ends with the text: the writable segment is all bss.
+    if !image.data.is_empty() {
+        out.resize(data_offset as usize, 0);
+        out.extend_from_slice(&image.data);
+    }
+    out
+}
+
+fn program_header(
+    out: &mut Vec<u8>,
+    flags: u32,
+    offset: u64,
+    addr: u64,
+    file_size: u64,
+    mem_size: u64,
+) {
+    out.extend_from_slice(&PT_LOAD.to_le_bytes());
+    out.extend_from_slice(&flags.to_le_bytes());
+    out.extend_from_slice(&offset.to_le_bytes());
+    out.extend_from_slice(&addr.to_le_bytes()); // virtual address
+    out.extend_from_slice(&addr.to_le_bytes()); // physical address, unused
+    out.extend_from_slice(&file_size.to_le_bytes());
+    out.extend_from_slice(&mem_size.to_le_bytes());
+    out.extend_from_slice(&PAGE.to_le_bytes());
+}
