@@ -38,6 +38,15 @@ pub struct State<'src> {
     diags: Diagnostics,
 }
 
+/// A semicolon of an `if` or `switch` header.
+#[derive(Clone, Copy, Debug)]
+pub struct Semicolon {
+    /// Its offset.
+    pub at: usize,
+    /// Inserted at a newline rather than written.
+    pub inserted: bool,
+}
+
 /// A parameter entry as the grammar reads it, before grouping.
 type ParamItem = (Option<Ident>, Option<TypeExpr>, bool);
 
@@ -198,10 +207,18 @@ impl State<'_> {
                 }
                 (_, ty) => {
                     let ty = ty.expect("every entry has a type");
-                    self.diags.error(
-                        ty.span(),
-                        "syntax error: mixed named and unnamed parameters",
-                    );
+                    // A lone name last in a named list lacks its type; anything else mixes
+                    // the two forms.
+                    if let TypeExpr::Name(_) = ty {
+                        let end = Span::new(ty.span().hi as usize, ty.span().hi as usize);
+                        self.diags
+                            .error(end, "syntax error: missing parameter type");
+                    } else {
+                        self.diags.error(
+                            ty.span(),
+                            "syntax error: mixed named and unnamed parameters",
+                        );
+                    }
                     params.push(Param {
                         name: None,
                         ty,
@@ -217,7 +234,12 @@ impl State<'_> {
 
     /// Returns the condition of an `if` header, reporting what Go's parser reports when the
     /// condition is missing or is a statement; `block` is where the body starts.
-    pub(crate) fn condition(&mut self, cond: Option<Stmt>, what: &str, block: usize) -> Expr {
+    pub(crate) fn condition(
+        &mut self,
+        cond: Option<Stmt>,
+        semi: Option<Semicolon>,
+        block: usize,
+    ) -> Expr {
         match cond {
             Some(Stmt::Expr(expr)) => expr,
             Some(stmt) => {
@@ -225,10 +247,17 @@ impl State<'_> {
                 self.expr(ExprKind::Bad, block, block)
             }
             None => {
-                self.diags.error(
-                    Span::new(block, block),
-                    format!("syntax error: missing condition in {what}"),
-                );
+                // Go reports at the semicolon, if any; a newline there most likely means
+                // the brace went to the next line.
+                let (at, message) = match semi {
+                    Some(Semicolon { at, inserted: true }) => {
+                        (at, "unexpected newline, expected { after if clause")
+                    }
+                    Some(Semicolon { at, .. }) => (at, "missing condition in if statement"),
+                    None => (block, "missing condition in if statement"),
+                };
+                self.diags
+                    .error(Span::new(at, at), format!("syntax error: {message}"));
                 self.expr(ExprKind::Bad, block, block)
             }
         }
@@ -416,7 +445,23 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
     if tok == Tok::Var && has("range") {
         return "syntax error: var declaration not allowed in for initializer".to_string();
     }
-    let at = if has(",") && has(")") {
+    let is_assign_op = matches!(
+        tok,
+        Tok::AddAssign
+            | Tok::SubAssign
+            | Tok::MulAssign
+            | Tok::DivAssign
+            | Tok::RemAssign
+            | Tok::AndAssign
+            | Tok::OrAssign
+            | Tok::XorAssign
+            | Tok::ShlAssign
+            | Tok::ShrAssign
+            | Tok::AndNotAssign
+    );
+    let at = if is_assign_op && has(":=") && has("=") && has(",") {
+        ", expected := or = or comma".to_string()
+    } else if has(",") && has(")") {
         let list = if has("...") {
             "parameter list"
         } else {

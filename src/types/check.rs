@@ -466,7 +466,10 @@ impl<'a> Checker<'a> {
         if (name == "main" || name == "init")
             && !matches!(self.info.obj(obj).kind, ObjKind::Func(_))
         {
+            // Go reports it and does not declare the name.
             self.error(ident.span, format!("cannot declare {name} - must be func"));
+            self.info.set_obj(ident.id, obj);
+            return;
         }
         let _ = self.declare(ident, obj);
     }
@@ -1220,10 +1223,9 @@ impl<'a> Checker<'a> {
                 rhs,
                 span,
             } => {
+                // The target is checked even when the operation is wrong, as in Go.
                 let mut x = self.binary(None, *op, &lhs[0], &rhs[0], *span);
-                if x.mode != Mode::Invalid {
-                    self.assign_var(&lhs[0], &mut x, "assignment");
-                }
+                self.assign_var(&lhs[0], &mut x, "assignment");
             }
             Stmt::IncDec { target, inc, .. } => {
                 let mut x = self.expr(target);
@@ -1358,6 +1360,8 @@ impl<'a> Checker<'a> {
         let ExprKind::Name(name) = target.kind else {
             let text = self.expr_text(target);
             self.error(target.span, format!("non-name {text} on left side of :="));
+            // Go still evaluates it, reporting undefined names.
+            self.raw(target);
             return (None, None);
         };
         let ident = Ident {
@@ -1443,7 +1447,12 @@ impl<'a> Checker<'a> {
         match target_ty {
             None => {
                 // The blank identifier takes any value, converted to its default type.
-                let context = format!("{context} to _ identifier");
+                // Go names the blank identifier in a single assignment only.
+                let context = if context == "assignment" {
+                    "assignment to _ identifier".to_string()
+                } else {
+                    context.to_string()
+                };
                 if x.mode == Mode::Nil {
                     self.error(x.span(), format!("use of untyped nil in {context}"));
                     return;
