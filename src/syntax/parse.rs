@@ -418,6 +418,14 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, eof: usize) -> Di
 }
 
 fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
+    let only = |name: &str| expected.len() == 1 && expected[0].trim_matches('"') == name;
+    // `func (r T) m()` and `func f[T any]()` meet a bracket where a name or `(` must be.
+    if tok == Tok::LParen && only("ident") {
+        return "methods are not supported".to_string();
+    }
+    if tok == Tok::LBrack && only("(") {
+        return "type parameters are not supported".to_string();
+    }
     if let Some(what) = unsupported(tok) {
         let verb = if what.contains(',') { "are" } else { "is" };
         return format!("{what} {verb} not supported");
