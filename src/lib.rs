@@ -1,7 +1,8 @@
 //! toyc: a parallel compiler for Toy, a strict subset of Go.
 //!
 //! In pipeline order the modules are `diag`, `syntax`, `types`, `obj`, `driver` (rustfmt
-//! lists them alphabetically); each may use only the ones before it and `diag`.
+//! lists them alphabetically); each may use only the ones before it and `diag`. `workload`
+//! generates benchmark programs and stands outside the pipeline.
 //! ARCHITECTURE.md tells the path of a program through them.
 
 pub mod diag;
@@ -9,3 +10,4 @@ pub mod driver;
 pub mod obj;
 pub mod syntax;
 pub mod types;
+pub mod workload;

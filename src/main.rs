@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use toyc::diag::{self, Style};
 use toyc::driver;
+use toyc::workload::{self, Shape};
 
 /// mimalloc rather than the system allocator: the compiler allocates many small tree nodes,
 /// and its worker threads allocate at once.
@@ -39,6 +40,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Print a generated Toy program (also valid Go) for benchmarks; the same arguments
+    /// always give the same program.
+    Gen {
+        /// How many functions besides `main`.
+        #[arg(long, default_value_t = 1000)]
+        funcs: usize,
+        /// The shape of the functions.
+        #[arg(long, value_enum, default_value_t = GenShape::Small)]
+        shape: GenShape,
+        /// The seed of the pseudo-random choices.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// The shapes `toyc gen` can produce.
+#[derive(Clone, Copy, ValueEnum)]
+enum GenShape {
+    /// Many small functions.
+    Small,
+    /// Small functions, one in a hundred a hundred times larger.
+    Mixed,
+    /// Function sizes from a heavy-tailed (Pareto) distribution.
+    HeavyTail,
+    /// Functions that create and call several closures each.
+    Closures,
+    /// Functions with long chains of nested closures.
+    DeepClosures,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,6 +81,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { file, color } => check(&file, color),
+        Command::Gen { funcs, shape, seed } => {
+            let shape = match shape {
+                GenShape::Small => Shape::Small,
+                GenShape::Mixed => Shape::Mixed,
+                GenShape::HeavyTail => Shape::HeavyTail,
+                GenShape::Closures => Shape::Closures,
+                GenShape::DeepClosures => Shape::DeepClosures,
+            };
+            print!("{}", workload::generate(shape, funcs, seed));
+            ExitCode::SUCCESS
+        }
     }
 }
 
