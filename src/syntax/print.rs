@@ -3,7 +3,7 @@
 //! Function bodies print as `{…}`, as Go's `syntax.String` prints them; literals print as
 //! written.
 
-use crate::syntax::ast::{Expr, ExprKind, Interner, Signature, TypeExpr};
+use crate::syntax::ast::{Expr, ExprKind, Interner, Param, Signature, TypeExpr};
 
 /// Returns `expr` as Go's error messages show it.
 pub fn expr_string(src: &str, names: &Interner, expr: &Expr) -> String {
@@ -63,8 +63,24 @@ fn write_expr(src: &str, names: &Interner, expr: &Expr, out: &mut String) {
 }
 
 fn write_signature(names: &Interner, sig: &Signature, out: &mut String) {
+    write_params(names, &sig.params, out);
+    match sig.results.as_slice() {
+        [] => {}
+        [single] if single.name.is_none() => {
+            out.push(' ');
+            write_type(names, &single.ty, out);
+        }
+        results => {
+            out.push(' ');
+            write_params(names, results, out);
+        }
+    }
+}
+
+/// Writes `(a, b int, s string)`: names as grouped in the source, then types.
+fn write_params(names: &Interner, params: &[Param], out: &mut String) {
     out.push('(');
-    for (idx, param) in sig.params.iter().enumerate() {
+    for (idx, param) in params.iter().enumerate() {
         if idx > 0 {
             out.push_str(", ");
         }
@@ -81,30 +97,6 @@ fn write_signature(names: &Interner, sig: &Signature, out: &mut String) {
         write_type(names, &param.ty, out);
     }
     out.push(')');
-    match sig.results.as_slice() {
-        [] => {}
-        [single] if single.name.is_none() => {
-            out.push(' ');
-            write_type(names, &single.ty, out);
-        }
-        results => {
-            out.push_str(" (");
-            for (idx, result) in results.iter().enumerate() {
-                if idx > 0 {
-                    out.push_str(", ");
-                }
-                if let Some(name) = result.name {
-                    out.push_str(names.name(name.name));
-                    if result.shares_type {
-                        continue;
-                    }
-                    out.push(' ');
-                }
-                write_type(names, &result.ty, out);
-            }
-            out.push(')');
-        }
-    }
 }
 
 fn write_type(names: &Interner, ty: &TypeExpr, out: &mut String) {

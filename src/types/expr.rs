@@ -1062,35 +1062,38 @@ impl<'a> Checker<'a> {
         if ty::is_untyped(x.ty) {
             if x.mode == Mode::Nil && self.info.types.func(target).is_none() {
                 let desc = self.operand_string(x);
-                let target_name = self.info.types.display(target);
-                self.error(
-                    x.span,
-                    format!("cannot use {desc} as {target_name} value in {context}"),
-                );
-                x.mode = Mode::Invalid;
+                self.cannot_use(x, &desc, target, context, "");
                 return;
             }
             let before = self.operand_string(x);
             if let Err(overflow) = self.implicit_type(x, target) {
-                let target_name = self.info.types.display(target);
                 let suffix = if overflow { " (overflows)" } else { "" };
-                self.error(
-                    x.span,
-                    format!("cannot use {before} as {target_name} value in {context}{suffix}"),
-                );
-                x.mode = Mode::Invalid;
+                self.cannot_use(x, &before, target, context, suffix);
                 return;
             }
         }
         if !self.info.types.identical(x.ty, target) {
             let desc = self.operand_string(x);
-            let target_name = self.info.types.display(target);
-            self.error(
-                x.span,
-                format!("cannot use {desc} as {target_name} value in {context}"),
-            );
-            x.mode = Mode::Invalid;
+            self.cannot_use(x, &desc, target, context, "");
         }
+    }
+
+    /// Reports Go's `cannot use X as T value in CONTEXT` for `x`, described as `desc`, and
+    /// invalidates it.
+    fn cannot_use(
+        &mut self,
+        x: &mut Operand<'a>,
+        desc: &str,
+        target: TypeId,
+        context: &str,
+        suffix: &str,
+    ) {
+        let target_name = self.info.types.display(target);
+        self.error(
+            x.span,
+            format!("cannot use {desc} as {target_name} value in {context}{suffix}"),
+        );
+        x.mode = Mode::Invalid;
     }
 
     fn call(&mut self, expr: &'a Expr, callee: &'a Expr, args: &'a [Expr]) -> Operand<'a> {
