@@ -1012,30 +1012,22 @@ impl<'a> Checker<'a> {
                 seen.push(name);
             }
         }
+        // Invalid parameter types stay in the signature: calls and returns are still checked
+        // against the valid ones, as Go does.
         let mut params = Vec::with_capacity(sig.params.len());
-        let mut invalid = false;
         for param in &sig.params {
             if param.variadic {
                 self.error(param.ty.span(), "variadic functions are not supported");
-                invalid = true;
             }
-            let ty = self.type_expr(&param.ty);
-            invalid |= ty == INVALID;
-            params.push(ty);
+            params.push(self.type_expr(&param.ty));
         }
         let mut results = Vec::with_capacity(sig.results.len());
         for result in &sig.results {
             if let Some(name) = result.name {
                 self.error(name.span, "named results are not supported");
-                invalid = true;
             }
-            let ty = self.type_expr(&result.ty);
-            invalid |= ty == INVALID;
-            results.push(ty);
+            results.push(self.type_expr(&result.ty));
         }
-        // Invalid parameter types stay in the signature: calls and returns are still checked
-        // against the valid ones, as Go does.
-        let _ = invalid;
         let names = |list: &[ast::Param]| -> Box<[Box<str>]> {
             if list.iter().any(|param| param.name.is_some()) {
                 let name = |param: &ast::Param| param.name.map_or("_", |name| self.name(name.name));
