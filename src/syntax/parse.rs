@@ -404,6 +404,9 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, eof: usize) -> Di
     };
     let span = Span::new(lo, lo);
     let message = match tok {
+        _ if expected.iter().any(|e| e == "\"package\"") => {
+            "syntax error: package statement must be first".to_string()
+        }
         Some(tok) => unexpected_token(tok, &expected),
         None if expected.iter().any(|e| e == "\"}\"") => {
             "syntax error: unexpected EOF, expected }".to_string()
@@ -446,9 +449,6 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
             _ => "syntax error: non-declaration statement outside function body",
         }
         .to_string();
-    }
-    if has("package") {
-        return "syntax error: package statement must be first".to_string();
     }
     if tok == Tok::Var && has("range") {
         return "syntax error: var declaration not allowed in for initializer".to_string();

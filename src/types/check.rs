@@ -253,6 +253,13 @@ impl<'a> Checker<'a> {
 
     fn run(&mut self) {
         let file = self.file;
+        if self.name(file.package.name) != "main" {
+            let name = self.name(file.package.name);
+            self.error(
+                file.package.span,
+                format!("package {name} is not a main package: toyc builds programs"),
+            );
+        }
         self.check_imports();
         self.collect();
         for decl in &file.decls {
