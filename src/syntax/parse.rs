@@ -28,8 +28,6 @@ lalrpop_util::lalrpop_mod!(
 /// What the grammar's actions share: node numbering, the interner and recovered errors.
 pub struct State<'src> {
     src: &'src str,
-    /// The length of the source, where Go reports errors at the end of the file.
-    eof: usize,
     next_node: u32,
     names: Interner,
     /// Scratch stacks of `binary_chain`.
@@ -319,7 +317,7 @@ impl State<'_> {
     }
 
     pub(crate) fn recover(&mut self, recovery: ErrorRecovery<usize, Tok<'_>, Infallible>) {
-        let diag = from_lalrpop(recovery.error, self.eof);
+        let diag = from_lalrpop(recovery.error, self.src);
         self.diags.error(diag.span, diag.message);
     }
 }
@@ -335,7 +333,6 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
     let mut lexer = Lexer::new(&file.text);
     let mut state = State {
         src: &file.text,
-        eof: file.text.len(),
         next_node: 0,
         names: Interner::default(),
         operands: Vec::new(),
@@ -356,7 +353,7 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
             Some(*parsed)
         }
         Err(error) => {
-            let diag = from_lalrpop(error, state.eof);
+            let diag = from_lalrpop(error, state.src);
             syntax.error(diag.span, diag.message);
             None
         }
@@ -384,7 +381,9 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
 }
 
 /// Converts a LALRPOP error into a diagnostic worded as Go's parser words it.
-fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, eof: usize) -> Diagnostic {
+/// `src` is the whole source, for positions Go reports away from the offending token.
+fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Diagnostic {
+    let eof = src.len();
     let (lo, tok, expected) = match error {
         ParseError::UnrecognizedToken {
             token: (lo, tok, _),
@@ -401,6 +400,14 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, eof: usize) -> Di
     let (lo, tok) = match tok {
         Some(Tok::Semi(true)) if lo == eof => (eof, None),
         other => (lo, other),
+    };
+    // Go reports `for var x ...` at the declared name, after the keyword.
+    let lo = match tok {
+        Some(Tok::Var) if expected.iter().any(|e| e == "\"range\"") => {
+            let after = lo + "var".len();
+            after + src[after..].len() - src[after..].trim_start_matches([' ', '\t']).len()
+        }
+        _ => lo,
     };
     let span = Span::new(lo, lo);
     let message = match tok {

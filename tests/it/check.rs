@@ -26,10 +26,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "syntax_unterminated_raw_string",
         "FIXME: Go type-checks the truncated file; toyc stops at the syntax error",
     ),
-    (
-        "syntax_var_in_for_init",
-        "FIXME: Go points at the variable, toyc at the keyword",
-    ),
 ];
 
 #[test]
