@@ -97,6 +97,9 @@ pub(crate) struct FuncCtx {
     locals: Vec<ObjId>,
     /// How many literals this body has produced so far, for Go's `outer.funcN` names.
     n_lits: u32,
+    /// The results are named (reported as unsupported): a bare `return` is then not
+    /// reported again.
+    named_results: bool,
 }
 
 pub(crate) struct Checker<'a> {
@@ -1073,6 +1076,7 @@ impl<'a> Checker<'a> {
             results: results.clone(),
             locals: Vec::new(),
             n_lits: 0,
+            named_results: sig.results.iter().any(|result| result.name.is_some()),
         });
         self.scopes.push();
         // Named results are rejected by `signature_type`, but declared all the same so that
@@ -1267,7 +1271,8 @@ impl<'a> Checker<'a> {
                     .map(|func| func.results.iter().map(|&ty| Some(ty)).collect())
                     .unwrap_or_default();
                 if results.is_empty() {
-                    if !targets.is_empty() {
+                    let named = self.funcs.last().is_some_and(|func| func.named_results);
+                    if !targets.is_empty() && !named {
                         self.return_error(*span, &targets, &[]);
                     }
                 } else {
