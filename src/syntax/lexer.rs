@@ -30,14 +30,19 @@ impl<'src> Lexer<'src> {
     pub fn new(text: &'src str) -> Lexer<'src> {
         let mut inner = Tok::lexer(text);
         // A byte-order mark may start the file, as in Go.
-        if text.starts_with('\u{FEFF}') {
+        let start = if text.starts_with('\u{FEFF}') {
             inner.bump('\u{FEFF}'.len_utf8());
-        }
+            '\u{FEFF}'.len_utf8()
+        } else {
+            0
+        };
+        let mut diags = Diagnostics::default();
+        check_forbidden_chars(text, start, &mut diags);
         Lexer {
             inner,
             semi_allowed: false,
             at_end: false,
-            diags: Diagnostics::default(),
+            diags,
         }
     }
 
@@ -95,9 +100,11 @@ impl<'src> Iterator for Lexer<'src> {
                         .next()
                         .unwrap_or('\0');
                     // Go allows Unicode letters in identifiers; Toy does not.
-                    let message = if ch == '\u{FEFF}' {
-                        "invalid BOM in the middle of the file".to_string()
-                    } else if ch.is_alphabetic() {
+                    if ch == '\u{FEFF}' || ch == '\0' {
+                        // Reported by `check_forbidden_chars`.
+                        continue;
+                    }
+                    let message = if ch.is_alphabetic() {
                         format!(
                             "non-ASCII letter {} in identifiers is not supported",
                             char_name(ch)
@@ -124,6 +131,22 @@ impl<'src> Iterator for Lexer<'src> {
                 return Some(Ok((range.start, Tok::Semi(true), range.start)));
             }
         }
+    }
+}
+
+/// Reports NUL characters and byte-order marks anywhere after `start`, inside literals and
+/// comments too, as Go's scanner does.
+fn check_forbidden_chars(text: &str, start: usize, diags: &mut Diagnostics) {
+    let bytes = text.as_bytes();
+    for (idx, &byte) in bytes.iter().enumerate().skip(start) {
+        let message = match byte {
+            0 => "invalid NUL character",
+            0xEF if bytes[idx..].starts_with("\u{FEFF}".as_bytes()) => {
+                "invalid BOM in the middle of the file"
+            }
+            _ => continue,
+        };
+        diags.error(Span::new(idx, idx), message);
     }
 }
 

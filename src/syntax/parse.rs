@@ -436,6 +436,9 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
     if tok == Tok::LBrack && only("(") {
         return "type parameters are not supported".to_string();
     }
+    if tok == Tok::Dot && (has_token(expected, "string") || has_token(expected, "raw string")) {
+        return "dot imports are not supported".to_string();
+    }
     if let Some(what) = unsupported(tok) {
         let verb = if what.contains(',') { "are" } else { "is" };
         return format!("{what} {verb} not supported");
@@ -509,6 +512,11 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
         String::new()
     };
     format!("syntax error: unexpected {found}{at}")
+}
+
+/// Returns whether LALRPOP's expected list names terminal `name`.
+fn has_token(expected: &[String], name: &str) -> bool {
+    expected.iter().any(|e| e.trim_matches('"') == name)
 }
 
 /// Names the construct a token of a later language level introduces.

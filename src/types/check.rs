@@ -1417,7 +1417,7 @@ impl<'a> Checker<'a> {
             self.info.node_types[target.id.0 as usize] = INVALID;
             return None;
         }
-        if let ExprKind::Name(name) = target.kind
+        if let ExprKind::Name(name) = unparen(target).kind
             && let Some(obj) = self.scopes.lookup(name)
             && let ObjKind::Var { .. } = self.info.obj(obj).kind
         {
@@ -1725,7 +1725,7 @@ pub(crate) fn unparen(mut expr: &Expr) -> &Expr {
 }
 
 fn is_blank(checker: &Checker<'_>, expr: &Expr) -> bool {
-    matches!(expr.kind, ExprKind::Name(name) if name == checker.blank)
+    matches!(unparen(expr).kind, ExprKind::Name(name) if name == checker.blank)
 }
 
 /// Returns whether a statement list ends in a terminating statement, as Go's specification

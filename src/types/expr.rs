@@ -204,6 +204,12 @@ impl<'a> Checker<'a> {
             x.mode = Mode::Invalid;
             return x;
         }
+        if let Mode::Builtin(builtin @ (Builtin::FmtPrint | Builtin::FmtPrintln)) = x.mode {
+            let name = builtin.name();
+            self.error(x.span, format!("using {name} as a value is not supported"));
+            x.mode = Mode::Invalid;
+            return x;
+        }
         let message = match x.mode {
             Mode::NoValue => Some("used as value"),
             Mode::Builtin(_) => Some("must be called"),
@@ -462,6 +468,13 @@ impl<'a> Checker<'a> {
     ) -> Operand<'a> {
         let x = self.raw(base);
         if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        if x.mode == Mode::Package && matches!(base.kind, ExprKind::Paren(_)) {
+            // `(fmt).Println` is not a qualified identifier.
+            let inner = unparen(base);
+            let text = self.expr_text(inner);
+            self.error(inner.span, format!("use of package {text} not in selector"));
             return Operand::invalid(expr);
         }
         let field_name = self.name(field);
@@ -1217,6 +1230,12 @@ impl<'a> Checker<'a> {
             let val = x.val.clone().expect("constant");
             return Operand::constant(target, val, expr);
         }
+        // An untyped shift (`int(1 << n)`) takes the target type, its constant operand too.
+        if ty::is_untyped(x.ty)
+            && let Some(arg) = x.expr
+        {
+            self.update_untyped(arg, target);
+        }
         Operand::new(Mode::Value, target, expr)
     }
 
@@ -1327,7 +1346,7 @@ impl<'a> Checker<'a> {
                 }
                 Operand::new(Mode::Value, INT, expr)
             }
-            Builtin::Min | Builtin::Max => self.min_max(expr, builtin, operands),
+            Builtin::Min | Builtin::Max => self.min_max(expr, builtin, args, operands),
         }
     }
 
@@ -1335,6 +1354,7 @@ impl<'a> Checker<'a> {
         &mut self,
         expr: &'a Expr,
         builtin: Builtin,
+        args: &'a [Expr],
         mut operands: Vec<Operand<'a>>,
     ) -> Operand<'a> {
         let mut result = operands.remove(0);
@@ -1387,6 +1407,14 @@ impl<'a> Checker<'a> {
                 result.mode = Mode::Value;
                 result.val = None;
             }
+        }
+        if result.mode != Mode::Constant {
+            // The operands are materialized with the result's type (`max(1<<n, 1<<70)`).
+            let target = ty::default_type(result.ty);
+            for arg in args {
+                self.update_untyped(arg, target);
+            }
+            result.ty = target;
         }
         let mut z = Operand::new(result.mode, result.ty, expr);
         z.val = result.val;
