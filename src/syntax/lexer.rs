@@ -30,26 +30,24 @@ impl<'src> Lexer<'src> {
     pub fn new(text: &'src str) -> Lexer<'src> {
         let mut inner = Tok::lexer(text);
         // A byte-order mark may start the file, as in Go.
-        let start = if text.starts_with('\u{FEFF}') {
+        if text.starts_with('\u{FEFF}') {
             inner.bump('\u{FEFF}'.len_utf8());
-            '\u{FEFF}'.len_utf8()
-        } else {
-            0
-        };
-        let mut diags = Diagnostics::default();
-        check_forbidden_chars(text, start, &mut diags);
+        }
         Lexer {
             inner,
             semi_allowed: false,
             at_end: false,
-            diags,
+            diags: Diagnostics::default(),
         }
     }
 
     fn validate(&mut self, tok: &Tok<'src>, lo: usize) {
+        // NUL and byte-order marks are checked inside literals and comments; elsewhere logos
+        // rejects them.
         match *tok {
             Tok::Int(raw) => check_int(raw, lo, &mut self.diags),
             Tok::Str(quoted) => {
+                check_forbidden_chars(quoted.raw, lo, &mut self.diags);
                 if quoted.terminated {
                     check_escapes(quoted.raw, b'"', lo, &mut self.diags);
                 } else {
@@ -62,13 +60,23 @@ impl<'src> Lexer<'src> {
                     self.diags.error(Span::new(at, at), message);
                 }
             }
-            Tok::Rune(quoted) => check_rune(quoted, lo, &mut self.diags),
-            Tok::RawStr(quoted) if !quoted.terminated => {
-                self.diags.error(Span::new(lo, lo), "string not terminated");
+            Tok::Rune(quoted) => {
+                check_forbidden_chars(quoted.raw, lo, &mut self.diags);
+                check_rune(quoted, lo, &mut self.diags);
             }
-            Tok::BlockComment(comment) if !comment.terminated => {
-                self.diags
-                    .error(Span::new(lo, lo), "comment not terminated");
+            Tok::RawStr(quoted) => {
+                check_forbidden_chars(quoted.raw, lo, &mut self.diags);
+                if !quoted.terminated {
+                    self.diags.error(Span::new(lo, lo), "string not terminated");
+                }
+            }
+            Tok::LineComment => check_forbidden_chars(self.inner.slice(), lo, &mut self.diags),
+            Tok::BlockComment(comment) => {
+                check_forbidden_chars(self.inner.slice(), lo, &mut self.diags);
+                if !comment.terminated {
+                    self.diags
+                        .error(Span::new(lo, lo), "comment not terminated");
+                }
             }
             _ => {}
         }
@@ -100,11 +108,11 @@ impl<'src> Iterator for Lexer<'src> {
                         .next()
                         .unwrap_or('\0');
                     // Go allows Unicode letters in identifiers; Toy does not.
-                    if ch == '\u{FEFF}' || ch == '\0' {
-                        // Reported by `check_forbidden_chars`.
-                        continue;
-                    }
-                    let message = if ch.is_alphabetic() {
+                    let message = if ch == '\0' {
+                        "invalid NUL character".to_string()
+                    } else if ch == '\u{FEFF}' {
+                        "invalid BOM in the middle of the file".to_string()
+                    } else if ch.is_alphabetic() {
                         format!(
                             "non-ASCII letter {} in identifiers is not supported",
                             char_name(ch)
@@ -134,11 +142,14 @@ impl<'src> Iterator for Lexer<'src> {
     }
 }
 
-/// Reports NUL characters and byte-order marks anywhere after `start`, inside literals and
-/// comments too, as Go's scanner does.
-fn check_forbidden_chars(text: &str, start: usize, diags: &mut Diagnostics) {
+/// Reports NUL characters and byte-order marks in the text of a literal or comment starting
+/// at offset `lo`, which Go's scanner rejects there too.
+fn check_forbidden_chars(text: &str, lo: usize, diags: &mut Diagnostics) {
     let bytes = text.as_bytes();
-    for (idx, &byte) in bytes.iter().enumerate().skip(start) {
+    if !bytes.iter().any(|&byte| byte == 0 || byte == 0xEF) {
+        return;
+    }
+    for (idx, &byte) in bytes.iter().enumerate() {
         let message = match byte {
             0 => "invalid NUL character",
             0xEF if bytes[idx..].starts_with("\u{FEFF}".as_bytes()) => {
@@ -146,7 +157,7 @@ fn check_forbidden_chars(text: &str, start: usize, diags: &mut Diagnostics) {
             }
             _ => continue,
         };
-        diags.error(Span::new(idx, idx), message);
+        diags.error(Span::new(lo + idx, lo + idx), message);
     }
 }
 
