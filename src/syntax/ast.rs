@@ -362,6 +362,8 @@ pub enum ExprKind {
     Str(Box<[u8]>),
     /// A function literal.
     FuncLit(Box<FuncLit>),
+    /// A function type used as an expression, as the callee of a conversion.
+    FuncType(Box<Signature>),
     /// `(x)`.
     Paren(Box<Expr>),
     /// `op x`.

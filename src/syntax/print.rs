@@ -27,6 +27,10 @@ fn write_expr(src: &str, names: &Interner, expr: &Expr, out: &mut String) {
                 " {…}"
             });
         }
+        ExprKind::FuncType(sig) => {
+            out.push_str("func");
+            write_signature(names, sig, out);
+        }
         ExprKind::Paren(inner) => {
             out.push('(');
             write_expr(src, names, inner, out);

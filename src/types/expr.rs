@@ -377,6 +377,10 @@ impl<'a> Checker<'a> {
                     Operand::new(Mode::Value, ty, expr)
                 }
             }
+            ExprKind::FuncType(sig) => {
+                let ty = self.signature_type(sig);
+                Operand::new(Mode::TypeExpr, ty, expr)
+            }
             ExprKind::Paren(inner) => {
                 let mut x = self.raw(inner);
                 x.expr = Some(expr);
