@@ -403,7 +403,7 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Dia
     };
     // Go reports `for var x ...` at the declared name, after the keyword.
     let lo = match tok {
-        Some(Tok::Var) if expected.iter().any(|e| e == "\"range\"") => {
+        Some(Tok::Var) if has_token(&expected, "range") => {
             let after = lo + "var".len();
             after + src[after..].len() - src[after..].trim_start_matches([' ', '\t']).len()
         }
@@ -411,13 +411,11 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Dia
     };
     let span = Span::new(lo, lo);
     let message = match tok {
-        _ if expected.iter().any(|e| e == "\"package\"") => {
+        _ if has_token(&expected, "package") => {
             "syntax error: package statement must be first".to_string()
         }
         Some(tok) => unexpected_token(tok, &expected),
-        None if expected.iter().any(|e| e == "\"}\"") => {
-            "syntax error: unexpected EOF, expected }".to_string()
-        }
+        None if has_token(&expected, "}") => "syntax error: unexpected EOF, expected }".to_string(),
         None => "syntax error: unexpected EOF".to_string(),
     };
     Diagnostic {
@@ -428,6 +426,7 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Dia
 }
 
 fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
+    let has = |name: &str| has_token(expected, name);
     let only = |name: &str| expected.len() == 1 && expected[0].trim_matches('"') == name;
     // `func (r T) m()` and `func f[T any]()` meet a bracket where a name or `(` must be.
     if tok == Tok::LParen && only("ident") {
@@ -436,14 +435,13 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
     if tok == Tok::LBrack && only("(") {
         return "type parameters are not supported".to_string();
     }
-    if tok == Tok::Dot && (has_token(expected, "string") || has_token(expected, "raw string")) {
+    if tok == Tok::Dot && (has("string") || has("raw string")) {
         return "dot imports are not supported".to_string();
     }
     if let Some(what) = unsupported(tok) {
         let verb = if what.contains(',') { "are" } else { "is" };
         return format!("{what} {verb} not supported");
     }
-    let has = |name: &str| expected.iter().any(|e| e.trim_matches('"') == name);
     let wants_expr = has("ident") && has("int") && has("(");
     if matches!(tok, Tok::Mul | Tok::And) && wants_expr {
         return "pointers are not supported".to_string();
