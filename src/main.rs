@@ -2,13 +2,15 @@
 //! status.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use toyc::diag::{self, Style};
 use toyc::driver;
+use toyc::driver::build::BuildOptions;
 use toyc::workload::{self, Shape};
 
 /// mimalloc rather than the system allocator: the compiler allocates many small tree nodes,
@@ -42,6 +44,37 @@ enum Command {
     },
     /// Print a generated Toy program (also valid Go) for benchmarks; the same arguments
     /// always give the same program.
+    /// Compiles FILE to a static x86-64 Linux executable.
+    ///
+    /// Exit status: 0 built; 1 errors in the program; 2 unreadable input, bad usage or an
+    /// output that cannot be written; 3 an internal compiler error.
+    Build {
+        /// The Toy source file.
+        file: PathBuf,
+        /// The executable to write; by default the file's stem, in the current directory.
+        #[arg(short = 'o', value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Print the assembly listing of every function to standard output.
+        #[arg(short = 'S')]
+        listing: bool,
+        /// Print the SSA form of function NAME after every pass to standard output.
+        #[arg(long = "ssa", value_name = "NAME")]
+        ssa: Option<String>,
+        /// How to show diagnostics.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Builds FILE in a temporary directory and runs it with ARGS; exits with its status.
+    Run {
+        /// The Toy source file.
+        file: PathBuf,
+        /// Arguments for the program.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+        /// How to show diagnostics.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
     Gen {
         /// How many functions besides `main`.
         #[arg(long, default_value_t = 1000)]
@@ -81,6 +114,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { file, color } => check(&file, color),
+        Command::Build {
+            file,
+            output,
+            listing,
+            ssa,
+            color,
+        } => {
+            let options = BuildOptions {
+                listing,
+                ssa_func: ssa,
+            };
+            let output = output.unwrap_or_else(|| default_output(&file));
+            build(&file, &output, &options, color)
+        }
+        Command::Run { file, args, color } => run(&file, &args, color),
         Command::Gen { funcs, shape, seed } => {
             let shape = match shape {
                 GenShape::Small => Shape::Small,
@@ -93,6 +141,108 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Returns `go build`'s default output name: the file's stem, in the current directory.
+fn default_output(file: &Path) -> PathBuf {
+    PathBuf::from(file.file_stem().unwrap_or(file.as_os_str()))
+}
+
+fn build(path: &Path, output: &Path, options: &BuildOptions, color: Color) -> ExitCode {
+    let source = match driver::read_source(path) {
+        Ok(source) => source,
+        Err(error) => {
+            eprintln!("toyc: {}: {error}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = driver::with_large_stack(|| {
+        let (checked, diags) = driver::front_end(&source);
+        let built = checked.as_ref().map(|checked| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                driver::build::build(checked, options)
+            }))
+        });
+        std::mem::forget(checked);
+        (built, diags)
+    });
+    let built = match outcome {
+        (None, diags) => return report(&source, &diags, color),
+        (Some(Err(_)), _) => {
+            eprintln!(
+                "toyc: internal compiler error while compiling {}",
+                path.display()
+            );
+            return ExitCode::from(3);
+        }
+        (Some(Ok(Err(error))), _) => {
+            eprintln!("toyc: internal compiler error: link: {error}");
+            return ExitCode::from(3);
+        }
+        (Some(Ok(Ok(built))), _) => built,
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(built.ssa.as_bytes())
+        .and_then(|()| stdout.write_all(built.listing.as_bytes()))
+        .is_err()
+    {
+        return ExitCode::from(2);
+    }
+    match driver::write_executable(output, &built.executable) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("toyc: cannot write {}: {error}", output.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(path: &Path, args: &[std::ffi::OsString], color: Color) -> ExitCode {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(error) => {
+            eprintln!("toyc: cannot create a temporary directory: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let exe = dir.path().join(default_output(path));
+    let status = build(path, &exe, &BuildOptions::default(), color);
+    if status != ExitCode::SUCCESS {
+        return status;
+    }
+    match std::process::Command::new(&exe).args(args).status() {
+        Ok(status) => {
+            use std::os::unix::process::ExitStatusExt;
+            let code = status
+                .code()
+                .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
+            ExitCode::from(code as u8)
+        }
+        Err(error) => {
+            eprintln!("toyc: cannot run {}: {error}", exe.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report(
+    source: &toyc::diag::SourceFile,
+    diags: &toyc::diag::Diagnostics,
+    color: Color,
+) -> ExitCode {
+    let (style, choice) = match color {
+        Color::Always => (Style::Rich, ColorChoice::Always),
+        Color::Never => (Style::Short, ColorChoice::Never),
+        Color::Auto if std::io::stderr().is_terminal() => (Style::Rich, ColorChoice::Auto),
+        Color::Auto => (Style::Short, ColorChoice::Never),
+    };
+    let mut stderr = StandardStream::stderr(choice);
+    if let Err(error) = diag::render(source, diags, style, &mut stderr) {
+        eprintln!("toyc: cannot write diagnostics: {error}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(1)
 }
 
 fn check(path: &std::path::Path, color: Color) -> ExitCode {
@@ -112,16 +262,5 @@ fn check(path: &std::path::Path, color: Color) -> ExitCode {
     if diags.is_empty() {
         return ExitCode::SUCCESS;
     }
-    let (style, choice) = match color {
-        Color::Always => (Style::Rich, ColorChoice::Always),
-        Color::Never => (Style::Short, ColorChoice::Never),
-        Color::Auto if std::io::stderr().is_terminal() => (Style::Rich, ColorChoice::Auto),
-        Color::Auto => (Style::Short, ColorChoice::Never),
-    };
-    let mut stderr = StandardStream::stderr(choice);
-    if let Err(error) = diag::render(&source, &diags, style, &mut stderr) {
-        eprintln!("toyc: cannot write diagnostics: {error}");
-        return ExitCode::from(2);
-    }
-    ExitCode::from(1)
+    report(&source, &diags, color)
 }

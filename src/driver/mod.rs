@@ -5,6 +5,8 @@
 //! rather than on the main thread's few megabytes. The stack is reserved address space; only
 //! the pages a deep program touches are ever committed.
 
+pub mod build;
+
 use std::path::Path;
 
 use crate::diag::{Diagnostics, SourceFile};
@@ -76,4 +78,21 @@ pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+/// Writes an executable: to a temporary file beside `path`, made executable, then renamed,
+/// so that a failed write never leaves a broken executable behind.
+pub fn write_executable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o755))?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
 }

@@ -14,4 +14,4 @@ mod scope;
 pub mod ty;
 
 pub use check::check;
-pub use object::Info;
+pub use object::{FuncId, Info, ObjId};

@@ -2,5 +2,6 @@
 
 mod check;
 mod fuzz;
+mod run;
 mod support;
 mod tidy;

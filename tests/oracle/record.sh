@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the Go-oracle expectations of the test corpus from the Go toolchain:
 #   tests/data/run/NAME.toy       -> NAME.stdout, NAME.stderr, NAME.status
+#   examples/NAME.toy             -> the same
 #   tests/data/check/err/NAME.toy -> NAME.go-errors
 # and checks that every tests/data/check/unsupported/NAME.toy is accepted by Go.
 # Each NAME.toy is copied to a temporary directory as NAME.go and built with
@@ -129,14 +130,15 @@ if [[ $# -gt 0 ]]; then
     files=("$@")
 else
     shopt -s nullglob
-    files=("$data"/run/*.toy "$data"/check/err/*.toy "$data"/check/unsupported/*.toy)
+    files=("$data"/run/*.toy "$data"/check/err/*.toy "$data"/check/unsupported/*.toy
+        "$tests_dir"/../examples/*.toy)
 fi
 
 failed=0
 for toy in "${files[@]}"; do
     toy=$(cd "$(dirname "$toy")" && pwd)/$(basename "$toy")
     case "$toy" in
-        */data/run/*.toy) record_run "$toy" || failed=1 ;;
+        */data/run/*.toy | */examples/*.toy) record_run "$toy" || failed=1 ;;
         */data/check/err/*.toy) record_err "$toy" || failed=1 ;;
         */data/check/unsupported/*.toy) check_unsupported "$toy" || failed=1 ;;
         *) echo "record.sh: don't know what to do with $toy" >&2; failed=1 ;;

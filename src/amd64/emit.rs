@@ -1,0 +1,740 @@
+//! Emission: an allocated SSA function to x86-64 machine code, through iced-x86's
+//! `CodeAssembler` (Go's `ssaGenValue`/`ssaGenBlock` in `amd64/ssa.go`).
+//!
+//! The calling convention is Go's old ABI0 with callee-saved registers: arguments and
+//! results are words in the caller's outgoing area at `[rsp]` on the call, the closure
+//! pointer travels in RDX, and BX, BP, R12–R15 survive calls. The frame, from `rsp` up:
+//!
+//! ```text
+//! [outgoing args/results: out_words] [spill slots] [saved registers] [return address]
+//! [incoming args] [incoming results]
+//! ```
+//!
+//! The prologue compares `rsp` with `runtime.stackguard` and calls `runtime.morestack`
+//! (which reports the overflow and exits) when it is below, as Go's prologues do.
+//!
+//! A phi is implemented by copies at the end of each predecessor, as one parallel move
+//! (cycles broken through RAX). References to other functions and data are relocations
+//! against `Sym`s: a rel32 field is always the last four bytes of its instruction.
+
+use iced_x86::code_asm::*;
+use iced_x86::{
+    BlockEncoderOptions, Code, Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter,
+    MemoryOperand, Register,
+};
+use rustc_hash::FxHashMap;
+
+use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
+use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
+
+/// A place in the code that the linker fills with a symbol's address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SymReloc {
+    /// Offset of the field in the code.
+    pub offset: u32,
+    /// What the field holds: rel32 from the field's end (`Pc32`) or an absolute address.
+    pub kind: crate::obj::link::RelocKind,
+    /// The symbol.
+    pub sym: Sym,
+    /// Added to the symbol's address.
+    pub addend: i64,
+}
+
+/// A function's machine code.
+#[derive(Clone, Debug, Default)]
+pub struct MachineCode {
+    /// The bytes, with relocated fields zero.
+    pub bytes: Vec<u8>,
+    /// The fields to relocate.
+    pub relocs: Vec<SymReloc>,
+}
+
+/// The registers by hardware number.
+const GPR64: [AsmRegister64; 16] = [
+    rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15,
+];
+const GPR8: [AsmRegister8; 16] = [
+    al, cl, dl, bl, spl, bpl, sil, dil, r8b, r9b, r10b, r11b, r12b, r13b, r14b, r15b,
+];
+const REGISTERS: [Register; 16] = [
+    Register::RAX,
+    Register::RCX,
+    Register::RDX,
+    Register::RBX,
+    Register::RSP,
+    Register::RBP,
+    Register::RSI,
+    Register::RDI,
+    Register::R8,
+    Register::R9,
+    Register::R10,
+    Register::R11,
+    Register::R12,
+    Register::R13,
+    Register::R14,
+    Register::R15,
+];
+
+/// A far address the assembler encodes for an unresolved symbol, so that it picks rel32
+/// forms; the field is overwritten by the relocation.
+const FAR: u64 = 0x4000_0000;
+
+/// A frame larger than this checks `rsp - frame` against the guard, not `rsp`; the runtime
+/// keeps this much room below the guard.
+pub const SMALL_FRAME: i64 = 64 * 1024;
+
+/// A `CodeAssembler` that also records references to symbols.
+pub struct Asm {
+    /// The assembler.
+    pub a: CodeAssembler,
+    /// (instruction index, symbol, offset in the symbol) for every rel32 reference.
+    refs: Vec<(usize, Sym, i64)>,
+    /// Instruction count when the last label was placed.
+    label_at: Option<usize>,
+}
+
+impl Default for Asm {
+    fn default() -> Asm {
+        Asm {
+            a: CodeAssembler::new(64).expect("64-bit mode"),
+            refs: Vec::new(),
+            label_at: None,
+        }
+    }
+}
+
+impl Asm {
+    /// Assembles the code and returns it with its relocations.
+    pub fn finish(mut self) -> MachineCode {
+        let result = self
+            .a
+            .assemble_options(0, BlockEncoderOptions::RETURN_NEW_INSTRUCTION_OFFSETS)
+            .expect("the code assembles");
+        let mut bytes = result.inner.code_buffer;
+        let offsets = &result.inner.new_instruction_offsets;
+        let mut relocs = Vec::with_capacity(self.refs.len());
+        for &(idx, sym, off) in &self.refs {
+            let end = offsets
+                .get(idx + 1)
+                .map_or(bytes.len() as u32, |&next| next);
+            let field = end - 4;
+            bytes[field as usize..end as usize].fill(0);
+            relocs.push(SymReloc {
+                offset: field,
+                kind: crate::obj::link::RelocKind::Pc32,
+                sym,
+                addend: off - 4,
+            });
+        }
+        MachineCode { bytes, relocs }
+    }
+
+    fn n_instructions(&self) -> usize {
+        self.a.instructions().len()
+    }
+
+    /// Places `label` on the next instruction (a `nop` separates two labels that would
+    /// otherwise share one, which the assembler does not allow).
+    pub fn place_label(&mut self, label: &mut CodeLabel) {
+        if self.label_at == Some(self.n_instructions()) {
+            ok(self.a.nop());
+        }
+        self.label_at = Some(self.n_instructions());
+        ok(self.a.set_label(label));
+    }
+
+    /// Emits `call sym`.
+    pub fn call_sym(&mut self, sym: Sym) {
+        let idx = self.n_instructions();
+        ok(self.a.call(FAR));
+        self.refs.push((idx, sym, 0));
+    }
+
+    /// Emits `code reg, [rip + sym + off]` (or `code [rip + sym + off], reg` when
+    /// `mem_first`); the instruction must have no immediate.
+    pub fn rip(&mut self, code: Code, reg: u8, sym: Sym, off: i64, mem_first: bool) {
+        let idx = self.n_instructions();
+        let mem = MemoryOperand::with_base_displ(Register::RIP, FAR as i64);
+        let instr = if mem_first {
+            Instruction::with2(code, mem, REGISTERS[reg as usize])
+        } else {
+            Instruction::with2(code, REGISTERS[reg as usize], mem)
+        };
+        ok(self.a.add_instruction(instr.expect("a RIP-relative form")));
+        self.refs.push((idx, sym, off));
+    }
+}
+
+struct Emitter<'a> {
+    f: &'a Func,
+    asm: Asm,
+    labels: FxHashMap<BlockId, CodeLabel>,
+    frame: i64,
+    args_base: i64,
+}
+
+fn ok(result: Result<(), iced_x86::IcedError>) {
+    result.expect("the emitter builds valid instructions");
+}
+
+/// Emits `f`, which must have been through register allocation.
+pub fn emit(f: &Func) -> MachineCode {
+    let frame = 8 * i64::from(f.out_words + f.frame.n_slots);
+    let n_saved = f.frame.saved.len() as i64;
+    let mut e = Emitter {
+        f,
+        asm: Asm::default(),
+        labels: FxHashMap::default(),
+        frame,
+        args_base: frame + 8 * n_saved + 8,
+    };
+    for &block in &f.order {
+        let label = e.asm.a.create_label();
+        e.labels.insert(block, label);
+    }
+    let mut overflow = e.asm.a.create_label();
+    e.prologue(&overflow);
+    for (idx, &block) in f.order.iter().enumerate() {
+        let next = f.order.get(idx + 1).copied();
+        let mut label = e.labels[&block];
+        e.asm.place_label(&mut label);
+        e.labels.insert(block, label);
+        e.block(block, next);
+    }
+    e.asm.place_label(&mut overflow);
+    e.asm
+        .call_sym(Sym::Runtime(crate::ssa::Runtime::StackOverflow));
+    e.asm.finish()
+}
+
+impl Emitter<'_> {
+    fn prologue(&mut self, overflow: &CodeLabel) {
+        let guard = Sym::Runtime(crate::ssa::Runtime::Data);
+        if self.frame > SMALL_FRAME {
+            ok(self.asm.a.lea(rax, qword_ptr(rsp - self.frame as i32)));
+            self.asm.rip(Code::Cmp_r64_rm64, RAX, guard, 0, false);
+        } else {
+            self.asm.rip(Code::Cmp_r64_rm64, 4, guard, 0, false);
+        }
+        ok(self.asm.a.jbe(*overflow));
+        for &reg in &self.f.frame.saved {
+            ok(self.asm.a.push(GPR64[reg as usize]));
+        }
+        if self.frame > 0 {
+            ok(self.asm.a.sub(rsp, self.frame as i32));
+        }
+    }
+
+    fn epilogue(&mut self) {
+        if self.frame > 0 {
+            ok(self.asm.a.add(rsp, self.frame as i32));
+        }
+        for &reg in self.f.frame.saved.iter().rev() {
+            ok(self.asm.a.pop(GPR64[reg as usize]));
+        }
+        ok(self.asm.a.ret());
+    }
+
+    fn loc(&self, v: ValueId) -> Loc {
+        self.f.locs[v.0 as usize].expect("an allocated value")
+    }
+
+    fn slot_mem(&self, slot: u32) -> AsmMemoryOperand {
+        qword_ptr(rsp + (8 * (i64::from(self.f.out_words) + i64::from(slot))) as i32)
+    }
+
+    /// Returns a register holding `v`: its own, or `scratch` loaded from its slot.
+    fn use_reg(&mut self, v: ValueId, scratch: u8) -> u8 {
+        match self.loc(v) {
+            Loc::Reg(reg) => reg,
+            Loc::Slot(slot) => {
+                let mem = self.slot_mem(slot);
+                ok(self.asm.a.mov(GPR64[scratch as usize], mem));
+                scratch
+            }
+        }
+    }
+
+    /// Returns the register to compute `v` into: its own, or RAX if it lives in a slot.
+    fn def_reg(&self, v: ValueId) -> u8 {
+        match self.loc(v) {
+            Loc::Reg(reg) => reg,
+            Loc::Slot(_) => RAX,
+        }
+    }
+
+    /// Stores RAX to `v`'s slot if that is where it lives.
+    fn def_done(&mut self, v: ValueId) {
+        if let Loc::Slot(slot) = self.loc(v) {
+            let mem = self.slot_mem(slot);
+            ok(self.asm.a.mov(mem, rax));
+        }
+    }
+
+    fn mov_reg(&mut self, dst: u8, src: u8) {
+        if dst != src {
+            ok(self.asm.a.mov(GPR64[dst as usize], GPR64[src as usize]));
+        }
+    }
+
+    /// Loads `v` into register `dst`.
+    fn load_into(&mut self, dst: u8, v: ValueId) {
+        match self.loc(v) {
+            Loc::Reg(reg) => self.mov_reg(dst, reg),
+            Loc::Slot(slot) => {
+                let mem = self.slot_mem(slot);
+                ok(self.asm.a.mov(GPR64[dst as usize], mem));
+            }
+        }
+    }
+
+    fn mov_const(&mut self, dst: u8, c: i64) {
+        let reg = GPR64[dst as usize];
+        if c == 0 {
+            let reg32 = gpr32_of(dst);
+            ok(self.asm.a.xor(reg32, reg32));
+        } else if let Ok(c32) = u32::try_from(c) {
+            ok(self.asm.a.mov(gpr32_of(dst), c32));
+        } else if let Ok(c32) = i32::try_from(c) {
+            ok(self.asm.a.mov(reg, c32 as i64));
+        } else {
+            ok(self.asm.a.mov(reg, c));
+        }
+    }
+
+    fn block(&mut self, block: BlockId, next: Option<BlockId>) {
+        let b = self.f.block(block);
+        for &v in &b.values {
+            self.value(v);
+        }
+        match b.kind {
+            BlockKind::Plain => {
+                let succ = b.succs[0];
+                self.phi_moves(block, succ);
+                if next != Some(succ) {
+                    ok(self.asm.a.jmp(self.labels[&succ]));
+                }
+            }
+            BlockKind::If => {
+                let control = b.control.expect("an If has a control");
+                let reg = self.use_reg(control, RAX);
+                let r = GPR64[reg as usize];
+                ok(self.asm.a.test(r, r));
+                self.branch(Cond::Ne, b.succs[0], b.succs[1], next);
+            }
+            BlockKind::IfCmp(cond) => self.branch(cond, b.succs[0], b.succs[1], next),
+            BlockKind::Ret => self.epilogue(),
+            BlockKind::Exit => {}
+        }
+    }
+
+    fn branch(&mut self, cond: Cond, then: BlockId, els: BlockId, next: Option<BlockId>) {
+        let (then_label, els_label) = (self.labels[&then], self.labels[&els]);
+        if next == Some(then) {
+            self.jcc(cond.negate(), els_label);
+        } else {
+            self.jcc(cond, then_label);
+            if next != Some(els) {
+                ok(self.asm.a.jmp(els_label));
+            }
+        }
+    }
+
+    fn jcc(&mut self, cond: Cond, label: CodeLabel) {
+        ok(match cond {
+            Cond::Eq => self.asm.a.je(label),
+            Cond::Ne => self.asm.a.jne(label),
+            Cond::Lt => self.asm.a.jl(label),
+            Cond::Le => self.asm.a.jle(label),
+            Cond::Gt => self.asm.a.jg(label),
+            Cond::Ge => self.asm.a.jge(label),
+        });
+    }
+
+    /// Emits the copies that give `succ`'s phis their values on the edge from `block`.
+    fn phi_moves(&mut self, block: BlockId, succ: BlockId) {
+        let s = self.f.block(succ);
+        let Some(pred_idx) = s.preds.iter().position(|&p| p == block) else {
+            return;
+        };
+        let mut moves: Vec<(Loc, Loc)> = Vec::new();
+        for &phi in &s.values {
+            let value = self.f.value(phi);
+            if value.op != Op::Phi {
+                break;
+            }
+            let (Some(dst), Some(src)) = (
+                self.f.locs[phi.0 as usize],
+                self.f.locs[value.args[pred_idx].0 as usize],
+            ) else {
+                continue;
+            };
+            if src != dst {
+                moves.push((src, dst));
+            }
+        }
+        while !moves.is_empty() {
+            let ready = moves
+                .iter()
+                .position(|&(_, dst)| moves.iter().all(|&(src, _)| src != dst));
+            match ready {
+                Some(idx) => {
+                    let (src, dst) = moves.remove(idx);
+                    self.move_loc(src, dst);
+                }
+                None => {
+                    // Every destination is still to be read: a cycle. Save one
+                    // destination in RAX and read it from there.
+                    let (_, dst) = moves[0];
+                    self.move_loc(dst, Loc::Reg(RAX));
+                    for (src, _) in &mut moves {
+                        if *src == dst {
+                            *src = Loc::Reg(RAX);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn move_loc(&mut self, src: Loc, dst: Loc) {
+        match (src, dst) {
+            (Loc::Reg(s), Loc::Reg(d)) => self.mov_reg(d, s),
+            (Loc::Slot(s), Loc::Reg(d)) => {
+                let mem = self.slot_mem(s);
+                ok(self.asm.a.mov(GPR64[d as usize], mem));
+            }
+            (Loc::Reg(s), Loc::Slot(d)) => {
+                let mem = self.slot_mem(d);
+                ok(self.asm.a.mov(mem, GPR64[s as usize]));
+            }
+            (Loc::Slot(s), Loc::Slot(d)) => {
+                let (from, to) = (self.slot_mem(s), self.slot_mem(d));
+                ok(self.asm.a.mov(rdx, from));
+                ok(self.asm.a.mov(to, rdx));
+            }
+        }
+    }
+
+    /// Prepares a two-operand instruction `d = x op y`: returns (d, y's register), with x
+    /// already in d and y in a register other than d.
+    fn two_operand(&mut self, v: ValueId, x: ValueId, y: ValueId) -> (u8, u8) {
+        let d = self.def_reg(v);
+        let mut yr = self.use_reg(y, RDX);
+        if yr == d && self.loc(x) != Loc::Reg(d) {
+            self.mov_reg(RDX, yr);
+            yr = RDX;
+        }
+        self.load_into(d, x);
+        (d, yr)
+    }
+
+    fn value(&mut self, v: ValueId) {
+        let value = self.f.value(v);
+        let args = &value.args;
+        let aux = value.aux;
+        match value.op {
+            Op::Const => {
+                let d = self.def_reg(v);
+                self.mov_const(d, aux);
+                self.def_done(v);
+            }
+            Op::Addr => {
+                let d = self.def_reg(v);
+                let sym = self.f.syms[aux as usize];
+                self.asm.rip(Code::Lea_r64_m, d, sym, 0, false);
+                self.def_done(v);
+            }
+            Op::Arg => {
+                let d = self.def_reg(v);
+                let off = self.args_base + 8 * aux;
+                ok(self
+                    .asm
+                    .a
+                    .mov(GPR64[d as usize], qword_ptr(rsp + off as i32)));
+                self.def_done(v);
+            }
+            Op::ClosurePtr => {
+                let d = self.def_reg(v);
+                self.mov_reg(d, RDX);
+                self.def_done(v);
+            }
+            Op::Copy => {
+                let d = self.def_reg(v);
+                self.load_into(d, args[0]);
+                self.def_done(v);
+            }
+            Op::Add | Op::Sub | Op::Mul | Op::And | Op::Or | Op::Xor => {
+                let (x, y) = (args[0], args[1]);
+                // A commutative operation whose second operand already sits in the
+                // destination needs no copy.
+                let (x, y) =
+                    if value.op.is_commutative() && self.loc(y) == Loc::Reg(self.def_reg(v)) {
+                        (y, x)
+                    } else {
+                        (x, y)
+                    };
+                let (d, yr) = self.two_operand(v, x, y);
+                let (dr, yr) = (GPR64[d as usize], GPR64[yr as usize]);
+                ok(match value.op {
+                    Op::Add => self.asm.a.add(dr, yr),
+                    Op::Sub => self.asm.a.sub(dr, yr),
+                    Op::Mul => self.asm.a.imul_2(dr, yr),
+                    Op::And => self.asm.a.and(dr, yr),
+                    Op::Or => self.asm.a.or(dr, yr),
+                    _ => self.asm.a.xor(dr, yr),
+                });
+                self.def_done(v);
+            }
+            Op::AndNot => {
+                let yr = self.use_reg(args[1], RDX);
+                self.mov_reg(RCX, yr);
+                ok(self.asm.a.not(rcx));
+                let d = self.def_reg(v);
+                self.load_into(d, args[0]);
+                ok(self.asm.a.and(GPR64[d as usize], rcx));
+                self.def_done(v);
+            }
+            Op::Min | Op::Max => {
+                let (d, yr) = self.two_operand(v, args[0], args[1]);
+                let (dr, yr) = (GPR64[d as usize], GPR64[yr as usize]);
+                ok(self.asm.a.cmp(dr, yr));
+                ok(if value.op == Op::Min {
+                    self.asm.a.cmovg(dr, yr)
+                } else {
+                    self.asm.a.cmovl(dr, yr)
+                });
+                self.def_done(v);
+            }
+            Op::Div | Op::Mod => self.div(v, value.op, args[0], args[1]),
+            Op::Shl | Op::Shr => {
+                let yr = self.use_reg(args[1], RCX);
+                self.mov_reg(RCX, yr);
+                let d = self.def_reg(v);
+                if value.op == Op::Shr {
+                    // Counts of 64 or more shift by 63: all sign bits.
+                    ok(self.asm.a.mov(edx, 63u32));
+                    ok(self.asm.a.cmp(rcx, 64));
+                    ok(self.asm.a.cmovae(rcx, rdx));
+                    self.load_into(d, args[0]);
+                    ok(self.asm.a.sar(GPR64[d as usize], cl));
+                } else {
+                    self.load_into(d, args[0]);
+                    ok(self.asm.a.shl(GPR64[d as usize], cl));
+                    ok(self.asm.a.xor(edx, edx));
+                    ok(self.asm.a.cmp(rcx, 64));
+                    ok(self.asm.a.cmovae(GPR64[d as usize], rdx));
+                }
+                self.def_done(v);
+            }
+            Op::Neg | Op::Com | Op::Not => {
+                let d = self.def_reg(v);
+                self.load_into(d, args[0]);
+                let dr = GPR64[d as usize];
+                ok(match value.op {
+                    Op::Neg => self.asm.a.neg(dr),
+                    Op::Com => self.asm.a.not(dr),
+                    _ => self.asm.a.xor(dr, 1),
+                });
+                self.def_done(v);
+            }
+            Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+                let xr = self.use_reg(args[0], RAX);
+                let yr = self.use_reg(args[1], RDX);
+                ok(self.asm.a.cmp(GPR64[xr as usize], GPR64[yr as usize]));
+                let d = self.def_reg(v);
+                let d8 = GPR8[d as usize];
+                ok(match value.op.cond().expect("a comparison") {
+                    Cond::Eq => self.asm.a.sete(d8),
+                    Cond::Ne => self.asm.a.setne(d8),
+                    Cond::Lt => self.asm.a.setl(d8),
+                    Cond::Le => self.asm.a.setle(d8),
+                    Cond::Gt => self.asm.a.setg(d8),
+                    Cond::Ge => self.asm.a.setge(d8),
+                });
+                ok(self.asm.a.movzx(GPR64[d as usize], d8));
+                self.def_done(v);
+            }
+            Op::AddConst => {
+                let d = self.def_reg(v);
+                match self.loc(args[0]) {
+                    Loc::Reg(x) if x != d => {
+                        ok(self
+                            .asm
+                            .a
+                            .lea(GPR64[d as usize], qword_ptr(GPR64[x as usize] + aux as i32)));
+                    }
+                    _ => {
+                        self.load_into(d, args[0]);
+                        ok(self.asm.a.add(GPR64[d as usize], aux as i32));
+                    }
+                }
+                self.def_done(v);
+            }
+            Op::MulConst => {
+                let d = self.def_reg(v);
+                let x = self.use_reg(args[0], RAX);
+                ok(self
+                    .asm
+                    .a
+                    .imul_3(GPR64[d as usize], GPR64[x as usize], aux as i32));
+                self.def_done(v);
+            }
+            Op::AndConst | Op::OrConst | Op::XorConst => {
+                let d = self.def_reg(v);
+                self.load_into(d, args[0]);
+                let dr = GPR64[d as usize];
+                ok(match value.op {
+                    Op::AndConst => self.asm.a.and(dr, aux as i32),
+                    Op::OrConst => self.asm.a.or(dr, aux as i32),
+                    _ => self.asm.a.xor(dr, aux as i32),
+                });
+                self.def_done(v);
+            }
+            Op::ShlConst | Op::SarConst => {
+                let d = self.def_reg(v);
+                self.load_into(d, args[0]);
+                let dr = GPR64[d as usize];
+                ok(if value.op == Op::ShlConst {
+                    self.asm.a.shl(dr, aux as u32)
+                } else {
+                    self.asm.a.sar(dr, aux as u32)
+                });
+                self.def_done(v);
+            }
+            Op::Cmp => {
+                let xr = self.use_reg(args[0], RAX);
+                let yr = self.use_reg(args[1], RDX);
+                ok(self.asm.a.cmp(GPR64[xr as usize], GPR64[yr as usize]));
+            }
+            Op::CmpConst => {
+                let xr = self.use_reg(args[0], RAX);
+                ok(self.asm.a.cmp(GPR64[xr as usize], aux as i32));
+            }
+            Op::Load => {
+                let base = self.use_reg(args[0], RAX);
+                let d = self.def_reg(v);
+                ok(self.asm.a.mov(
+                    GPR64[d as usize],
+                    qword_ptr(GPR64[base as usize] + aux as i32),
+                ));
+                self.def_done(v);
+            }
+            Op::Store => {
+                let base = self.use_reg(args[0], RAX);
+                let val = self.use_reg(args[1], RDX);
+                ok(self.asm.a.mov(
+                    qword_ptr(GPR64[base as usize] + aux as i32),
+                    GPR64[val as usize],
+                ));
+            }
+            Op::StoreArg => {
+                let val = self.use_reg(args[0], RAX);
+                ok(self
+                    .asm
+                    .a
+                    .mov(qword_ptr(rsp + (8 * aux) as i32), GPR64[val as usize]));
+            }
+            Op::LoadResult => {
+                let d = self.def_reg(v);
+                ok(self
+                    .asm
+                    .a
+                    .mov(GPR64[d as usize], qword_ptr(rsp + (8 * aux) as i32)));
+                self.def_done(v);
+            }
+            Op::SetResult => {
+                let val = self.use_reg(args[0], RAX);
+                let off = self.args_base + 8 * (i64::from(self.f.arg_words) + aux);
+                ok(self
+                    .asm
+                    .a
+                    .mov(qword_ptr(rsp + off as i32), GPR64[val as usize]));
+            }
+            Op::StaticCall => self.asm.call_sym(self.f.syms[aux as usize]),
+            Op::ClosureCall => {
+                self.load_into(RDX, args[0]);
+                ok(self.asm.a.call(qword_ptr(rdx)));
+            }
+            Op::Phi => {}
+        }
+    }
+
+    fn div(&mut self, v: ValueId, op: Op, x: ValueId, y: ValueId) {
+        let divisor = self.f.value(y);
+        let minus_one_possible = !(divisor.op == Op::Const && divisor.aux != -1);
+        let yr = self.use_reg(y, RCX);
+        let yreg = GPR64[yr as usize];
+        self.load_into(RAX, x);
+        let mut done = self.asm.a.create_label();
+        if minus_one_possible {
+            // x86 traps on MinInt64 / -1; Go defines it as MinInt64 (and % as 0).
+            let mut divide = self.asm.a.create_label();
+            ok(self.asm.a.cmp(yreg, -1));
+            ok(self.asm.a.jne(divide));
+            if op == Op::Div {
+                ok(self.asm.a.neg(rax));
+            } else {
+                ok(self.asm.a.xor(eax, eax));
+            }
+            ok(self.asm.a.jmp(done));
+            self.asm.place_label(&mut divide);
+        }
+        ok(self.asm.a.cqo());
+        ok(self.asm.a.idiv(yreg));
+        if op == Op::Mod {
+            ok(self.asm.a.mov(rax, rdx));
+        }
+        self.asm.place_label(&mut done);
+        let d = self.def_reg(v);
+        if d == RAX {
+            // The label needs an instruction; a value in a slot gets its store next.
+            self.def_done(v);
+        } else {
+            self.mov_reg(d, RAX);
+            self.def_done(v);
+        }
+    }
+}
+
+fn gpr32_of(reg: u8) -> AsmRegister32 {
+    const GPR32: [AsmRegister32; 16] = [
+        eax, ecx, edx, ebx, esp, ebp, esi, edi, r8d, r9d, r10d, r11d, r12d, r13d, r14d, r15d,
+    ];
+    GPR32[reg as usize]
+}
+
+/// Returns the listing of `code` (Go's `-S` form: offset, instruction), naming the symbols
+/// its relocations refer to with `sym_name`.
+pub fn listing(code: &MachineCode, sym_name: &dyn Fn(Sym) -> String) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut decoder = Decoder::with_ip(64, &code.bytes, 0, DecoderOptions::NONE);
+    let mut formatter = IntelFormatter::new();
+    formatter.options_mut().set_first_operand_char_index(8);
+    formatter.options_mut().set_uppercase_hex(false);
+    let mut text = String::new();
+    let mut instr = Instruction::default();
+    while decoder.can_decode() {
+        decoder.decode_out(&mut instr);
+        text.clear();
+        let start = instr.ip() as u32;
+        let end = start + instr.len() as u32;
+        let reloc = code
+            .relocs
+            .iter()
+            .find(|reloc| reloc.offset >= start && reloc.offset < end);
+        match reloc {
+            Some(reloc) if instr.mnemonic() == iced_x86::Mnemonic::Call => {
+                let _ = write!(text, "call    {}", sym_name(reloc.sym));
+            }
+            Some(reloc) => {
+                formatter.format(&instr, &mut text);
+                let _ = write!(text, "    ; {}", sym_name(reloc.sym));
+            }
+            None => formatter.format(&instr, &mut text),
+        }
+        let _ = writeln!(out, "  {start:#06x}  {text}");
+    }
+    out
+}

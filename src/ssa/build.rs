@@ -1,0 +1,1629 @@
+//! SSA construction: one checked function body to an `ssa::Func`, as Go's `ssagen` does.
+//!
+//! The algorithm is Braun et al.'s "Simple and Efficient Construction of SSA Form" (CC 2013):
+//! variables are read and written per block while the body is walked once; a block whose
+//! predecessors are not all known yet ("unsealed") gets placeholder phis that are completed
+//! when it is sealed. Trivial phis are left for the `phielim` pass, as Go leaves them.
+//!
+//! Every Toy value is one or two words (`string` is pointer and length), so a variable is
+//! one or two SSA variables. A local variable lives in SSA variables unless a function
+//! literal captures it *and* it is assigned after its declaration; such a variable lives in
+//! a heap cell, and the SSA variable holds the cell's address. A captured variable that is
+//! never assigned is copied into the closure (Go's capture-by-value rule, which is
+//! unobservable because nothing can change it). That choice is the environment layout a
+//! parent hands to each closure it creates ([`Unit::Func`]'s `env`).
+//!
+//! Run-time checks are explicit control flow here: a divisor compared with zero, a shift
+//! count with zero, a function value with nil, each branching to a block that calls the
+//! runtime's panic and never returns (`BlockKind::Exit`).
+//!
+//! Input: a body the checker accepted (no error reported). Output: a `Func` whose blocks
+//! are all reachable from the entry or unreachable ones that `deadcode` removes, plus the
+//! closures the body creates, as new units of work.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
+
+use crate::ssa::func::{BlockId, Func, Runtime, Sym, ValueId};
+use crate::ssa::op::{BlockKind, Op};
+use crate::syntax::ast::{
+    self, BinOp, Block, Expr, ExprKind, ForHeader, Stmt, Symbol, UnOp, VarSpec,
+};
+use crate::types::constant::ConstValue;
+use crate::types::object::{Builtin, FuncNode, ObjKind};
+use crate::types::ty::{self, TypeId};
+use crate::types::{FuncId, Info, ObjId};
+
+/// A unit of work for the back end: one function to compile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A top-level function (empty `env`) or a function literal.
+    Func {
+        /// Which function.
+        func: FuncId,
+        /// How the closure object holds each captured variable, in `FuncInfo::captures`
+        /// order after the code pointer.
+        env: Vec<Capture>,
+    },
+    /// `main.init`: initializes the package-level variables in `Info::init_order`.
+    Init,
+}
+
+/// How a closure holds one captured variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capture {
+    /// The variable.
+    pub obj: ObjId,
+    /// True if the closure holds the address of the variable's heap cell, false if it holds
+    /// a copy of its value.
+    pub by_ref: bool,
+}
+
+/// The words of one Toy value: one, or two for a string, or several for a call's results.
+type Words = SmallVec<[ValueId; 4]>;
+
+/// Where a variable lives.
+#[derive(Clone, Copy, Debug)]
+enum VarLoc {
+    /// In SSA variables `var..var + n`.
+    Ssa { var: u32, n: u32 },
+    /// In a heap cell of `n` words whose address is SSA variable `var`.
+    Cell { var: u32, n: u32 },
+    /// In a package-level variable of `n` words.
+    Global { n: u32 },
+}
+
+/// Where `break` and `continue` go.
+struct Target {
+    label: Option<Symbol>,
+    brk: BlockId,
+    cont: Option<BlockId>,
+}
+
+/// The state of one function's construction.
+struct Builder<'a> {
+    program: &'a Program<'a>,
+    file: &'a ast::File,
+    info: &'a Info,
+    f: Func,
+    cur: Option<BlockId>,
+    vars: FxHashMap<ObjId, VarLoc>,
+    n_vars: u32,
+    defs: FxHashMap<(u32, BlockId), ValueId>,
+    sealed: Vec<bool>,
+    incomplete: FxHashMap<BlockId, Vec<(u32, ValueId)>>,
+    targets: Vec<Target>,
+    /// Variables of this function that closures capture and that are assigned: they live
+    /// in heap cells.
+    boxed: FxHashSet<ObjId>,
+    /// The captures of this function's own closure, if it is a literal.
+    env: FxHashMap<ObjId, bool>,
+    closures: Vec<Unit>,
+    consts: FxHashMap<i64, ValueId>,
+    result_tys: Vec<TypeId>,
+}
+
+/// Builds the SSA form of `unit` and returns it with the closures it creates.
+pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
+    let mut builder = Builder {
+        program,
+        file: program.file,
+        info: program.info,
+        f: Func::default(),
+        cur: None,
+        vars: FxHashMap::default(),
+        n_vars: 0,
+        defs: FxHashMap::default(),
+        sealed: Vec::new(),
+        incomplete: FxHashMap::default(),
+        targets: Vec::new(),
+        boxed: FxHashSet::default(),
+        env: FxHashMap::default(),
+        closures: Vec::new(),
+        consts: FxHashMap::default(),
+        result_tys: Vec::new(),
+    };
+    let entry = builder.new_block();
+    builder.seal(entry);
+    builder.f.order.push(entry);
+    builder.cur = Some(entry);
+    match unit {
+        Unit::Func { func, env } => builder.func(*func, env),
+        Unit::Init => builder.init(),
+    }
+    if let Some(block) = builder.cur.take() {
+        builder.f.blocks[block.0 as usize].kind = BlockKind::Ret;
+    }
+    let mut f = builder.f;
+    // Blocks were created in walk order; list every one so `deadcode` can drop the
+    // unreachable ones.
+    f.order = (0..f.blocks.len() as u32).map(BlockId).collect();
+    (f, builder.closures)
+}
+
+/// Returns the number of words a value of type `ty` takes.
+pub fn words(ty: TypeId) -> u32 {
+    if ty::is_string(ty) { 2 } else { 1 }
+}
+
+impl<'a> Builder<'a> {
+    fn new_block(&mut self) -> BlockId {
+        self.sealed.push(false);
+        self.f.new_block()
+    }
+
+    fn value(&mut self, op: Op, aux: i64, args: &[ValueId]) -> ValueId {
+        let block = self.cur.expect("code is reachable");
+        self.f.new_value(block, op, aux, args)
+    }
+
+    fn constant(&mut self, value: i64) -> ValueId {
+        // Constants go to the entry block, so one definition dominates every use.
+        if let Some(&v) = self.consts.get(&value) {
+            return v;
+        }
+        let entry = self.f.order[0];
+        let v = self.f.new_value_detached(entry, Op::Const, value, &[]);
+        self.f.blocks[entry.0 as usize].values.insert(0, v);
+        self.consts.insert(value, v);
+        v
+    }
+
+    fn addr(&mut self, sym: Sym) -> ValueId {
+        let idx = self.f.sym(sym);
+        self.value(Op::Addr, idx, &[])
+    }
+
+    fn string_lit(&mut self, bytes: &[u8]) -> Words {
+        if bytes.is_empty() {
+            let zero = self.constant(0);
+            return SmallVec::from_slice(&[zero, zero]);
+        }
+        let idx = match self.f.strings.iter().position(|s| **s == *bytes) {
+            Some(idx) => idx,
+            None => {
+                self.f.strings.push(bytes.into());
+                self.f.strings.len() - 1
+            }
+        };
+        let ptr = self.addr(Sym::Str(idx as u32));
+        let len = self.constant(bytes.len() as i64);
+        SmallVec::from_slice(&[ptr, len])
+    }
+
+    // ---- SSA variables (Braun et al.) ----
+
+    fn new_var(&mut self, n: u32) -> u32 {
+        let var = self.n_vars;
+        self.n_vars += n;
+        var
+    }
+
+    fn write_var(&mut self, var: u32, block: BlockId, v: ValueId) {
+        self.defs.insert((var, block), v);
+    }
+
+    fn read_var(&mut self, var: u32, block: BlockId) -> ValueId {
+        if let Some(&v) = self.defs.get(&(var, block)) {
+            return v;
+        }
+        let v = if !self.sealed[block.0 as usize] {
+            let phi = self.new_phi(block);
+            self.incomplete.entry(block).or_default().push((var, phi));
+            phi
+        } else {
+            let preds = &self.f.block(block).preds;
+            match preds.len() {
+                0 => self.constant(0),
+                1 => {
+                    let pred = preds[0];
+                    self.read_var(var, pred)
+                }
+                _ => {
+                    let phi = self.new_phi(block);
+                    self.write_var(var, block, phi);
+                    self.add_phi_args(var, phi);
+                    phi
+                }
+            }
+        };
+        self.write_var(var, block, v);
+        v
+    }
+
+    fn new_phi(&mut self, block: BlockId) -> ValueId {
+        let phi = self.f.new_value_detached(block, Op::Phi, 0, &[]);
+        self.f.blocks[block.0 as usize].values.insert(0, phi);
+        phi
+    }
+
+    fn add_phi_args(&mut self, var: u32, phi: ValueId) {
+        let block = self.f.value(phi).block;
+        let preds = self.f.block(block).preds.clone();
+        for pred in preds {
+            let arg = self.read_var(var, pred);
+            self.f.values[phi.0 as usize].args.push(arg);
+        }
+    }
+
+    fn seal(&mut self, block: BlockId) {
+        if let Some(pending) = self.incomplete.remove(&block) {
+            for (var, phi) in pending {
+                self.add_phi_args(var, phi);
+            }
+        }
+        self.sealed[block.0 as usize] = true;
+    }
+
+    fn read(&mut self, var: u32) -> ValueId {
+        let block = self.cur.expect("code is reachable");
+        self.read_var(var, block)
+    }
+
+    fn write(&mut self, var: u32, v: ValueId) {
+        let block = self.cur.expect("code is reachable");
+        self.write_var(var, block, v);
+    }
+
+    // ---- control flow ----
+
+    fn jump(&mut self, to: BlockId) {
+        if let Some(block) = self.cur.take() {
+            self.f.blocks[block.0 as usize].kind = BlockKind::Plain;
+            self.f.add_edge(block, to);
+        }
+    }
+
+    fn branch(&mut self, cond: ValueId, then: BlockId, els: BlockId) {
+        let block = self.cur.take().expect("code is reachable");
+        let b = &mut self.f.blocks[block.0 as usize];
+        b.kind = BlockKind::If;
+        b.control = Some(cond);
+        self.f.add_edge(block, then);
+        self.f.add_edge(block, els);
+    }
+
+    /// Ends the current block with a call to a runtime function that never returns.
+    fn call_noreturn(&mut self, rt: Runtime, args: &[ValueId]) {
+        self.call_runtime(rt, args);
+        let block = self.cur.take().expect("code is reachable");
+        self.f.blocks[block.0 as usize].kind = BlockKind::Exit;
+    }
+
+    /// Branches to a panic block calling `rt` when `cond` holds, and continues after it.
+    fn check(&mut self, cond: ValueId, rt: Runtime) {
+        let fail = self.new_block();
+        let ok = self.new_block();
+        self.branch(cond, fail, ok);
+        self.seal(fail);
+        self.seal(ok);
+        self.cur = Some(fail);
+        self.call_noreturn(rt, &[]);
+        self.cur = Some(ok);
+    }
+
+    fn call_runtime(&mut self, rt: Runtime, args: &[ValueId]) -> Words {
+        let (_, n_results) = rt.signature();
+        let sym = self.f.sym(Sym::Runtime(rt));
+        self.call(Op::StaticCall, sym, None, args, n_results)
+    }
+
+    fn call(
+        &mut self,
+        op: Op,
+        sym: i64,
+        callee: Option<ValueId>,
+        args: &[ValueId],
+        n_results: u32,
+    ) -> Words {
+        for (idx, &arg) in args.iter().enumerate() {
+            self.value(Op::StoreArg, idx as i64, &[arg]);
+        }
+        match callee {
+            Some(fv) => self.value(op, 0, &[fv]),
+            None => self.value(op, sym, &[]),
+        };
+        let base = args.len() as u32;
+        self.f.out_words = self.f.out_words.max(base + n_results);
+        (0..n_results)
+            .map(|idx| self.value(Op::LoadResult, (base + idx) as i64, &[]))
+            .collect()
+    }
+
+    // ---- variables ----
+
+    fn type_of(&self, expr: &Expr) -> TypeId {
+        self.info.node_types[expr.id.0 as usize]
+    }
+
+    fn words_of(&self, ty: TypeId) -> u32 {
+        words(ty)
+    }
+
+    /// Declares local variable `obj` with initial value `init`.
+    fn declare(&mut self, obj: ObjId, init: &[ValueId]) {
+        let n = init.len() as u32;
+        if self.boxed.contains(&obj) {
+            let var = self.new_var(1);
+            let cell = self.alloc(n);
+            for (idx, &word) in init.iter().enumerate() {
+                self.value(Op::Store, 8 * idx as i64, &[cell, word]);
+            }
+            self.write(var, cell);
+            self.vars.insert(obj, VarLoc::Cell { var, n });
+        } else {
+            let var = self.new_var(n);
+            for (idx, &word) in init.iter().enumerate() {
+                self.write(var + idx as u32, word);
+            }
+            self.vars.insert(obj, VarLoc::Ssa { var, n });
+        }
+    }
+
+    /// Moves cell variable `obj` to a new cell holding its current value: the next
+    /// iteration's copy of a loop variable.
+    fn fresh_cell(&mut self, obj: ObjId) {
+        let words = self.read_obj(obj);
+        let VarLoc::Cell { var, n } = self.var_loc(obj) else {
+            unreachable!("only variables in cells need a fresh copy");
+        };
+        let cell = self.alloc(n);
+        for (idx, &word) in words.iter().enumerate() {
+            self.value(Op::Store, 8 * idx as i64, &[cell, word]);
+        }
+        self.write(var, cell);
+    }
+
+    fn alloc(&mut self, n_words: u32) -> ValueId {
+        let size = self.constant(8 * i64::from(n_words));
+        self.call_runtime(Runtime::Alloc, &[size])[0]
+    }
+
+    fn zero(&mut self, n: u32) -> Words {
+        let zero = self.constant(0);
+        (0..n).map(|_| zero).collect()
+    }
+
+    fn var_loc(&mut self, obj: ObjId) -> VarLoc {
+        if let Some(&loc) = self.vars.get(&obj) {
+            return loc;
+        }
+        let n = self.words_of(self.info.obj(obj).ty);
+        VarLoc::Global { n }
+    }
+
+    fn read_obj(&mut self, obj: ObjId) -> Words {
+        match self.var_loc(obj) {
+            VarLoc::Ssa { var, n } => (0..n).map(|idx| self.read(var + idx)).collect(),
+            VarLoc::Cell { var, n } => {
+                let cell = self.read(var);
+                (0..n)
+                    .map(|idx| self.value(Op::Load, 8 * i64::from(idx), &[cell]))
+                    .collect()
+            }
+            VarLoc::Global { n } => {
+                let addr = self.addr(Sym::Global(obj));
+                (0..n)
+                    .map(|idx| self.value(Op::Load, 8 * i64::from(idx), &[addr]))
+                    .collect()
+            }
+        }
+    }
+
+    fn write_obj(&mut self, obj: ObjId, words: &[ValueId]) {
+        match self.var_loc(obj) {
+            VarLoc::Ssa { var, .. } => {
+                for (idx, &word) in words.iter().enumerate() {
+                    self.write(var + idx as u32, word);
+                }
+            }
+            VarLoc::Cell { var, .. } => {
+                let cell = self.read(var);
+                for (idx, &word) in words.iter().enumerate() {
+                    self.value(Op::Store, 8 * idx as i64, &[cell, word]);
+                }
+            }
+            VarLoc::Global { .. } => {
+                let addr = self.addr(Sym::Global(obj));
+                for (idx, &word) in words.iter().enumerate() {
+                    self.value(Op::Store, 8 * idx as i64, &[addr, word]);
+                }
+            }
+        }
+    }
+
+    // ---- functions ----
+
+    fn func(&mut self, func: FuncId, env: &[Capture]) {
+        let info = self.info;
+        let func_info = &info.funcs[func.0 as usize];
+        self.f.name = format!("main.{}", func_info.name);
+        let (sig, body) = self.program.syntax(func);
+        let fty = info.types.func(func_info.ty).expect("a function type");
+        self.f.arg_words = fty.params.iter().map(|&ty| words(ty)).sum();
+        self.f.result_words = fty.results.iter().map(|&ty| words(ty)).sum();
+        self.boxed = boxed_vars(info, func, body);
+
+        if !env.is_empty() {
+            let ctx = self.value(Op::ClosurePtr, 0, &[]);
+            let mut off = 8;
+            for capture in env {
+                let n = self.words_of(info.obj(capture.obj).ty);
+                self.env.insert(capture.obj, capture.by_ref);
+                if capture.by_ref {
+                    let var = self.new_var(1);
+                    let cell = self.value(Op::Load, off, &[ctx]);
+                    self.write(var, cell);
+                    self.vars.insert(capture.obj, VarLoc::Cell { var, n });
+                    off += 8;
+                } else {
+                    let var = self.new_var(n);
+                    for idx in 0..n {
+                        let word = self.value(Op::Load, off, &[ctx]);
+                        self.write(var + idx, word);
+                        off += 8;
+                    }
+                    self.vars.insert(capture.obj, VarLoc::Ssa { var, n });
+                }
+            }
+        }
+
+        self.result_tys = fty.results.clone();
+        let mut arg = 0;
+        for (param, &ty) in params(sig).zip(&fty.params) {
+            let n = self.words_of(ty);
+            let obj = param.and_then(|name| info.obj_of(name.id));
+            if let Some(obj) = obj {
+                let words: Words = (0..n)
+                    .map(|idx| self.value(Op::Arg, i64::from(arg + idx), &[]))
+                    .collect();
+                self.declare(obj, &words);
+            }
+            arg += n;
+        }
+        self.block(body);
+    }
+
+    fn init(&mut self) {
+        self.f.name = "main.init".to_string();
+        let mut specs: FxHashMap<ObjId, (&'a VarSpec, usize)> = FxHashMap::default();
+        for decl in &self.file.decls {
+            if let ast::Decl::Var(group) = decl {
+                for spec in group {
+                    for (idx, name) in spec.names.iter().enumerate() {
+                        if let Some(obj) = self.info.obj_of(name.id) {
+                            specs.insert(obj, (spec, idx));
+                        }
+                    }
+                }
+            }
+        }
+        let mut done: FxHashSet<ObjId> = FxHashSet::default();
+        for &obj in &self.info.init_order {
+            if done.contains(&obj) {
+                continue;
+            }
+            let Some(&(spec, idx)) = specs.get(&obj) else {
+                continue;
+            };
+            if spec.values.is_empty() {
+                continue;
+            }
+            if spec.values.len() == 1 && spec.names.len() > 1 {
+                let words = self.expr(&spec.values[0]);
+                let mut at = 0;
+                for name in &spec.names {
+                    if let Some(obj) = self.info.obj_of(name.id) {
+                        let n = self.words_of(self.info.obj(obj).ty) as usize;
+                        self.write_obj(obj, &words[at..at + n]);
+                        done.insert(obj);
+                        at += n;
+                    } else {
+                        at += 1;
+                    }
+                }
+            } else {
+                let words = self.expr_as(&spec.values[idx], self.info.obj(obj).ty);
+                self.write_obj(obj, &words);
+                done.insert(obj);
+            }
+        }
+        // Blank package variables `var _ = f()` are evaluated too, in source order.
+        for decl in &self.file.decls {
+            if let ast::Decl::Var(group) = decl {
+                for spec in group {
+                    for (idx, name) in spec.names.iter().enumerate() {
+                        if self.info.obj_of(name.id).is_none()
+                            && spec.values.len() == spec.names.len()
+                        {
+                            self.expr(&spec.values[idx]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- statements ----
+
+    fn block(&mut self, block: &Block) {
+        for stmt in &block.stmts {
+            self.stmt(stmt, None);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, label: Option<Symbol>) {
+        if self.cur.is_none() {
+            // Unreachable code: nothing to generate, but labels and closures inside it
+            // still exist; closures are compiled only if created, which they are not.
+            return;
+        }
+        match stmt {
+            Stmt::Expr(expr) => {
+                self.expr(expr);
+            }
+            Stmt::Var(specs) => {
+                for spec in specs {
+                    self.var_spec(spec);
+                }
+            }
+            Stmt::Const(_) | Stmt::Empty | Stmt::Bad => {}
+            Stmt::Define { lhs, rhs, .. } => self.assign(lhs, rhs, true),
+            Stmt::Assign { lhs, op, rhs, .. } => match op {
+                None => self.assign(lhs, rhs, false),
+                Some(op) => {
+                    let target = &lhs[0];
+                    let ty = self.type_of(target);
+                    let old = self.expr(target);
+                    let rhs_words = self.expr_as(&rhs[0], ty);
+                    let new = self.binary_words(*op, ty, &old, &rhs_words, Some(&rhs[0]));
+                    self.store(target, &new);
+                }
+            },
+            Stmt::IncDec { target, inc, .. } => {
+                let old = self.expr(target)[0];
+                let one = self.constant(1);
+                let new = self.value(if *inc { Op::Add } else { Op::Sub }, 0, &[old, one]);
+                self.store(target, &[new]);
+            }
+            Stmt::Block(block) => self.block(block),
+            Stmt::If(if_stmt) => {
+                if let Some(init) = &if_stmt.init {
+                    self.stmt(init, None);
+                }
+                let then = self.new_block();
+                let els = self.new_block();
+                let join = self.new_block();
+                self.cond(&if_stmt.cond, then, els);
+                self.seal(then);
+                self.seal(els);
+                self.cur = Some(then);
+                self.block(&if_stmt.then);
+                self.jump(join);
+                self.cur = Some(els);
+                if let Some(els_stmt) = &if_stmt.els {
+                    self.stmt(els_stmt, None);
+                }
+                self.jump(join);
+                self.seal(join);
+                self.reach(join);
+            }
+            Stmt::For(for_stmt) => self.for_stmt(for_stmt, label),
+            Stmt::Switch(switch) => self.switch(switch, label),
+            Stmt::Return { results, .. } => self.ret(results),
+            Stmt::Branch {
+                is_break, label, ..
+            } => {
+                let name = label.map(|l| l.name);
+                let target = self
+                    .targets
+                    .iter()
+                    .rev()
+                    .find(|t| match name {
+                        Some(name) => t.label == Some(name),
+                        None => *is_break || t.cont.is_some(),
+                    })
+                    .expect("the checker resolved the branch");
+                let to = if *is_break {
+                    target.brk
+                } else {
+                    target.cont.expect("a loop")
+                };
+                self.jump(to);
+            }
+            Stmt::Labeled { label, stmt } => self.stmt(stmt, Some(label.name)),
+        }
+    }
+
+    /// Makes `block` current if any edge reaches it, else leaves the code unreachable.
+    fn reach(&mut self, block: BlockId) {
+        self.cur = if self.f.block(block).preds.is_empty() {
+            None
+        } else {
+            Some(block)
+        };
+    }
+
+    fn var_spec(&mut self, spec: &VarSpec) {
+        let objs: Vec<Option<ObjId>> = spec
+            .names
+            .iter()
+            .map(|name| self.info.obj_of(name.id))
+            .collect();
+        let mut values: Vec<Words> = Vec::new();
+        if spec.values.len() == 1 && spec.names.len() > 1 {
+            let words = self.expr(&spec.values[0]);
+            let mut at = 0;
+            for obj in &objs {
+                let n = obj.map_or(1, |obj| self.words_of(self.info.obj(obj).ty)) as usize;
+                values.push(SmallVec::from_slice(&words[at..at + n]));
+                at += n;
+            }
+        } else if spec.values.is_empty() {
+            for obj in &objs {
+                let n = obj.map_or(1, |obj| self.words_of(self.info.obj(obj).ty));
+                values.push(self.zero(n));
+            }
+        } else {
+            for (value, obj) in spec.values.iter().zip(&objs) {
+                let words = match obj {
+                    Some(obj) => self.expr_as(value, self.info.obj(*obj).ty),
+                    None => self.expr(value),
+                };
+                values.push(words);
+            }
+        }
+        for (obj, words) in objs.iter().zip(values) {
+            if let Some(obj) = obj {
+                self.declare(*obj, &words);
+            }
+        }
+    }
+
+    fn assign(&mut self, lhs: &[Expr], rhs: &[Expr], define: bool) {
+        let mut values: Vec<Words> = Vec::new();
+        if rhs.len() == 1 && lhs.len() > 1 {
+            let words = self.expr(&rhs[0]);
+            let mut at = 0;
+            for target in lhs {
+                let n = self.target_words(target) as usize;
+                values.push(SmallVec::from_slice(&words[at..at + n]));
+                at += n;
+            }
+        } else {
+            for (value, target) in rhs.iter().zip(lhs) {
+                let ty = self.target_type(target);
+                let words = match ty {
+                    Some(ty) => self.expr_as(value, ty),
+                    None => self.expr(value),
+                };
+                values.push(words);
+            }
+        }
+        for (target, words) in lhs.iter().zip(values) {
+            let target = crate::types::check::unparen(target);
+            let Some(obj) = self.info.obj_of(target.id) else {
+                continue; // the blank identifier
+            };
+            if define && !self.vars.contains_key(&obj) && self.is_decl_site(obj, target) {
+                self.declare(obj, &words);
+            } else {
+                self.write_obj(obj, &words);
+            }
+        }
+    }
+
+    fn is_decl_site(&self, obj: ObjId, target: &Expr) -> bool {
+        self.info.obj(obj).span == target.span
+    }
+
+    fn target_type(&self, target: &Expr) -> Option<TypeId> {
+        let target = crate::types::check::unparen(target);
+        self.info.obj_of(target.id).map(|obj| self.info.obj(obj).ty)
+    }
+
+    fn target_words(&self, target: &Expr) -> u32 {
+        self.target_type(target).map_or_else(
+            || {
+                let ty = self.type_of(target);
+                if ty == ty::INVALID {
+                    1
+                } else {
+                    self.words_of(ty)
+                }
+            },
+            |ty| self.words_of(ty),
+        )
+    }
+
+    fn store(&mut self, target: &Expr, words: &[ValueId]) {
+        let target = crate::types::check::unparen(target);
+        if let Some(obj) = self.info.obj_of(target.id) {
+            self.write_obj(obj, words);
+        }
+    }
+
+    fn ret(&mut self, results: &[Expr]) {
+        let func_results: Vec<TypeId> = self.result_types();
+        let mut words: Words = SmallVec::new();
+        if results.len() == 1 && func_results.len() > 1 {
+            words = self.expr(&results[0]);
+        } else {
+            for (expr, &ty) in results.iter().zip(&func_results) {
+                words.extend(self.expr_as(expr, ty));
+            }
+        }
+        for (idx, &word) in words.iter().enumerate() {
+            self.value(Op::SetResult, idx as i64, &[word]);
+        }
+        let block = self.cur.take().expect("code is reachable");
+        self.f.blocks[block.0 as usize].kind = BlockKind::Ret;
+    }
+
+    fn result_types(&self) -> Vec<TypeId> {
+        self.result_tys.clone()
+    }
+
+    fn for_stmt(&mut self, for_stmt: &ast::ForStmt, label: Option<Symbol>) {
+        match &for_stmt.header {
+            ForHeader::Clause { init, cond, post } => {
+                if let Some(init) = init {
+                    self.stmt(init, None);
+                }
+                // Go 1.22: each iteration has its own copy of the variables `init` declares.
+                // Only those in heap cells can tell: they get a fresh cell per iteration.
+                let loop_cells: Vec<ObjId> = match init.as_deref() {
+                    Some(Stmt::Define { lhs, .. }) => lhs
+                        .iter()
+                        .filter_map(|target| self.info.obj_of(target.id))
+                        .filter(|obj| self.boxed.contains(obj))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let header = self.new_block();
+                let body = self.new_block();
+                let cont = self.new_block();
+                let exit = self.new_block();
+                self.jump(header);
+                self.cur = Some(header);
+                match cond {
+                    Some(cond) => self.cond(cond, body, exit),
+                    None => self.jump(body),
+                }
+                self.seal(body);
+                self.cur = Some(body);
+                self.targets.push(Target {
+                    label,
+                    brk: exit,
+                    cont: Some(cont),
+                });
+                self.block(&for_stmt.body);
+                self.targets.pop();
+                self.jump(cont);
+                self.seal(cont);
+                self.reach(cont);
+                if self.cur.is_some() {
+                    for obj in loop_cells {
+                        self.fresh_cell(obj);
+                    }
+                    if let Some(post) = post {
+                        self.stmt(post, None);
+                    }
+                    self.jump(header);
+                }
+                self.seal(header);
+                self.seal(exit);
+                self.reach(exit);
+            }
+            ForHeader::Range {
+                key, define, expr, ..
+            } => {
+                let n = self.expr(expr)[0];
+                let counter = self.new_var(1);
+                let zero = self.constant(0);
+                self.write(counter, zero);
+                let header = self.new_block();
+                let body = self.new_block();
+                let cont = self.new_block();
+                let exit = self.new_block();
+                self.jump(header);
+                self.cur = Some(header);
+                let i = self.read(counter);
+                let more = self.value(Op::Lt, 0, &[i, n]);
+                self.branch(more, body, exit);
+                self.seal(body);
+                self.cur = Some(body);
+                let i = self.read(counter);
+                if let Some(key) = key {
+                    let key = crate::types::check::unparen(key);
+                    if let Some(obj) = self.info.obj_of(key.id) {
+                        if *define {
+                            self.declare(obj, &[i]);
+                        } else {
+                            self.write_obj(obj, &[i]);
+                        }
+                    }
+                }
+                self.targets.push(Target {
+                    label,
+                    brk: exit,
+                    cont: Some(cont),
+                });
+                self.block(&for_stmt.body);
+                self.targets.pop();
+                self.jump(cont);
+                self.seal(cont);
+                self.reach(cont);
+                if self.cur.is_some() {
+                    let i = self.read(counter);
+                    let one = self.constant(1);
+                    let next = self.value(Op::Add, 0, &[i, one]);
+                    self.write(counter, next);
+                    self.jump(header);
+                }
+                self.seal(header);
+                self.seal(exit);
+                self.reach(exit);
+            }
+        }
+    }
+
+    fn switch(&mut self, switch: &ast::SwitchStmt, label: Option<Symbol>) {
+        if let Some(init) = &switch.init {
+            self.stmt(init, None);
+        }
+        let tag = switch.tag.as_ref().map(|tag| {
+            let ty = ty::default_type(self.type_of(tag));
+            (self.expr_as(tag, ty), ty)
+        });
+        let exit = self.new_block();
+        let bodies: Vec<BlockId> = switch.clauses.iter().map(|_| self.new_block()).collect();
+        let mut default = None;
+        for (clause, &body) in switch.clauses.iter().zip(&bodies) {
+            let Some(exprs) = &clause.exprs else {
+                default = Some(body);
+                continue;
+            };
+            for expr in exprs {
+                let next = self.new_block();
+                match &tag {
+                    Some((tag, ty)) => {
+                        let value = self.expr_as(expr, *ty);
+                        let eq = self.compare(BinOp::Eq, *ty, tag, &value);
+                        self.branch(eq, body, next);
+                    }
+                    None => self.cond(expr, body, next),
+                }
+                self.seal(next);
+                self.cur = Some(next);
+            }
+        }
+        self.jump(default.unwrap_or(exit));
+        self.targets.push(Target {
+            label,
+            brk: exit,
+            cont: None,
+        });
+        for (clause, &body) in switch.clauses.iter().zip(&bodies) {
+            self.seal(body);
+            self.reach(body);
+            for stmt in &clause.body {
+                self.stmt(stmt, None);
+            }
+            self.jump(exit);
+        }
+        self.targets.pop();
+        self.seal(exit);
+        self.reach(exit);
+    }
+
+    /// Branches on boolean expression `cond`, short-circuiting `&&`, `||` and `!`.
+    fn cond(&mut self, cond: &Expr, then: BlockId, els: BlockId) {
+        match &cond.kind {
+            ExprKind::Paren(inner) => self.cond(inner, then, els),
+            ExprKind::Unary(UnOp::Not, inner) if self.info.const_value(cond.id).is_none() => {
+                self.cond(inner, els, then)
+            }
+            ExprKind::Binary(op @ (BinOp::LAnd | BinOp::LOr), lhs, rhs, _)
+                if self.info.const_value(cond.id).is_none() =>
+            {
+                let mid = self.new_block();
+                if *op == BinOp::LAnd {
+                    self.cond(lhs, mid, els);
+                } else {
+                    self.cond(lhs, then, mid);
+                }
+                self.seal(mid);
+                self.cur = Some(mid);
+                self.cond(rhs, then, els);
+            }
+            _ => {
+                let v = self.expr(cond)[0];
+                self.branch(v, then, els);
+            }
+        }
+    }
+
+    // ---- expressions ----
+
+    /// Evaluates `expr` converted to type `ty` (only `nil` and untyped values need it).
+    fn expr_as(&mut self, expr: &Expr, ty: TypeId) -> Words {
+        if self.info.const_value(expr.id).is_none()
+            && self.type_of(expr) == ty::UNTYPED_NIL
+            && self.words_of(ty) == 1
+        {
+            return self.zero(1);
+        }
+        self.expr(expr)
+    }
+
+    fn expr(&mut self, expr: &Expr) -> Words {
+        if let Some(value) = self.info.const_value(expr.id) {
+            return match value {
+                ConstValue::Bool(b) => SmallVec::from_slice(&[self.constant(i64::from(*b))]),
+                ConstValue::Int(_) => {
+                    let v = value.to_i64().expect("the checker bounds typed constants");
+                    SmallVec::from_slice(&[self.constant(v)])
+                }
+                ConstValue::Str(bytes) => self.string_lit(bytes),
+            };
+        }
+        match &expr.kind {
+            ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Name(_) => {
+                let obj = self.info.obj_of(expr.id).expect("a resolved name");
+                match &self.info.obj(obj).kind {
+                    ObjKind::Var { .. } => self.read_obj(obj),
+                    ObjKind::Func(func) => {
+                        let func = *func;
+                        SmallVec::from_slice(&[self.addr(Sym::FuncValue(func))])
+                    }
+                    _ => self.zero(1),
+                }
+            }
+            ExprKind::FuncLit(_) => self.func_lit(expr),
+            ExprKind::Unary(op, inner) => {
+                let x = self.expr(inner)[0];
+                let op = match op {
+                    UnOp::Plus => return SmallVec::from_slice(&[x]),
+                    UnOp::Neg => Op::Neg,
+                    UnOp::Not => Op::Not,
+                    UnOp::BitNot => Op::Com,
+                };
+                SmallVec::from_slice(&[self.value(op, 0, &[x])])
+            }
+            ExprKind::Binary(BinOp::LAnd | BinOp::LOr, ..) => {
+                let result = self.new_var(1);
+                let then = self.new_block();
+                let els = self.new_block();
+                let join = self.new_block();
+                self.cond(expr, then, els);
+                self.seal(then);
+                self.seal(els);
+                self.cur = Some(then);
+                let one = self.constant(1);
+                self.write(result, one);
+                self.jump(join);
+                self.cur = Some(els);
+                let zero = self.constant(0);
+                self.write(result, zero);
+                self.jump(join);
+                self.seal(join);
+                self.cur = Some(join);
+                SmallVec::from_slice(&[self.read(result)])
+            }
+            ExprKind::Binary(op, lhs, rhs, _) => {
+                let (lty, rty) = (self.type_of(lhs), self.type_of(rhs));
+                let operand_ty = if op.is_comparison() {
+                    // `f == nil`: the untyped side takes the other's type.
+                    if lty == ty::UNTYPED_NIL { rty } else { lty }
+                } else {
+                    self.type_of(expr)
+                };
+                let x = self.expr_as(lhs, operand_ty);
+                let y = if matches!(op, BinOp::Shl | BinOp::Shr) {
+                    self.expr(rhs)
+                } else {
+                    self.expr_as(rhs, operand_ty)
+                };
+                self.binary_words(*op, operand_ty, &x, &y, Some(rhs))
+            }
+            ExprKind::Call(callee, args) => self.call_expr(expr, callee, args),
+            _ => unreachable!("the checker rejects {:?}", expr.kind),
+        }
+    }
+
+    fn binary_words(
+        &mut self,
+        op: BinOp,
+        ty: TypeId,
+        x: &[ValueId],
+        y: &[ValueId],
+        rhs: Option<&Expr>,
+    ) -> Words {
+        if op.is_comparison() {
+            return SmallVec::from_slice(&[self.compare(op, ty, x, y)]);
+        }
+        if ty::is_string(ty) {
+            // Only `+` is defined on strings.
+            return self.call_runtime(Runtime::Concat, &[x[0], x[1], y[0], y[1]]);
+        }
+        let (x, y) = (x[0], y[0]);
+        let divisor_known = rhs
+            .and_then(|rhs| self.info.const_value(rhs.id))
+            .is_some_and(|value| !value.is_zero());
+        let op = match op {
+            BinOp::Add => Op::Add,
+            BinOp::Sub => Op::Sub,
+            BinOp::Mul => Op::Mul,
+            BinOp::And => Op::And,
+            BinOp::Or => Op::Or,
+            BinOp::Xor => Op::Xor,
+            BinOp::AndNot => Op::AndNot,
+            BinOp::Div | BinOp::Rem => {
+                if !divisor_known {
+                    let zero = self.constant(0);
+                    let is_zero = self.value(Op::Eq, 0, &[y, zero]);
+                    self.check(is_zero, Runtime::PanicDivide);
+                }
+                if op == BinOp::Div { Op::Div } else { Op::Mod }
+            }
+            BinOp::Shl | BinOp::Shr => {
+                let count_known = rhs.and_then(|rhs| self.info.const_value(rhs.id)).is_some();
+                if !count_known {
+                    let zero = self.constant(0);
+                    let negative = self.value(Op::Lt, 0, &[y, zero]);
+                    self.check(negative, Runtime::PanicShift);
+                }
+                if op == BinOp::Shl { Op::Shl } else { Op::Shr }
+            }
+            _ => unreachable!("{op:?} is handled elsewhere"),
+        };
+        SmallVec::from_slice(&[self.value(op, 0, &[x, y])])
+    }
+
+    fn compare(&mut self, op: BinOp, ty: TypeId, x: &[ValueId], y: &[ValueId]) -> ValueId {
+        let op = match op {
+            BinOp::Eq => Op::Eq,
+            BinOp::Ne => Op::Ne,
+            BinOp::Lt => Op::Lt,
+            BinOp::Le => Op::Le,
+            BinOp::Gt => Op::Gt,
+            BinOp::Ge => Op::Ge,
+            _ => unreachable!("not a comparison"),
+        };
+        if ty::is_string(ty) {
+            let order = self.call_runtime(Runtime::CmpString, &[x[0], x[1], y[0], y[1]])[0];
+            let zero = self.constant(0);
+            return self.value(op, 0, &[order, zero]);
+        }
+        self.value(op, 0, &[x[0], y[0]])
+    }
+
+    fn func_lit(&mut self, expr: &Expr) -> Words {
+        let func = self.info.lit_funcs[&expr.id];
+        let captures = &self.info.funcs[func.0 as usize].captures;
+        if captures.is_empty() {
+            self.closures.push(Unit::Func {
+                func,
+                env: Vec::new(),
+            });
+            return SmallVec::from_slice(&[self.addr(Sym::FuncValue(func))]);
+        }
+        let env: Vec<Capture> = captures
+            .iter()
+            .map(|&obj| Capture {
+                obj,
+                by_ref: match self.env.get(&obj) {
+                    Some(&by_ref) => by_ref,
+                    None => self.boxed.contains(&obj),
+                },
+            })
+            .collect();
+        let n_words: u32 = 1 + env
+            .iter()
+            .map(|c| {
+                if c.by_ref {
+                    1
+                } else {
+                    self.words_of(self.info.obj(c.obj).ty)
+                }
+            })
+            .sum::<u32>();
+        let closure = self.alloc(n_words);
+        let code = self.addr(Sym::Func(func));
+        self.value(Op::Store, 0, &[closure, code]);
+        let mut off = 8;
+        for capture in &env {
+            let words: Words = if capture.by_ref {
+                match self.var_loc(capture.obj) {
+                    VarLoc::Cell { var, .. } => SmallVec::from_slice(&[self.read(var)]),
+                    _ => unreachable!("a variable captured by reference lives in a cell"),
+                }
+            } else {
+                self.read_obj(capture.obj)
+            };
+            for word in words {
+                self.value(Op::Store, off, &[closure, word]);
+                off += 8;
+            }
+        }
+        self.closures.push(Unit::Func { func, env });
+        SmallVec::from_slice(&[closure])
+    }
+
+    fn call_expr(&mut self, expr: &Expr, callee: &Expr, args: &[Expr]) -> Words {
+        let callee = crate::types::check::unparen(callee);
+        match &callee.kind {
+            ExprKind::FuncType(_) => return self.conversion(args),
+            ExprKind::Selector(_, field) => {
+                let builtin = match self.file.names.name(field.name) {
+                    "Println" => Builtin::FmtPrintln,
+                    _ => Builtin::FmtPrint,
+                };
+                return self.builtin(builtin, args);
+            }
+            ExprKind::Name(_) => {
+                let obj = self.info.obj_of(callee.id).expect("a resolved callee");
+                match &self.info.obj(obj).kind {
+                    ObjKind::Builtin(builtin) => return self.builtin(*builtin, args),
+                    ObjKind::TypeName => return self.conversion(args),
+                    ObjKind::Func(func) => {
+                        let func = *func;
+                        let fty = self.type_of(callee);
+                        let arg_words = self.args(fty, args);
+                        let n_results = self.result_words(fty);
+                        let sym = self.f.sym(Sym::Func(func));
+                        return self.call(Op::StaticCall, sym, None, &arg_words, n_results);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        let _ = expr;
+        let fty = self.type_of(callee);
+        let fv = self.expr(callee)[0];
+        let arg_words = self.args(fty, args);
+        let zero = self.constant(0);
+        let is_nil = self.value(Op::Eq, 0, &[fv, zero]);
+        self.check(is_nil, Runtime::PanicNil);
+        let n_results = self.result_words(fty);
+        self.call(Op::ClosureCall, 0, Some(fv), &arg_words, n_results)
+    }
+
+    fn conversion(&mut self, args: &[Expr]) -> Words {
+        // Level 1 conversions change no bits: int(x), string(s), and function types.
+        self.expr(&args[0])
+    }
+
+    fn result_words(&self, fty: TypeId) -> u32 {
+        let func = self.info.types.func(fty).expect("a function type");
+        func.results.iter().map(|&ty| self.words_of(ty)).sum()
+    }
+
+    fn args(&mut self, fty: TypeId, args: &[Expr]) -> Words {
+        let params = self
+            .info
+            .types
+            .func(fty)
+            .expect("a function type")
+            .params
+            .clone();
+        if args.len() == 1 && params.len() > 1 {
+            return self.expr(&args[0]);
+        }
+        let mut words = SmallVec::new();
+        for (arg, &ty) in args.iter().zip(&params) {
+            words.extend(self.expr_as(arg, ty));
+        }
+        words
+    }
+
+    /// Evaluates the arguments of a built-in, each with its (default) type.
+    fn builtin_args(&mut self, args: &[Expr]) -> Vec<(TypeId, Words)> {
+        if let [arg] = args
+            && let Some(tuple) = self.tuple_types(arg)
+        {
+            let words = self.expr(arg);
+            let mut at = 0;
+            return tuple
+                .into_iter()
+                .map(|ty| {
+                    let n = self.words_of(ty) as usize;
+                    at += n;
+                    (ty, SmallVec::from_slice(&words[at - n..at]))
+                })
+                .collect();
+        }
+        args.iter()
+            .map(|arg| {
+                let ty = ty::default_type(self.type_of(arg));
+                (ty, self.expr_as(arg, ty))
+            })
+            .collect()
+    }
+
+    fn tuple_types(&self, expr: &Expr) -> Option<Vec<TypeId>> {
+        match self.info.types.get(self.type_of(expr)) {
+            ty::Type::Tuple(elems) => Some(elems.clone()),
+            _ => None,
+        }
+    }
+
+    fn builtin(&mut self, builtin: Builtin, args: &[Expr]) -> Words {
+        match builtin {
+            Builtin::Len => {
+                let s = self.expr(&args[0]);
+                SmallVec::from_slice(&[s[1]])
+            }
+            Builtin::Min | Builtin::Max => {
+                let values = self.builtin_args(args);
+                let op = if builtin == Builtin::Min {
+                    Op::Min
+                } else {
+                    Op::Max
+                };
+                let mut acc = values[0].1[0];
+                for (_, words) in &values[1..] {
+                    acc = self.value(op, 0, &[acc, words[0]]);
+                }
+                SmallVec::from_slice(&[acc])
+            }
+            Builtin::Panic => {
+                let values = self.builtin_args(args);
+                let (ty, words) = &values[0];
+                let rt = if ty::is_string(*ty) {
+                    Runtime::PanicString
+                } else if ty::is_boolean(*ty) {
+                    Runtime::PanicBool
+                } else {
+                    Runtime::PanicInt
+                };
+                self.call_noreturn(rt, words);
+                SmallVec::new()
+            }
+            Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
+                let values = self.builtin_args(args);
+                let fd = if matches!(builtin, Builtin::Print | Builtin::Println) {
+                    2
+                } else {
+                    1
+                };
+                let fd = self.constant(fd);
+                self.call_runtime(Runtime::PrintLock, &[fd]);
+                let newline = matches!(builtin, Builtin::Println | Builtin::FmtPrintln);
+                for (idx, (ty, words)) in values.iter().enumerate() {
+                    if idx > 0 {
+                        let space = match builtin {
+                            Builtin::Print => false,
+                            // fmt.Print spaces operands only when neither is a string.
+                            Builtin::FmtPrint => {
+                                !ty::is_string(*ty) && !ty::is_string(values[idx - 1].0)
+                            }
+                            _ => true,
+                        };
+                        if space {
+                            self.call_runtime(Runtime::PrintSp, &[]);
+                        }
+                    }
+                    let rt = if ty::is_string(*ty) {
+                        Runtime::PrintString
+                    } else if ty::is_boolean(*ty) {
+                        Runtime::PrintBool
+                    } else if self.info.types.func(*ty).is_some() {
+                        Runtime::PrintPointer
+                    } else {
+                        Runtime::PrintInt
+                    };
+                    self.call_runtime(rt, words);
+                }
+                if newline {
+                    self.call_runtime(Runtime::PrintNl, &[]);
+                }
+                self.call_runtime(Runtime::PrintUnlock, &[]);
+                SmallVec::new()
+            }
+        }
+    }
+}
+
+/// Returns the parameter names of `sig`, one per parameter.
+fn params(sig: &ast::Signature) -> impl Iterator<Item = Option<ast::Ident>> + '_ {
+    sig.params.iter().map(|param| param.name)
+}
+
+/// Returns the variables of `func` that live in heap cells: captured by one of its
+/// literals and assigned somewhere after their declaration.
+fn boxed_vars(info: &Info, func: FuncId, body: &Block) -> FxHashSet<ObjId> {
+    let mut captured: FxHashSet<ObjId> = FxHashSet::default();
+    for &lit in &info.funcs[func.0 as usize].closures {
+        for &obj in &info.funcs[lit.0 as usize].captures {
+            if matches!(info.obj(obj).kind, ObjKind::Var { owner: Some(owner), .. } if owner == func)
+            {
+                captured.insert(obj);
+            }
+        }
+    }
+    if captured.is_empty() {
+        return captured;
+    }
+    let mut assigned = FxHashSet::default();
+    let mut walker = Assigned {
+        info,
+        assigned: &mut assigned,
+    };
+    walker.block(body);
+    captured.retain(|obj| assigned.contains(obj));
+    captured
+}
+
+/// Collects the variables assigned in a body, function literals included.
+struct Assigned<'a, 'b> {
+    info: &'a Info,
+    assigned: &'b mut FxHashSet<ObjId>,
+}
+
+impl Assigned<'_, '_> {
+    fn target(&mut self, target: &Expr, define: bool) {
+        let target = crate::types::check::unparen(target);
+        if let Some(obj) = self.info.obj_of(target.id)
+            && (!define || self.info.obj(obj).span != target.span)
+        {
+            self.assigned.insert(obj);
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        for stmt in &block.stmts {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Expr(expr) => self.expr(expr),
+            Stmt::Var(specs) => {
+                for spec in specs {
+                    spec.values.iter().for_each(|value| self.expr(value));
+                }
+            }
+            Stmt::Define { lhs, rhs, .. } => {
+                lhs.iter().for_each(|target| self.target(target, true));
+                rhs.iter().for_each(|value| self.expr(value));
+            }
+            Stmt::Assign { lhs, rhs, .. } => {
+                lhs.iter().for_each(|target| self.target(target, false));
+                rhs.iter().for_each(|value| self.expr(value));
+            }
+            Stmt::IncDec { target, .. } => self.target(target, false),
+            Stmt::Block(block) => self.block(block),
+            Stmt::If(if_stmt) => {
+                if let Some(init) = &if_stmt.init {
+                    self.stmt(init);
+                }
+                self.expr(&if_stmt.cond);
+                self.block(&if_stmt.then);
+                if let Some(els) = &if_stmt.els {
+                    self.stmt(els);
+                }
+            }
+            Stmt::For(for_stmt) => {
+                match &for_stmt.header {
+                    ForHeader::Clause { init, cond, post } => {
+                        if let Some(init) = init {
+                            self.stmt(init);
+                        }
+                        if let Some(cond) = cond {
+                            self.expr(cond);
+                        }
+                        if let Some(post) = post {
+                            self.stmt(post);
+                        }
+                    }
+                    ForHeader::Range {
+                        key, define, expr, ..
+                    } => {
+                        if let Some(key) = key
+                            && !define
+                        {
+                            self.target(key, false);
+                        }
+                        self.expr(expr);
+                    }
+                }
+                self.block(&for_stmt.body);
+            }
+            Stmt::Switch(switch) => {
+                if let Some(init) = &switch.init {
+                    self.stmt(init);
+                }
+                if let Some(tag) = &switch.tag {
+                    self.expr(tag);
+                }
+                for clause in &switch.clauses {
+                    for expr in clause.exprs.iter().flatten() {
+                        self.expr(expr);
+                    }
+                    clause.body.iter().for_each(|stmt| self.stmt(stmt));
+                }
+            }
+            Stmt::Return { results, .. } => results.iter().for_each(|value| self.expr(value)),
+            Stmt::Labeled { stmt, .. } => self.stmt(stmt),
+            Stmt::Const(_) | Stmt::Branch { .. } | Stmt::Empty | Stmt::Bad => {}
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::FuncLit(lit) => self.block(&lit.body),
+            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
+            ExprKind::Binary(_, lhs, rhs, _) => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::Call(callee, args) => {
+                self.expr(callee);
+                args.iter().for_each(|arg| self.expr(arg));
+            }
+            ExprKind::Selector(base, _) => self.expr(base),
+            _ => {}
+        }
+    }
+}
+
+/// The checked program, indexed for the back end and frozen before any unit is compiled:
+/// every worker reads it, none writes it.
+pub struct Program<'a> {
+    /// The syntax tree.
+    pub file: &'a ast::File,
+    /// What the checker learned.
+    pub info: &'a Info,
+    /// Per function: its literal's syntax, for function literals.
+    lits: Vec<Option<&'a ast::FuncLit>>,
+}
+
+impl<'a> Program<'a> {
+    /// Indexes `file`.
+    pub fn new(file: &'a ast::File, info: &'a Info) -> Program<'a> {
+        let mut finder = LitFinder {
+            info,
+            lits: vec![None; info.funcs.len()],
+        };
+        for decl in &file.decls {
+            match decl {
+                ast::Decl::Func(func) => {
+                    if let Some(body) = &func.body {
+                        finder.block(body);
+                    }
+                }
+                ast::Decl::Var(specs) => {
+                    for spec in specs {
+                        spec.values.iter().for_each(|value| finder.expr(value));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Program {
+            file,
+            info,
+            lits: finder.lits,
+        }
+    }
+
+    /// Returns the signature and body of `func`.
+    fn syntax(&self, func: FuncId) -> (&'a ast::Signature, &'a Block) {
+        match self.info.funcs[func.0 as usize].node {
+            FuncNode::Decl(idx) => match &self.file.decls[idx] {
+                ast::Decl::Func(decl) => (&decl.sig, decl.body.as_ref().expect("a body")),
+                _ => unreachable!("a function declaration"),
+            },
+            FuncNode::Lit(_) => {
+                let lit = self.lits[func.0 as usize].expect("the literal was indexed");
+                (&lit.sig, &lit.body)
+            }
+        }
+    }
+}
+
+/// Collects the function literals of a file by function.
+struct LitFinder<'a> {
+    info: &'a Info,
+    lits: Vec<Option<&'a ast::FuncLit>>,
+}
+
+impl<'a> LitFinder<'a> {
+    fn block(&mut self, block: &'a Block) {
+        for stmt in &block.stmts {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Expr(expr) => self.expr(expr),
+            Stmt::Var(specs) => {
+                for spec in specs {
+                    spec.values.iter().for_each(|value| self.expr(value));
+                }
+            }
+            Stmt::Define { lhs, rhs, .. } | Stmt::Assign { lhs, rhs, .. } => {
+                lhs.iter().chain(rhs).for_each(|expr| self.expr(expr));
+            }
+            Stmt::IncDec { target, .. } => self.expr(target),
+            Stmt::Block(block) => self.block(block),
+            Stmt::If(if_stmt) => {
+                if let Some(init) = &if_stmt.init {
+                    self.stmt(init);
+                }
+                self.expr(&if_stmt.cond);
+                self.block(&if_stmt.then);
+                if let Some(els) = &if_stmt.els {
+                    self.stmt(els);
+                }
+            }
+            Stmt::For(for_stmt) => {
+                match &for_stmt.header {
+                    ForHeader::Clause { init, cond, post } => {
+                        if let Some(init) = init {
+                            self.stmt(init);
+                        }
+                        if let Some(cond) = cond {
+                            self.expr(cond);
+                        }
+                        if let Some(post) = post {
+                            self.stmt(post);
+                        }
+                    }
+                    ForHeader::Range { key, expr, .. } => {
+                        if let Some(key) = key {
+                            self.expr(key);
+                        }
+                        self.expr(expr);
+                    }
+                }
+                self.block(&for_stmt.body);
+            }
+            Stmt::Switch(switch) => {
+                if let Some(init) = &switch.init {
+                    self.stmt(init);
+                }
+                if let Some(tag) = &switch.tag {
+                    self.expr(tag);
+                }
+                for clause in &switch.clauses {
+                    for expr in clause.exprs.iter().flatten() {
+                        self.expr(expr);
+                    }
+                    clause.body.iter().for_each(|stmt| self.stmt(stmt));
+                }
+            }
+            Stmt::Return { results, .. } => results.iter().for_each(|value| self.expr(value)),
+            Stmt::Labeled { stmt, .. } => self.stmt(stmt),
+            Stmt::Const(_) | Stmt::Branch { .. } | Stmt::Empty | Stmt::Bad => {}
+        }
+    }
+
+    fn expr(&mut self, expr: &'a Expr) {
+        match &expr.kind {
+            ExprKind::FuncLit(lit) => {
+                if let Some(&func) = self.info.lit_funcs.get(&expr.id) {
+                    self.lits[func.0 as usize] = Some(lit);
+                }
+                self.block(&lit.body);
+            }
+            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
+            ExprKind::Binary(_, lhs, rhs, _) => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::Call(callee, args) => {
+                self.expr(callee);
+                args.iter().for_each(|arg| self.expr(arg));
+            }
+            ExprKind::Selector(base, _) => self.expr(base),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Common-subexpression elimination over the dominator tree.
+//!
+//! Two pure values with the same operation, auxiliary constant and arguments (in either
+//! order for commutative operations) compute the same word; the one dominated by the other
+//! becomes a copy of it. Values with effects (memory, calls) are never merged: a load may
+//! see a different word than an earlier, identical one.
+
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+
+use crate::ssa::dom::DomTree;
+use crate::ssa::func::{BlockId, Func, ValueId};
+use crate::ssa::op::Op;
+
+type Key = (Op, i64, SmallVec<[ValueId; 2]>);
+
+/// Merges equal pure values; the duplicates become copies for `copyelim`.
+pub fn run(f: &mut Func) {
+    let dom = DomTree::new(f);
+    let mut table: FxHashMap<Key, ValueId> = FxHashMap::default();
+    let mut undo: Vec<Key> = Vec::new();
+    // Preorder walk with an explicit stack; a block's entries leave the table when its
+    // dominated subtree is done.
+    let mut stack = vec![Visit::Enter(f.entry())];
+    while let Some(visit) = stack.pop() {
+        let block = match visit {
+            Visit::Enter(block) => block,
+            Visit::Exit(scope_start) => {
+                for key in undo.drain(scope_start..) {
+                    table.remove(&key);
+                }
+                continue;
+            }
+        };
+        let scope_start = undo.len();
+        for v_idx in 0..f.blocks[block.0 as usize].values.len() {
+            let v = f.blocks[block.0 as usize].values[v_idx];
+            let value = f.value(v);
+            if value.op.has_effect() || value.op == Op::Copy {
+                continue;
+            }
+            let mut args: SmallVec<[ValueId; 2]> = value
+                .args
+                .iter()
+                .map(|&a| crate::ssa::phielim::resolve(f, a))
+                .collect();
+            if value.op == Op::Phi {
+                // Phis are equal only within one block, argument for argument.
+                args.push(ValueId(block.0));
+            } else if value.op.is_commutative() && args.len() == 2 && args[0] > args[1] {
+                args.swap(0, 1);
+            }
+            let key = (value.op, value.aux, args);
+            match table.get(&key) {
+                Some(&earlier) => {
+                    let value = &mut f.values[v.0 as usize];
+                    value.op = Op::Copy;
+                    value.aux = 0;
+                    value.args.clear();
+                    value.args.push(earlier);
+                }
+                None => {
+                    table.insert(key.clone(), v);
+                    undo.push(key);
+                }
+            }
+        }
+        stack.push(Visit::Exit(scope_start));
+        let children = &dom.children[block.0 as usize];
+        stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
+    }
+}
+
+enum Visit {
+    Enter(BlockId),
+    Exit(usize),
+}

@@ -1,0 +1,70 @@
+//! Dead-code elimination: drops unreachable blocks and values nothing uses.
+//!
+//! A block is live if the entry reaches it; an edge from a dead block is removed from its
+//! successor's predecessors together with the matching phi arguments. A value is live if it
+//! has an effect (memory, calls), controls a block, or is an argument of a live value.
+
+use crate::ssa::dom::reverse_postorder;
+use crate::ssa::func::{BlockId, Func};
+
+/// Removes unreachable blocks and unused pure values.
+pub fn run(f: &mut Func) {
+    let rpo = reverse_postorder(f);
+    let mut reachable = vec![false; f.blocks.len()];
+    for &block in &rpo {
+        reachable[block.0 as usize] = true;
+    }
+    let order: Vec<BlockId> = f
+        .order
+        .iter()
+        .copied()
+        .filter(|block| reachable[block.0 as usize])
+        .collect();
+    for &block in &order {
+        let preds = &f.blocks[block.0 as usize].preds;
+        if preds.iter().all(|pred| reachable[pred.0 as usize]) {
+            continue;
+        }
+        let keep: Vec<bool> = preds.iter().map(|p| reachable[p.0 as usize]).collect();
+        f.blocks[block.0 as usize]
+            .preds
+            .retain(|pred| reachable[pred.0 as usize]);
+        let values = f.blocks[block.0 as usize].values.clone();
+        for v in values {
+            let value = &mut f.values[v.0 as usize];
+            if value.op == crate::ssa::op::Op::Phi {
+                let mut idx = 0;
+                value.args.retain(|_| {
+                    idx += 1;
+                    keep[idx - 1]
+                });
+            }
+        }
+    }
+    f.order = order;
+
+    let mut live = vec![false; f.values.len()];
+    let mut work = Vec::new();
+    for &block in &f.order {
+        let b = f.block(block);
+        if let Some(control) = b.control {
+            work.push(control);
+        }
+        for &v in &b.values {
+            if f.value(v).op.has_effect() {
+                work.push(v);
+            }
+        }
+    }
+    while let Some(v) = work.pop() {
+        if std::mem::replace(&mut live[v.0 as usize], true) {
+            continue;
+        }
+        work.extend(f.value(v).args.iter().copied());
+    }
+    for &block in &f.order {
+        f.blocks[block.0 as usize]
+            .values
+            .retain(|v| live[v.0 as usize]);
+    }
+}

@@ -1,0 +1,91 @@
+//! Dominators, by Cooper, Harvey and Kennedy's "A Simple, Fast Dominance Algorithm".
+
+use crate::ssa::func::{BlockId, Func};
+
+/// The dominator tree of a function's live blocks.
+pub struct DomTree {
+    /// Per block: its immediate dominator (the entry's is itself); `None` if not live.
+    pub idom: Vec<Option<BlockId>>,
+    /// Per block: the blocks it immediately dominates, in reverse postorder.
+    pub children: Vec<Vec<BlockId>>,
+}
+
+/// Returns the live blocks in reverse postorder from the entry.
+pub fn reverse_postorder(f: &Func) -> Vec<BlockId> {
+    let mut seen = vec![false; f.blocks.len()];
+    let mut post = Vec::with_capacity(f.order.len());
+    // An explicit stack: functions may have very many blocks.
+    let entry = f.entry();
+    let mut stack = vec![(entry, 0usize)];
+    seen[entry.0 as usize] = true;
+    while let Some(&mut (block, ref mut next)) = stack.last_mut() {
+        let succs = &f.block(block).succs;
+        if *next < succs.len() {
+            let succ = succs[*next];
+            *next += 1;
+            if !seen[succ.0 as usize] {
+                seen[succ.0 as usize] = true;
+                stack.push((succ, 0));
+            }
+        } else {
+            post.push(block);
+            stack.pop();
+        }
+    }
+    post.reverse();
+    post
+}
+
+impl DomTree {
+    /// Computes the dominator tree of `f`.
+    pub fn new(f: &Func) -> DomTree {
+        let rpo = reverse_postorder(f);
+        let mut number = vec![u32::MAX; f.blocks.len()];
+        for (idx, &block) in rpo.iter().enumerate() {
+            number[block.0 as usize] = idx as u32;
+        }
+        let mut idom: Vec<Option<BlockId>> = vec![None; f.blocks.len()];
+        let entry = rpo[0];
+        idom[entry.0 as usize] = Some(entry);
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &block in &rpo[1..] {
+                let mut new_idom: Option<BlockId> = None;
+                for &pred in &f.block(block).preds {
+                    if idom[pred.0 as usize].is_none() {
+                        continue;
+                    }
+                    new_idom = Some(match new_idom {
+                        None => pred,
+                        Some(other) => intersect(&idom, &number, pred, other),
+                    });
+                }
+                if new_idom.is_some() && idom[block.0 as usize] != new_idom {
+                    idom[block.0 as usize] = new_idom;
+                    changed = true;
+                }
+            }
+        }
+        let mut children = vec![Vec::new(); f.blocks.len()];
+        for &block in &rpo[1..] {
+            if let Some(parent) = idom[block.0 as usize] {
+                children[parent.0 as usize].push(block);
+            }
+        }
+        DomTree { idom, children }
+    }
+}
+
+fn intersect(idom: &[Option<BlockId>], number: &[u32], a: BlockId, b: BlockId) -> BlockId {
+    let (mut a, mut b) = (a, b);
+    while a != b {
+        while number[a.0 as usize] > number[b.0 as usize] {
+            a = idom[a.0 as usize].expect("processed");
+        }
+        while number[b.0 as usize] > number[a.0 as usize] {
+            b = idom[b.0 as usize].expect("processed");
+        }
+    }
+    a
+}

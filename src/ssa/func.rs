@@ -1,0 +1,306 @@
+//! The SSA form of one function: values in blocks, in Go's `ssa.Func` manner.
+//!
+//! Values and blocks live in vectors and are named by index. A value belongs to the block
+//! whose `values` list holds it; a removed value is simply dropped from that list. Live
+//! blocks are those in `Func::order`, entry first; after `layout` the order is also the
+//! order of the machine code.
+
+use smallvec::SmallVec;
+
+use crate::ssa::op::{BlockKind, Op};
+use crate::types::{FuncId, ObjId};
+
+/// Index of a [`Value`] in [`Func::values`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ValueId(pub u32);
+
+/// Index of a [`Block`] in [`Func::blocks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+/// One operation producing (at most) one 64-bit word.
+#[derive(Clone, Debug)]
+pub struct Value {
+    /// What it computes.
+    pub op: Op,
+    /// The constant, offset or symbol index the op needs.
+    pub aux: i64,
+    /// Its operands.
+    pub args: SmallVec<[ValueId; 2]>,
+    /// The block that holds it.
+    pub block: BlockId,
+}
+
+/// A basic block.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// How it ends.
+    pub kind: BlockKind,
+    /// Its values in execution order; phis first.
+    pub values: Vec<ValueId>,
+    /// The blocks that jump here, in the order phi arguments follow.
+    pub preds: Vec<BlockId>,
+    /// Where it goes: one for `Plain`, two (then, else) for `If`, none for `Ret`/`Exit`.
+    pub succs: SmallVec<[BlockId; 2]>,
+    /// The condition of an `If` or `IfCmp`.
+    pub control: Option<ValueId>,
+}
+
+/// A symbol a function refers to; the driver maps symbols to linker units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sym {
+    /// The code of a function or function literal.
+    Func(FuncId),
+    /// `main.init`, which initializes the package-level variables.
+    Init,
+    /// `main.main`.
+    Main,
+    /// The static closure of a function: a word holding its code address, which
+    /// is what a function value that names it points to.
+    FuncValue(FuncId),
+    /// A package-level variable.
+    Global(ObjId),
+    /// String literal number `idx` of this function (`Func::strings`).
+    Str(u32),
+    /// A runtime function or datum.
+    Runtime(Runtime),
+}
+
+/// The runtime's entry points and data, as the generated code names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Runtime {
+    /// `alloc(size) ptr`: zeroed memory that is never freed.
+    Alloc,
+    /// `concatstrings(p1, n1, p2, n2) (p, n)`.
+    Concat,
+    /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1.
+    CmpString,
+    /// `printlock(fd)`: starts a print statement to file descriptor `fd`.
+    PrintLock,
+    /// `printunlock()`: writes what the statement printed.
+    PrintUnlock,
+    /// `printstring(p, n)`.
+    PrintString,
+    /// `printint(x)`.
+    PrintInt,
+    /// `printbool(b)`.
+    PrintBool,
+    /// `printpointer(p)`: a function value, in hexadecimal.
+    PrintPointer,
+    /// `printsp()`.
+    PrintSp,
+    /// `printnl()`.
+    PrintNl,
+    /// `panicdivide()`: integer divide by zero.
+    PanicDivide,
+    /// `panicshift()`: negative shift amount.
+    PanicShift,
+    /// `panicnil()`: nil function value called.
+    PanicNil,
+    /// `gopanicint(x)`.
+    PanicInt,
+    /// `gopanicbool(b)`.
+    PanicBool,
+    /// `gopanicstring(p, n)`.
+    PanicString,
+    /// `morestack()`: the stack bound was crossed.
+    StackOverflow,
+    /// Internal: appends `rcx` bytes at `rsi` to the print buffer.
+    PrintBytes,
+    /// Internal: writes the print buffer out.
+    Flush,
+    /// The program's entry point.
+    Entry,
+    /// The runtime's variables; the first word is the lowest address `rsp` may reach on
+    /// function entry (the stack guard).
+    Data,
+}
+
+impl Runtime {
+    /// Every runtime symbol, in the fixed order they are laid out.
+    pub const ALL: [Runtime; 22] = [
+        Runtime::Alloc,
+        Runtime::Concat,
+        Runtime::CmpString,
+        Runtime::PrintLock,
+        Runtime::PrintUnlock,
+        Runtime::PrintString,
+        Runtime::PrintInt,
+        Runtime::PrintBool,
+        Runtime::PrintPointer,
+        Runtime::PrintSp,
+        Runtime::PrintNl,
+        Runtime::PanicDivide,
+        Runtime::PanicShift,
+        Runtime::PanicNil,
+        Runtime::PanicInt,
+        Runtime::PanicBool,
+        Runtime::PanicString,
+        Runtime::StackOverflow,
+        Runtime::PrintBytes,
+        Runtime::Flush,
+        Runtime::Entry,
+        Runtime::Data,
+    ];
+
+    /// Returns Go's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Runtime::Alloc => "runtime.mallocgc",
+            Runtime::Concat => "runtime.concatstring2",
+            Runtime::CmpString => "runtime.cmpstring",
+            Runtime::PrintLock => "runtime.printlock",
+            Runtime::PrintUnlock => "runtime.printunlock",
+            Runtime::PrintString => "runtime.printstring",
+            Runtime::PrintInt => "runtime.printint",
+            Runtime::PrintBool => "runtime.printbool",
+            Runtime::PrintPointer => "runtime.printpointer",
+            Runtime::PrintSp => "runtime.printsp",
+            Runtime::PrintNl => "runtime.printnl",
+            Runtime::PanicDivide => "runtime.panicdivide",
+            Runtime::PanicShift => "runtime.panicshift",
+            Runtime::PanicNil => "runtime.panicmem",
+            Runtime::PanicInt => "runtime.gopanicint",
+            Runtime::PanicBool => "runtime.gopanicbool",
+            Runtime::PanicString => "runtime.gopanicstring",
+            Runtime::StackOverflow => "runtime.morestack",
+            Runtime::PrintBytes => "runtime.printbytes",
+            Runtime::Flush => "runtime.flush",
+            Runtime::Entry => "_rt0_amd64_linux",
+            Runtime::Data => "runtime.data",
+        }
+    }
+
+    /// Returns the number of argument and result words.
+    pub fn signature(self) -> (u32, u32) {
+        match self {
+            Runtime::Alloc => (1, 1),
+            Runtime::Concat => (4, 2),
+            Runtime::CmpString => (4, 1),
+            Runtime::PrintLock | Runtime::PrintInt | Runtime::PrintBool | Runtime::PrintPointer => {
+                (1, 0)
+            }
+            Runtime::PrintString => (2, 0),
+            Runtime::PanicInt | Runtime::PanicBool => (1, 0),
+            Runtime::PanicString => (2, 0),
+            _ => (0, 0),
+        }
+    }
+}
+
+/// A function in SSA form.
+#[derive(Clone, Debug, Default)]
+pub struct Func {
+    /// Go's name for it (`main`, `outer.func1`).
+    pub name: String,
+    /// All values ever created.
+    pub values: Vec<Value>,
+    /// All blocks ever created.
+    pub blocks: Vec<Block>,
+    /// The live blocks, entry first.
+    pub order: Vec<BlockId>,
+    /// Symbols referred to by `Addr` and `StaticCall` values.
+    pub syms: Vec<Sym>,
+    /// Index of each symbol in `syms`.
+    sym_index: rustc_hash::FxHashMap<Sym, i64>,
+    /// String literals, referred to as `Sym::Str`.
+    pub strings: Vec<Box<[u8]>>,
+    /// Words of arguments the caller passes.
+    pub arg_words: u32,
+    /// Words of results.
+    pub result_words: u32,
+    /// The most words of arguments and results any call from here needs.
+    pub out_words: u32,
+    /// After register allocation: each value's location, if it produces a word.
+    pub locs: Vec<Option<crate::ssa::regalloc::Loc>>,
+    /// After register allocation: spill slots and saved registers.
+    pub frame: crate::ssa::regalloc::Frame,
+}
+
+impl Func {
+    /// Returns the entry block.
+    pub fn entry(&self) -> BlockId {
+        self.order[0]
+    }
+
+    /// Returns value `id`.
+    pub fn value(&self, id: ValueId) -> &Value {
+        &self.values[id.0 as usize]
+    }
+
+    /// Returns block `id`.
+    pub fn block(&self, id: BlockId) -> &Block {
+        &self.blocks[id.0 as usize]
+    }
+
+    /// Adds an empty block of kind `Plain` and returns it (not yet in `order`).
+    pub fn new_block(&mut self) -> BlockId {
+        let id = BlockId(self.blocks.len() as u32);
+        self.blocks.push(Block {
+            kind: BlockKind::Plain,
+            values: Vec::new(),
+            preds: Vec::new(),
+            succs: SmallVec::new(),
+            control: None,
+        });
+        id
+    }
+
+    /// Creates a value without placing it in its block's list.
+    pub fn new_value_detached(
+        &mut self,
+        block: BlockId,
+        op: Op,
+        aux: i64,
+        args: &[ValueId],
+    ) -> ValueId {
+        let id = ValueId(self.values.len() as u32);
+        self.values.push(Value {
+            op,
+            aux,
+            args: SmallVec::from_slice(args),
+            block,
+        });
+        id
+    }
+
+    /// Appends a new value to `block`.
+    pub fn new_value(&mut self, block: BlockId, op: Op, aux: i64, args: &[ValueId]) -> ValueId {
+        let id = self.new_value_detached(block, op, aux, args);
+        self.blocks[block.0 as usize].values.push(id);
+        id
+    }
+
+    /// Adds the edge `from → to`.
+    pub fn add_edge(&mut self, from: BlockId, to: BlockId) {
+        self.blocks[from.0 as usize].succs.push(to);
+        self.blocks[to.0 as usize].preds.push(from);
+    }
+
+    /// Returns the index of symbol `sym`, adding it if new.
+    pub fn sym(&mut self, sym: Sym) -> i64 {
+        let next = self.syms.len() as i64;
+        let idx = *self.sym_index.entry(sym).or_insert(next);
+        if idx == next {
+            self.syms.push(sym);
+        }
+        idx
+    }
+
+    /// Counts the uses of every value by live values and block controls.
+    pub fn use_counts(&self) -> Vec<u32> {
+        let mut uses = vec![0u32; self.values.len()];
+        for &block in &self.order {
+            let block = self.block(block);
+            for &v in &block.values {
+                for &arg in &self.value(v).args {
+                    uses[arg.0 as usize] += 1;
+                }
+            }
+            if let Some(control) = block.control {
+                uses[control.0 as usize] += 1;
+            }
+        }
+        uses
+    }
+}

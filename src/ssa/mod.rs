@@ -1,0 +1,23 @@
+//! The SSA back end, after Go's `cmd/compile/internal/ssa`: construction (`build`), the
+//! function form (`func`, `op`), the pass pipeline (`passes`), the checker run between
+//! passes (`check`), the text form (`print`) and register allocation (`regalloc`).
+
+pub mod build;
+pub mod check;
+pub mod copyelim;
+pub mod critical;
+pub mod cse;
+pub mod deadcode;
+pub mod dom;
+pub mod func;
+pub mod layout;
+pub mod lower;
+pub mod op;
+pub mod opt;
+pub mod passes;
+pub mod phielim;
+pub mod print;
+pub mod regalloc;
+
+pub use func::{Block, BlockId, Func, Runtime, Sym, Value, ValueId};
+pub use op::{BlockKind, Cond, Op};

@@ -1,0 +1,293 @@
+//! The operations of SSA values and the kinds of blocks, generic and amd64-specific.
+//!
+//! Generic operations are what `build` produces; `amd64::lower` replaces some of them with
+//! machine operations (immediate operands, flag-setting compares fused into branches), as
+//! Go's lowering rules do. Every value is one 64-bit word: an `int`, a `bool` (0 or 1), a
+//! pointer or a length; a `string` is two values, a function value one (a closure pointer).
+
+/// What a value computes. `aux` (in `Value`) carries the constant, offset or symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// The constant `aux`.
+    Const,
+    /// The address of symbol `syms[aux]`.
+    Addr,
+    /// Incoming argument word `aux`.
+    Arg,
+    /// The closure pointer the caller passed (Go's `GetClosurePtr`).
+    ClosurePtr,
+    /// A copy of `args[0]`.
+    Copy,
+    /// One argument per predecessor, in predecessor order.
+    Phi,
+    /// `args[0] + args[1]`, wrapping.
+    Add,
+    /// `args[0] - args[1]`, wrapping.
+    Sub,
+    /// `args[0] * args[1]`, wrapping.
+    Mul,
+    /// `args[0] / args[1]`, truncated; the divisor is known non-zero (the builder checks it).
+    /// `MinInt64 / -1` is `MinInt64`, as in Go.
+    Div,
+    /// `args[0] % args[1]`, with the dividend's sign; divisor known non-zero.
+    Mod,
+    /// Bitwise and.
+    And,
+    /// Bitwise or.
+    Or,
+    /// Bitwise exclusive or.
+    Xor,
+    /// `args[0] &^ args[1]`.
+    AndNot,
+    /// `args[0] << args[1]`; the count is known non-negative, and 64 or more gives 0.
+    Shl,
+    /// `args[0] >> args[1]` (arithmetic); count non-negative, 64 or more gives 0 or -1.
+    Shr,
+    /// Negation.
+    Neg,
+    /// Bitwise complement.
+    Com,
+    /// Boolean not of 0 or 1.
+    Not,
+    /// The smaller of two ints.
+    Min,
+    /// The larger of two ints.
+    Max,
+    /// Comparisons of two words, giving 0 or 1.
+    Eq,
+    /// `!=`.
+    Ne,
+    /// Signed `<`.
+    Lt,
+    /// Signed `<=`.
+    Le,
+    /// Signed `>`.
+    Gt,
+    /// Signed `>=`.
+    Ge,
+    /// The word at `args[0] + aux`. Ordered with the other memory operations.
+    Load,
+    /// Stores `args[1]` at `args[0] + aux`.
+    Store,
+    /// Stores `args[0]` as outgoing argument word `aux` of the next call.
+    StoreArg,
+    /// Result word `aux` of the call just made.
+    LoadResult,
+    /// Stores `args[0]` as this function's result word `aux`.
+    SetResult,
+    /// Calls `syms[aux]`; clobbers every caller-saved register.
+    StaticCall,
+    /// Calls the function value `args[0]` (non-nil: the builder checks it).
+    ClosureCall,
+    /// `args[0] + aux` (amd64 `ADDQconst`).
+    AddConst,
+    /// `args[0] * aux` (amd64 `IMULQconst`).
+    MulConst,
+    /// `args[0] & aux`.
+    AndConst,
+    /// `args[0] | aux`.
+    OrConst,
+    /// `args[0] ^ aux`.
+    XorConst,
+    /// `args[0] << aux`, `aux` in 0..64.
+    ShlConst,
+    /// `args[0] >> aux` (arithmetic), `aux` in 0..64.
+    SarConst,
+    /// Compares `args[0]` with `args[1]` and sets the flags for its block's branch.
+    Cmp,
+    /// Compares `args[0]` with `aux`, for its block's branch.
+    CmpConst,
+}
+
+impl Op {
+    /// Returns Go's name for the operation, as `GOSSAFUNC` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Const => "Const64",
+            Op::Addr => "Addr",
+            Op::Arg => "Arg",
+            Op::ClosurePtr => "GetClosurePtr",
+            Op::Copy => "Copy",
+            Op::Phi => "Phi",
+            Op::Add => "Add64",
+            Op::Sub => "Sub64",
+            Op::Mul => "Mul64",
+            Op::Div => "Div64",
+            Op::Mod => "Mod64",
+            Op::And => "And64",
+            Op::Or => "Or64",
+            Op::Xor => "Xor64",
+            Op::AndNot => "AndNot64",
+            Op::Shl => "Lsh64x64",
+            Op::Shr => "Rsh64x64",
+            Op::Neg => "Neg64",
+            Op::Com => "Com64",
+            Op::Not => "Not",
+            Op::Min => "Min64",
+            Op::Max => "Max64",
+            Op::Eq => "Eq64",
+            Op::Ne => "Neq64",
+            Op::Lt => "Less64",
+            Op::Le => "Leq64",
+            Op::Gt => "Greater64",
+            Op::Ge => "Geq64",
+            Op::Load => "Load",
+            Op::Store => "Store",
+            Op::StoreArg => "StoreArg",
+            Op::LoadResult => "LoadResult",
+            Op::SetResult => "SetResult",
+            Op::StaticCall => "StaticCall",
+            Op::ClosureCall => "ClosureCall",
+            Op::AddConst => "AMD64ADDQconst",
+            Op::MulConst => "AMD64IMULQconst",
+            Op::AndConst => "AMD64ANDQconst",
+            Op::OrConst => "AMD64ORQconst",
+            Op::XorConst => "AMD64XORQconst",
+            Op::ShlConst => "AMD64SHLQconst",
+            Op::SarConst => "AMD64SARQconst",
+            Op::Cmp => "AMD64CMPQ",
+            Op::CmpConst => "AMD64CMPQconst",
+        }
+    }
+
+    /// Reports whether the value must stay where it is and must not be removed even if
+    /// unused: it reads or writes memory, or calls.
+    pub fn has_effect(self) -> bool {
+        matches!(
+            self,
+            Op::Load
+                | Op::Store
+                | Op::StoreArg
+                | Op::LoadResult
+                | Op::SetResult
+                | Op::StaticCall
+                | Op::ClosureCall
+                | Op::Arg
+                | Op::ClosurePtr
+        )
+    }
+
+    /// Reports whether the value is a call.
+    pub fn is_call(self) -> bool {
+        matches!(self, Op::StaticCall | Op::ClosureCall)
+    }
+
+    /// Reports whether the value produces a word that needs a location (a register or a
+    /// stack slot). Stores, calls and flag-setting compares do not.
+    pub fn has_result(self) -> bool {
+        !matches!(
+            self,
+            Op::Store
+                | Op::StoreArg
+                | Op::SetResult
+                | Op::StaticCall
+                | Op::ClosureCall
+                | Op::Cmp
+                | Op::CmpConst
+        )
+    }
+
+    /// Reports whether the operands may be swapped.
+    pub fn is_commutative(self) -> bool {
+        matches!(
+            self,
+            Op::Add | Op::Mul | Op::And | Op::Or | Op::Xor | Op::Min | Op::Max | Op::Eq | Op::Ne
+        )
+    }
+
+    /// Returns the comparison as a condition, for comparisons.
+    pub fn cond(self) -> Option<Cond> {
+        Some(match self {
+            Op::Eq => Cond::Eq,
+            Op::Ne => Cond::Ne,
+            Op::Lt => Cond::Lt,
+            Op::Le => Cond::Le,
+            Op::Gt => Cond::Gt,
+            Op::Ge => Cond::Ge,
+            _ => return None,
+        })
+    }
+}
+
+/// A signed comparison, as a fused branch tests it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cond {
+    /// Equal.
+    Eq,
+    /// Not equal.
+    Ne,
+    /// Less.
+    Lt,
+    /// Less or equal.
+    Le,
+    /// Greater.
+    Gt,
+    /// Greater or equal.
+    Ge,
+}
+
+impl Cond {
+    /// Returns the condition that holds exactly when this one does not.
+    pub fn negate(self) -> Cond {
+        match self {
+            Cond::Eq => Cond::Ne,
+            Cond::Ne => Cond::Eq,
+            Cond::Lt => Cond::Ge,
+            Cond::Le => Cond::Gt,
+            Cond::Gt => Cond::Le,
+            Cond::Ge => Cond::Lt,
+        }
+    }
+
+    /// Returns the condition with the operands swapped (`a < b` is `b > a`).
+    pub fn swap(self) -> Cond {
+        match self {
+            Cond::Eq => Cond::Eq,
+            Cond::Ne => Cond::Ne,
+            Cond::Lt => Cond::Gt,
+            Cond::Le => Cond::Ge,
+            Cond::Gt => Cond::Lt,
+            Cond::Ge => Cond::Le,
+        }
+    }
+
+    /// Evaluates the condition on two constants.
+    pub fn eval(self, a: i64, b: i64) -> bool {
+        match self {
+            Cond::Eq => a == b,
+            Cond::Ne => a != b,
+            Cond::Lt => a < b,
+            Cond::Le => a <= b,
+            Cond::Gt => a > b,
+            Cond::Ge => a >= b,
+        }
+    }
+
+    /// Returns the suffix amd64 mnemonics use (`JLT`, `SETLT`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Cond::Eq => "EQ",
+            Cond::Ne => "NE",
+            Cond::Lt => "LT",
+            Cond::Le => "LE",
+            Cond::Gt => "GT",
+            Cond::Ge => "GE",
+        }
+    }
+}
+
+/// How a block ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// Jumps to its one successor.
+    Plain,
+    /// Goes to `succs[0]` if `control` (a 0/1 word) is non-zero, else to `succs[1]`.
+    If,
+    /// Goes to `succs[0]` if the flags set by `control` (a `Cmp`) satisfy the condition,
+    /// else to `succs[1]`.
+    IfCmp(Cond),
+    /// Returns to the caller.
+    Ret,
+    /// Never ends: it calls a function that does not return (a panic).
+    Exit,
+}

@@ -1,0 +1,199 @@
+//! Generic rewrites: constant folding and algebraic identities (Go's `opt` pass with its
+//! `generic.rules`), and branches on constants turned into jumps.
+//!
+//! Folding follows Go's run-time semantics exactly: wrapping arithmetic,
+//! `MinInt64 / -1 == MinInt64`, shift counts of 64 or more. Division by a constant zero
+//! never reaches here (the checker rejects it, and a run-time zero divisor is guarded by
+//! the builder's check, whose branch folds away only when the divisor is a non-zero
+//! constant).
+
+use crate::ssa::func::{Func, ValueId};
+use crate::ssa::op::{BlockKind, Op};
+
+/// Folds constants and simplifies, until nothing changes.
+pub fn run(f: &mut Func) {
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for idx in 0..f.order.len() {
+            let block = f.order[idx];
+            for v_idx in 0..f.blocks[block.0 as usize].values.len() {
+                let v = f.blocks[block.0 as usize].values[v_idx];
+                changed |= rewrite(f, v);
+            }
+        }
+        changed |= fold_branches(f);
+    }
+}
+
+fn constant(f: &Func, v: ValueId) -> Option<i64> {
+    let value = f.value(v);
+    (value.op == Op::Const).then_some(value.aux)
+}
+
+fn set_const(f: &mut Func, v: ValueId, c: i64) -> bool {
+    let value = &mut f.values[v.0 as usize];
+    value.op = Op::Const;
+    value.aux = c;
+    value.args.clear();
+    true
+}
+
+fn set_copy(f: &mut Func, v: ValueId, of: ValueId) -> bool {
+    let value = &mut f.values[v.0 as usize];
+    value.op = Op::Copy;
+    value.aux = 0;
+    value.args.clear();
+    value.args.push(of);
+    true
+}
+
+fn shl(x: i64, count: i64) -> i64 {
+    if count >= 64 { 0 } else { x << count }
+}
+
+fn shr(x: i64, count: i64) -> i64 {
+    x >> count.min(63)
+}
+
+/// Rewrites value `v` once; reports whether it changed.
+fn rewrite(f: &mut Func, v: ValueId) -> bool {
+    let value = f.value(v);
+    let op = value.op;
+    let args = value.args.clone();
+    let c0 = args.first().and_then(|&a| constant(f, a));
+    let c1 = args.get(1).and_then(|&a| constant(f, a));
+    if let (Some(x), Some(y)) = (c0, c1) {
+        let folded = match op {
+            Op::Add => x.wrapping_add(y),
+            Op::Sub => x.wrapping_sub(y),
+            Op::Mul => x.wrapping_mul(y),
+            Op::Div if y != 0 => x.wrapping_div(y),
+            Op::Mod if y != 0 => x.wrapping_rem(y),
+            Op::And => x & y,
+            Op::Or => x | y,
+            Op::Xor => x ^ y,
+            Op::AndNot => x & !y,
+            Op::Shl if y >= 0 => shl(x, y),
+            Op::Shr if y >= 0 => shr(x, y),
+            Op::Min => x.min(y),
+            Op::Max => x.max(y),
+            _ => match op.cond() {
+                Some(cond) => i64::from(cond.eval(x, y)),
+                None => return false,
+            },
+        };
+        return set_const(f, v, folded);
+    }
+    if let Some(x) = c0 {
+        let folded = match op {
+            Op::Neg => x.wrapping_neg(),
+            Op::Com => !x,
+            Op::Not => x ^ 1,
+            _ => i64::MIN,
+        };
+        if folded != i64::MIN || (op == Op::Neg && x == i64::MIN) {
+            return set_const(f, v, folded);
+        }
+    }
+    match (op, c0, c1) {
+        (Op::Add | Op::Or | Op::Xor, Some(0), _) => set_copy(f, v, args[1]),
+        (Op::Add | Op::Sub | Op::Or | Op::Xor | Op::AndNot | Op::Shl | Op::Shr, _, Some(0)) => {
+            set_copy(f, v, args[0])
+        }
+        (Op::Mul, Some(1), _) => set_copy(f, v, args[1]),
+        (Op::Mul | Op::Div, _, Some(1)) => set_copy(f, v, args[0]),
+        (Op::Mul | Op::And, Some(0), _) | (Op::Mul | Op::And, _, Some(0)) => set_const(f, v, 0),
+        (Op::Mod, _, Some(1 | -1)) => set_const(f, v, 0),
+        (Op::And, _, Some(-1)) => set_copy(f, v, args[0]),
+        (Op::And, Some(-1), _) => set_copy(f, v, args[1]),
+        (Op::Sub | Op::Xor, _, _) if args[0] == args[1] => set_const(f, v, 0),
+        (Op::And | Op::Or | Op::Min | Op::Max, _, _) if args[0] == args[1] => {
+            set_copy(f, v, args[0])
+        }
+        (Op::Neg | Op::Com | Op::Not, _, _) if f.value(args[0]).op == op => {
+            let inner = f.value(args[0]).args[0];
+            set_copy(f, v, inner)
+        }
+        (Op::Not, _, _) => {
+            // !(a < b) is a >= b.
+            let inner = f.value(args[0]);
+            match inner.op.cond() {
+                Some(cond) => {
+                    let inner_args = inner.args.clone();
+                    let negated = match cond.negate() {
+                        crate::ssa::op::Cond::Eq => Op::Eq,
+                        crate::ssa::op::Cond::Ne => Op::Ne,
+                        crate::ssa::op::Cond::Lt => Op::Lt,
+                        crate::ssa::op::Cond::Le => Op::Le,
+                        crate::ssa::op::Cond::Gt => Op::Gt,
+                        crate::ssa::op::Cond::Ge => Op::Ge,
+                    };
+                    let value = &mut f.values[v.0 as usize];
+                    value.op = negated;
+                    value.args = inner_args;
+                    true
+                }
+                None => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Turns `If` blocks with a constant control into `Plain` ones.
+fn fold_branches(f: &mut Func) -> bool {
+    let mut changed = false;
+    for idx in 0..f.order.len() {
+        let block = f.order[idx];
+        let b = f.block(block);
+        if b.kind != BlockKind::If {
+            continue;
+        }
+        let Some(c) = b.control.and_then(|control| {
+            let control = crate::ssa::phielim::resolve(f, control);
+            constant(f, control)
+        }) else {
+            continue;
+        };
+        let (taken, dropped) = if c != 0 {
+            (b.succs[0], b.succs[1])
+        } else {
+            (b.succs[1], b.succs[0])
+        };
+        let b = &mut f.blocks[block.0 as usize];
+        b.kind = BlockKind::Plain;
+        b.control = None;
+        b.succs.clear();
+        b.succs.push(taken);
+        if taken != dropped {
+            remove_pred(f, dropped, block);
+        } else {
+            // Both edges went to the same block: keep one.
+            let pos = f.block(taken).preds.iter().position(|&p| p == block);
+            if let Some(pos) = pos {
+                remove_pred_at(f, taken, pos);
+            }
+        }
+        changed = true;
+    }
+    changed
+}
+
+/// Removes the edge `pred → block` from `block`'s predecessors and phis.
+fn remove_pred(f: &mut Func, block: crate::ssa::func::BlockId, pred: crate::ssa::func::BlockId) {
+    if let Some(pos) = f.block(block).preds.iter().position(|&p| p == pred) {
+        remove_pred_at(f, block, pos);
+    }
+}
+
+fn remove_pred_at(f: &mut Func, block: crate::ssa::func::BlockId, pos: usize) {
+    f.blocks[block.0 as usize].preds.remove(pos);
+    let values = f.blocks[block.0 as usize].values.clone();
+    for v in values {
+        let value = &mut f.values[v.0 as usize];
+        if value.op == Op::Phi {
+            value.args.remove(pos);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Phi elimination: a phi whose arguments are all the same value (or the phi itself) is a
+//! copy of that value. Braun et al.'s construction leaves such trivial phis behind.
+
+use crate::ssa::func::{Func, ValueId};
+use crate::ssa::op::Op;
+
+/// Turns trivial phis into copies, until none is left.
+pub fn run(f: &mut Func) {
+    loop {
+        let mut changed = false;
+        for idx in 0..f.order.len() {
+            let block = f.order[idx];
+            for v_idx in 0..f.blocks[block.0 as usize].values.len() {
+                let v = f.blocks[block.0 as usize].values[v_idx];
+                if f.value(v).op != Op::Phi {
+                    continue;
+                }
+                let mut unique: Option<ValueId> = None;
+                let mut trivial = true;
+                for &arg in &f.value(v).args {
+                    let arg = resolve(f, arg);
+                    if arg == v || unique == Some(arg) {
+                        continue;
+                    }
+                    if unique.is_some() {
+                        trivial = false;
+                        break;
+                    }
+                    unique = Some(arg);
+                }
+                if let (true, Some(arg)) = (trivial, unique) {
+                    let value = &mut f.values[v.0 as usize];
+                    value.op = Op::Copy;
+                    value.args.clear();
+                    value.args.push(arg);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Keep phis at the front of their blocks: the new copies follow them.
+    for idx in 0..f.order.len() {
+        let block = f.order[idx];
+        let values = std::mem::take(&mut f.blocks[block.0 as usize].values);
+        let (mut phis, rest): (Vec<ValueId>, Vec<ValueId>) =
+            values.into_iter().partition(|&v| f.value(v).op == Op::Phi);
+        phis.extend(rest);
+        f.blocks[block.0 as usize].values = phis;
+    }
+}
+
+/// Follows a chain of copies to the value it copies.
+pub fn resolve(f: &Func, mut v: ValueId) -> ValueId {
+    while f.value(v).op == Op::Copy {
+        v = f.value(v).args[0];
+    }
+    v
+}

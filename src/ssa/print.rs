@@ -1,0 +1,69 @@
+//! The text form of SSA, after `GOSSAFUNC`'s: one block per paragraph, one value per line.
+//!
+//! ```text
+//! b1:
+//!   v3 = Arg [0]
+//!   v5 = AMD64CMPQconst [2] v3
+//!   LT v5 → b2 b3
+//! ```
+
+use std::fmt::Write;
+
+use crate::ssa::func::{Func, Sym};
+use crate::ssa::op::{BlockKind, Op};
+
+/// Returns `f` as text, with symbols named by `sym_name`.
+pub fn print(f: &Func, sym_name: &dyn Fn(Sym) -> String) -> String {
+    let mut out = String::new();
+    for &block in &f.order {
+        let b = f.block(block);
+        let _ = write!(out, "b{}:", block.0);
+        if !b.preds.is_empty() {
+            out.push_str(" ←");
+            for pred in &b.preds {
+                let _ = write!(out, " b{}", pred.0);
+            }
+        }
+        out.push('\n');
+        for &v in &b.values {
+            let value = f.value(v);
+            let _ = write!(out, "  v{} = {}", v.0, value.op.name());
+            match value.op {
+                Op::Addr | Op::StaticCall => {
+                    let _ = write!(out, " {{{}}}", sym_name(f.syms[value.aux as usize]));
+                }
+                Op::Phi | Op::Copy | Op::ClosurePtr => {}
+                _ if value.aux != 0 || value.op == Op::Const || value.op == Op::Arg => {
+                    let _ = write!(out, " [{}]", value.aux);
+                }
+                _ => {}
+            }
+            for arg in &value.args {
+                let _ = write!(out, " v{}", arg.0);
+            }
+            if let Some(loc) = f.locs.get(v.0 as usize).copied().flatten() {
+                let _ = write!(out, " : {}", loc);
+            }
+            out.push('\n');
+        }
+        let kind = match b.kind {
+            BlockKind::Plain => "Plain".to_string(),
+            BlockKind::If => "If".to_string(),
+            BlockKind::IfCmp(cond) => cond.name().to_string(),
+            BlockKind::Ret => "Ret".to_string(),
+            BlockKind::Exit => "Exit".to_string(),
+        };
+        let _ = write!(out, "  {kind}");
+        if let Some(control) = b.control {
+            let _ = write!(out, " v{}", control.0);
+        }
+        if !b.succs.is_empty() {
+            out.push_str(" →");
+            for succ in &b.succs {
+                let _ = write!(out, " b{}", succ.0);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

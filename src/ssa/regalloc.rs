@@ -1,0 +1,315 @@
+//! Register allocation: linear scan over live intervals (Poletto and Sarkar, 1999).
+//!
+//! Input: a function after `critical` and `layout`: no critical edges, blocks in emission
+//! order. Output: `Func::locs`, a register or a stack slot for every value that produces a
+//! word, and `Func::frame`.
+//!
+//! The algorithm:
+//! 1. Number the code in layout order: each block has a start and an end position, each
+//!    value a position between them. A phi is defined by copies at the end of each
+//!    predecessor (the edge copies emission places there, safe because no edge is
+//!    critical), so a phi and its arguments are all live at those ends.
+//! 2. Liveness by backward dataflow on sparse per-block sets, then one interval per value:
+//!    the hull of its definition, its uses and the blocks it is live through. Hulls are
+//!    coarse around loops but always safe.
+//! 3. Scan the intervals by start. A value live across a call (all registers but the
+//!    callee-saved ones are clobbered by a call, the convention of this back end) may take
+//!    only a callee-saved register; others prefer caller-saved registers, which cost no
+//!    save in the prologue. When none is free, the interval ending last among the candidates
+//!    goes to a stack slot for its whole life ("spill everywhere"); slots are reused once
+//!    their interval has ended.
+//!
+//! RAX, RCX and RDX are never allocated: emission uses them as scratch registers, for
+//! division (RDX:RAX), variable shifts (CL) and the operands of spilled values.
+//!
+//! ```text
+//! before:  v4 = Add64 v2 v3        after:  v4 = Add64 v2 v3 : SI
+//!          StaticCall {f}                  StaticCall {f}
+//!          v6 = Add64 v4 v5                v6 = Add64 v4 v5 : BX   (v4 lived in SI? no:
+//! ```
+//! a value used after a call lives in a callee-saved register (BX, BP, R12–R15) or a slot.
+
+use std::fmt;
+
+use crate::ssa::func::{BlockId, Func, ValueId};
+use crate::ssa::op::{BlockKind, Op};
+
+/// The scratch registers, by hardware number.
+pub const RAX: u8 = 0;
+/// Second scratch register; shift counts.
+pub const RCX: u8 = 1;
+/// Third scratch register; the high half of a dividend; the closure pointer on entry.
+pub const RDX: u8 = 2;
+
+/// Allocatable caller-saved registers, in order of preference: SI, DI, R8–R11.
+const CALLER_SAVED: [u8; 6] = [6, 7, 8, 9, 10, 11];
+/// Callee-saved registers: BX, BP, R12–R15.
+pub const CALLEE_SAVED: [u8; 6] = [3, 5, 12, 13, 14, 15];
+
+/// Where a value lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Loc {
+    /// A register, by hardware number.
+    Reg(u8),
+    /// Spill slot `n` of the frame.
+    Slot(u32),
+}
+
+/// Go's names for the registers, by hardware number.
+pub const REG_NAMES: [&str; 16] = [
+    "AX", "CX", "DX", "BX", "SP", "BP", "SI", "DI", "R8", "R9", "R10", "R11", "R12", "R13", "R14",
+    "R15",
+];
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Loc::Reg(reg) => f.write_str(REG_NAMES[*reg as usize]),
+            Loc::Slot(slot) => write!(f, "slot{slot}"),
+        }
+    }
+}
+
+/// The frame a function needs besides its outgoing argument area.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frame {
+    /// Number of spill slots.
+    pub n_slots: u32,
+    /// Callee-saved registers the function uses, which its prologue saves.
+    pub saved: Vec<u8>,
+}
+
+/// Whether a value needs a location.
+pub fn needs_loc(op: Op) -> bool {
+    op.has_result()
+}
+
+/// Allocates a location to every value of `f` that produces a word.
+pub fn run(f: &mut Func) {
+    let n = f.values.len();
+    // 1. Positions.
+    let mut pos = vec![0u32; n];
+    let mut block_start = vec![0u32; f.blocks.len()];
+    let mut block_end = vec![0u32; f.blocks.len()];
+    let mut calls = Vec::new();
+    let mut next = 0u32;
+    for &block in &f.order {
+        block_start[block.0 as usize] = next;
+        next += 2;
+        for &v in &f.block(block).values {
+            pos[v.0 as usize] = next;
+            if f.value(v).op.is_call() {
+                calls.push(next);
+            }
+            next += 2;
+        }
+        block_end[block.0 as usize] = next;
+        next += 2;
+    }
+
+    // 2. Liveness.
+    let live_in = liveness(f);
+    let mut start = vec![u32::MAX; n];
+    let mut end = vec![0u32; n];
+    let extend = |v: ValueId, at: u32, start: &mut Vec<u32>, end: &mut Vec<u32>| {
+        let idx = v.0 as usize;
+        start[idx] = start[idx].min(at);
+        end[idx] = end[idx].max(at);
+    };
+    for &block in &f.order {
+        let b = f.block(block);
+        let (bs, be) = (block_start[block.0 as usize], block_end[block.0 as usize]);
+        for &v in &live_in[block.0 as usize] {
+            extend(ValueId(v), bs, &mut start, &mut end);
+        }
+        for &succ in &b.succs {
+            for &v in &live_in[succ.0 as usize] {
+                extend(ValueId(v), be, &mut start, &mut end);
+            }
+            let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
+            for &phi in &f.block(succ).values {
+                if f.value(phi).op != Op::Phi {
+                    break;
+                }
+                let pred_idx = pred_idx.expect("edges are mirrored");
+                extend(phi, be, &mut start, &mut end);
+                extend(f.value(phi).args[pred_idx], be, &mut start, &mut end);
+            }
+        }
+        if let (Some(control), BlockKind::If) = (b.control, b.kind) {
+            extend(control, be, &mut start, &mut end);
+        }
+        for &v in &b.values {
+            let value = f.value(v);
+            if value.op == Op::Phi {
+                extend(v, bs, &mut start, &mut end);
+                continue;
+            }
+            let at = pos[v.0 as usize];
+            if needs_loc(value.op) {
+                extend(v, at, &mut start, &mut end);
+            }
+            for &arg in &value.args {
+                extend(arg, at, &mut start, &mut end);
+            }
+        }
+    }
+
+    // 3. Linear scan.
+    let mut intervals: Vec<ValueId> = (0..n as u32)
+        .map(ValueId)
+        .filter(|v| start[v.0 as usize] != u32::MAX && needs_loc(f.value(*v).op))
+        .collect();
+    intervals.sort_by_key(|v| (start[v.0 as usize], v.0));
+    let mut locs: Vec<Option<Loc>> = vec![None; n];
+    let mut active: Vec<ValueId> = Vec::new();
+    let mut active_slots: Vec<ValueId> = Vec::new();
+    let mut free_slots: Vec<u32> = Vec::new();
+    let mut n_slots = 0u32;
+    let mut used_callee = [false; 16];
+    for &v in &intervals {
+        let (s, e) = (start[v.0 as usize], end[v.0 as usize]);
+        active.retain(|&a| end[a.0 as usize] > s);
+        active_slots.retain(|&a| {
+            let keep = end[a.0 as usize] > s;
+            if !keep && let Some(Loc::Slot(slot)) = locs[a.0 as usize] {
+                free_slots.push(slot);
+            }
+            keep
+        });
+        let crosses = {
+            let first_after = calls.partition_point(|&c| c <= s);
+            first_after < calls.len() && calls[first_after] < e
+        };
+        let mut taken = [false; 16];
+        for &a in &active {
+            if let Some(Loc::Reg(reg)) = locs[a.0 as usize] {
+                taken[reg as usize] = true;
+            }
+        }
+        let choice = if crosses {
+            CALLEE_SAVED.iter().copied().find(|&r| !taken[r as usize])
+        } else {
+            CALLER_SAVED
+                .iter()
+                .chain(&CALLEE_SAVED)
+                .copied()
+                .find(|&r| !taken[r as usize])
+        };
+        if let Some(reg) = choice {
+            locs[v.0 as usize] = Some(Loc::Reg(reg));
+            used_callee[reg as usize] = true;
+            active.push(v);
+            continue;
+        }
+        // No register: spill whichever interval (this one or an active one that could give
+        // its register) ends last.
+        let victim = active
+            .iter()
+            .copied()
+            .filter(|&a| {
+                let Some(Loc::Reg(reg)) = locs[a.0 as usize] else {
+                    return false;
+                };
+                !crosses || CALLEE_SAVED.contains(&reg)
+            })
+            .max_by_key(|&a| (end[a.0 as usize], a.0));
+        let spilled = match victim {
+            Some(victim) if end[victim.0 as usize] > e => {
+                locs[v.0 as usize] = locs[victim.0 as usize];
+                active.retain(|&a| a != victim);
+                active.push(v);
+                victim
+            }
+            _ => v,
+        };
+        let slot = free_slots.pop().unwrap_or_else(|| {
+            n_slots += 1;
+            n_slots - 1
+        });
+        locs[spilled.0 as usize] = Some(Loc::Slot(slot));
+        active_slots.push(spilled);
+    }
+    f.locs = locs;
+    f.frame = Frame {
+        n_slots,
+        saved: CALLEE_SAVED
+            .iter()
+            .copied()
+            .filter(|&r| used_callee[r as usize])
+            .collect(),
+    };
+}
+
+/// Returns, per block, the values live at its start (its own phis included when used).
+fn liveness(f: &Func) -> Vec<Vec<u32>> {
+    let n = f.values.len();
+    let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
+    let mut in_set = vec![false; n];
+    let mut members: Vec<u32> = Vec::new();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &block in f.order.iter().rev() {
+            let b = f.block(block);
+            members.clear();
+            let add = |v: ValueId, in_set: &mut Vec<bool>, members: &mut Vec<u32>| {
+                if !in_set[v.0 as usize] {
+                    in_set[v.0 as usize] = true;
+                    members.push(v.0);
+                }
+            };
+            for &succ in &b.succs {
+                for &v in &live_in[succ.0 as usize] {
+                    add(ValueId(v), &mut in_set, &mut members);
+                }
+            }
+            for &succ in &b.succs {
+                let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
+                for &phi in &f.block(succ).values {
+                    if f.value(phi).op != Op::Phi {
+                        break;
+                    }
+                    in_set[phi.0 as usize] = false;
+                }
+                for &phi in &f.block(succ).values {
+                    if f.value(phi).op != Op::Phi {
+                        break;
+                    }
+                    let arg = f.value(phi).args[pred_idx.expect("edges are mirrored")];
+                    add(arg, &mut in_set, &mut members);
+                }
+            }
+            if let Some(control) = b.control {
+                add(control, &mut in_set, &mut members);
+            }
+            for &v in b.values.iter().rev() {
+                let value = f.value(v);
+                if value.op == Op::Phi {
+                    continue;
+                }
+                in_set[v.0 as usize] = false;
+                for &arg in &value.args {
+                    add(arg, &mut in_set, &mut members);
+                }
+            }
+            let mut new_in: Vec<u32> = Vec::with_capacity(members.len());
+            for &v in &members {
+                if std::mem::replace(&mut in_set[v as usize], false) {
+                    new_in.push(v);
+                }
+            }
+            new_in.sort_unstable();
+            if new_in != live_in[block.0 as usize] {
+                live_in[block.0 as usize] = new_in;
+                changed = true;
+            }
+        }
+    }
+    live_in
+}
+
+/// Returns the block order's first block, for tests.
+pub fn first_block(f: &Func) -> BlockId {
+    f.order[0]
+}

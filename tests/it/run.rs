@@ -1,0 +1,191 @@
+//! The run corpus: every program of `tests/data/run` and `examples` is compiled by toyc,
+//! executed natively, and compared with what the Go toolchain's executable did (recorded
+//! beside it by `tests/oracle/record.sh`): standard output byte for byte, standard error up
+//! to the first `panic:`/`fatal error:` line (the rule of LANGUAGE.md), and the exit status.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{file_name, root, toy_files};
+use toyc::diag::SourceFile;
+use toyc::driver::{self, build::BuildOptions};
+
+/// A program that runs longer than this has hung.
+const WATCHDOG: Duration = Duration::from_secs(60);
+
+/// Builds `path` with toyc into `dir`; returns the executable's path.
+pub fn build_to(path: &Path, dir: &Path, options: &BuildOptions) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(path).expect("the program is readable");
+    let source = SourceFile::new(file_name(path), text);
+    let built = driver::with_large_stack(|| {
+        let (checked, diags) = driver::front_end(&source);
+        let checked =
+            checked.unwrap_or_else(|| panic!("{} does not check: {diags:?}", path.display()));
+        driver::build::build(&checked, options).expect("the program links")
+    });
+    let exe = dir.join(path.file_stem().expect("a file name"));
+    driver::write_executable(&exe, &built.executable).expect("the executable is written");
+    exe
+}
+
+/// What a program did.
+pub struct Outcome {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub status: i32,
+}
+
+/// Runs `exe` with no input, under the watchdog.
+pub fn run_exe(exe: &Path) -> Outcome {
+    let mut child = Command::new(exe)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the executable starts");
+    let mut stdout_pipe = child.stdout.take().expect("piped");
+    let mut stderr_pipe = child.stderr.take().expect("piped");
+    let out_thread = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting works") {
+            break status;
+        }
+        if start.elapsed() > WATCHDOG {
+            let _ = child.kill();
+            panic!("{} ran longer than {WATCHDOG:?}", exe.display());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    use std::os::unix::process::ExitStatusExt;
+    Outcome {
+        stdout: out_thread.join().expect("reader"),
+        stderr: err_thread.join().expect("reader"),
+        status: status
+            .code()
+            .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)),
+    }
+}
+
+/// Cuts stderr as the recorded expectations are cut: up to and including the first line
+/// that starts with (or failing that, contains) `panic: ` or `fatal error: `, without
+/// `[signal …` lines and the `runtime: …` lines just before `fatal error: stack overflow`.
+pub fn cut_stderr(stderr: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let starts = |line: &str| line.starts_with("panic: ") || line.starts_with("fatal error: ");
+    let cut = lines.iter().position(|line| starts(line)).or_else(|| {
+        lines
+            .iter()
+            .position(|line| line.contains("panic: ") || line.contains("fatal error: "))
+    });
+    let Some(cut) = cut else {
+        return stderr.to_vec();
+    };
+    let mut first_drop = cut;
+    if lines[cut].contains("fatal error: stack overflow") {
+        while first_drop > 0 && lines[first_drop - 1].starts_with("runtime: ") {
+            first_drop -= 1;
+        }
+    }
+    let mut out = String::new();
+    for line in &lines[..first_drop] {
+        if !line.starts_with("[signal ") {
+            out.push_str(line);
+        }
+    }
+    out.push_str(lines[cut].trim_end_matches('\n'));
+    out.push('\n');
+    out.into_bytes()
+}
+
+fn expected(path: &Path, ext: &str) -> Vec<u8> {
+    let file = path.with_extension(ext);
+    std::fs::read(&file).unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()))
+}
+
+/// Compiles and runs every program in `dir`; returns a description of each mismatch.
+fn run_dir(dir: &str) -> Vec<String> {
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let mut failures = Vec::new();
+    for path in toy_files(dir) {
+        let name = file_name(&path);
+        let exe = build_to(&path, work.path(), &BuildOptions::default());
+        let outcome = run_exe(&exe);
+        let status: i32 = String::from_utf8_lossy(&expected(&path, "status"))
+            .trim()
+            .parse()
+            .expect("a status");
+        let want_out = expected(&path, "stdout");
+        let want_err = expected(&path, "stderr");
+        let got_err = cut_stderr(&outcome.stderr);
+        if outcome.stdout != want_out {
+            failures.push(format!(
+                "{name}: stdout differs\n--- want\n{}\n--- got\n{}",
+                String::from_utf8_lossy(&want_out),
+                String::from_utf8_lossy(&outcome.stdout)
+            ));
+        }
+        if got_err != want_err {
+            failures.push(format!(
+                "{name}: stderr differs\n--- want\n{}\n--- got\n{}",
+                String::from_utf8_lossy(&want_err),
+                String::from_utf8_lossy(&got_err)
+            ));
+        }
+        if outcome.status != status {
+            failures.push(format!(
+                "{name}: exit status {} (want {status})",
+                outcome.status
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn run_corpus_behaves_as_go() {
+    let failures = run_dir("tests/data/run");
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn examples_behave_as_go() {
+    let failures = run_dir("examples");
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn hello_world_is_small() {
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let exe = build_to(
+        &root().join("examples/hello.toy"),
+        work.path(),
+        &BuildOptions::default(),
+    );
+    let size = std::fs::metadata(&exe)
+        .expect("the executable exists")
+        .len();
+    assert!(size < 16 * 1024, "hello world is {size} bytes");
+}
