@@ -1,6 +1,7 @@
 //! The integration tests: one binary, driven by the data under `tests/data/`.
 
 mod check;
+mod codegen;
 mod fuzz;
 mod run;
 mod support;

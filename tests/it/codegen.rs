@@ -1,0 +1,40 @@
+//! Codegen snapshots: for each `tests/data/codegen/*.toy`, the SSA form of its function `f`
+//! after every pass (`toyc build --ssa f`) and the assembly listing of its functions
+//! (`toyc build -S`, runtime left out). Any change in generated code shows in review.
+
+use toyc::diag::SourceFile;
+use toyc::driver::{self, build::BuildOptions};
+
+fn codegen(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).expect("the program is readable");
+    let source = SourceFile::new(crate::support::file_name(path), text);
+    let options = BuildOptions {
+        listing: true,
+        ssa_func: Some("f".to_string()),
+    };
+    let built = driver::with_large_stack(|| {
+        let (checked, diags) = driver::front_end(&source);
+        let checked =
+            checked.unwrap_or_else(|| panic!("{} does not check: {diags:?}", path.display()));
+        driver::build::build(&checked, &options).expect("the program links")
+    });
+    let mut out = built.ssa;
+    let mut keep = false;
+    for line in built.listing.lines() {
+        if !line.starts_with(' ') {
+            keep = line.starts_with("main.");
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn codegen_snapshots() {
+    insta::glob!("../data/codegen", "*.toy", |path| {
+        insta::assert_snapshot!(codegen(path));
+    });
+}
