@@ -507,6 +507,9 @@ impl Emitter<'_> {
                 self.def_done(v);
             }
             Op::Div | Op::Mod => self.div(v, value.op, args[0], args[1]),
+            Op::DivConst | Op::ModConst => {
+                self.div_const(v, value.op == Op::ModConst, args[0], aux)
+            }
             Op::Shl | Op::Shr => {
                 let yr = self.use_reg(args[1], RCX);
                 self.mov_reg(RCX, yr);
@@ -695,6 +698,90 @@ impl Emitter<'_> {
             self.def_done(v);
         }
     }
+}
+
+impl Emitter<'_> {
+    /// Divides by constant `d` (not 0, 1 or -1; within 32 bits) without `IDIV`: the quotient
+    /// ends in RDX, then the remainder is `x - q*d`.
+    fn div_const(&mut self, v: ValueId, is_mod: bool, x: ValueId, d: i64) {
+        let xr = self.use_reg(x, RCX);
+        let xreg = GPR64[xr as usize];
+        if d > 0 && (d as u64).is_power_of_two() {
+            // q = (x + (x < 0 ? d-1 : 0)) >> k, rounding toward zero.
+            let k = d.trailing_zeros();
+            ok(self.asm.a.mov(rdx, xreg));
+            ok(self.asm.a.sar(rdx, 63));
+            ok(self.asm.a.shr(rdx, 64 - k));
+            ok(self.asm.a.add(rdx, xreg));
+            if is_mod {
+                ok(self.asm.a.and(rdx, -d as i32));
+            } else {
+                ok(self.asm.a.sar(rdx, k));
+            }
+        } else {
+            let (magic, shift) = magic(d);
+            ok(self.asm.a.mov(rax, magic));
+            ok(self.asm.a.imul(xreg));
+            if d > 0 && magic < 0 {
+                ok(self.asm.a.add(rdx, xreg));
+            } else if d < 0 && magic > 0 {
+                ok(self.asm.a.sub(rdx, xreg));
+            }
+            if shift > 0 {
+                ok(self.asm.a.sar(rdx, shift));
+            }
+            ok(self.asm.a.mov(rax, rdx));
+            ok(self.asm.a.shr(rax, 63));
+            ok(self.asm.a.add(rdx, rax));
+            if is_mod {
+                ok(self.asm.a.imul_3(rdx, rdx, d as i32));
+            }
+        }
+        let dst = self.def_reg(v);
+        if is_mod {
+            // The power-of-two path left x rounded down to a multiple of d; the magic path
+            // left q*d. Either way the remainder is x minus it.
+            self.mov_reg(RAX, xr);
+            ok(self.asm.a.sub(rax, rdx));
+            self.mov_reg(dst, RAX);
+        } else {
+            self.mov_reg(dst, RDX);
+        }
+        self.def_done(v);
+    }
+}
+
+/// Returns the magic multiplier and shift for signed 64-bit division by `d`
+/// (Hacker's Delight, 10-1; `|d| >= 2`).
+fn magic(d: i64) -> (i64, u32) {
+    const TWO63: u64 = 1 << 63;
+    let ad = d.unsigned_abs();
+    let t = TWO63 + ((d as u64) >> 63);
+    let anc = t - 1 - t % ad;
+    let mut p = 63u32;
+    let (mut q1, mut r1) = (TWO63 / anc, TWO63 - (TWO63 / anc) * anc);
+    let (mut q2, mut r2) = (TWO63 / ad, TWO63 - (TWO63 / ad) * ad);
+    loop {
+        p += 1;
+        q1 = q1.wrapping_mul(2);
+        r1 = r1.wrapping_mul(2);
+        if r1 >= anc {
+            q1 = q1.wrapping_add(1);
+            r1 = r1.wrapping_sub(anc);
+        }
+        q2 = q2.wrapping_mul(2);
+        r2 = r2.wrapping_mul(2);
+        if r2 >= ad {
+            q2 = q2.wrapping_add(1);
+            r2 = r2.wrapping_sub(ad);
+        }
+        let delta = ad - r2;
+        if !(q1 < delta || (q1 == delta && r1 == 0)) {
+            break;
+        }
+    }
+    let m = q2.wrapping_add(1) as i64;
+    (if d < 0 { m.wrapping_neg() } else { m }, p - 64)
 }
 
 fn gpr32_of(reg: u8) -> AsmRegister32 {

@@ -4,6 +4,8 @@
 //!   5)` is `ADDQconst [5] x`; a multiplication by a power of two is a shift.
 //! - Constant shift counts become `SHLQconst`/`SARQconst` (a count of 64 or more gives 0, or
 //!   `SARQconst [63]`), so the run-time count fix-ups of `Lsh64x64` disappear.
+//! - Division and remainder by a constant become a multiplication by a magic number, or
+//!   shifts for a power of two, as Go's `divmod` rules do: no `IDIV`.
 //! - A comparison whose only use is the branch ending its block, and which is the block's
 //!   last value, becomes a flag-setting `CMPQ` and the block an `IfCmp`: no 0/1 word is
 //!   materialized. Before: `v3 = Less64 v1 v2; If v3`. After: `v3 = CMPQ v1 v2; LT v3`.
@@ -94,6 +96,8 @@ fn lower_value(f: &mut Func, v: ValueId) {
         }
         Op::Shl => (Op::ShlConst, c),
         Op::Shr => (Op::SarConst, c.min(63)),
+        Op::Div if !matches!(c, -1..=1) => (Op::DivConst, c),
+        Op::Mod if !matches!(c, -1..=1) => (Op::ModConst, c),
         _ => return,
     };
     let value = &mut f.values[v.0 as usize];

@@ -93,6 +93,11 @@ pub enum Op {
     ShlConst,
     /// `args[0] >> aux` (arithmetic), `aux` in 0..64.
     SarConst,
+    /// `args[0] / aux` for a constant `aux` other than 0, 1 and -1: a multiplication by a
+    /// magic number (Granlund and Montgomery), or shifts for a power of two.
+    DivConst,
+    /// `args[0] % aux`, likewise.
+    ModConst,
     /// Compares `args[0]` with `args[1]` and sets the flags for its block's branch.
     Cmp,
     /// Compares `args[0]` with `aux`, for its block's branch.
@@ -145,6 +150,8 @@ impl Op {
             Op::XorConst => "AMD64XORQconst",
             Op::ShlConst => "AMD64SHLQconst",
             Op::SarConst => "AMD64SARQconst",
+            Op::DivConst => "AMD64DIVQconst",
+            Op::ModConst => "AMD64MODQconst",
             Op::Cmp => "AMD64CMPQ",
             Op::CmpConst => "AMD64CMPQconst",
         }
