@@ -462,12 +462,17 @@ fn printpointer(asm: &mut Asm) {
     ok(asm.a.ret());
 }
 
-/// Starts writing a panic message to standard error.
-fn start_panic(asm: &mut Asm) {
+/// Points the (empty) print buffer at standard error.
+fn to_stderr(asm: &mut Asm) {
     ok(asm.a.mov(eax, 2u32));
     store(asm, FD);
     ok(asm.a.xor(eax, eax));
     store(asm, LEN);
+}
+
+/// Starts writing a panic message to standard error.
+fn start_panic(asm: &mut Asm) {
+    to_stderr(asm);
     print_text(asm, b"panic: ");
 }
 
@@ -480,10 +485,7 @@ fn end_panic(asm: &mut Asm) {
 
 /// Writes `message` (and a goroutine header if `trace`) to standard error; exits with 2.
 fn fatal(asm: &mut Asm, message: &[u8], trace: bool) {
-    ok(asm.a.mov(eax, 2u32));
-    store(asm, FD);
-    ok(asm.a.xor(eax, eax));
-    store(asm, LEN);
+    to_stderr(asm);
     print_text(asm, message);
     if trace {
         print_text(asm, b"\ngoroutine 1 [running]:\nmain.main()\n");

@@ -1349,38 +1349,46 @@ fn boxed_vars(info: &Info, func: FuncId, body: &Block) -> FxHashSet<ObjId> {
         return captured;
     }
     let mut assigned = FxHashSet::default();
-    let mut walker = Assigned {
-        info,
-        assigned: &mut assigned,
+    let mut walker = Walker {
+        on_event: |event: Event<'_>| {
+            let Event::Target { target, define } = event else {
+                return;
+            };
+            let target = crate::types::check::unparen(target);
+            if let Some(obj) = info.obj_of(target.id)
+                && (!define || info.obj(obj).span != target.span)
+            {
+                assigned.insert(obj);
+            }
+        },
     };
     walker.block(body);
     captured.retain(|obj| assigned.contains(obj));
     captured
 }
 
-/// Collects the variables assigned in a body, function literals included.
-struct Assigned<'a, 'b> {
-    info: &'a Info,
-    assigned: &'b mut FxHashSet<ObjId>,
+/// What a [`Walker`] reports.
+enum Event<'a> {
+    /// A function literal.
+    Lit(&'a Expr, &'a ast::FuncLit),
+    /// An assignment target; `define` for the left side of `:=`.
+    Target { target: &'a Expr, define: bool },
 }
 
-impl Assigned<'_, '_> {
-    fn target(&mut self, target: &Expr, define: bool) {
-        let target = crate::types::check::unparen(target);
-        if let Some(obj) = self.info.obj_of(target.id)
-            && (!define || self.info.obj(obj).span != target.span)
-        {
-            self.assigned.insert(obj);
-        }
-    }
+/// Walks statements and expressions, function literals included, reporting literals and
+/// assignment targets.
+struct Walker<F> {
+    on_event: F,
+}
 
-    fn block(&mut self, block: &Block) {
+impl<'a, F: FnMut(Event<'a>)> Walker<F> {
+    fn block(&mut self, block: &'a Block) {
         for stmt in &block.stmts {
             self.stmt(stmt);
         }
     }
 
-    fn stmt(&mut self, stmt: &Stmt) {
+    fn stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::Expr(expr) => self.expr(expr),
             Stmt::Var(specs) => {
@@ -1388,15 +1396,17 @@ impl Assigned<'_, '_> {
                     spec.values.iter().for_each(|value| self.expr(value));
                 }
             }
-            Stmt::Define { lhs, rhs, .. } => {
-                lhs.iter().for_each(|target| self.target(target, true));
+            Stmt::Define { lhs, rhs, .. } | Stmt::Assign { lhs, rhs, .. } => {
+                let define = matches!(stmt, Stmt::Define { .. });
+                for target in lhs {
+                    (self.on_event)(Event::Target { target, define });
+                }
                 rhs.iter().for_each(|value| self.expr(value));
             }
-            Stmt::Assign { lhs, rhs, .. } => {
-                lhs.iter().for_each(|target| self.target(target, false));
-                rhs.iter().for_each(|value| self.expr(value));
-            }
-            Stmt::IncDec { target, .. } => self.target(target, false),
+            Stmt::IncDec { target, .. } => (self.on_event)(Event::Target {
+                target,
+                define: false,
+            }),
             Stmt::Block(block) => self.block(block),
             Stmt::If(if_stmt) => {
                 if let Some(init) = &if_stmt.init {
@@ -1424,161 +1434,11 @@ impl Assigned<'_, '_> {
                     ForHeader::Range {
                         key, define, expr, ..
                     } => {
-                        if let Some(key) = key
-                            && !define
-                        {
-                            self.target(key, false);
-                        }
-                        self.expr(expr);
-                    }
-                }
-                self.block(&for_stmt.body);
-            }
-            Stmt::Switch(switch) => {
-                if let Some(init) = &switch.init {
-                    self.stmt(init);
-                }
-                if let Some(tag) = &switch.tag {
-                    self.expr(tag);
-                }
-                for clause in &switch.clauses {
-                    for expr in clause.exprs.iter().flatten() {
-                        self.expr(expr);
-                    }
-                    clause.body.iter().for_each(|stmt| self.stmt(stmt));
-                }
-            }
-            Stmt::Return { results, .. } => results.iter().for_each(|value| self.expr(value)),
-            Stmt::Labeled { stmt, .. } => self.stmt(stmt),
-            Stmt::Const(_) | Stmt::Branch { .. } | Stmt::Empty | Stmt::Bad => {}
-        }
-    }
-
-    fn expr(&mut self, expr: &Expr) {
-        match &expr.kind {
-            ExprKind::FuncLit(lit) => self.block(&lit.body),
-            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
-            ExprKind::Binary(_, lhs, rhs, _) => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Call(callee, args) => {
-                self.expr(callee);
-                args.iter().for_each(|arg| self.expr(arg));
-            }
-            ExprKind::Selector(base, _) => self.expr(base),
-            _ => {}
-        }
-    }
-}
-
-/// The checked program, indexed for the back end and frozen before any unit is compiled:
-/// every worker reads it, none writes it.
-pub struct Program<'a> {
-    /// The syntax tree.
-    pub file: &'a ast::File,
-    /// What the checker learned.
-    pub info: &'a Info,
-    /// Per function: its literal's syntax, for function literals.
-    lits: Vec<Option<&'a ast::FuncLit>>,
-}
-
-impl<'a> Program<'a> {
-    /// Indexes `file`.
-    pub fn new(file: &'a ast::File, info: &'a Info) -> Program<'a> {
-        let mut finder = LitFinder {
-            info,
-            lits: vec![None; info.funcs.len()],
-        };
-        for decl in &file.decls {
-            match decl {
-                ast::Decl::Func(func) => {
-                    if let Some(body) = &func.body {
-                        finder.block(body);
-                    }
-                }
-                ast::Decl::Var(specs) => {
-                    for spec in specs {
-                        spec.values.iter().for_each(|value| finder.expr(value));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Program {
-            file,
-            info,
-            lits: finder.lits,
-        }
-    }
-
-    /// Returns the signature and body of `func`.
-    fn syntax(&self, func: FuncId) -> (&'a ast::Signature, &'a Block) {
-        match self.info.funcs[func.0 as usize].node {
-            FuncNode::Decl(idx) => match &self.file.decls[idx] {
-                ast::Decl::Func(decl) => (&decl.sig, decl.body.as_ref().expect("a body")),
-                _ => unreachable!("a function declaration"),
-            },
-            FuncNode::Lit(_) => {
-                let lit = self.lits[func.0 as usize].expect("the literal was indexed");
-                (&lit.sig, &lit.body)
-            }
-        }
-    }
-}
-
-/// Collects the function literals of a file by function.
-struct LitFinder<'a> {
-    info: &'a Info,
-    lits: Vec<Option<&'a ast::FuncLit>>,
-}
-
-impl<'a> LitFinder<'a> {
-    fn block(&mut self, block: &'a Block) {
-        for stmt in &block.stmts {
-            self.stmt(stmt);
-        }
-    }
-
-    fn stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::Expr(expr) => self.expr(expr),
-            Stmt::Var(specs) => {
-                for spec in specs {
-                    spec.values.iter().for_each(|value| self.expr(value));
-                }
-            }
-            Stmt::Define { lhs, rhs, .. } | Stmt::Assign { lhs, rhs, .. } => {
-                lhs.iter().chain(rhs).for_each(|expr| self.expr(expr));
-            }
-            Stmt::IncDec { target, .. } => self.expr(target),
-            Stmt::Block(block) => self.block(block),
-            Stmt::If(if_stmt) => {
-                if let Some(init) = &if_stmt.init {
-                    self.stmt(init);
-                }
-                self.expr(&if_stmt.cond);
-                self.block(&if_stmt.then);
-                if let Some(els) = &if_stmt.els {
-                    self.stmt(els);
-                }
-            }
-            Stmt::For(for_stmt) => {
-                match &for_stmt.header {
-                    ForHeader::Clause { init, cond, post } => {
-                        if let Some(init) = init {
-                            self.stmt(init);
-                        }
-                        if let Some(cond) = cond {
-                            self.expr(cond);
-                        }
-                        if let Some(post) = post {
-                            self.stmt(post);
-                        }
-                    }
-                    ForHeader::Range { key, expr, .. } => {
-                        if let Some(key) = key {
-                            self.expr(key);
+                        if let Some(target) = key {
+                            (self.on_event)(Event::Target {
+                                target,
+                                define: *define,
+                            });
                         }
                         self.expr(expr);
                     }
@@ -1608,9 +1468,7 @@ impl<'a> LitFinder<'a> {
     fn expr(&mut self, expr: &'a Expr) {
         match &expr.kind {
             ExprKind::FuncLit(lit) => {
-                if let Some(&func) = self.info.lit_funcs.get(&expr.id) {
-                    self.lits[func.0 as usize] = Some(lit);
-                }
+                (self.on_event)(Event::Lit(expr, lit));
                 self.block(&lit.body);
             }
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
@@ -1624,6 +1482,63 @@ impl<'a> LitFinder<'a> {
             }
             ExprKind::Selector(base, _) => self.expr(base),
             _ => {}
+        }
+    }
+}
+
+/// The checked program, indexed for the back end and frozen before any unit is compiled:
+/// every worker reads it, none writes it.
+pub struct Program<'a> {
+    /// The syntax tree.
+    pub file: &'a ast::File,
+    /// What the checker learned.
+    pub info: &'a Info,
+    /// Per function: its literal's syntax, for function literals.
+    lits: Vec<Option<&'a ast::FuncLit>>,
+}
+
+impl<'a> Program<'a> {
+    /// Indexes `file`.
+    pub fn new(file: &'a ast::File, info: &'a Info) -> Program<'a> {
+        let mut lits = vec![None; info.funcs.len()];
+        let mut walker = Walker {
+            on_event: |event: Event<'a>| {
+                if let Event::Lit(expr, lit) = event
+                    && let Some(&func) = info.lit_funcs.get(&expr.id)
+                {
+                    lits[func.0 as usize] = Some(lit);
+                }
+            },
+        };
+        for decl in &file.decls {
+            match decl {
+                ast::Decl::Func(func) => {
+                    if let Some(body) = &func.body {
+                        walker.block(body);
+                    }
+                }
+                ast::Decl::Var(specs) => {
+                    for spec in specs {
+                        spec.values.iter().for_each(|value| walker.expr(value));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Program { file, info, lits }
+    }
+
+    /// Returns the signature and body of `func`.
+    fn syntax(&self, func: FuncId) -> (&'a ast::Signature, &'a Block) {
+        match self.info.funcs[func.0 as usize].node {
+            FuncNode::Decl(idx) => match &self.file.decls[idx] {
+                ast::Decl::Func(decl) => (&decl.sig, decl.body.as_ref().expect("a body")),
+                _ => unreachable!("a function declaration"),
+            },
+            FuncNode::Lit(_) => {
+                let lit = self.lits[func.0 as usize].expect("the literal was indexed");
+                (&lit.sig, &lit.body)
+            }
         }
     }
 }
