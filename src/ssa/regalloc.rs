@@ -23,15 +23,15 @@
 //! division (RDX:RAX), variable shifts (CL) and the operands of spilled values.
 //!
 //! ```text
-//! before:  v4 = Add64 v2 v3        after:  v4 = Add64 v2 v3 : SI
-//!          StaticCall {f}                  StaticCall {f}
-//!          v6 = Add64 v4 v5                v6 = Add64 v4 v5 : BX   (v4 lived in SI? no:
+//! before:  v4 = Add64 v2 v3            after:  v4 = Add64 v2 v3 : BX
+//!          v5 = StaticCall {f}                 v5 = StaticCall {f}
+//!          v6 = AMD64ADDQconst [1] v4          v6 = AMD64ADDQconst [1] v4 : SI
 //! ```
-//! a value used after a call lives in a callee-saved register (BX, BP, R12–R15) or a slot.
+//! `v4` lives across the call, so it gets a callee-saved register; `v6` does not.
 
 use std::fmt;
 
-use crate::ssa::func::{BlockId, Func, ValueId};
+use crate::ssa::func::{Func, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 
 /// The scratch registers, by hardware number.
@@ -307,9 +307,4 @@ fn liveness(f: &Func) -> Vec<Vec<u32>> {
         }
     }
     live_in
-}
-
-/// Returns the block order's first block, for tests.
-pub fn first_block(f: &Func) -> BlockId {
-    f.order[0]
 }
