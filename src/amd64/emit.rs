@@ -22,7 +22,6 @@ use iced_x86::{
     BlockEncoderOptions, Code, Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter,
     MemoryOperand, Register,
 };
-use rustc_hash::FxHashMap;
 
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -168,7 +167,8 @@ impl Asm {
 struct Emitter<'a> {
     f: &'a Func,
     asm: Asm,
-    labels: FxHashMap<BlockId, CodeLabel>,
+    /// Per block (indexed by `BlockId`): its label.
+    labels: Vec<CodeLabel>,
     frame: i64,
     args_base: i64,
 }
@@ -184,21 +184,18 @@ pub fn emit(f: &Func) -> MachineCode {
     let mut e = Emitter {
         f,
         asm: Asm::default(),
-        labels: FxHashMap::default(),
+        labels: Vec::new(),
         frame,
         args_base: frame + 8 * n_saved + 8,
     };
-    for &block in &f.order {
-        let label = e.asm.a.create_label();
-        e.labels.insert(block, label);
-    }
+    e.labels = (0..f.blocks.len())
+        .map(|_| e.asm.a.create_label())
+        .collect();
     let mut overflow = e.asm.a.create_label();
     e.prologue(&overflow);
     for (idx, &block) in f.order.iter().enumerate() {
         let next = f.order.get(idx + 1).copied();
-        let mut label = e.labels[&block];
-        e.asm.place_label(&mut label);
-        e.labels.insert(block, label);
+        e.asm.place_label(&mut e.labels[block.0 as usize]);
         e.block(block, next);
     }
     e.asm.place_label(&mut overflow);
@@ -312,7 +309,7 @@ impl Emitter<'_> {
                 let succ = b.succs[0];
                 self.phi_moves(block, succ);
                 if next != Some(succ) {
-                    ok(self.asm.a.jmp(self.labels[&succ]));
+                    ok(self.asm.a.jmp(self.labels[succ.0 as usize]));
                 }
             }
             BlockKind::If => {
@@ -329,7 +326,7 @@ impl Emitter<'_> {
     }
 
     fn branch(&mut self, cond: Cond, then: BlockId, els: BlockId, next: Option<BlockId>) {
-        let (then_label, els_label) = (self.labels[&then], self.labels[&els]);
+        let (then_label, els_label) = (self.labels[then.0 as usize], self.labels[els.0 as usize]);
         if next == Some(then) {
             self.jcc(cond.negate(), els_label);
         } else {

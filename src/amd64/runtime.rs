@@ -392,14 +392,30 @@ fn flush(asm: &mut Asm) {
     ok(asm.a.ret());
 }
 
+/// Loads the argument into RAX and makes a 32-byte buffer on the stack, filled backwards
+/// from its end, which RDI points at.
+fn begin_digits(asm: &mut Asm) {
+    ok(asm.a.mov(rax, qword_ptr(rsp + 8)));
+    ok(asm.a.sub(rsp, 32));
+    ok(asm.a.lea(rdi, qword_ptr(rsp + 32)));
+}
+
+/// Prints the buffer from RDI to its end, drops it and returns.
+fn end_digits(asm: &mut Asm) {
+    ok(asm.a.mov(rsi, rdi));
+    ok(asm.a.lea(rcx, qword_ptr(rsp + 32)));
+    ok(asm.a.sub(rcx, rdi));
+    asm.call_sym(Sym::Runtime(Runtime::PrintBytes));
+    ok(asm.a.add(rsp, 32));
+    ok(asm.a.ret());
+}
+
 /// `printint(x)`: decimal, with a minus sign if negative.
 fn printint(asm: &mut Asm) {
     let mut positive = asm.a.create_label();
     let mut digit = asm.a.create_label();
     let mut unsigned = asm.a.create_label();
-    ok(asm.a.mov(rax, qword_ptr(rsp + 8)));
-    ok(asm.a.sub(rsp, 32));
-    ok(asm.a.lea(rdi, qword_ptr(rsp + 32)));
+    begin_digits(asm);
     ok(asm.a.mov(r8, rax));
     ok(asm.a.test(rax, rax));
     ok(asm.a.jns(positive));
@@ -420,12 +436,7 @@ fn printint(asm: &mut Asm) {
     ok(asm.a.dec(rdi));
     ok(asm.a.mov(byte_ptr(rdi), b'-' as i32));
     asm.place_label(&mut unsigned);
-    ok(asm.a.mov(rsi, rdi));
-    ok(asm.a.lea(rcx, qword_ptr(rsp + 32)));
-    ok(asm.a.sub(rcx, rdi));
-    asm.call_sym(Sym::Runtime(Runtime::PrintBytes));
-    ok(asm.a.add(rsp, 32));
-    ok(asm.a.ret());
+    end_digits(asm);
 }
 
 /// `printpointer(p)`: `0x` and lowercase hexadecimal digits, as Go prints pointers.
@@ -433,9 +444,7 @@ fn printpointer(asm: &mut Asm) {
     let mut digit = asm.a.create_label();
     let mut letter = asm.a.create_label();
     let mut stored = asm.a.create_label();
-    ok(asm.a.mov(rax, qword_ptr(rsp + 8)));
-    ok(asm.a.sub(rsp, 32));
-    ok(asm.a.lea(rdi, qword_ptr(rsp + 32)));
+    begin_digits(asm);
     asm.place_label(&mut digit);
     ok(asm.a.mov(edx, eax));
     ok(asm.a.and(edx, 15));
@@ -454,12 +463,7 @@ fn printpointer(asm: &mut Asm) {
     ok(asm.a.mov(byte_ptr(rdi), b'x' as i32));
     ok(asm.a.dec(rdi));
     ok(asm.a.mov(byte_ptr(rdi), b'0' as i32));
-    ok(asm.a.mov(rsi, rdi));
-    ok(asm.a.lea(rcx, qword_ptr(rsp + 32)));
-    ok(asm.a.sub(rcx, rdi));
-    asm.call_sym(Sym::Runtime(Runtime::PrintBytes));
-    ok(asm.a.add(rsp, 32));
-    ok(asm.a.ret());
+    end_digits(asm);
 }
 
 /// Points the (empty) print buffer at standard error.

@@ -121,7 +121,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, LinkErr
     }
     let init = init.expect("main.init was compiled");
     let mut listing = String::new();
-    let executable = link_program(&program, &init, &funcs, options, &mut listing)?;
+    let executable = link_program(&program, init, funcs, options, &mut listing)?;
     Ok(Built {
         executable,
         listing,
@@ -131,8 +131,8 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, LinkErr
 
 fn link_program(
     program: &Program<'_>,
-    init: &Compiled,
-    funcs: &[Option<Compiled>],
+    init: Compiled,
+    funcs: Vec<Option<Compiled>>,
     options: &BuildOptions,
     listing: &mut String,
 ) -> Result<Vec<u8>, LinkError> {
@@ -161,27 +161,26 @@ fn link_program(
         next(Sym::Runtime(rt), &mut ids, &mut n);
     }
     next(Sym::Init, &mut ids, &mut n);
-    for (idx, compiled) in funcs.iter().enumerate() {
-        if compiled.is_some() {
-            next(Sym::Func(FuncId(idx as u32)), &mut ids, &mut n);
-        }
+    let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
+        .map(FuncId)
+        .filter(|func| funcs[func.0 as usize].is_some())
+        .collect();
+    for &func in &compiled_funcs {
+        next(Sym::Func(func), &mut ids, &mut n);
     }
-    for (idx, compiled) in funcs.iter().enumerate() {
-        if compiled.is_some() {
-            next(Sym::FuncValue(FuncId(idx as u32)), &mut ids, &mut n);
-        }
+    for &func in &compiled_funcs {
+        next(Sym::FuncValue(func), &mut ids, &mut n);
     }
     ids.insert(Sym::Main, ids[&Sym::Func(main)]);
-    // String literals: per compiled unit, in unit order.
-    let units_in_order: Vec<&Compiled> = std::iter::once(init)
-        .chain(funcs.iter().flatten())
+    // String literals: per compiled unit, in unit order; each unit's first string number.
+    let units_in_order: Vec<Compiled> = std::iter::once(init)
+        .chain(funcs.into_iter().flatten())
         .collect();
-    let first_string = n;
-    let n_strings: u32 = units_in_order
-        .iter()
-        .map(|compiled| compiled.strings.len() as u32)
-        .sum();
-    n += n_strings;
+    let mut string_bases = Vec::with_capacity(units_in_order.len());
+    for compiled in &units_in_order {
+        string_bases.push(n);
+        n += compiled.strings.len() as u32;
+    }
     let globals: Vec<ObjId> = info
         .objs
         .iter()
@@ -195,9 +194,8 @@ fn link_program(
     next(Sym::Runtime(Runtime::Data), &mut ids, &mut n);
 
     let mut units: Vec<LinkUnit> = Vec::with_capacity(n as usize);
-    let mut string_base = first_string;
     let mut add_code =
-        |name: String, code: &MachineCode, string_base: u32, units: &mut Vec<LinkUnit>| {
+        |name: String, code: MachineCode, string_base: u32, units: &mut Vec<LinkUnit>| {
             let relocs = code
                 .relocs
                 .iter()
@@ -213,64 +211,57 @@ fn link_program(
                 .collect();
             if options.listing {
                 listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
-                listing.push_str(&amd64::listing(code, &|sym| sym_name(program, sym)));
+                listing.push_str(&amd64::listing(&code, &|sym| sym_name(program, sym)));
             }
             units.push(LinkUnit {
                 name,
                 section: Section::Code,
                 align: 16,
-                bytes: code.bytes.clone(),
+                bytes: code.bytes,
                 relocs,
             });
         };
     add_code(
         Runtime::Entry.name().to_string(),
-        &amd64::runtime::assemble(Runtime::Entry),
+        amd64::runtime::assemble(Runtime::Entry),
         0,
         &mut units,
     );
     for &rt in &code_runtimes {
         add_code(
             rt.name().to_string(),
-            &amd64::runtime::assemble(rt),
+            amd64::runtime::assemble(rt),
             0,
             &mut units,
         );
     }
-    let mut string_bases = Vec::with_capacity(units_in_order.len());
-    for compiled in &units_in_order {
-        string_bases.push(string_base);
-        string_base += compiled.strings.len() as u32;
+    let mut strings = Vec::new();
+    for (compiled, &base) in units_in_order.into_iter().zip(&string_bases) {
+        add_code(compiled.name, compiled.code, base, &mut units);
+        strings.extend(compiled.strings);
     }
-    for (compiled, &base) in units_in_order.iter().zip(&string_bases) {
-        add_code(compiled.name.clone(), &compiled.code, base, &mut units);
+    for &func in &compiled_funcs {
+        units.push(LinkUnit {
+            name: sym_name(program, Sym::FuncValue(func)),
+            section: Section::ReadOnly,
+            align: 8,
+            bytes: vec![0; 8],
+            relocs: vec![Reloc {
+                offset: 0,
+                kind: link::RelocKind::Abs64,
+                target: ids[&Sym::Func(func)],
+                addend: 0,
+            }],
+        });
     }
-    for (idx, compiled) in funcs.iter().enumerate() {
-        if compiled.is_some() {
-            units.push(LinkUnit {
-                name: format!("{}·f", sym_name(program, Sym::Func(FuncId(idx as u32)))),
-                section: Section::ReadOnly,
-                align: 8,
-                bytes: vec![0; 8],
-                relocs: vec![Reloc {
-                    offset: 0,
-                    kind: link::RelocKind::Abs64,
-                    target: ids[&Sym::Func(FuncId(idx as u32))],
-                    addend: 0,
-                }],
-            });
-        }
-    }
-    for compiled in &units_in_order {
-        for string in &compiled.strings {
-            units.push(LinkUnit {
-                name: "go:string".to_string(),
-                section: Section::ReadOnly,
-                align: 1,
-                bytes: string.to_vec(),
-                relocs: Vec::new(),
-            });
-        }
+    for string in strings {
+        units.push(LinkUnit {
+            name: "go:string".to_string(),
+            section: Section::ReadOnly,
+            align: 1,
+            bytes: string.into_vec(),
+            relocs: Vec::new(),
+        });
     }
     for &global in &globals {
         let size = 8 * u64::from(build::words(info.obj(global).ty));

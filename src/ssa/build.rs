@@ -73,6 +73,14 @@ enum VarLoc {
     Global { n: u32 },
 }
 
+/// How a loop advances.
+enum Iteration {
+    /// A three-clause loop, with its variables that live in cells.
+    Clause { cells: Vec<ObjId> },
+    /// `range n`, with the hidden counter variable.
+    Range { n: ValueId, counter: u32 },
+}
+
 /// Where `break` and `continue` go.
 struct Target {
     label: Option<Symbol>,
@@ -764,15 +772,18 @@ impl<'a> Builder<'a> {
         self.result_tys.clone()
     }
 
+    /// Builds a loop: `header` tests, `body` runs, `cont` advances (where `continue`
+    /// goes), `exit` follows (where `break` goes).
     fn for_stmt(&mut self, for_stmt: &ast::ForStmt, label: Option<Symbol>) {
-        match &for_stmt.header {
-            ForHeader::Clause { init, cond, post } => {
+        let iteration = match &for_stmt.header {
+            ForHeader::Clause { init, .. } => {
                 if let Some(init) = init {
                     self.stmt(init, None);
                 }
-                // Go 1.22: each iteration has its own copy of the variables `init` declares.
-                // Only those in heap cells can tell: they get a fresh cell per iteration.
-                let loop_cells: Vec<ObjId> = match init.as_deref() {
+                // Go 1.22: each iteration has its own copy of the variables `init`
+                // declares. Only those in heap cells can tell: they get a fresh cell per
+                // iteration.
+                let cells = match init.as_deref() {
                     Some(Stmt::Define { lhs, .. }) => lhs
                         .iter()
                         .filter_map(|target| self.info.obj_of(target.id))
@@ -780,92 +791,92 @@ impl<'a> Builder<'a> {
                         .collect(),
                     _ => Vec::new(),
                 };
-                let header = self.new_block();
-                let body = self.new_block();
-                let cont = self.new_block();
-                let exit = self.new_block();
-                self.jump(header);
-                self.cur = Some(header);
-                match cond {
-                    Some(cond) => self.cond(cond, body, exit),
-                    None => self.jump(body),
+                Iteration::Clause { cells }
+            }
+            ForHeader::Range { expr, .. } => {
+                let n = self.expr(expr)[0];
+                let counter = self.new_var(1);
+                let zero = self.constant(0);
+                self.write(counter, zero);
+                Iteration::Range { n, counter }
+            }
+        };
+        let header = self.new_block();
+        let body = self.new_block();
+        let cont = self.new_block();
+        let exit = self.new_block();
+        self.jump(header);
+        self.cur = Some(header);
+        match (&for_stmt.header, &iteration) {
+            (
+                ForHeader::Clause {
+                    cond: Some(cond), ..
+                },
+                _,
+            ) => self.cond(cond, body, exit),
+            (_, &Iteration::Range { n, counter }) => {
+                let i = self.read(counter);
+                let more = self.value(Op::Lt, 0, &[i, n]);
+                self.branch(more, body, exit);
+            }
+            _ => self.jump(body),
+        }
+        self.seal(body);
+        self.cur = Some(body);
+        if let (
+            ForHeader::Range {
+                key: Some(key),
+                define,
+                ..
+            },
+            &Iteration::Range { counter, .. },
+        ) = (&for_stmt.header, &iteration)
+        {
+            let i = self.read(counter);
+            let key = crate::types::check::unparen(key);
+            if let Some(obj) = self.info.obj_of(key.id) {
+                if *define {
+                    self.declare(obj, &[i]);
+                } else {
+                    self.write_obj(obj, &[i]);
                 }
-                self.seal(body);
-                self.cur = Some(body);
-                self.targets.push(Target {
-                    label,
-                    brk: exit,
-                    cont: Some(cont),
-                });
-                self.block(&for_stmt.body);
-                self.targets.pop();
-                self.jump(cont);
-                self.seal(cont);
-                self.reach(cont);
-                if self.cur.is_some() {
-                    for obj in loop_cells {
+            }
+        }
+        self.targets.push(Target {
+            label,
+            brk: exit,
+            cont: Some(cont),
+        });
+        self.block(&for_stmt.body);
+        self.targets.pop();
+        self.jump(cont);
+        self.seal(cont);
+        self.reach(cont);
+        if self.cur.is_some() {
+            match (&for_stmt.header, iteration) {
+                (ForHeader::Clause { post, .. }, Iteration::Clause { cells }) => {
+                    for obj in cells {
                         self.fresh_cell(obj);
                     }
                     if let Some(post) = post {
                         self.stmt(post, None);
                     }
-                    self.jump(header);
                 }
-                self.seal(header);
-                self.seal(exit);
-                self.reach(exit);
-            }
-            ForHeader::Range {
-                key, define, expr, ..
-            } => {
-                let n = self.expr(expr)[0];
-                let counter = self.new_var(1);
-                let zero = self.constant(0);
-                self.write(counter, zero);
-                let header = self.new_block();
-                let body = self.new_block();
-                let cont = self.new_block();
-                let exit = self.new_block();
-                self.jump(header);
-                self.cur = Some(header);
-                let i = self.read(counter);
-                let more = self.value(Op::Lt, 0, &[i, n]);
-                self.branch(more, body, exit);
-                self.seal(body);
-                self.cur = Some(body);
-                let i = self.read(counter);
-                if let Some(key) = key {
-                    let key = crate::types::check::unparen(key);
-                    if let Some(obj) = self.info.obj_of(key.id) {
-                        if *define {
-                            self.declare(obj, &[i]);
-                        } else {
-                            self.write_obj(obj, &[i]);
-                        }
-                    }
-                }
-                self.targets.push(Target {
-                    label,
-                    brk: exit,
-                    cont: Some(cont),
-                });
-                self.block(&for_stmt.body);
-                self.targets.pop();
-                self.jump(cont);
-                self.seal(cont);
-                self.reach(cont);
-                if self.cur.is_some() {
+                (_, Iteration::Range { counter, .. }) => {
                     let i = self.read(counter);
                     let one = self.constant(1);
                     let next = self.value(Op::Add, 0, &[i, one]);
                     self.write(counter, next);
-                    self.jump(header);
                 }
-                self.seal(header);
-                self.seal(exit);
-                self.reach(exit);
+                (ForHeader::Range { .. }, Iteration::Clause { .. }) => {
+                    unreachable!("the iteration follows the header")
+                }
             }
+            self.jump(header);
         }
+        self.seal(header);
+        self.seal(exit);
+        self.reach(exit);
     }
 
     fn switch(&mut self, switch: &ast::SwitchStmt, label: Option<Symbol>) {

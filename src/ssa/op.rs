@@ -258,6 +258,18 @@ impl Cond {
         }
     }
 
+    /// Returns the comparison operation that computes the condition as a 0/1 word.
+    pub fn op(self) -> Op {
+        match self {
+            Cond::Eq => Op::Eq,
+            Cond::Ne => Op::Ne,
+            Cond::Lt => Op::Lt,
+            Cond::Le => Op::Le,
+            Cond::Gt => Op::Gt,
+            Cond::Ge => Op::Ge,
+        }
+    }
+
     /// Evaluates the condition on two constants.
     pub fn eval(self, a: i64, b: i64) -> bool {
         match self {

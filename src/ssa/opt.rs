@@ -121,14 +121,7 @@ fn rewrite(f: &mut Func, v: ValueId) -> bool {
             match inner.op.cond() {
                 Some(cond) => {
                     let inner_args = inner.args.clone();
-                    let negated = match cond.negate() {
-                        crate::ssa::op::Cond::Eq => Op::Eq,
-                        crate::ssa::op::Cond::Ne => Op::Ne,
-                        crate::ssa::op::Cond::Lt => Op::Lt,
-                        crate::ssa::op::Cond::Le => Op::Le,
-                        crate::ssa::op::Cond::Gt => Op::Gt,
-                        crate::ssa::op::Cond::Ge => Op::Ge,
-                    };
+                    let negated = cond.negate().op();
                     let value = &mut f.values[v.0 as usize];
                     value.op = negated;
                     value.args = inner_args;

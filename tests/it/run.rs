@@ -130,19 +130,18 @@ fn run_dir(dir: &str) -> Vec<String> {
         let want_out = expected(&path, "stdout");
         let want_err = expected(&path, "stderr");
         let got_err = cut_stderr(&outcome.stderr);
-        if outcome.stdout != want_out {
-            failures.push(format!(
-                "{name}: stdout differs\n--- want\n{}\n--- got\n{}",
-                String::from_utf8_lossy(&want_out),
-                String::from_utf8_lossy(&outcome.stdout)
-            ));
-        }
-        if got_err != want_err {
-            failures.push(format!(
-                "{name}: stderr differs\n--- want\n{}\n--- got\n{}",
-                String::from_utf8_lossy(&want_err),
-                String::from_utf8_lossy(&got_err)
-            ));
+        let streams = [
+            ("stdout", &want_out, &outcome.stdout),
+            ("stderr", &want_err, &got_err),
+        ];
+        for (stream, want, got) in streams {
+            if got != want {
+                failures.push(format!(
+                    "{name}: {stream} differs\n--- want\n{}\n--- got\n{}",
+                    String::from_utf8_lossy(want),
+                    String::from_utf8_lossy(got)
+                ));
+            }
         }
         if outcome.status != status {
             failures.push(format!(

