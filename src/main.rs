@@ -5,12 +5,14 @@ use std::io::IsTerminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use toyc::diag::{self, Style};
 use toyc::driver;
-use toyc::driver::build::BuildOptions;
+use toyc::driver::build::{BuildError, BuildOptions, Faults, Order};
+use toyc::driver::queue::Strategy;
 use toyc::workload::{self, Shape};
 
 /// mimalloc rather than the system allocator: the compiler allocates many small tree nodes,
@@ -20,8 +22,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// toyc: a compiler for Toy, a strict subset of Go.
 ///
-/// Exit status: 0 on success, 1 when the program has errors, 2 when the input cannot be read
-/// or the command line is wrong.
+/// Exit status: 0 on success; 1 when the program has errors; 2 when the input cannot be
+/// read, the output cannot be written or the command line is wrong; 3 on an internal
+/// compiler error (a bug in toyc, reported with the function it happened in).
 #[derive(Parser)]
 #[command(name = "toyc", version)]
 struct Cli {
@@ -42,9 +45,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
-    /// Print a generated Toy program (also valid Go) for benchmarks; the same arguments
-    /// always give the same program.
-    /// Compiles FILE to a static x86-64 Linux executable.
+    /// Compile FILE to a static x86-64 Linux executable.
     ///
     /// Exit status: 0 built; 1 errors in the program; 2 unreadable input, bad usage or an
     /// output that cannot be written; 3 an internal compiler error.
@@ -57,24 +58,27 @@ enum Command {
         /// Print the assembly listing of every function to standard output.
         #[arg(short = 'S')]
         listing: bool,
-        /// Print the SSA form of function NAME after every pass to standard output.
+        /// Print the SSA form of function NAME (`main`, `outer.func1`) after every pass to
+        /// standard output.
         #[arg(long = "ssa", value_name = "NAME")]
         ssa: Option<String>,
-        /// How to show diagnostics.
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        compile: CompileArgs,
     },
-    /// Builds FILE in a temporary directory and runs it with ARGS; exits with its status.
+    /// Build FILE in a temporary directory and run it with ARGS; exit with its status.
+    ///
+    /// Exit status: the program's, or toyc's own as for `build` when it cannot be built.
     Run {
         /// The Toy source file.
         file: PathBuf,
         /// Arguments for the program.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
-        /// How to show diagnostics.
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        compile: CompileArgs,
     },
+    /// Print a generated Toy program (also valid Go) for benchmarks; the same arguments
+    /// always give the same program.
     Gen {
         /// How many functions besides `main`.
         #[arg(long, default_value_t = 1000)]
@@ -86,6 +90,42 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// The flags of `build` and `run`.
+#[derive(clap::Args)]
+struct CompileArgs {
+    /// Compile functions on N worker threads [default: the number of CPUs].
+    #[arg(short = 'c', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    workers: Option<u32>,
+    /// How workers share functions: go (Go 1.27's stack; an idle worker exits), stack (the
+    /// same, but idle workers wait for closures still to come), channel (a work channel),
+    /// steal (per-worker deques with stealing), seq (no threads).
+    #[arg(long = "queue", value_enum, default_value_t = QueueName::Stack)]
+    queue: QueueName,
+    /// The order of the initial functions: largest (first, as Go does), source, or
+    /// random=SEED.
+    #[arg(long, value_name = "ORDER", default_value = "largest")]
+    order: Order,
+    /// Print wall time per phase and what each worker did to standard error.
+    #[arg(long)]
+    timings: bool,
+    /// Write a Chrome/Perfetto trace of the back end's workers to FILE.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+    /// How to show diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+/// The `--queue` names.
+#[derive(Clone, Copy, ValueEnum)]
+enum QueueName {
+    Go,
+    Stack,
+    Channel,
+    Steal,
+    Seq,
 }
 
 /// The shapes `toyc gen` can produce.
@@ -119,16 +159,22 @@ fn main() -> ExitCode {
             output,
             listing,
             ssa,
-            color,
+            compile,
         } => {
-            let options = BuildOptions {
-                listing,
-                ssa_func: ssa,
-            };
             let output = output.unwrap_or_else(|| default_output(&file));
-            build(&file, &output, &options, color)
+            match options(&compile, listing, ssa) {
+                Ok(options) => build(&file, &output, &options, &compile),
+                Err(status) => status,
+            }
         }
-        Command::Run { file, args, color } => run(&file, &args, color),
+        Command::Run {
+            file,
+            args,
+            compile,
+        } => match options(&compile, false, None) {
+            Ok(options) => run(&file, &args, &options, &compile),
+            Err(status) => status,
+        },
         Command::Gen { funcs, shape, seed } => {
             let shape = match shape {
                 GenShape::Small => Shape::Small,
@@ -141,6 +187,36 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Turns the flags (and `TOYC_FAULT`) into build options; a bad `TOYC_FAULT` is a usage
+/// error.
+fn options(
+    compile: &CompileArgs,
+    listing: bool,
+    ssa: Option<String>,
+) -> Result<BuildOptions, ExitCode> {
+    let faults = match std::env::var("TOYC_FAULT") {
+        Ok(text) => text.parse().map_err(|error| {
+            eprintln!("toyc: {error}");
+            ExitCode::from(2)
+        })?,
+        Err(_) => Faults::default(),
+    };
+    Ok(BuildOptions {
+        listing,
+        ssa_func: ssa,
+        workers: compile.workers.map_or_else(num_cpus::get, |n| n as usize),
+        strategy: match compile.queue {
+            QueueName::Go => Strategy::Go,
+            QueueName::Stack => Strategy::Stack,
+            QueueName::Channel => Strategy::Channel,
+            QueueName::Steal => Strategy::Steal,
+            QueueName::Seq => Strategy::Seq,
+        },
+        order: compile.order,
+        faults,
+    })
 }
 
 /// Reads a source file, or reports why it cannot and returns exit status 2.
@@ -156,35 +232,36 @@ fn default_output(file: &Path) -> PathBuf {
     PathBuf::from(file.file_stem().unwrap_or(file.as_os_str()))
 }
 
-fn build(path: &Path, output: &Path, options: &BuildOptions, color: Color) -> ExitCode {
+fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileArgs) -> ExitCode {
+    let started = Instant::now();
     let source = match read(path) {
         Ok(source) => source,
         Err(status) => return status,
     };
-    let outcome = driver::with_large_stack(|| {
-        let (checked, diags) = driver::front_end(&source);
-        let built = checked.as_ref().map(|checked| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                driver::build::build(checked, options)
-            }))
-        });
+    let read_time = started.elapsed();
+    let (front, outcome) = driver::with_large_stack(|| {
+        let (checked, diags, front) = driver::front_end_timed(&source);
+        let built = checked
+            .as_ref()
+            .map(|checked| driver::build::build(checked, options));
+        // The process is about to exit: freeing the tree node by node would only cost time.
         std::mem::forget(checked);
-        (built, diags)
+        (front, built.ok_or(diags))
     });
     let built = match outcome {
-        (None, diags) => return report(&source, &diags, color),
-        (Some(Err(_)), _) => {
-            eprintln!(
-                "toyc: internal compiler error while compiling {}",
-                path.display()
-            );
+        Err(diags) => return report(&source, &diags, compile.color),
+        Ok(Err(BuildError::Errors(diags))) => return report(&source, &diags, compile.color),
+        Ok(Err(BuildError::Internal(failures))) => {
+            for (func, message) in failures {
+                eprintln!("toyc: internal compiler error in function {func}: {message}");
+            }
             return ExitCode::from(3);
         }
-        (Some(Ok(Err(error))), _) => {
+        Ok(Err(BuildError::Link(error))) => {
             eprintln!("toyc: internal compiler error: link: {error}");
             return ExitCode::from(3);
         }
-        (Some(Ok(Ok(built))), _) => built,
+        Ok(Ok(built)) => built,
     };
     let mut stdout = std::io::stdout().lock();
     if stdout
@@ -194,16 +271,41 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, color: Color) -> Ex
     {
         return ExitCode::from(2);
     }
-    match driver::write_executable(output, &built.executable) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("toyc: cannot write {}: {error}", output.display());
-            ExitCode::from(2)
-        }
+    let write_start = Instant::now();
+    if let Err(error) = driver::write_executable(output, &built.executable) {
+        eprintln!("toyc: cannot write {}: {error}", output.display());
+        return ExitCode::from(2);
     }
+    let write_time = write_start.elapsed();
+    if let Some(trace) = &compile.trace
+        && let Err(error) = std::fs::write(trace, driver::report::trace_json(&built.report))
+    {
+        eprintln!("toyc: cannot write {}: {error}", trace.display());
+        return ExitCode::from(2);
+    }
+    if compile.timings {
+        let phases = [
+            ("read", read_time),
+            ("parse", front.parse),
+            ("check", front.check),
+            ("back end", built.report.backend),
+            ("link", built.report.link),
+            ("write", write_time),
+        ];
+        eprint!(
+            "{}",
+            driver::report::timings(&phases, &built.report, options)
+        );
+    }
+    ExitCode::SUCCESS
 }
 
-fn run(path: &Path, args: &[std::ffi::OsString], color: Color) -> ExitCode {
+fn run(
+    path: &Path,
+    args: &[std::ffi::OsString],
+    options: &BuildOptions,
+    compile: &CompileArgs,
+) -> ExitCode {
     let dir = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(error) => {
@@ -212,7 +314,7 @@ fn run(path: &Path, args: &[std::ffi::OsString], color: Color) -> ExitCode {
         }
     };
     let exe = dir.path().join(default_output(path));
-    let status = build(path, &exe, &BuildOptions::default(), color);
+    let status = build(path, &exe, options, compile);
     if status != ExitCode::SUCCESS {
         return status;
     }

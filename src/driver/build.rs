@@ -1,16 +1,27 @@
-//! The back end's driver: compiles every unit of work, links the results, writes the file.
+//! The back end's driver: compiles every unit of work on worker threads, links the
+//! results, and reports what the workers did.
 //!
-//! Units are compiled one after another here, from a stack that starts with `main.init` and
-//! the top-level functions and receives the closures each compilation produces. Compiling
-//! a unit reads only the frozen `Program` and writes only its own result, so the parallel
-//! driver can hand units to several workers. Results are linked in a fixed order —
-//! runtime, `main.init`, functions by `FuncId` (top-level in source order, then literals),
-//! read-only data, variables — so the executable depends only on the source.
+//! Following Go's `compileFunctions`: the initial jobs are `main.init` and the top-level
+//! functions, ordered so the largest come first (`--order`); a worker runs a job, and the
+//! closures the job produced become jobs for any worker (`queue`). Compiling a unit reads
+//! only the frozen `Program` and writes only its own result. Results are linked in a fixed
+//! order — runtime, `main.init`, functions by `FuncId` (top-level in source order, then
+//! literals), read-only data, variables — so the executable depends only on the source,
+//! whatever the strategy, the order or the number of workers.
+//!
+//! A panic in a job (caught with `catch_unwind`: an internal compiler error) makes the queue
+//! stop handing out work; running jobs finish, every thread is joined, and the failures are
+//! reported in source order. A compile error does not stop the others, so every function's
+//! errors are reported, sorted by position. `TOYC_FAULT` injects failures for tests (see [`Faults`]).
+
+use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 
 use crate::amd64::{self, MachineCode};
+use crate::diag::{Diagnostics, Span};
 use crate::driver::Checked;
+use crate::driver::queue::{self, Done, Strategy, WorkerStats};
 use crate::obj::elf;
 use crate::obj::link::{self, LinkError, Reloc, Section, SymId, Unit as LinkUnit};
 use crate::ssa::build::{self, Program, Unit};
@@ -18,13 +29,115 @@ use crate::ssa::{Func, Runtime, Sym, passes, print};
 use crate::types::object::ObjKind;
 use crate::types::{FuncId, ObjId};
 
-/// What to print besides building.
-#[derive(Clone, Debug, Default)]
+/// How to build, and what to print besides.
+#[derive(Clone, Debug)]
 pub struct BuildOptions {
     /// Print each function's assembly listing (`-S`).
     pub listing: bool,
     /// Print this function's SSA after every pass (`--ssa NAME`).
     pub ssa_func: Option<String>,
+    /// Worker threads (`-c`); at least 1.
+    pub workers: usize,
+    /// How workers share jobs (`--queue`).
+    pub strategy: Strategy,
+    /// The order of the initial jobs (`--order`).
+    pub order: Order,
+    /// Injected failures (`TOYC_FAULT`).
+    pub faults: Faults,
+}
+
+impl Default for BuildOptions {
+    fn default() -> BuildOptions {
+        BuildOptions {
+            listing: false,
+            ssa_func: None,
+            workers: 1,
+            strategy: Strategy::Stack,
+            order: Order::Largest,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// The order of the initial jobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Largest body first, as Go sorts them.
+    Largest,
+    /// Source order.
+    Source,
+    /// Shuffled with this seed.
+    Random(u64),
+}
+
+impl std::str::FromStr for Order {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Order, String> {
+        match text {
+            "largest" => Ok(Order::Largest),
+            "source" => Ok(Order::Source),
+            _ => text
+                .strip_prefix("random=")
+                .and_then(|seed| seed.parse().ok())
+                .map(Order::Random)
+                .ok_or_else(|| {
+                    format!("unknown order {text:?}: want largest, source or random=SEED")
+                }),
+        }
+    }
+}
+
+/// A failure to inject into the compilation of one function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Panic inside the back end.
+    Panic,
+    /// Report a compile error.
+    Error,
+    /// Sleep this many milliseconds before compiling.
+    Slow(u64),
+}
+
+/// Failures to inject, by function name (Go's: `main`, `outer.func1`, `init`), parsed from
+/// `TOYC_FAULT=panic:NAME,error:NAME,slow:NAME:MILLIS`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Faults(Vec<(String, Fault)>);
+
+impl std::str::FromStr for Faults {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Faults, String> {
+        let mut faults = Vec::new();
+        for item in text.split(',').filter(|item| !item.is_empty()) {
+            let fault = match item.split(':').collect::<Vec<_>>().as_slice() {
+                ["panic", name] => (name.to_string(), Fault::Panic),
+                ["error", name] => (name.to_string(), Fault::Error),
+                ["slow", name, millis] => {
+                    let millis = millis
+                        .parse()
+                        .map_err(|_| format!("bad milliseconds in TOYC_FAULT item {item:?}"))?;
+                    (name.to_string(), Fault::Slow(millis))
+                }
+                _ => {
+                    return Err(format!(
+                        "bad TOYC_FAULT item {item:?}: want panic:NAME, error:NAME or slow:NAME:MILLIS"
+                    ));
+                }
+            };
+            faults.push(fault);
+        }
+        Ok(Faults(faults))
+    }
+}
+
+impl Faults {
+    fn get<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Fault> + 'a {
+        self.0
+            .iter()
+            .filter(move |(target, _)| target == name)
+            .map(|&(_, fault)| fault)
+    }
 }
 
 /// A built program.
@@ -35,6 +148,89 @@ pub struct Built {
     pub listing: String,
     /// The `--ssa` dump, if asked for.
     pub ssa: String,
+    /// What the back end's workers did.
+    pub report: Report,
+}
+
+/// Why a build failed after the front end.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Errors in the program, found by the back end (today only injected ones).
+    Errors(Diagnostics),
+    /// The compiler failed while compiling these functions (name, message), in source order.
+    Internal(Vec<(String, String)>),
+    /// The linker failed: a compiler bug.
+    Link(LinkError),
+}
+
+/// One job the back end ran.
+#[derive(Clone, Debug)]
+pub struct JobRecord {
+    /// The function's Go name (`main`, `outer.func1`, `init`).
+    pub name: String,
+    /// Its size: bytes of source.
+    pub size: u32,
+    /// The job's id, and the id of the job that produced it.
+    pub id: u32,
+    /// See `id`.
+    pub parent: Option<u32>,
+    /// The worker that ran it.
+    pub worker: usize,
+    /// When it ran, from the start of the back end.
+    pub start: Duration,
+    /// See `start`.
+    pub end: Duration,
+}
+
+/// What the back end did, for `--timings` and `--trace`.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// Every job.
+    pub jobs: Vec<JobRecord>,
+    /// Per worker.
+    pub workers: Vec<WorkerStats>,
+    /// Wall time of the parallel phase (the makespan).
+    pub backend: Duration,
+    /// Wall time of linking.
+    pub link: Duration,
+}
+
+impl Report {
+    /// Returns the total time spent running jobs.
+    pub fn work(&self) -> Duration {
+        self.jobs.iter().map(|job| job.end - job.start).sum()
+    }
+
+    /// Returns the longest chain of jobs, each producing the next: the least makespan any
+    /// number of workers could reach.
+    pub fn critical_path(&self) -> Duration {
+        let mut order: Vec<&JobRecord> = self.jobs.iter().collect();
+        // A job starts after its parent ends, so latest-started jobs are finished first.
+        order.sort_by_key(|job| std::cmp::Reverse(job.start));
+        let mut longest: FxHashMap<u32, Duration> = FxHashMap::default();
+        for job in order {
+            let own = job.end - job.start + longest.get(&job.id).copied().unwrap_or_default();
+            longest.insert(job.id, own);
+            if let Some(parent) = job.parent {
+                let entry = longest.entry(parent).or_default();
+                *entry = (*entry).max(own);
+            }
+        }
+        self.jobs
+            .iter()
+            .filter(|job| job.parent.is_none())
+            .map(|job| longest[&job.id])
+            .max()
+            .unwrap_or_default()
+    }
+}
+
+/// One job: a unit with its identity.
+struct Job {
+    unit: Unit,
+    /// `FuncId` of the function; `info.funcs.len()` for `main.init`.
+    id: u32,
+    parent: Option<u32>,
 }
 
 /// One compiled unit.
@@ -42,16 +238,19 @@ struct Compiled {
     name: String,
     code: MachineCode,
     strings: Vec<Box<[u8]>>,
+    ssa: String,
+}
+
+/// How a job ended.
+enum Outcome {
+    Compiled(Compiled),
+    Error(Span, String),
+    Panic(String),
 }
 
 /// Compiles one unit: SSA construction, the passes, emission. Returns the closures it
 /// creates as new units.
-fn compile(
-    program: &Program<'_>,
-    unit: &Unit,
-    options: &BuildOptions,
-    ssa_out: &mut String,
-) -> (Compiled, Vec<Unit>) {
+fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compiled, Vec<Unit>) {
     let (mut f, closures) = build::build(program, unit);
     let dump = options.ssa_func.as_deref() == Some(f.name.as_str())
         || options
@@ -59,11 +258,12 @@ fn compile(
             .as_deref()
             .is_some_and(|name| f.name.strip_prefix("main.") == Some(name));
     let names = |sym: Sym| sym_name(program, sym);
+    let mut ssa = String::new();
     passes::compile(&mut f, cfg!(debug_assertions), |pass, f: &Func| {
         if dump {
-            ssa_out.push_str(&format!("# {} after {pass}\n", f.name));
-            ssa_out.push_str(&print::print(f, &names));
-            ssa_out.push('\n');
+            ssa.push_str(&format!("# {} after {pass}\n", f.name));
+            ssa.push_str(&print::print(f, &names));
+            ssa.push('\n');
         }
     });
     let code = amd64::emit(&f);
@@ -74,9 +274,221 @@ fn compile(
             name: f.name,
             code,
             strings,
+            ssa,
         },
         closures,
     )
+}
+
+/// Returns the Go name of job `id` (`main`, `outer.func1`, `init`).
+fn job_name<'a>(program: &Program<'a>, id: u32) -> &'a str {
+    program
+        .info
+        .funcs
+        .get(id as usize)
+        .map_or("init", |func| func.name.as_str())
+}
+
+/// Returns the source span of job `id`: the function, or an empty span for `init`.
+fn job_span(program: &Program<'_>, id: u32) -> Span {
+    if (id as usize) < program.info.funcs.len() {
+        program.span(FuncId(id))
+    } else {
+        Span::new(0, 0)
+    }
+}
+
+/// Runs one job: injected faults, then `compile` under `catch_unwind`.
+fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome, Vec<Unit>) {
+    let name = job_name(program, job.id);
+    let mut panic_now = false;
+    for fault in options.faults.get(name) {
+        match fault {
+            Fault::Slow(millis) => std::thread::sleep(Duration::from_millis(millis)),
+            Fault::Error => {
+                let message = format!("injected error in function {name}");
+                return (
+                    Outcome::Error(job_span(program, job.id), message),
+                    Vec::new(),
+                );
+            }
+            Fault::Panic => panic_now = true,
+        }
+    }
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if panic_now {
+            panic!("injected panic in function {name}");
+        }
+        compile(program, &job.unit, options)
+    }));
+    match result {
+        Ok((compiled, closures)) => (Outcome::Compiled(compiled), closures),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|text| text.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            (Outcome::Panic(message), Vec::new())
+        }
+    }
+}
+
+/// Returns the initial jobs in the order they are taken.
+fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
+    let info = program.info;
+    let mut jobs: Vec<(u32, Job)> = vec![(
+        0,
+        Job {
+            unit: Unit::Init,
+            id: info.funcs.len() as u32,
+            parent: None,
+        },
+    )];
+    for (idx, func) in info.funcs.iter().enumerate() {
+        if func.parent.is_none() {
+            let span = program.span(FuncId(idx as u32));
+            let size = span.hi - span.lo;
+            jobs.push((
+                size,
+                Job {
+                    unit: Unit::Func {
+                        func: FuncId(idx as u32),
+                        env: Vec::new(),
+                    },
+                    id: idx as u32,
+                    parent: None,
+                },
+            ));
+        }
+    }
+    match order {
+        // Stable: equal sizes keep source order.
+        Order::Largest => jobs.sort_by_key(|(size, _)| std::cmp::Reverse(*size)),
+        Order::Source => {}
+        Order::Random(seed) => {
+            // Fisher–Yates with xorshift64*: reproducible for a seed.
+            let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            for idx in (1..jobs.len()).rev() {
+                state ^= state >> 12;
+                state ^= state << 25;
+                state ^= state >> 27;
+                let pick = (state.wrapping_mul(0x2545_F491_4F6C_DD1D) % (idx as u64 + 1)) as usize;
+                jobs.swap(idx, pick);
+            }
+        }
+    }
+    jobs.into_iter().map(|(_, job)| job).collect()
+}
+
+/// Compiles and links a checked program.
+pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildError> {
+    let program = Program::new(&checked.file, &checked.info);
+    let info = &checked.info;
+    let jobs = initial_jobs(&program, options.order);
+    let run = queue::run(
+        options.strategy,
+        options.workers.max(1),
+        jobs,
+        |job: Job| {
+            let (outcome, closures) = run_job(&program, options, &job);
+            // An internal error stops the handing out of work; a compile error does not, so
+            // every function's errors are reported.
+            let failed = matches!(outcome, Outcome::Panic(_));
+            let generated = closures
+                .into_iter()
+                .map(|unit| {
+                    let id = match &unit {
+                        Unit::Func { func, .. } => func.0,
+                        Unit::Init => unreachable!("init is never a closure"),
+                    };
+                    Job {
+                        unit,
+                        id,
+                        parent: Some(job.id),
+                    }
+                })
+                .collect();
+            Done {
+                result: (job.id, job.parent, outcome),
+                generated,
+                failed,
+            }
+        },
+    );
+
+    let mut report = Report {
+        jobs: Vec::with_capacity(run.results.len()),
+        workers: run.workers,
+        backend: run.wall,
+        link: Duration::ZERO,
+    };
+    let mut init: Option<Compiled> = None;
+    let mut funcs: Vec<Option<Compiled>> = (0..info.funcs.len()).map(|_| None).collect();
+    let mut errors: Vec<(Span, String)> = Vec::new();
+    let mut panics: Vec<(u32, String)> = Vec::new();
+    let mut ssa = Vec::new();
+    for timed in run.results {
+        let (id, parent, outcome) = timed.result;
+        report.jobs.push(JobRecord {
+            name: job_name(&program, id).to_string(),
+            size: {
+                let span = job_span(&program, id);
+                span.hi - span.lo
+            },
+            id,
+            parent,
+            worker: timed.worker,
+            start: timed.start,
+            end: timed.end,
+        });
+        match outcome {
+            Outcome::Compiled(compiled) => {
+                if !compiled.ssa.is_empty() {
+                    ssa.push((id, compiled.ssa.clone()));
+                }
+                match funcs.get_mut(id as usize) {
+                    Some(slot) => *slot = Some(compiled),
+                    None => init = Some(compiled),
+                }
+            }
+            Outcome::Error(span, message) => errors.push((span, message)),
+            Outcome::Panic(message) => panics.push((id, message)),
+        }
+    }
+    report.jobs.sort_by_key(|job| job.start);
+    if !panics.is_empty() {
+        panics.sort_by_key(|(id, _)| job_span(&program, *id).lo);
+        return Err(BuildError::Internal(
+            panics
+                .into_iter()
+                .map(|(id, message)| (job_name(&program, id).to_string(), message))
+                .collect(),
+        ));
+    }
+    if !errors.is_empty() {
+        let mut diags = Diagnostics::default();
+        for (span, message) in errors {
+            diags.error(span, message);
+        }
+        return Err(BuildError::Errors(diags));
+    }
+    let init = init.ok_or_else(|| {
+        BuildError::Internal(vec![("init".to_string(), "never compiled".to_string())])
+    })?;
+    ssa.sort_by_key(|(id, _)| *id);
+    let ssa = ssa.into_iter().map(|(_, text)| text).collect();
+    let mut listing = String::new();
+    let link_start = Instant::now();
+    let executable =
+        link_program(&program, init, funcs, options, &mut listing).map_err(BuildError::Link)?;
+    report.link = link_start.elapsed();
+    Ok(Built {
+        executable,
+        listing,
+        ssa,
+        report,
+    })
 }
 
 /// Returns Go's name for a symbol.
@@ -91,42 +503,6 @@ pub fn sym_name(program: &Program<'_>, sym: Sym) -> String {
         Sym::Str(idx) => format!("go:string.{idx}"),
         Sym::Runtime(rt) => rt.name().to_string(),
     }
-}
-
-/// Compiles and links a checked program.
-pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, LinkError> {
-    let program = Program::new(&checked.file, &checked.info);
-    let info = &checked.info;
-    let mut stack: Vec<Unit> = Vec::new();
-    // Popped last to first: push in reverse source order.
-    for (idx, func) in info.funcs.iter().enumerate().rev() {
-        if func.parent.is_none() {
-            stack.push(Unit::Func {
-                func: FuncId(idx as u32),
-                env: Vec::new(),
-            });
-        }
-    }
-    stack.push(Unit::Init);
-    let mut init: Option<Compiled> = None;
-    let mut funcs: Vec<Option<Compiled>> = (0..info.funcs.len()).map(|_| None).collect();
-    let mut ssa = String::new();
-    while let Some(unit) = stack.pop() {
-        let (compiled, closures) = compile(&program, &unit, options, &mut ssa);
-        match unit {
-            Unit::Init => init = Some(compiled),
-            Unit::Func { func, .. } => funcs[func.0 as usize] = Some(compiled),
-        }
-        stack.extend(closures.into_iter().rev());
-    }
-    let init = init.expect("main.init was compiled");
-    let mut listing = String::new();
-    let executable = link_program(&program, init, funcs, options, &mut listing)?;
-    Ok(Built {
-        executable,
-        listing,
-        ssa,
-    })
 }
 
 fn link_program(
@@ -172,6 +548,8 @@ fn link_program(
         next(Sym::FuncValue(func), &mut ids, &mut n);
     }
     ids.insert(Sym::Main, ids[&Sym::Func(main)]);
+    // A function that was never compiled (a job lost by a queue) has no symbol; linking
+    // then fails with an unknown symbol rather than producing a broken executable.
     // String literals: per compiled unit, in unit order; each unit's first string number.
     let units_in_order: Vec<Compiled> = std::iter::once(init)
         .chain(funcs.into_iter().flatten())

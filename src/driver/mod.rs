@@ -6,6 +6,8 @@
 //! the pages a deep program touches are ever committed.
 
 pub mod build;
+pub mod queue;
+pub mod report;
 
 use std::path::Path;
 
@@ -52,15 +54,36 @@ pub struct Checked {
 /// Parses and type-checks `source`. Returns the checked program only when no error was
 /// found; the errors are in the returned diagnostics either way.
 pub fn front_end(source: &SourceFile) -> (Option<Checked>, Diagnostics) {
+    let (checked, diags, _) = front_end_timed(source);
+    (checked, diags)
+}
+
+/// Wall time of the front end's phases.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrontEndTimes {
+    /// Lexing and parsing.
+    pub parse: std::time::Duration,
+    /// Type checking.
+    pub check: std::time::Duration,
+}
+
+/// Runs [`front_end`] and also returns how long each phase took.
+pub fn front_end_timed(source: &SourceFile) -> (Option<Checked>, Diagnostics, FrontEndTimes) {
     let mut diags = Diagnostics::default();
-    let Some(file) = crate::syntax::parse::parse(source, &mut diags) else {
-        return (None, diags);
+    let mut times = FrontEndTimes::default();
+    let start = std::time::Instant::now();
+    let parsed = crate::syntax::parse::parse(source, &mut diags);
+    times.parse = start.elapsed();
+    let Some(file) = parsed else {
+        return (None, diags, times);
     };
+    let start = std::time::Instant::now();
     let info = crate::types::check(source, &file, &mut diags);
+    times.check = start.elapsed();
     if diags.is_empty() {
-        (Some(Checked { file, info }), diags)
+        (Some(Checked { file, info }), diags, times)
     } else {
-        (None, diags)
+        (None, diags, times)
     }
 }
 

@@ -1504,8 +1504,8 @@ pub struct Program<'a> {
     pub file: &'a ast::File,
     /// What the checker learned.
     pub info: &'a Info,
-    /// Per function: its literal's syntax, for function literals.
-    lits: Vec<Option<&'a ast::FuncLit>>,
+    /// Per function: its literal's span and syntax, for function literals.
+    lits: Vec<Option<(crate::diag::Span, &'a ast::FuncLit)>>,
 }
 
 impl<'a> Program<'a> {
@@ -1517,7 +1517,7 @@ impl<'a> Program<'a> {
                 if let Event::Lit(expr, lit) = event
                     && let Some(&func) = info.lit_funcs.get(&expr.id)
                 {
-                    lits[func.0 as usize] = Some(lit);
+                    lits[func.0 as usize] = Some((expr.span, lit));
                 }
             },
         };
@@ -1547,8 +1547,30 @@ impl<'a> Program<'a> {
                 _ => unreachable!("a function declaration"),
             },
             FuncNode::Lit(_) => {
-                let lit = self.lits[func.0 as usize].expect("the literal was indexed");
+                let (_, lit) = self.lits[func.0 as usize].expect("the literal was indexed");
                 (&lit.sig, &lit.body)
+            }
+        }
+    }
+
+    /// Returns the span of `func`: a declaration from its name to its closing brace, or
+    /// the whole literal.
+    pub fn span(&self, func: FuncId) -> crate::diag::Span {
+        match self.info.funcs[func.0 as usize].node {
+            FuncNode::Decl(idx) => match &self.file.decls[idx] {
+                ast::Decl::Func(decl) => {
+                    let end = decl
+                        .body
+                        .as_ref()
+                        .map_or(decl.name.span.hi, |body| body.rbrace.hi);
+                    crate::diag::Span::new(decl.name.span.lo as usize, end as usize)
+                }
+                _ => unreachable!("a function declaration"),
+            },
+            FuncNode::Lit(_) => {
+                self.lits[func.0 as usize]
+                    .expect("the literal was indexed")
+                    .0
             }
         }
     }

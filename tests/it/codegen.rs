@@ -11,6 +11,7 @@ fn codegen(path: &std::path::Path) -> String {
     let options = BuildOptions {
         listing: true,
         ssa_func: Some("f".to_string()),
+        ..BuildOptions::default()
     };
     let built = driver::with_large_stack(|| {
         let (checked, diags) = driver::front_end(&source);

@@ -2,6 +2,7 @@
 
 mod check;
 mod codegen;
+mod driver;
 mod fuzz;
 mod run;
 mod support;

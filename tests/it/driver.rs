@@ -1,0 +1,227 @@
+//! The parallel driver: determinism across strategies, worker counts and orders; failure
+//! handling under injected faults (`TOYC_FAULT`), watched for hangs; and the order in which
+//! closures are compiled.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use toyc::diag::SourceFile;
+use toyc::driver::build::{BuildOptions, Built, Order};
+use toyc::driver::queue::Strategy;
+use toyc::driver::{self};
+use toyc::workload::{self, Shape};
+
+/// A closure-heavy program: closures in closures, generated, valid Go.
+fn closure_program() -> String {
+    workload::generate(Shape::DeepClosures, 12, 7)
+}
+
+fn build_text(text: &str, options: &BuildOptions) -> Built {
+    let source = SourceFile::new("prog.toy", text);
+    driver::with_large_stack(|| {
+        let (checked, diags) = driver::front_end(&source);
+        let checked = checked.unwrap_or_else(|| panic!("the program does not check: {diags:?}"));
+        driver::build::build(&checked, options).expect("the program builds")
+    })
+}
+
+#[test]
+fn every_strategy_worker_count_and_order_gives_identical_bytes() {
+    let text = closure_program();
+    let reference = build_text(&text, &BuildOptions::default()).executable;
+    for strategy in Strategy::ALL {
+        for workers in [1, 2, 3, 8, 16] {
+            for order in [Order::Largest, Order::Source, Order::Random(7)] {
+                let options = BuildOptions {
+                    workers,
+                    strategy,
+                    order,
+                    ..BuildOptions::default()
+                };
+                let built = build_text(&text, &options);
+                assert!(
+                    built.executable == reference,
+                    "{} -c {workers} {order:?} differs",
+                    strategy.name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn closures_are_compiled_after_their_parents_and_exactly_once() {
+    let text = closure_program();
+    for strategy in Strategy::ALL {
+        let options = BuildOptions {
+            workers: 4,
+            strategy,
+            ..BuildOptions::default()
+        };
+        let report = build_text(&text, &options).report;
+        let mut ids: Vec<u32> = report.jobs.iter().map(|job| job.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            n,
+            "{}: a function was compiled twice",
+            strategy.name()
+        );
+        for job in &report.jobs {
+            let Some(parent) = job.parent else { continue };
+            let parent = report
+                .jobs
+                .iter()
+                .find(|other| other.id == parent)
+                .expect("the parent was compiled");
+            assert!(
+                job.start >= parent.end,
+                "{}: {} started before its parent {} ended",
+                strategy.name(),
+                job.name,
+                parent.name
+            );
+        }
+    }
+}
+
+/// What `toyc build` did under a watchdog.
+struct Ran {
+    status: i32,
+    stderr: String,
+}
+
+const WATCHDOG: Duration = Duration::from_secs(60);
+
+fn toyc_build(file: &Path, out: &Path, args: &[&str], fault: &str) -> Ran {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_toyc"))
+        .arg("build")
+        .arg(file)
+        .arg("-o")
+        .arg(out)
+        .args(args)
+        .env("TOYC_FAULT", fault)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("toyc starts");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting works") {
+            let mut stderr = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .expect("piped")
+                .read_to_string(&mut stderr)
+                .expect("stderr is UTF-8");
+            return Ran {
+                status: status.code().unwrap_or(-1),
+                stderr,
+            };
+        }
+        if start.elapsed() > WATCHDOG {
+            let _ = child.kill();
+            panic!("toyc hung with TOYC_FAULT={fault} {args:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A program with a leaf, a deeply nested closure, and a function listed last.
+const FAULTY: &str = "package main
+
+func leaf(x int) int { return x + 1 }
+
+func nest() func() func() int {
+	return func() func() int {
+		return func() int { return leaf(2) }
+	}
+}
+
+func main() {
+	println(leaf(1), nest()()())
+	println(zlast())
+}
+
+func zlast() int { return 3 }
+";
+
+#[test]
+fn injected_faults_report_the_function_without_hanging() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("faulty.toy");
+    std::fs::write(&file, FAULTY).expect("the program is written");
+    let out = dir.path().join("faulty");
+    let cases = [
+        (
+            "panic:leaf",
+            3,
+            "internal compiler error in function leaf: injected panic",
+        ),
+        ("panic:nest.func1.1", 3, "in function nest.func1.1"),
+        ("panic:zlast", 3, "in function zlast"),
+        (
+            "error:leaf",
+            1,
+            "faulty.toy:3:6: injected error in function leaf",
+        ),
+        (
+            "error:nest.func1.1",
+            1,
+            "injected error in function nest.func1.1",
+        ),
+        (
+            "error:zlast,error:leaf",
+            1,
+            "faulty.toy:3:6: injected error in function leaf\n",
+        ),
+        ("slow:main:50,panic:leaf", 3, "in function leaf"),
+    ];
+    for strategy in ["go", "stack", "channel", "steal", "seq"] {
+        for workers in ["1", "2", "8"] {
+            for (fault, status, message) in cases {
+                let args = ["-c", workers, "--queue", strategy];
+                let ran = toyc_build(&file, &out, &args, fault);
+                assert_eq!(ran.status, status, "{fault} {args:?}: {}", ran.stderr);
+                assert!(
+                    ran.stderr.contains(message),
+                    "{fault} {args:?}: stderr lacks {message:?}:\n{}",
+                    ran.stderr
+                );
+                assert!(!out.exists(), "{fault} {args:?} left an executable behind");
+                if fault == "error:zlast,error:leaf" {
+                    // Both errors, in source order: one function's error does not stop the
+                    // others.
+                    let zlast = ran
+                        .stderr
+                        .find("faulty.toy:16:6: injected error in function zlast");
+                    assert!(
+                        zlast.is_some_and(|at| at > ran.stderr.find(message).unwrap_or(usize::MAX)),
+                        "{args:?}: errors missing or out of order:\n{}",
+                        ran.stderr
+                    );
+                }
+            }
+        }
+    }
+    // Without faults the same program builds, and slowness alone changes nothing.
+    let ran = toyc_build(&file, &out, &["-c", "2"], "slow:nest.func1:20");
+    assert_eq!(ran.status, 0, "{}", ran.stderr);
+}
+
+#[test]
+fn bad_worker_counts_and_faults_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("faulty.toy");
+    std::fs::write(&file, FAULTY).expect("the program is written");
+    let out = dir.path().join("faulty");
+    for args in [["-c", "0"], ["-c", "many"], ["--order", "biggest"]] {
+        assert_eq!(toyc_build(&file, &out, &args, "").status, 2, "{args:?}");
+    }
+    assert_eq!(toyc_build(&file, &out, &[], "explode:leaf").status, 2);
+}
