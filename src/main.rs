@@ -95,9 +95,14 @@ enum Command {
 /// The flags of `build` and `run`.
 #[derive(clap::Args)]
 struct CompileArgs {
-    /// Compile functions on N worker threads [default: the number of CPUs].
+    /// Compile functions with N workers [default: the number of CPUs].
     #[arg(short = 'c', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     workers: Option<u32>,
+    /// Run at most P workers at once, as GOMAXPROCS does for Go's [default: the number of
+    /// CPUs]; `-c` beyond it adds no threads. Set it above the CPUs to study
+    /// oversubscription.
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(u32).range(1..))]
+    procs: Option<u32>,
     /// How workers share functions: go (Go 1.27's stack; an idle worker exits), stack (the
     /// same, but idle workers wait for closures still to come), channel (a work channel),
     /// steal (per-worker deques with stealing), seq (no threads).
@@ -207,6 +212,7 @@ fn options(
         listing,
         ssa_func: ssa,
         workers: compile.workers.map_or_else(num_cpus::get, |n| n as usize),
+        procs: compile.procs.map(|n| n as usize),
         strategy: match compile.queue {
             QueueName::Go => Strategy::Go,
             QueueName::Stack => Strategy::Stack,

@@ -36,8 +36,13 @@ pub struct BuildOptions {
     pub listing: bool,
     /// Print this function's SSA after every pass (`--ssa NAME`).
     pub ssa_func: Option<String>,
-    /// Worker threads (`-c`); at least 1.
+    /// Workers (`-c`); at least 1.
     pub workers: usize,
+    /// The most workers that run at once (`--procs`, Go's `GOMAXPROCS`); `None` for the
+    /// number of CPUs. Threads beyond the CPUs only take turns on them, so by default
+    /// `-c 8` on two CPUs runs two threads, as Go's `-c 8` runs eight goroutines on two
+    /// processors.
+    pub procs: Option<usize>,
     /// How workers share jobs (`--queue`).
     pub strategy: Strategy,
     /// The order of the initial jobs (`--order`).
@@ -52,10 +57,19 @@ impl Default for BuildOptions {
             listing: false,
             ssa_func: None,
             workers: 1,
+            procs: None,
             strategy: Strategy::Stack,
             order: Order::Largest,
             faults: Faults::default(),
         }
+    }
+}
+
+impl BuildOptions {
+    /// Returns the number of worker threads: `-c`, capped by `--procs`.
+    pub fn threads(&self) -> usize {
+        let procs = self.procs.unwrap_or_else(num_cpus::get);
+        self.workers.min(procs).max(1)
     }
 }
 
@@ -386,36 +400,31 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let program = Program::new(&checked.file, &checked.info);
     let info = &checked.info;
     let jobs = initial_jobs(&program, options.order);
-    let run = queue::run(
-        options.strategy,
-        options.workers.max(1),
-        jobs,
-        |job: Job| {
-            let (outcome, closures) = run_job(&program, options, &job);
-            // An internal error stops the handing out of work; a compile error does not, so
-            // every function's errors are reported.
-            let failed = matches!(outcome, Outcome::Panic(_));
-            let generated = closures
-                .into_iter()
-                .map(|unit| {
-                    let id = match &unit {
-                        Unit::Func { func, .. } => func.0,
-                        Unit::Init => unreachable!("init is never a closure"),
-                    };
-                    Job {
-                        unit,
-                        id,
-                        parent: Some(job.id),
-                    }
-                })
-                .collect();
-            Done {
-                result: (job.id, job.parent, outcome),
-                generated,
-                failed,
-            }
-        },
-    );
+    let run = queue::run(options.strategy, options.threads(), jobs, |job: Job| {
+        let (outcome, closures) = run_job(&program, options, &job);
+        // An internal error stops the handing out of work; a compile error does not, so
+        // every function's errors are reported.
+        let failed = matches!(outcome, Outcome::Panic(_));
+        let generated = closures
+            .into_iter()
+            .map(|unit| {
+                let id = match &unit {
+                    Unit::Func { func, .. } => func.0,
+                    Unit::Init => unreachable!("init is never a closure"),
+                };
+                Job {
+                    unit,
+                    id,
+                    parent: Some(job.id),
+                }
+            })
+            .collect();
+        Done {
+            result: (job.id, job.parent, outcome),
+            generated,
+            failed,
+        }
+    });
 
     let mut report = Report {
         jobs: Vec::with_capacity(run.results.len()),

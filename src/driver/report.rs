@@ -23,7 +23,8 @@ pub fn timings(phases: &[(&str, Duration)], report: &Report, options: &BuildOpti
     }
     let _ = writeln!(
         out,
-        "\nback end: {} workers, queue {}",
+        "\nback end: -c {}, {} worker threads, queue {}",
+        options.workers,
         report.workers.len(),
         options.strategy.name()
     );

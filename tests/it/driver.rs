@@ -33,8 +33,11 @@ fn every_strategy_worker_count_and_order_gives_identical_bytes() {
     for strategy in Strategy::ALL {
         for workers in [1, 2, 3, 8, 16] {
             for order in [Order::Largest, Order::Source, Order::Random(7)] {
+                // As many threads as workers, whatever the machine: the test is about
+                // concurrency, not speed.
                 let options = BuildOptions {
                     workers,
+                    procs: Some(workers),
                     strategy,
                     order,
                     ..BuildOptions::default()
@@ -56,6 +59,7 @@ fn closures_are_compiled_after_their_parents_and_exactly_once() {
     for strategy in Strategy::ALL {
         let options = BuildOptions {
             workers: 4,
+            procs: Some(4),
             strategy,
             ..BuildOptions::default()
         };
@@ -185,7 +189,7 @@ fn injected_faults_report_the_function_without_hanging() {
     for strategy in ["go", "stack", "channel", "steal", "seq"] {
         for workers in ["1", "2", "8"] {
             for (fault, status, message) in cases {
-                let args = ["-c", workers, "--queue", strategy];
+                let args = ["-c", workers, "--procs", workers, "--queue", strategy];
                 let ran = toyc_build(&file, &out, &args, fault);
                 assert_eq!(ran.status, status, "{fault} {args:?}: {}", ran.stderr);
                 assert!(

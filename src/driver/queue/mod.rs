@@ -9,13 +9,14 @@
 //!   while a job is in flight, since it may produce closures;
 //! - `channel` ([`channel::ChannelQueue`]): a work channel, closures sent back into it;
 //! - `steal` ([`steal::StealQueue`]): per-worker deques with stealing;
-//! - `seq`: no threads; the `stack` queue driven by the calling thread.
+//! - `seq` ([`seq::run`]): no threads; the `stack` queue driven by the calling thread.
 //!
 //! Invariant: the queue's own work is the only shared, synchronized state of the back end;
 //! what a job computes is kept by the worker that ran it and gathered after the join.
 
 pub mod channel;
 pub mod go;
+pub mod seq;
 pub mod stack;
 pub mod steal;
 pub mod sync;
@@ -148,11 +149,7 @@ where
             &work,
             start,
         ),
-        Strategy::Seq => {
-            let queue = stack::StackQueue::new(initial);
-            let (results, stats) = worker(&queue, 0, &work, start);
-            (results, vec![stats])
-        }
+        Strategy::Seq => seq::run(initial, &work, start),
     };
     Run {
         results,
