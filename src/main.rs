@@ -77,6 +77,20 @@ enum Command {
         #[command(flatten)]
         compile: CompileArgs,
     },
+    /// Print a random Toy program (also valid Go) for differential testing against Go: every
+    /// value folds into a checksum that `main` prints. The same arguments always give the
+    /// same program.
+    GenTest {
+        /// The seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// About how many functions besides `main`.
+        #[arg(long, default_value_t = 8)]
+        size: usize,
+        /// Let the program end in a run-time panic now and then.
+        #[arg(long)]
+        panics: bool,
+    },
     /// Print a generated Toy program (also valid Go) for benchmarks; the same arguments
     /// always give the same program.
     Gen {
@@ -180,6 +194,10 @@ fn main() -> ExitCode {
             Ok(options) => run(&file, &args, &options, &compile),
             Err(status) => status,
         },
+        Command::GenTest { seed, size, panics } => {
+            print!("{}", workload::random::generate(seed, size, panics));
+            ExitCode::SUCCESS
+        }
         Command::Gen { funcs, shape, seed } => {
             let shape = match shape {
                 GenShape::Small => Shape::Small,

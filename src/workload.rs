@@ -15,6 +15,8 @@
 //! - `deep-closures`: every function nests literals inside literals, each creating the next,
 //!   so that compiling one unit produces the next along a long chain.
 
+pub mod random;
+
 use std::fmt::Write;
 
 /// The shape of a generated program.
@@ -33,10 +35,10 @@ pub enum Shape {
 }
 
 /// A small deterministic generator (xorshift64*), so that a seed fixes the program.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
@@ -48,7 +50,7 @@ impl Rng {
     }
 
     /// Returns a number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }

@@ -109,6 +109,8 @@ struct Builder<'a> {
     closures: Vec<Unit>,
     consts: FxHashMap<i64, ValueId>,
     result_tys: Vec<TypeId>,
+    /// Results of calls (and `&&`/`||`) made ahead of the rest of their statement.
+    hoisted: FxHashMap<ast::NodeId, Words>,
 }
 
 /// Builds the SSA form of `unit` and returns it with the closures it creates.
@@ -130,6 +132,7 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
         closures: Vec::new(),
         consts: FxHashMap::default(),
         result_tys: Vec::new(),
+        hoisted: FxHashMap::default(),
     };
     let entry = builder.new_block();
     builder.seal(entry);
@@ -582,8 +585,10 @@ impl<'a> Builder<'a> {
                 Some(op) => {
                     let target = &lhs[0];
                     let ty = self.type_of(target);
-                    let old = self.expr(target);
-                    let rhs_words = self.expr_as(&rhs[0], ty);
+                    // gc reads the target after the calls on the right.
+                    self.hoist(&rhs[0]);
+                    let old = self.eval(target);
+                    let rhs_words = self.eval_as(&rhs[0], ty);
                     let new = self.binary_words(*op, ty, &old, &rhs_words, Some(&rhs[0]));
                     self.store(target, &new);
                 }
@@ -673,13 +678,13 @@ impl<'a> Builder<'a> {
                 values.push(self.zero(n));
             }
         } else {
-            for (value, obj) in spec.values.iter().zip(&objs) {
-                let words = match obj {
-                    Some(obj) => self.expr_as(value, self.info.obj(*obj).ty),
-                    None => self.expr(value),
-                };
-                values.push(words);
-            }
+            let exprs: Vec<(&Expr, Option<TypeId>)> = spec
+                .values
+                .iter()
+                .zip(&objs)
+                .map(|(value, obj)| (value, obj.map(|obj| self.info.obj(obj).ty)))
+                .collect();
+            values = self.expr_list(&exprs);
         }
         for (obj, words) in objs.iter().zip(values) {
             if let Some(obj) = obj {
@@ -699,14 +704,12 @@ impl<'a> Builder<'a> {
                 at += n;
             }
         } else {
-            for (value, target) in rhs.iter().zip(lhs) {
-                let ty = self.target_type(target);
-                let words = match ty {
-                    Some(ty) => self.expr_as(value, ty),
-                    None => self.expr(value),
-                };
-                values.push(words);
-            }
+            let exprs: Vec<(&Expr, Option<TypeId>)> = rhs
+                .iter()
+                .zip(lhs)
+                .map(|(value, target)| (value, self.target_type(target)))
+                .collect();
+            values = self.expr_list(&exprs);
         }
         for (target, words) in lhs.iter().zip(values) {
             let target = crate::types::check::unparen(target);
@@ -757,8 +760,13 @@ impl<'a> Builder<'a> {
         if results.len() == 1 && func_results.len() > 1 {
             words = self.expr(&results[0]);
         } else {
-            for (expr, &ty) in results.iter().zip(&func_results) {
-                words.extend(self.expr_as(expr, ty));
+            let exprs: Vec<(&Expr, Option<TypeId>)> = results
+                .iter()
+                .zip(&func_results)
+                .map(|(expr, &ty)| (expr, Some(ty)))
+                .collect();
+            for value in self.expr_list(&exprs) {
+                words.extend(value);
             }
         }
         for (idx, &word) in words.iter().enumerate() {
@@ -957,18 +965,101 @@ impl<'a> Builder<'a> {
 
     // ---- expressions ----
 
-    /// Evaluates `expr` converted to type `ty` (only `nil` and untyped values need it).
+    /// Evaluates a whole expression in gc's order: first every call in it (and every `&&`
+    /// and `||`), left to right, then the rest. gc's `order` pass hoists calls out of
+    /// expressions into temporaries before the statement, so a variable a call changes is
+    /// read after the call: `g + f()` adds `f()` to the `g` that `f` left.
+    fn expr(&mut self, expr: &Expr) -> Words {
+        self.hoist(expr);
+        self.eval(expr)
+    }
+
+    /// [`Builder::expr`], converted to type `ty`.
     fn expr_as(&mut self, expr: &Expr, ty: TypeId) -> Words {
+        self.hoist(expr);
+        self.eval_as(expr, ty)
+    }
+
+    /// Makes the calls in `expr` and evaluates its `&&` and `||` operations, left to right,
+    /// keeping the results for `eval`. Conversions are not calls: only their arguments'
+    /// calls are made.
+    fn hoist(&mut self, expr: &Expr) {
+        if self.info.const_value(expr.id).is_some() || self.hoisted.contains_key(&expr.id) {
+            return;
+        }
+        match &expr.kind {
+            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.hoist(inner),
+            ExprKind::Binary(BinOp::LAnd | BinOp::LOr, ..) => {
+                let words = self.eval(expr);
+                self.hoisted.insert(expr.id, words);
+            }
+            ExprKind::Binary(_, lhs, rhs, _) => {
+                self.hoist(lhs);
+                self.hoist(rhs);
+            }
+            ExprKind::Call(callee, args) => {
+                if self.is_call(callee) {
+                    let words = self.call_expr(expr, callee, args);
+                    self.hoisted.insert(expr.id, words);
+                } else {
+                    args.iter().for_each(|arg| self.hoist(arg));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reports whether gc's `order` pass moves a call of `callee` ahead of its statement:
+    /// function calls, and the built-ins `len`, `min` and `max`, which it orders as calls;
+    /// not conversions.
+    fn is_call(&self, callee: &Expr) -> bool {
+        let callee = crate::types::check::unparen(callee);
+        match &callee.kind {
+            ExprKind::FuncType(_) | ExprKind::Selector(..) => false,
+            ExprKind::Name(_) => match self
+                .info
+                .obj_of(callee.id)
+                .map(|obj| &self.info.obj(obj).kind)
+            {
+                Some(ObjKind::Builtin(builtin)) => {
+                    matches!(builtin, Builtin::Len | Builtin::Min | Builtin::Max)
+                }
+                Some(ObjKind::TypeName) => false,
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+
+    /// Evaluates a list of expressions as one statement does: all their calls first, left
+    /// to right, then the values; each converted to its type if given.
+    fn expr_list(&mut self, exprs: &[(&Expr, Option<TypeId>)]) -> Vec<Words> {
+        for (expr, _) in exprs {
+            self.hoist(expr);
+        }
+        exprs
+            .iter()
+            .map(|&(expr, ty)| match ty {
+                Some(ty) => self.eval_as(expr, ty),
+                None => self.eval(expr),
+            })
+            .collect()
+    }
+
+    /// Evaluates `expr` converted to type `ty` (only `nil` and untyped values need it),
+    /// using the results of calls `hoist` already made.
+    fn eval_as(&mut self, expr: &Expr, ty: TypeId) -> Words {
         if self.info.const_value(expr.id).is_none()
             && self.type_of(expr) == ty::UNTYPED_NIL
             && self.words_of(ty) == 1
         {
             return self.zero(1);
         }
-        self.expr(expr)
+        self.eval(expr)
     }
 
-    fn expr(&mut self, expr: &Expr) -> Words {
+    /// Evaluates `expr`, using the results of calls `hoist` already made.
+    fn eval(&mut self, expr: &Expr) -> Words {
         if let Some(value) = self.info.const_value(expr.id) {
             return match value {
                 ConstValue::Bool(b) => SmallVec::from_slice(&[self.constant(i64::from(*b))]),
@@ -980,7 +1071,7 @@ impl<'a> Builder<'a> {
             };
         }
         match &expr.kind {
-            ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Paren(inner) => self.eval(inner),
             ExprKind::Name(_) => {
                 let obj = self.info.obj_of(expr.id).expect("a resolved name");
                 match &self.info.obj(obj).kind {
@@ -994,7 +1085,7 @@ impl<'a> Builder<'a> {
             }
             ExprKind::FuncLit(_) => self.func_lit(expr),
             ExprKind::Unary(op, inner) => {
-                let x = self.expr(inner)[0];
+                let x = self.eval(inner)[0];
                 let op = match op {
                     UnOp::Plus => return SmallVec::from_slice(&[x]),
                     UnOp::Neg => Op::Neg,
@@ -1002,6 +1093,11 @@ impl<'a> Builder<'a> {
                     UnOp::BitNot => Op::Com,
                 };
                 SmallVec::from_slice(&[self.value(op, 0, &[x])])
+            }
+            ExprKind::Binary(BinOp::LAnd | BinOp::LOr, ..)
+                if self.hoisted.contains_key(&expr.id) =>
+            {
+                self.hoisted.remove(&expr.id).expect("hoisted")
             }
             ExprKind::Binary(BinOp::LAnd | BinOp::LOr, ..) => {
                 let result = self.new_var(1);
@@ -1031,15 +1127,18 @@ impl<'a> Builder<'a> {
                 } else {
                     self.type_of(expr)
                 };
-                let x = self.expr_as(lhs, operand_ty);
+                let x = self.eval_as(lhs, operand_ty);
                 let y = if matches!(op, BinOp::Shl | BinOp::Shr) {
-                    self.expr(rhs)
+                    self.eval(rhs)
                 } else {
-                    self.expr_as(rhs, operand_ty)
+                    self.eval_as(rhs, operand_ty)
                 };
                 self.binary_words(*op, operand_ty, &x, &y, Some(rhs))
             }
-            ExprKind::Call(callee, args) => self.call_expr(expr, callee, args),
+            ExprKind::Call(callee, args) => match self.hoisted.remove(&expr.id) {
+                Some(words) => words,
+                None => self.call_expr(expr, callee, args),
+            },
             _ => unreachable!("the checker rejects {:?}", expr.kind),
         }
     }
@@ -1182,6 +1281,7 @@ impl<'a> Builder<'a> {
                     ObjKind::Func(func) => {
                         let func = *func;
                         let fty = self.type_of(callee);
+                        args.iter().for_each(|arg| self.hoist(arg));
                         let arg_words = self.args(fty, args);
                         let n_results = self.result_words(fty);
                         let sym = self.f.sym(Sym::Func(func));
@@ -1194,7 +1294,9 @@ impl<'a> Builder<'a> {
         }
         let _ = expr;
         let fty = self.type_of(callee);
-        let fv = self.expr(callee)[0];
+        self.hoist(callee);
+        args.iter().for_each(|arg| self.hoist(arg));
+        let fv = self.eval(callee)[0];
         let arg_words = self.args(fty, args);
         let zero = self.constant(0);
         let is_nil = self.value(Op::Eq, 0, &[fv, zero]);
@@ -1205,7 +1307,7 @@ impl<'a> Builder<'a> {
 
     fn conversion(&mut self, args: &[Expr]) -> Words {
         // Level 1 conversions change no bits: int(x), string(s), and function types.
-        self.expr(&args[0])
+        self.eval(&args[0])
     }
 
     fn result_words(&self, fty: TypeId) -> u32 {
@@ -1222,21 +1324,23 @@ impl<'a> Builder<'a> {
             .params
             .clone();
         if args.len() == 1 && params.len() > 1 {
-            return self.expr(&args[0]);
+            return self.eval(&args[0]);
         }
         let mut words = SmallVec::new();
         for (arg, &ty) in args.iter().zip(&params) {
-            words.extend(self.expr_as(arg, ty));
+            words.extend(self.eval_as(arg, ty));
         }
         words
     }
 
-    /// Evaluates the arguments of a built-in, each with its (default) type.
+    /// Evaluates the arguments of a built-in, each with its (default) type; their calls are
+    /// made first.
     fn builtin_args(&mut self, args: &[Expr]) -> Vec<(TypeId, Words)> {
+        args.iter().for_each(|arg| self.hoist(arg));
         if let [arg] = args
             && let Some(tuple) = self.tuple_types(arg)
         {
-            let words = self.expr(arg);
+            let words = self.eval(arg);
             let mut at = 0;
             return tuple
                 .into_iter()
@@ -1250,7 +1354,7 @@ impl<'a> Builder<'a> {
         args.iter()
             .map(|arg| {
                 let ty = ty::default_type(self.type_of(arg));
-                (ty, self.expr_as(arg, ty))
+                (ty, self.eval_as(arg, ty))
             })
             .collect()
     }
@@ -1265,7 +1369,7 @@ impl<'a> Builder<'a> {
     fn builtin(&mut self, builtin: Builtin, args: &[Expr]) -> Words {
         match builtin {
             Builtin::Len => {
-                let s = self.expr(&args[0]);
+                let s = self.eval(&args[0]);
                 SmallVec::from_slice(&[s[1]])
             }
             Builtin::Min | Builtin::Max => {

@@ -16,8 +16,9 @@
 //!    callee-saved ones are clobbered by a call, the convention of this back end) may take
 //!    only a callee-saved register; others prefer caller-saved registers, which cost no
 //!    save in the prologue. When none is free, the interval ending last among the candidates
-//!    goes to a stack slot for its whole life ("spill everywhere"); slots are reused once
-//!    their interval has ended.
+//!    goes to a stack slot for its whole life ("spill everywhere"); a slot is reused by an
+//!    interval that starts after the slot's last holder ended. (A victim's life started
+//!    before the spill decision, so a slot freed since then would not do.)
 //!
 //! RAX, RCX and RDX are never allocated: emission uses them as scratch registers, for
 //! division (RDX:RAX), variable shifts (CL) and the operands of spilled values.
@@ -163,20 +164,12 @@ pub fn run(f: &mut Func) {
     intervals.sort_by_key(|v| (start[v.0 as usize], v.0));
     let mut locs: Vec<Option<Loc>> = vec![None; n];
     let mut active: Vec<ValueId> = Vec::new();
-    let mut active_slots: Vec<ValueId> = Vec::new();
-    let mut free_slots: Vec<u32> = Vec::new();
-    let mut n_slots = 0u32;
+    // Per spill slot: where its last holder's interval ends.
+    let mut slot_end: Vec<u32> = Vec::new();
     let mut used_callee = [false; 16];
     for &v in &intervals {
         let (s, e) = (start[v.0 as usize], end[v.0 as usize]);
         active.retain(|&a| end[a.0 as usize] > s);
-        active_slots.retain(|&a| {
-            let keep = end[a.0 as usize] > s;
-            if !keep && let Some(Loc::Slot(slot)) = locs[a.0 as usize] {
-                free_slots.push(slot);
-            }
-            keep
-        });
         let crosses = {
             let first_after = calls.partition_point(|&c| c <= s);
             first_after < calls.len() && calls[first_after] < e
@@ -223,16 +216,22 @@ pub fn run(f: &mut Func) {
             }
             _ => v,
         };
-        let slot = free_slots.pop().unwrap_or_else(|| {
-            n_slots += 1;
-            n_slots - 1
-        });
-        locs[spilled.0 as usize] = Some(Loc::Slot(slot));
-        active_slots.push(spilled);
+        // A spilled interval holds its slot for its whole life, from before now if it was
+        // a victim: reuse only a slot whose last holder ended by then.
+        let from = start[spilled.0 as usize];
+        let slot = match slot_end.iter().position(|&end| end <= from) {
+            Some(slot) => slot,
+            None => {
+                slot_end.push(0);
+                slot_end.len() - 1
+            }
+        };
+        slot_end[slot] = end[spilled.0 as usize];
+        locs[spilled.0 as usize] = Some(Loc::Slot(slot as u32));
     }
     f.locs = locs;
     f.frame = Frame {
-        n_slots,
+        n_slots: slot_end.len() as u32,
         saved: CALLEE_SAVED
             .iter()
             .copied()
