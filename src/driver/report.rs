@@ -1,7 +1,8 @@
 //! What the back end's workers did, as `--timings` text and as a `--trace` file in the
 //! Chrome trace event format (which Perfetto and `chrome://tracing` open): one track per
-//! worker, one slice per function with its name and size, and a flow arrow from each
-//! function to every closure it produced.
+//! worker, one slice per function with its name and size (and its job id and its parent's,
+//! which `benches/simulate.py` reads), and a flow arrow from each function to every closure
+//! it produced.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -95,12 +96,14 @@ pub fn trace_json(report: &Report) -> String {
         .collect();
     for job in &report.jobs {
         events.push(format!(
-            r#"{{"name":{},"cat":"compile","ph":"X","pid":1,"tid":{},"ts":{:.3},"dur":{:.3},"args":{{"size":{}}}}}"#,
+            r#"{{"name":{},"cat":"compile","ph":"X","pid":1,"tid":{},"ts":{:.3},"dur":{:.3},"args":{{"size":{},"id":{},"parent":{}}}}}"#,
             json_string(&job.name),
             job.worker,
             us(job.start),
             us(job.end - job.start),
-            job.size
+            job.size,
+            job.id,
+            job.parent.map_or_else(|| "null".to_string(), |parent| parent.to_string())
         ));
         let Some(parent) = job.parent.and_then(|parent| by_id.get(&parent)) else {
             continue;
