@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reproduces every table of BENCHMARKS.md, in its order, then redraws the plot. Takes
+# roughly half an hour on two cores; the criterion benches write HTML reports under
+# target/criterion/.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+cargo bench --bench frontend
+benches/runtime.sh
+cargo bench --bench queue
+RUNS=9 benches/scaling.sh
+cargo bench --bench backend
+benches/simulate.sh
+RUNS=5 FUNCS=5000 benches/vs_go.sh
+python3 benches/plot.py
