@@ -28,7 +28,11 @@ const SHAPES: [(&str, Shape); 5] = [
 ];
 
 fn check(source: &SourceFile) -> Checked {
-    driver::with_large_stack(|| driver::front_end(source).0.expect("generated programs check"))
+    driver::with_large_stack(|| {
+        driver::front_end(source)
+            .0
+            .expect("generated programs check")
+    })
 }
 
 fn options(strategy: Strategy, workers: usize) -> BuildOptions {

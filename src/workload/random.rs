@@ -461,11 +461,16 @@ impl Gen {
                 self.close("");
                 self.depth -= 1;
             }
-            16 => {
+            16 if self.chance(50) => {
                 let name = self.fresh("c");
                 let picked = self.pick(50);
                 self.line(&format!("const {name} = {}", picked));
                 self.line(&format!("cs += {name} * 2"));
+            }
+            16 => {
+                let (a, b, c) = (self.fresh("c"), self.fresh("c"), self.fresh("c"));
+                self.line(&format!("const ({a} = iota * 7; {b}; {c} = \"k\")"));
+                self.line(&format!("cs += {a} + {b} + len({c})"));
             }
             17 if self.results == "int" && self.chance(30) => {
                 let cond = self.bool_expr(1);
@@ -568,14 +573,22 @@ impl Gen {
         let labeled = self.loop_depth == 1 && self.chance(25);
         let label = self.fresh("L");
         let counter = self.fresh("i");
-        let form = self.pick(5);
+        let form = self.pick(7);
         let header = match form {
             0 | 1 => format!("for {counter} := 0; {counter} < {trips}; {counter}++"),
             2 => format!("for {counter} := range {trips}"),
             3 => format!("for range {trips}"),
-            _ => {
+            4 => {
                 self.line(&format!("{counter} := 0"));
                 format!("for {counter} < {trips}")
+            }
+            5 => {
+                self.line(&format!("{counter} := 0"));
+                "for".to_string()
+            }
+            _ => {
+                self.line(&format!("{counter} := -1"));
+                format!("for {counter} = range {trips}")
             }
         };
         // The label goes right before the loop it names.
@@ -593,10 +606,17 @@ impl Gen {
                 self.line(&format!("cs += {counter} * 5"));
             }
             3 => self.line("cs += 2"),
-            _ => {
+            4 => {
                 self.line(&format!("{counter}++"));
                 self.line(&format!("cs += {counter}"));
             }
+            5 => {
+                // The counter moves first, so no `continue` below can skip it.
+                self.line(&format!("{counter}++"));
+                self.line(&format!("if {counter} > {trips} {{ break }}"));
+                self.line(&format!("cs += {counter}"));
+            }
+            _ => self.line(&format!("cs += {counter} * 3")),
         }
         if labeled {
             // An inner loop that leaves or continues the outer one by its label.
@@ -619,6 +639,10 @@ impl Gen {
         let n = 1 + self.pick(3);
         self.block_body(n);
         self.close("");
+        if form >= 4 {
+            // The counter outlives the loop: its last value is part of the checksum.
+            self.line(&format!("cs += {counter}"));
+        }
         self.loop_depth -= 1;
         self.depth -= 1;
     }
@@ -626,7 +650,12 @@ impl Gen {
     fn switch_stmt(&mut self) {
         self.depth += 1;
         let tagged = self.chance(60);
-        if tagged {
+        if tagged && self.chance(30) {
+            let t = self.fresh("t");
+            let e = self.int_var_expr();
+            self.open(&format!("switch {t} := {e}; {t} & 7"));
+            self.declare(&t, Ty::Int, false);
+        } else if tagged {
             let e = self.int_var_expr();
             self.open(&format!("switch ({e}) & 7"));
         } else {
@@ -688,6 +717,17 @@ impl Gen {
                 self.line(&format!("{name}()"));
                 self.line(&format!("{name}()"));
                 self.line(&format!("cs += {target}"));
+            }
+            1 if self.chance(30) => {
+                // A closure that makes closures over its own parameter and a capture.
+                let captured = self.int_var_expr();
+                let made = self.fresh("g");
+                self.line(&format!(
+                    "{name} := func(k int) func() int {{ return func() int {{ k++; return k + ({captured}) }} }}"
+                ));
+                let start = self.rng.below(9);
+                self.line(&format!("{made} := {name}({start})"));
+                self.line(&format!("cs += {made}() + {made}()"));
             }
             1 => {
                 let saved = std::mem::replace(&mut self.results, "int");
@@ -898,7 +938,9 @@ impl Gen {
         }
         if panics && self.chance(50) {
             self.line("zero := calls - calls");
-            match self.pick(3) {
+            match self.pick(5) {
+                3 => self.line("if zero == 0 { panic(\"boom\\nsecond line\" + g1) }"),
+                4 => self.line("if zero == 0 { panic(cs) }"),
                 0 => self.line("cs += cs / zero"),
                 1 => self.line("cs += cs << (zero - 1)"),
                 _ => {

@@ -222,7 +222,8 @@ def main():
     first, last = (int(part) for part in args.seeds.split(":"))
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    generator = str(ROOT / "target" / "release" / "toyc")
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    generator = str(target / "release" / "toyc")
     toyc = str(Path(args.toyc).resolve()) if args.toyc else generator
     go = find_go()
     out = Path(args.out)
