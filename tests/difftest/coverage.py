@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Which Level 1 constructs the random programs of `toyc gen-test` use, and how often.
+
+Generates the programs of a seed range and prints, for each construct, the share of programs
+that contain it (matched on the generated text).
+Usage: tests/difftest/coverage.py [--seeds A:B] [--panics] [--toyc PATH]
+"""
+
+import argparse
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CONSTRUCTS = [
+    ("package-level const group with iota", r"^\tk0 = iota"),
+    ("package-level vars, one with two names", r"^var calls, total = "),
+    ("function with several parameters", r"^func f\d+\(a, b int\) int"),
+    ("function with two results; `x, y := f()`", r"^\t+\w+, \w+ := f\d+\("),
+    ("function returning a closure (escaping, mutating its capture)", r"func f\d+\(a int\) func\(int\) int"),
+    ("function taking a function value", r"func f\d+\(h func\(int\) int"),
+    ("bounded recursion", r"^func f\d+\(n int\) int"),
+    ("closure assigning a captured variable", r":= func\(\) \{ \w+ \+= "),
+    ("closure with parameters and its own locals", r":= func\(x int\) int \{$"),
+    ("closure making closures", r"func\(k int\) func\(\) int"),
+    ("function value compared with nil", r"(==|!=) nil"),
+    ("function value possibly nil, called through a check", r"var fn\d+ func\(int\) int"),
+    ("three-clause for", r"for \w+ := 0; \w+ < \d+; \w+\+\+"),
+    ("for i := range n", r"for \w+ := range \d+"),
+    ("for range n", r"for range \d+"),
+    ("for i = range n", r"for \w+ = range \d+"),
+    ("for cond", r"for \w+ < \d+ \{"),
+    ("for {} with break", r"^\t+for \{$"),
+    ("labeled break or continue", r"(break|continue) L\d+"),
+    ("break or continue", r"\{ (break|continue) \}"),
+    ("switch with tag and multi-value cases", r"case \d+, \d+"),
+    ("switch with init", r"switch \w+ := .*; "),
+    ("tagless switch", r"^\t+switch \{$"),
+    ("default clause", r"^\t+default:"),
+    ("if with init", r"if \w+ := .*; "),
+    ("else if", r"\} else if "),
+    ("else", r"\} else \{"),
+    ("nested block shadowing a name", r"^\t* \{$"),
+    ("var with type", r"var \w+ (bool|int)"),
+    ("var with two names, tuple swap", r"var \w+, \w+ = "),
+    ("const in a function; const group with iota", r"const \(\w+ = iota"),
+    ("+= -= *= &= |= ^= &^=", r" (\+|-|\*|&|\||\^|&\^)= "),
+    ("/= %= (non-zero divisor)", r" (/|%)= \("),
+    ("<<= >>=", r" (<<|>>)= "),
+    ("x++ / x--", r"\w(\+\+|--)$"),
+    ("division and remainder by a variable", r" (/|%) \(.*\| 1\)"),
+    ("MinInt64 / -1 possible", r"\(-9223372036854775807 - 1\) (/|%) \("),
+    ("shift by a variable count up to 70", r"& 127\) % 71\)"),
+    ("shift by a constant count of 64 to 70", r"(<<|>>) (6[4-9]|70)\)"),
+    ("&^ operator", r" &\^ "),
+    ("unary - ^ +", r"[(\s][-^+]\("),
+    ("string concatenation", r"\+ \""),
+    ("string comparison", r"(\"|g1|s\d+) (<|==|!=|>=) "),
+    ("len of a string", r"len\("),
+    ("min / max", r"\b(min|max)\("),
+    ("&& / || with side effects", r"tick\(.*(&&|\|\|)"),
+    ("println", r"\bprintln\("),
+    ("print", r"\bprint\("),
+    ("fmt.Println", r"fmt\.Println\("),
+    ("fmt.Print", r"fmt\.Print\("),
+    ("literals: hex, octal, binary, separators", r"\b(0x|0o|0b|1_)"),
+    ("raw and escaped strings", r"`raw"),
+    ("run-time panic: integer divide by zero", r"cs / zero"),
+    ("run-time panic: negative shift amount", r"\(zero - 1\)"),
+    ("run-time panic: nil function value", r"nf\(cs\)"),
+    ("panic(string) / panic(int)", r"panic\("),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", default="0:1000")
+    parser.add_argument("--panics", action="store_true")
+    parser.add_argument("--toyc", default=str(ROOT / "target" / "release" / "toyc"))
+    args = parser.parse_args()
+    first, last = (int(part) for part in args.seeds.split(":"))
+    counts = [0] * len(CONSTRUCTS)
+    patterns = [re.compile(p, re.M) for _, p in CONSTRUCTS]
+    for seed in range(first, last):
+        cmd = [args.toyc, "gen-test", "--seed", str(seed)] + (["--panics"] if args.panics else [])
+        text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        for idx, pattern in enumerate(patterns):
+            if pattern.search(text):
+                counts[idx] += 1
+    n = last - first
+    print(f"| construct | share of {n} programs{' (--panics)' if args.panics else ''} |")
+    print("|---|---:|")
+    for (name, _), count in zip(CONSTRUCTS, counts):
+        print(f"| {name} | {100 * count / n:.0f} % |")
+
+
+if __name__ == "__main__":
+    main()
