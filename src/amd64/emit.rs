@@ -169,6 +169,8 @@ struct Emitter<'a> {
     asm: Asm,
     /// Per block (indexed by `BlockId`): its label.
     labels: Vec<CodeLabel>,
+    /// Per block: the block a jump to it really goes to (itself, unless it is empty).
+    forward: Vec<BlockId>,
     frame: i64,
     args_base: i64,
 }
@@ -185,6 +187,7 @@ pub fn emit(f: &Func) -> MachineCode {
         f,
         asm: Asm::default(),
         labels: Vec::new(),
+        forward: Vec::new(),
         frame,
         args_base: frame + 8 * n_saved + 8,
     };
@@ -193,8 +196,15 @@ pub fn emit(f: &Func) -> MachineCode {
         .collect();
     let mut overflow = e.asm.a.create_label();
     e.prologue(&overflow);
-    for (idx, &block) in f.order.iter().enumerate() {
-        let next = f.order.get(idx + 1).copied();
+    e.forward = forwarding(f);
+    let emitted: Vec<BlockId> = f
+        .order
+        .iter()
+        .copied()
+        .filter(|&block| e.forward[block.0 as usize] == block)
+        .collect();
+    for (idx, &block) in emitted.iter().enumerate() {
+        let next = emitted.get(idx + 1).copied();
         e.asm.place_label(&mut e.labels[block.0 as usize]);
         e.block(block, next);
     }
@@ -308,8 +318,9 @@ impl Emitter<'_> {
             BlockKind::Plain => {
                 let succ = b.succs[0];
                 self.phi_moves(block, succ);
-                if next != Some(succ) {
-                    ok(self.asm.a.jmp(self.labels[succ.0 as usize]));
+                let target = self.forward[succ.0 as usize];
+                if next != Some(target) {
+                    ok(self.asm.a.jmp(self.labels[target.0 as usize]));
                 }
             }
             BlockKind::If => {
@@ -326,6 +337,7 @@ impl Emitter<'_> {
     }
 
     fn branch(&mut self, cond: Cond, then: BlockId, els: BlockId, next: Option<BlockId>) {
+        let (then, els) = (self.forward[then.0 as usize], self.forward[els.0 as usize]);
         let (then_label, els_label) = (self.labels[then.0 as usize], self.labels[els.0 as usize]);
         if next == Some(then) {
             self.jcc(cond.negate(), els_label);
@@ -779,6 +791,44 @@ fn magic(d: i64) -> (i64, u32) {
     }
     let m = q2.wrapping_add(1) as i64;
     (if d < 0 { m.wrapping_neg() } else { m }, p - 64)
+}
+
+/// Returns, per block, where a jump to it should go: past blocks that are empty jumps
+/// (no values, no phi copies to make), so they cost neither a `jmp` nor a `nop` (Go's
+/// `trim`).
+fn forwarding(f: &Func) -> Vec<BlockId> {
+    // An empty jump whose phi copies all move a value onto itself needs no code.
+    let is_empty_jump = |block: BlockId| {
+        let b = f.block(block);
+        if b.kind != BlockKind::Plain || !b.values.is_empty() || block == f.entry() {
+            return false;
+        }
+        let succ = f.block(b.succs[0]);
+        let Some(pred_idx) = succ.preds.iter().position(|&p| p == block) else {
+            return false;
+        };
+        succ.values
+            .iter()
+            .take_while(|&&v| f.value(v).op == Op::Phi)
+            .all(|&phi| f.locs[phi.0 as usize] == f.locs[f.value(phi).args[pred_idx].0 as usize])
+    };
+    let mut forward: Vec<BlockId> = (0..f.blocks.len() as u32).map(BlockId).collect();
+    for &block in &f.order {
+        let mut target = block;
+        // A chain of empty jumps can be a cycle (`for {}`): give up after as many steps as
+        // there are blocks, and keep the block itself.
+        for _ in 0..f.order.len() {
+            if !is_empty_jump(target) {
+                break;
+            }
+            target = f.block(target).succs[0];
+        }
+        if is_empty_jump(target) {
+            target = block;
+        }
+        forward[block.0 as usize] = target;
+    }
+    forward
 }
 
 fn gpr32_of(reg: u8) -> AsmRegister32 {

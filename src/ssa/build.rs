@@ -111,7 +111,24 @@ struct Builder<'a> {
     result_tys: Vec<TypeId>,
     /// Results of calls (and `&&`/`||`) made ahead of the rest of their statement.
     hoisted: FxHashMap<ast::NodeId, Words>,
+    /// The function being built, if it is not `main.init`.
+    this: Option<FuncId>,
+    /// Set while the body of an inlined call is built: where its `return`s go.
+    inlining: Option<Inlining>,
 }
+
+/// Where the `return` statements of an inlined body go.
+#[derive(Clone, Copy)]
+struct Inlining {
+    /// The block after the inlined body.
+    exit: BlockId,
+    /// The SSA variables holding the result words.
+    results: u32,
+}
+
+/// The largest body, in bytes of source from the name to the closing brace, that a call
+/// may be replaced with: small leaf-like functions, as Go's inliner budget picks them.
+const INLINE_MAX_BYTES: u32 = 240;
 
 /// Builds the SSA form of `unit` and returns it with the closures it creates.
 pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
@@ -133,6 +150,8 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
         consts: FxHashMap::default(),
         result_tys: Vec::new(),
         hoisted: FxHashMap::default(),
+        this: None,
+        inlining: None,
     };
     let entry = builder.new_block();
     builder.seal(entry);
@@ -449,6 +468,7 @@ impl<'a> Builder<'a> {
         let info = self.info;
         let func_info = &info.funcs[func.0 as usize];
         self.f.name = format!("main.{}", func_info.name);
+        self.this = Some(func);
         let (sig, body) = self.program.syntax(func);
         let fty = info.types.func(func_info.ty).expect("a function type");
         self.f.arg_words = fty.params.iter().map(|&ty| words(ty)).sum();
@@ -769,11 +789,69 @@ impl<'a> Builder<'a> {
                 words.extend(value);
             }
         }
+        if let Some(inlining) = self.inlining {
+            for (idx, &word) in words.iter().enumerate() {
+                self.write(inlining.results + idx as u32, word);
+            }
+            self.jump(inlining.exit);
+            return;
+        }
         for (idx, &word) in words.iter().enumerate() {
             self.value(Op::SetResult, idx as i64, &[word]);
         }
         let block = self.cur.take().expect("code is reachable");
         self.f.blocks[block.0 as usize].kind = BlockKind::Ret;
+    }
+
+    /// Reports whether a call of `func` is replaced with its body: a small top-level
+    /// function, creating no closures, not the function being built, and not from inside
+    /// an inlined body (one level, so recursion cannot unfold).
+    fn inlinable(&self, func: FuncId) -> bool {
+        let info = &self.info.funcs[func.0 as usize];
+        if self.inlining.is_some() || Some(func) == self.this || !info.closures.is_empty() {
+            return false;
+        }
+        let span = self.program.span(func);
+        span.hi - span.lo <= INLINE_MAX_BYTES
+    }
+
+    /// Builds the body of `func` in place of a call with arguments `args`; returns the
+    /// result words.
+    fn inline(&mut self, func: FuncId, args: &[ValueId]) -> Words {
+        let info = self.info;
+        let (sig, body) = self.program.syntax(func);
+        let fty = info
+            .types
+            .func(info.funcs[func.0 as usize].ty)
+            .expect("a function type");
+        let n_results: u32 = fty.results.iter().map(|&ty| words(ty)).sum();
+        let exit = self.new_block();
+        let results = self.new_var(n_results);
+        let saved_results = std::mem::replace(&mut self.result_tys, fty.results.clone());
+        self.inlining = Some(Inlining { exit, results });
+        let mut at = 0;
+        for (param, &ty) in params(sig).zip(&fty.params) {
+            let n = words(ty) as usize;
+            if let Some(obj) = param.and_then(|name| info.obj_of(name.id)) {
+                self.declare(obj, &args[at..at + n]);
+            }
+            at += n;
+        }
+        self.block(body);
+        // A function without results may end without `return`.
+        self.jump(exit);
+        self.inlining = None;
+        self.result_tys = saved_results;
+        self.seal(exit);
+        self.reach(exit);
+        if self.cur.is_none() {
+            // The body never returns (it panics): what follows is unreachable, but still
+            // built; `deadcode` removes it.
+            let dead = self.new_block();
+            self.seal(dead);
+            self.cur = Some(dead);
+        }
+        (0..n_results).map(|idx| self.read(results + idx)).collect()
     }
 
     fn result_types(&self) -> Vec<TypeId> {
@@ -1283,6 +1361,9 @@ impl<'a> Builder<'a> {
                         let fty = self.type_of(callee);
                         args.iter().for_each(|arg| self.hoist(arg));
                         let arg_words = self.args(fty, args);
+                        if self.inlinable(func) {
+                            return self.inline(func, &arg_words);
+                        }
                         let n_results = self.result_words(fty);
                         let sym = self.f.sym(Sym::Func(func));
                         return self.call(Op::StaticCall, sym, None, &arg_words, n_results);

@@ -13,8 +13,8 @@
 //!    the hull of its definition, its uses and the blocks it is live through. Hulls are
 //!    coarse around loops but always safe.
 //! 3. Scan the intervals by start. A value live across a call (all registers but the
-//!    callee-saved ones are clobbered by a call, the convention of this back end) may take
-//!    only a callee-saved register; others prefer caller-saved registers, which cost no
+//!    callee-saved ones are clobbered by a call, the convention of this back end; found
+//!    exactly by `across_calls`, not from the hull) may take only a callee-saved register; others prefer caller-saved registers, which cost no
 //!    save in the prologue. When none is free, the interval ending last among the candidates
 //!    goes to a stack slot for its whole life ("spill everywhere"); a slot is reused by an
 //!    interval that starts after the slot's last holder ended. (A victim's life started
@@ -92,16 +92,12 @@ pub fn run(f: &mut Func) {
     let mut pos = vec![0u32; n];
     let mut block_start = vec![0u32; f.blocks.len()];
     let mut block_end = vec![0u32; f.blocks.len()];
-    let mut calls = Vec::new();
     let mut next = 0u32;
     for &block in &f.order {
         block_start[block.0 as usize] = next;
         next += 2;
         for &v in &f.block(block).values {
             pos[v.0 as usize] = next;
-            if f.value(v).op.is_call() {
-                calls.push(next);
-            }
             next += 2;
         }
         block_end[block.0 as usize] = next;
@@ -110,6 +106,7 @@ pub fn run(f: &mut Func) {
 
     // 2. Liveness.
     let live_in = liveness(f);
+    let live_across_call = across_calls(f, &live_in);
     let mut start = vec![u32::MAX; n];
     let mut end = vec![0u32; n];
     let extend = |v: ValueId, at: u32, start: &mut Vec<u32>, end: &mut Vec<u32>| {
@@ -170,10 +167,7 @@ pub fn run(f: &mut Func) {
     for &v in &intervals {
         let (s, e) = (start[v.0 as usize], end[v.0 as usize]);
         active.retain(|&a| end[a.0 as usize] > s);
-        let crosses = {
-            let first_after = calls.partition_point(|&c| c <= s);
-            first_after < calls.len() && calls[first_after] < e
-        };
+        let crosses = live_across_call[v.0 as usize];
         let mut taken = [false; 16];
         for &a in &active {
             if let Some(Loc::Reg(reg)) = locs[a.0 as usize] {
@@ -238,6 +232,68 @@ pub fn run(f: &mut Func) {
             .filter(|&r| used_callee[r as usize])
             .collect(),
     };
+}
+
+/// Returns, per value, whether it is live across a call: needed after a call that happens
+/// after it is defined. Exact, from a backward walk of each block, where the interval hull
+/// would also count calls in the gaps of a value's life (a phi, defined at the end of each
+/// predecessor, is not live across a call earlier in one of them).
+fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
+    let mut across = vec![false; f.values.len()];
+    let mut live = vec![false; f.values.len()];
+    let mut members: Vec<u32> = Vec::new();
+    for &block in &f.order {
+        let b = f.block(block);
+        if !b.values.iter().any(|&v| f.value(v).op.is_call()) {
+            continue;
+        }
+        members.clear();
+        let add = |v: ValueId, live: &mut Vec<bool>, members: &mut Vec<u32>| {
+            if !live[v.0 as usize] {
+                live[v.0 as usize] = true;
+                members.push(v.0);
+            }
+        };
+        for &succ in &b.succs {
+            let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
+            for &v in &live_in[succ.0 as usize] {
+                if f.value(ValueId(v)).op != Op::Phi || f.value(ValueId(v)).block != succ {
+                    add(ValueId(v), &mut live, &mut members);
+                }
+            }
+            for &phi in &f.block(succ).values {
+                if f.value(phi).op != Op::Phi {
+                    break;
+                }
+                let arg = f.value(phi).args[pred_idx.expect("edges are mirrored")];
+                add(arg, &mut live, &mut members);
+            }
+        }
+        if let Some(control) = b.control {
+            add(control, &mut live, &mut members);
+        }
+        for &v in b.values.iter().rev() {
+            let value = f.value(v);
+            if value.op == Op::Phi {
+                continue;
+            }
+            live[v.0 as usize] = false;
+            if value.op.is_call() {
+                for &m in &members {
+                    if live[m as usize] {
+                        across[m as usize] = true;
+                    }
+                }
+            }
+            for &arg in &value.args {
+                add(arg, &mut live, &mut members);
+            }
+        }
+        for &m in &members {
+            live[m as usize] = false;
+        }
+    }
+    across
 }
 
 /// Returns, per block, the values live at its start (its own phis included when used).
