@@ -157,6 +157,9 @@ impl Gen {
             Ty::Int => self.line(&format!("cs += {name}")),
             Ty::Str => self.line(&format!("cs += len({name})")),
             Ty::Bool => self.line(&format!("if {name} {{ cs++ }}")),
+            Ty::Fn if self.chance(30) => {
+                self.line(&format!("cs += call(func(int) int({name}), cs&7)"))
+            }
             Ty::Fn => self.line(&format!("cs += call({name}, cs&7)")),
         }
     }
@@ -213,7 +216,7 @@ impl Gen {
         if depth >= 3 || self.chance(30) {
             return self.int_leaf();
         }
-        match self.pick(14) {
+        match self.pick(15) {
             0..=5 => {
                 let op = ["+", "-", "*", "&", "|", "^", "&^"][self.pick(7)];
                 let (lhs, lc) = self.int_expr(depth + 1);
@@ -273,6 +276,10 @@ impl Gen {
                     is_const,
                 )
             }
+            13 => {
+                let (a, is_const) = self.int_expr(depth + 1);
+                (format!("int({a})"), is_const)
+            }
             _ => self.int_leaf(),
         }
     }
@@ -301,6 +308,8 @@ impl Gen {
             _ => {
                 let arg = self.int_var_expr_at(depth + 1);
                 let func = match self.var_of(Ty::Fn, false) {
+                    Some(name) if self.chance(10) => format!("func(int) int({name})"),
+                    Some(name) if self.chance(10) => format!("(func(x int) int)({name})"),
                     Some(name) if self.chance(50) => name,
                     _ => format!("func(x int) int {{ return x*{} + {arg} }}", self.pick(5)),
                 };
@@ -317,10 +326,14 @@ impl Gen {
             let b = self.str_expr(depth + 1);
             return format!("{a} + {b}");
         }
-        match self.pick(6) {
+        match self.pick(7) {
             0..=2 => self
                 .var_of(Ty::Str, false)
                 .unwrap_or_else(|| "g1".to_string()),
+            6 => {
+                let inner = self.str_expr(depth + 1);
+                format!("string({inner})")
+            }
             3 => [
                 "\"x\"",
                 "\"hé\"",
@@ -368,6 +381,10 @@ impl Gen {
                 Some(name) => format!("{name} != nil"),
                 None => "false".to_string(),
             },
+            7 if self.chance(30) => {
+                let b = self.bool_expr(depth + 1);
+                format!("bool({b})")
+            }
             _ => {
                 let b = self.bool_expr(depth + 1);
                 format!("!({b})")
@@ -490,7 +507,33 @@ impl Gen {
                 self.declare(&name, Ty::Int, true);
                 self.use_var(&name, Ty::Int);
             }
+            20 => self.var_group(),
             _ => self.assign(),
+        }
+    }
+
+    /// `var ( … )` in a function: a typed zero value, a typed initialiser, an untyped pair.
+    fn var_group(&mut self) {
+        let (a, b, s, t) = (
+            self.fresh("v"),
+            self.fresh("v"),
+            self.fresh("s"),
+            self.fresh("b"),
+        );
+        let (x, _) = self.int_expr(1);
+        let y = self.str_expr(1);
+        let z = self.bool_expr(1);
+        self.line("var (");
+        self.indent += 1;
+        self.line(&format!("{a} int"));
+        self.line(&format!("{b} int = {x}"));
+        self.line(&format!("{s}, {t} = {y}, {z}"));
+        self.indent -= 1;
+        self.line(")");
+        self.line(&format!("{a} += {b}"));
+        for (name, ty) in [(&a, Ty::Int), (&b, Ty::Int), (&s, Ty::Str), (&t, Ty::Bool)] {
+            self.declare(name, ty, true);
+            self.use_var(name, ty);
         }
     }
 
