@@ -1,14 +1,19 @@
 //! Emission: an allocated SSA function to x86-64 machine code, through iced-x86's
 //! `CodeAssembler` (Go's `ssaGenValue`/`ssaGenBlock` in `amd64/ssa.go`).
 //!
-//! The calling convention is Go's old ABI0 with callee-saved registers: arguments and
-//! results are words in the caller's outgoing area at `[rsp]` on the call, the closure
-//! pointer travels in RDX, and BX, BP, R12–R15 survive calls. The frame, from `rsp` up:
+//! The calling conventions are those of `ssa::abi`: compiled functions pass their first
+//! argument and result words in registers, the runtime everything on the stack, in the
+//! caller's outgoing area at `[rsp]` on the call. The closure pointer travels in RDX, and
+//! BX, BP, R12–R15 survive calls. The frame, from `rsp` up:
 //!
 //! ```text
-//! [outgoing args/results: out_words] [spill slots] [saved registers] [return address]
-//! [incoming args] [incoming results]
+//! [outgoing stack args/results: out_words] [spill slots] [saved registers]
+//! [return address] [incoming stack args] [incoming stack results]
 //! ```
+//!
+//! Register arguments and the closure pointer move to their locations on entry, a call's
+//! arguments into their registers just before it and its results out of them just after
+//! it, and a function's results into theirs before the epilogue: each as one parallel move.
 //!
 //! The prologue compares `rsp` with `runtime.stackguard` and calls `runtime.morestack`
 //! (which reports the overflow and exits) when it is below, as Go's prologues do.
@@ -23,6 +28,7 @@ use iced_x86::{
     MemoryOperand, Register,
 };
 
+use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
 
@@ -73,6 +79,13 @@ const REGISTERS: [Register; 16] = [
     Register::R14,
     Register::R15,
 ];
+
+/// The source of a copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Src {
+    Loc(Loc),
+    Const(i64),
+}
 
 /// A far address the assembler encodes for an unresolved symbol, so that it picks rel32
 /// forms; the field is overwritten by the relocation.
@@ -196,6 +209,7 @@ pub fn emit(f: &Func) -> MachineCode {
         .collect();
     let mut overflow = e.asm.a.create_label();
     e.prologue(&overflow);
+    e.entry_moves();
     e.forward = forwarding(f);
     let emitted: Vec<BlockId> = f
         .order
@@ -232,6 +246,23 @@ impl Emitter<'_> {
         }
     }
 
+    /// Moves the register arguments and the closure pointer to their locations.
+    fn entry_moves(&mut self) {
+        let mut moves = Vec::new();
+        for &v in &self.f.block(self.f.entry()).values {
+            let value = self.f.value(v);
+            let from = match value.op {
+                Op::Arg => Convention::INTERNAL.reg(value.aux as u32),
+                Op::ClosurePtr => Some(RDX),
+                _ => None,
+            };
+            if let Some(from) = from {
+                moves.push((Src::Loc(Loc::Reg(from)), self.loc(v)));
+            }
+        }
+        self.parallel_move(moves);
+    }
+
     fn epilogue(&mut self) {
         if self.frame > 0 {
             ok(self.asm.a.add(rsp, self.frame as i32));
@@ -250,13 +281,30 @@ impl Emitter<'_> {
         qword_ptr(rsp + (8 * (i64::from(self.f.out_words) + i64::from(slot))) as i32)
     }
 
-    /// Returns a register holding `v`: its own, or `scratch` loaded from its slot.
+    /// Returns where a copy of `v` reads from: its location, or the constant itself for a
+    /// constant that register allocation left to be materialized at each use.
+    fn src(&self, v: ValueId) -> Src {
+        match self.f.locs[v.0 as usize] {
+            Some(loc) => Src::Loc(loc),
+            None => {
+                debug_assert_eq!(self.f.value(v).op, Op::Const);
+                Src::Const(self.f.value(v).aux)
+            }
+        }
+    }
+
+    /// Returns a register holding `v`: its own, or `scratch` loaded from its slot or with
+    /// its constant.
     fn use_reg(&mut self, v: ValueId, scratch: u8) -> u8 {
-        match self.loc(v) {
-            Loc::Reg(reg) => reg,
-            Loc::Slot(slot) => {
+        match self.src(v) {
+            Src::Loc(Loc::Reg(reg)) => reg,
+            Src::Loc(Loc::Slot(slot)) => {
                 let mem = self.slot_mem(slot);
                 ok(self.asm.a.mov(GPR64[scratch as usize], mem));
+                scratch
+            }
+            Src::Const(c) => {
+                self.mov_const(scratch, c);
                 scratch
             }
         }
@@ -286,13 +334,8 @@ impl Emitter<'_> {
 
     /// Loads `v` into register `dst`.
     fn load_into(&mut self, dst: u8, v: ValueId) {
-        match self.loc(v) {
-            Loc::Reg(reg) => self.mov_reg(dst, reg),
-            Loc::Slot(slot) => {
-                let mem = self.slot_mem(slot);
-                ok(self.asm.a.mov(GPR64[dst as usize], mem));
-            }
-        }
+        let reg = self.use_reg(v, dst);
+        self.mov_reg(dst, reg);
     }
 
     fn mov_const(&mut self, dst: u8, c: i64) {
@@ -311,8 +354,17 @@ impl Emitter<'_> {
 
     fn block(&mut self, block: BlockId, next: Option<BlockId>) {
         let b = self.f.block(block);
-        for &v in &b.values {
-            self.value(v);
+        for (idx, &v) in b.values.iter().enumerate() {
+            let op = self.f.value(v).op;
+            if op.is_call() {
+                self.call(v, &b.values[idx + 1..]);
+            } else if op == Op::SetResult {
+                if idx == 0 || self.f.value(b.values[idx - 1]).op != Op::SetResult {
+                    self.set_results(&b.values[idx..]);
+                }
+            } else {
+                self.value(v);
+            }
         }
         match b.kind {
             BlockKind::Plain => {
@@ -366,20 +418,28 @@ impl Emitter<'_> {
         let Some(pred_idx) = s.preds.iter().position(|&p| p == block) else {
             return;
         };
-        let mut moves: Vec<(Loc, Loc)> = Vec::new();
+        let mut moves = Vec::new();
         for &phi in &s.values {
             let value = self.f.value(phi);
             if value.op != Op::Phi {
                 break;
             }
-            let (Some(dst), Some(src)) = (
-                self.f.locs[phi.0 as usize],
-                self.f.locs[value.args[pred_idx].0 as usize],
-            ) else {
-                continue;
-            };
-            if src != dst {
-                moves.push((src, dst));
+            moves.push((self.src(value.args[pred_idx]), self.loc(phi)));
+        }
+        self.parallel_move(moves);
+    }
+
+    /// Performs the copies `moves` (source, destination) as if all at once: destinations
+    /// are distinct; a cycle is broken through RAX, so no source or destination is RAX, and
+    /// no copy is from slot to slot when RDX is a destination.
+    fn parallel_move(&mut self, all: Vec<(Src, Loc)>) {
+        let mut moves = Vec::with_capacity(all.len());
+        let mut consts = Vec::new();
+        for (src, dst) in all {
+            match src {
+                Src::Loc(src) if src != dst => moves.push((src, dst)),
+                Src::Loc(_) => {}
+                Src::Const(c) => consts.push((c, dst)),
             }
         }
         while !moves.is_empty() {
@@ -404,6 +464,108 @@ impl Emitter<'_> {
                 }
             }
         }
+        // Constants read nothing, so they go last, into destinations no copy reads now.
+        for (c, dst) in consts {
+            match dst {
+                Loc::Reg(reg) => self.mov_const(reg, c),
+                Loc::Slot(slot) => {
+                    let mem = self.slot_mem(slot);
+                    match i32::try_from(c) {
+                        Ok(c32) => ok(self.asm.a.mov(mem, c32)),
+                        Err(_) => {
+                            self.mov_const(RAX, c);
+                            ok(self.asm.a.mov(mem, rax));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Emits call `v` and the moves of its results, the `LoadResult`s at the head of `rest`.
+    fn call(&mut self, v: ValueId, rest: &[ValueId]) {
+        let value = self.f.value(v);
+        let convention = Convention::of_call(self.f, value);
+        let is_closure = value.op == Op::ClosureCall;
+        let words = &value.args[usize::from(is_closure)..];
+        let n_args = words.len() as u32;
+        // Stack words first, while every register still holds its value.
+        let mut moves = Vec::new();
+        for (word, &arg) in words.iter().enumerate() {
+            match convention.reg(word as u32) {
+                Some(reg) => moves.push((self.src(arg), Loc::Reg(reg))),
+                None => {
+                    let mem = qword_ptr(rsp + convention.arg_offset(word as u32) as i32);
+                    match self.src(arg) {
+                        Src::Const(c) if i32::try_from(c).is_ok() => {
+                            ok(self.asm.a.mov(mem, c as i32));
+                        }
+                        _ => {
+                            let reg = self.use_reg(arg, RAX);
+                            ok(self.asm.a.mov(mem, GPR64[reg as usize]));
+                        }
+                    }
+                }
+            }
+        }
+        if is_closure {
+            moves.push((self.src(value.args[0]), Loc::Reg(RDX)));
+        }
+        self.parallel_move(moves);
+        if is_closure {
+            ok(self.asm.a.call(qword_ptr(rdx)));
+        } else {
+            self.asm.call_sym(self.f.syms[value.aux as usize]);
+        }
+        let results: Vec<ValueId> = rest
+            .iter()
+            .copied()
+            .take_while(|&r| self.f.value(r).op == Op::LoadResult)
+            .collect();
+        let mut moves = Vec::new();
+        for &r in &results {
+            let word = self.f.value(r).aux as u32;
+            if let Some(reg) = convention.reg(word) {
+                moves.push((Src::Loc(Loc::Reg(reg)), self.loc(r)));
+            }
+        }
+        self.parallel_move(moves);
+        // Stack results last: their destinations may be result registers just read.
+        for &r in &results {
+            let word = self.f.value(r).aux as u32;
+            if convention.reg(word).is_none() {
+                let d = self.def_reg(r);
+                let off = convention.result_offset(n_args, word);
+                ok(self
+                    .asm
+                    .a
+                    .mov(GPR64[d as usize], qword_ptr(rsp + off as i32)));
+                self.def_done(r);
+            }
+        }
+    }
+
+    /// Puts this function's results, the `SetResult`s `group` (the end of a `Ret` block),
+    /// where the caller finds them.
+    fn set_results(&mut self, group: &[ValueId]) {
+        let convention = Convention::INTERNAL;
+        let mut moves = Vec::new();
+        for &v in group {
+            let value = self.f.value(v);
+            let word = value.aux as u32;
+            match convention.reg(word) {
+                Some(reg) => moves.push((self.src(value.args[0]), Loc::Reg(reg))),
+                None => {
+                    let reg = self.use_reg(value.args[0], RAX);
+                    let off = self.args_base + convention.result_offset(self.f.arg_words, word);
+                    ok(self
+                        .asm
+                        .a
+                        .mov(qword_ptr(rsp + off as i32), GPR64[reg as usize]));
+                }
+            }
+        }
+        self.parallel_move(moves);
     }
 
     fn move_loc(&mut self, src: Loc, dst: Loc) {
@@ -443,6 +605,8 @@ impl Emitter<'_> {
         let args = &value.args;
         let aux = value.aux;
         match value.op {
+            // A constant without a location is materialized where it is used.
+            Op::Const if self.f.locs[v.0 as usize].is_none() => {}
             Op::Const => {
                 let d = self.def_reg(v);
                 self.mov_const(d, aux);
@@ -455,18 +619,16 @@ impl Emitter<'_> {
                 self.def_done(v);
             }
             Op::Arg => {
-                let d = self.def_reg(v);
-                let off = self.args_base + 8 * aux;
-                ok(self
-                    .asm
-                    .a
-                    .mov(GPR64[d as usize], qword_ptr(rsp + off as i32)));
-                self.def_done(v);
-            }
-            Op::ClosurePtr => {
-                let d = self.def_reg(v);
-                self.mov_reg(d, RDX);
-                self.def_done(v);
+                // Register arguments are in place since the entry moves.
+                if Convention::INTERNAL.reg(aux as u32).is_none() {
+                    let d = self.def_reg(v);
+                    let off = self.args_base + Convention::INTERNAL.arg_offset(aux as u32);
+                    ok(self
+                        .asm
+                        .a
+                        .mov(GPR64[d as usize], qword_ptr(rsp + off as i32)));
+                    self.def_done(v);
+                }
             }
             Op::Copy => {
                 let d = self.def_reg(v);
@@ -640,34 +802,8 @@ impl Emitter<'_> {
                     GPR64[val as usize],
                 ));
             }
-            Op::StoreArg => {
-                let val = self.use_reg(args[0], RAX);
-                ok(self
-                    .asm
-                    .a
-                    .mov(qword_ptr(rsp + (8 * aux) as i32), GPR64[val as usize]));
-            }
-            Op::LoadResult => {
-                let d = self.def_reg(v);
-                ok(self
-                    .asm
-                    .a
-                    .mov(GPR64[d as usize], qword_ptr(rsp + (8 * aux) as i32)));
-                self.def_done(v);
-            }
-            Op::SetResult => {
-                let val = self.use_reg(args[0], RAX);
-                let off = self.args_base + 8 * (i64::from(self.f.arg_words) + aux);
-                ok(self
-                    .asm
-                    .a
-                    .mov(qword_ptr(rsp + off as i32), GPR64[val as usize]));
-            }
-            Op::StaticCall => self.asm.call_sym(self.f.syms[aux as usize]),
-            Op::ClosureCall => {
-                self.load_into(RDX, args[0]);
-                ok(self.asm.a.call(qword_ptr(rdx)));
-            }
+            // Emitted elsewhere: see `entry_moves`, `call` and `set_results`.
+            Op::ClosurePtr | Op::LoadResult | Op::SetResult | Op::StaticCall | Op::ClosureCall => {}
             Op::Phi => {}
         }
     }

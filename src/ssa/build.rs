@@ -24,6 +24,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
+use crate::ssa::abi::Convention;
 use crate::ssa::func::{BlockId, Func, Runtime, Sym, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 use crate::syntax::ast::{
@@ -346,17 +347,19 @@ impl<'a> Builder<'a> {
         args: &[ValueId],
         n_results: u32,
     ) -> Words {
-        for (idx, &arg) in args.iter().enumerate() {
-            self.value(Op::StoreArg, idx as i64, &[arg]);
-        }
-        match callee {
-            Some(fv) => self.value(op, 0, &[fv]),
-            None => self.value(op, sym, &[]),
+        let call = match callee {
+            Some(fv) => {
+                let operands: Vec<ValueId> =
+                    std::iter::once(fv).chain(args.iter().copied()).collect();
+                self.value(op, 0, &operands)
+            }
+            None => self.value(op, sym, args),
         };
-        let base = args.len() as u32;
-        self.f.out_words = self.f.out_words.max(base + n_results);
+        let convention = Convention::of_call(&self.f, self.f.value(call));
+        let out = convention.stack_words(args.len() as u32, n_results);
+        self.f.out_words = self.f.out_words.max(out);
         (0..n_results)
-            .map(|idx| self.value(Op::LoadResult, (base + idx) as i64, &[]))
+            .map(|idx| self.value(Op::LoadResult, idx as i64, &[]))
             .collect()
     }
 

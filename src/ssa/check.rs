@@ -3,7 +3,8 @@
 //! Checked: edges are mirrored in `preds`/`succs`; each block kind has its number of
 //! successors and its control; phis have one argument per predecessor and come first;
 //! every argument is a live value whose definition dominates the use (for a phi argument,
-//! dominates the end of the matching predecessor).
+//! dominates the end of the matching predecessor); a call's `LoadResult`s follow it directly,
+//! numbered from 0, and `SetResult`s, numbered from 0, end a `Ret` block.
 
 use crate::ssa::dom::DomTree;
 use crate::ssa::func::{BlockId, Func};
@@ -99,6 +100,22 @@ fn check(f: &Func) -> Result<(), String> {
                 }
             } else {
                 phis_done = true;
+            }
+            let prev = idx.checked_sub(1).map(|prev| f.value(b.values[prev]));
+            let follows = |op: Op| prev.is_some_and(|prev| prev.op == op);
+            let numbered = match prev {
+                Some(prev) if prev.op == value.op => prev.aux.checked_add(1) == Some(value.aux),
+                _ => value.aux == 0,
+            };
+            let in_place = match value.op {
+                Op::LoadResult => {
+                    numbered && (follows(Op::LoadResult) || prev.is_some_and(|p| p.op.is_call()))
+                }
+                Op::SetResult => numbered && b.kind == BlockKind::Ret,
+                _ => !follows(Op::SetResult),
+            };
+            if !in_place {
+                return Err(format!("v{} is out of place among calls and results", v.0));
             }
             for (arg_idx, &arg) in value.args.iter().enumerate() {
                 let Some((def_block, def_idx)) = place[arg.0 as usize] else {

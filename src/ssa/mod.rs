@@ -1,7 +1,9 @@
 //! The SSA back end, after Go's `cmd/compile/internal/ssa`: construction (`build`), the
-//! function form (`func`, `op`), the pass pipeline (`passes`), the checker run between
-//! passes (`check`), the text form (`print`) and register allocation (`regalloc`).
+//! function form (`func`, `op`), the calling conventions (`abi`), the pass pipeline
+//! (`passes`), the checker run between passes (`check`), the text form (`print`) and
+//! register allocation (`regalloc`).
 
+pub mod abi;
 pub mod build;
 pub mod check;
 pub mod copyelim;
@@ -18,6 +20,7 @@ pub mod passes;
 pub mod phielim;
 pub mod print;
 pub mod regalloc;
+pub mod retdup;
 
 pub use func::{Block, BlockId, Func, Runtime, Sym, Value, ValueId};
 pub use op::{BlockKind, Cond, Op};

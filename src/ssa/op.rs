@@ -69,15 +69,16 @@ pub enum Op {
     Load,
     /// Stores `args[1]` at `args[0] + aux`.
     Store,
-    /// Stores `args[0]` as outgoing argument word `aux` of the next call.
-    StoreArg,
-    /// Result word `aux` of the call just made.
+    /// Result word `aux` of the call just made. A call's results follow it directly, all of
+    /// them, in order: emission moves them out of the convention's places at the call.
     LoadResult,
-    /// Stores `args[0]` as this function's result word `aux`.
+    /// Makes `args[0]` this function's result word `aux`. They end a `Ret` block, all of
+    /// them, in order: emission moves them into place together.
     SetResult,
-    /// Calls `syms[aux]`; clobbers every caller-saved register.
+    /// Calls `syms[aux]` with argument words `args`; clobbers every caller-saved register.
     StaticCall,
-    /// Calls the function value `args[0]` (non-nil: the builder checks it).
+    /// Calls the function value `args[0]` (non-nil: the builder checks it) with argument
+    /// words `args[1..]`.
     ClosureCall,
     /// `args[0] + aux` (amd64 `ADDQconst`).
     AddConst,
@@ -138,7 +139,6 @@ impl Op {
             Op::Ge => "Geq64",
             Op::Load => "Load",
             Op::Store => "Store",
-            Op::StoreArg => "StoreArg",
             Op::LoadResult => "LoadResult",
             Op::SetResult => "SetResult",
             Op::StaticCall => "StaticCall",
@@ -164,7 +164,6 @@ impl Op {
             self,
             Op::Load
                 | Op::Store
-                | Op::StoreArg
                 | Op::LoadResult
                 | Op::SetResult
                 | Op::StaticCall
@@ -184,13 +183,7 @@ impl Op {
     pub fn has_result(self) -> bool {
         !matches!(
             self,
-            Op::Store
-                | Op::StoreArg
-                | Op::SetResult
-                | Op::StaticCall
-                | Op::ClosureCall
-                | Op::Cmp
-                | Op::CmpConst
+            Op::Store | Op::SetResult | Op::StaticCall | Op::ClosureCall | Op::Cmp | Op::CmpConst
         )
     }
 

@@ -6,7 +6,9 @@
 //! against it.
 
 use crate::ssa::func::Func;
-use crate::ssa::{check, copyelim, critical, cse, deadcode, layout, lower, opt, phielim, regalloc};
+use crate::ssa::{
+    check, copyelim, critical, cse, deadcode, layout, lower, opt, phielim, regalloc, retdup,
+};
 
 /// One pass of the pipeline.
 pub struct Pass {
@@ -71,6 +73,14 @@ pub const PASSES: &[Pass] = &[
         run: critical::run,
     },
     Pass {
+        name: "retdup",
+        run: retdup::run,
+    },
+    Pass {
+        name: "retdup deadcode",
+        run: deadcode::run,
+    },
+    Pass {
         name: "layout",
         run: layout::run,
     },
@@ -111,6 +121,21 @@ pub const ORDER: &[(&str, &str, &str)] = &[
         "lower",
         "critical",
         "critical edges are split on the final control flow",
+    ),
+    (
+        "critical",
+        "retdup",
+        "retdup copies a return only into predecessors that end in a jump",
+    ),
+    (
+        "retdup",
+        "retdup deadcode",
+        "a copied return left without predecessors is unreachable",
+    ),
+    (
+        "retdup deadcode",
+        "layout",
+        "layout orders the blocks that remain",
     ),
     (
         "critical",

@@ -20,6 +20,13 @@
 //!    interval that starts after the slot's last holder ended. (A victim's life started
 //!    before the spill decision, so a slot freed since then would not do.)
 //!
+//! The calling convention (`ssa::abi`) shapes the intervals: register arguments and the
+//! closure pointer are live from the function's entry, where emission moves them out of
+//! their registers, and a call's results from the call. A value that the convention will
+//! move from or to a register (an argument, a result, a call argument, a function result)
+//! is hinted into it, so that most of those moves vanish. A constant that is only copied
+//! gets no location: emission writes it into each copy's destination.
+//!
 //! RAX, RCX and RDX are never allocated: emission uses them as scratch registers, for
 //! division (RDX:RAX), variable shifts (CL) and the operands of spilled values.
 //!
@@ -32,7 +39,8 @@
 
 use std::fmt;
 
-use crate::ssa::func::{Func, ValueId};
+use crate::ssa::abi::Convention;
+use crate::ssa::func::{Func, Value, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 
 /// The scratch registers, by hardware number.
@@ -137,6 +145,7 @@ pub fn run(f: &mut Func) {
         if let (Some(control), BlockKind::If) = (b.control, b.kind) {
             extend(control, be, &mut start, &mut end);
         }
+        let mut call_at = bs;
         for &v in &b.values {
             let value = f.value(v);
             if value.op == Op::Phi {
@@ -150,13 +159,27 @@ pub fn run(f: &mut Func) {
             for &arg in &value.args {
                 extend(arg, at, &mut start, &mut end);
             }
+            // Emission moves register arguments and the closure pointer into place on
+            // entry, and a call's results out of the convention's registers at the call:
+            // their values are live from there.
+            if entry_defined(value) {
+                extend(v, block_start[f.entry().0 as usize], &mut start, &mut end);
+            } else if value.op == Op::LoadResult {
+                extend(v, call_at, &mut start, &mut end);
+            } else if value.op.is_call() {
+                call_at = at;
+            }
         }
     }
+    let hints = hints(f);
 
     // 3. Linear scan.
+    let remat = rematerialized(f);
     let mut intervals: Vec<ValueId> = (0..n as u32)
         .map(ValueId)
-        .filter(|v| start[v.0 as usize] != u32::MAX && needs_loc(f.value(*v).op))
+        .filter(|v| {
+            start[v.0 as usize] != u32::MAX && needs_loc(f.value(*v).op) && !remat[v.0 as usize]
+        })
         .collect();
     intervals.sort_by_key(|v| (start[v.0 as usize], v.0));
     let mut locs: Vec<Option<Loc>> = vec![None; n];
@@ -174,7 +197,10 @@ pub fn run(f: &mut Func) {
                 taken[reg as usize] = true;
             }
         }
-        let choice = if crosses {
+        let hint = hints[v.0 as usize].filter(|&r| !crosses && !taken[r as usize]);
+        let choice = if hint.is_some() {
+            hint
+        } else if crosses {
             CALLEE_SAVED.iter().copied().find(|&r| !taken[r as usize])
         } else {
             CALLER_SAVED
@@ -234,6 +260,74 @@ pub fn run(f: &mut Func) {
     };
 }
 
+/// Reports whether emission defines `value` on entry, wherever it is listed: a register
+/// argument or the closure pointer, moved out of the convention's registers first thing.
+fn entry_defined(value: &Value) -> bool {
+    match value.op {
+        Op::Arg => Convention::INTERNAL.reg(value.aux as u32).is_some(),
+        Op::ClosurePtr => true,
+        _ => false,
+    }
+}
+
+/// Returns, per value, whether it is a constant that is only copied (into a phi, a result
+/// or a call argument): emission writes it straight into the destination of each copy, so
+/// it needs no location of its own.
+fn rematerialized(f: &Func) -> Vec<bool> {
+    let mut remat: Vec<bool> = f.values.iter().map(|v| v.op == Op::Const).collect();
+    for &block in &f.order {
+        let b = f.block(block);
+        if let Some(control) = b.control {
+            remat[control.0 as usize] = false;
+        }
+        for &v in &b.values {
+            let value = f.value(v);
+            let copied_from = match value.op {
+                Op::Phi | Op::SetResult | Op::StaticCall => 0,
+                Op::ClosureCall => 1,
+                _ => value.args.len(),
+            };
+            for &arg in &value.args[..copied_from] {
+                remat[arg.0 as usize] = false;
+            }
+        }
+    }
+    remat
+}
+
+/// Returns, per value, the register the calling convention will move it from or to, if
+/// any: an argument's or a result's register, or the one a call argument or a function
+/// result is passed in. The first such register a value meets wins.
+fn hints(f: &Func) -> Vec<Option<u8>> {
+    let mut hints = vec![None; f.values.len()];
+    let mut hint = |v: ValueId, reg: Option<u8>| {
+        let slot = &mut hints[v.0 as usize];
+        if slot.is_none() {
+            *slot = reg;
+        }
+    };
+    for &block in &f.order {
+        let mut convention = Convention::INTERNAL;
+        for &v in &f.block(block).values {
+            let value = f.value(v);
+            match value.op {
+                Op::Arg => hint(v, Convention::INTERNAL.reg(value.aux as u32)),
+                Op::LoadResult => hint(v, convention.reg(value.aux as u32)),
+                Op::SetResult => hint(value.args[0], Convention::INTERNAL.reg(value.aux as u32)),
+                Op::StaticCall | Op::ClosureCall => {
+                    convention = Convention::of_call(f, value);
+                    let words = &value.args[usize::from(value.op == Op::ClosureCall)..];
+                    for (word, &arg) in words.iter().enumerate() {
+                        hint(arg, convention.reg(word as u32));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    hints
+}
+
 /// Returns, per value, whether it is live across a call: needed after a call that happens
 /// after it is defined. Exact, from a backward walk of each block, where the interval hull
 /// would also count calls in the gaps of a value's life (a phi, defined at the end of each
@@ -277,7 +371,11 @@ fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
             if value.op == Op::Phi {
                 continue;
             }
-            live[v.0 as usize] = false;
+            // Register arguments and the closure pointer are defined on entry, wherever
+            // they are listed: still live above their place.
+            if !entry_defined(value) {
+                live[v.0 as usize] = false;
+            }
             if value.op.is_call() {
                 for &m in &members {
                     if live[m as usize] {
