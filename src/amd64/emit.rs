@@ -28,6 +28,8 @@ use iced_x86::{
     MemoryOperand, Register,
 };
 
+use smallvec::SmallVec;
+
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -79,6 +81,9 @@ const REGISTERS: [Register; 16] = [
     Register::R14,
     Register::R15,
 ];
+
+/// Copies to make at once, (source, destination); few enough to stay inline.
+type Moves = SmallVec<[(Src, Loc); 8]>;
 
 /// The source of a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,7 +253,7 @@ impl Emitter<'_> {
 
     /// Moves the register arguments and the closure pointer to their locations.
     fn entry_moves(&mut self) {
-        let mut moves = Vec::new();
+        let mut moves = Moves::new();
         for &v in &self.f.block(self.f.entry()).values {
             let value = self.f.value(v);
             let from = match value.op {
@@ -418,7 +423,7 @@ impl Emitter<'_> {
         let Some(pred_idx) = s.preds.iter().position(|&p| p == block) else {
             return;
         };
-        let mut moves = Vec::new();
+        let mut moves = Moves::new();
         for &phi in &s.values {
             let value = self.f.value(phi);
             if value.op != Op::Phi {
@@ -432,9 +437,9 @@ impl Emitter<'_> {
     /// Performs the copies `moves` (source, destination) as if all at once: destinations
     /// are distinct; a cycle is broken through RAX, so no source or destination is RAX, and
     /// no copy is from slot to slot when RDX is a destination.
-    fn parallel_move(&mut self, all: Vec<(Src, Loc)>) {
-        let mut moves = Vec::with_capacity(all.len());
-        let mut consts = Vec::new();
+    fn parallel_move(&mut self, all: Moves) {
+        let mut moves: SmallVec<[(Loc, Loc); 8]> = SmallVec::new();
+        let mut consts: SmallVec<[(i64, Loc); 4]> = SmallVec::new();
         for (src, dst) in all {
             match src {
                 Src::Loc(src) if src != dst => moves.push((src, dst)),
@@ -490,7 +495,7 @@ impl Emitter<'_> {
         let words = &value.args[usize::from(is_closure)..];
         let n_args = words.len() as u32;
         // Stack words first, while every register still holds its value.
-        let mut moves = Vec::new();
+        let mut moves = Moves::new();
         for (word, &arg) in words.iter().enumerate() {
             match convention.reg(word as u32) {
                 Some(reg) => moves.push((self.src(arg), Loc::Reg(reg))),
@@ -517,13 +522,13 @@ impl Emitter<'_> {
         } else {
             self.asm.call_sym(self.f.syms[value.aux as usize]);
         }
-        let results: Vec<ValueId> = rest
+        let n_results = rest
             .iter()
-            .copied()
-            .take_while(|&r| self.f.value(r).op == Op::LoadResult)
-            .collect();
-        let mut moves = Vec::new();
-        for &r in &results {
+            .take_while(|&&r| self.f.value(r).op == Op::LoadResult)
+            .count();
+        let results = &rest[..n_results];
+        let mut moves = Moves::new();
+        for &r in results {
             let word = self.f.value(r).aux as u32;
             if let Some(reg) = convention.reg(word) {
                 moves.push((Src::Loc(Loc::Reg(reg)), self.loc(r)));
@@ -531,7 +536,7 @@ impl Emitter<'_> {
         }
         self.parallel_move(moves);
         // Stack results last: their destinations may be result registers just read.
-        for &r in &results {
+        for &r in results {
             let word = self.f.value(r).aux as u32;
             if convention.reg(word).is_none() {
                 let d = self.def_reg(r);
@@ -549,7 +554,7 @@ impl Emitter<'_> {
     /// where the caller finds them.
     fn set_results(&mut self, group: &[ValueId]) {
         let convention = Convention::INTERNAL;
-        let mut moves = Vec::new();
+        let mut moves = Moves::new();
         for &v in group {
             let value = self.f.value(v);
             let word = value.aux as u32;

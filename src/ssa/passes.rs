@@ -77,10 +77,6 @@ pub const PASSES: &[Pass] = &[
         run: retdup::run,
     },
     Pass {
-        name: "retdup deadcode",
-        run: deadcode::run,
-    },
-    Pass {
         name: "layout",
         run: layout::run,
     },
@@ -127,16 +123,7 @@ pub const ORDER: &[(&str, &str, &str)] = &[
         "retdup",
         "retdup copies a return only into predecessors that end in a jump",
     ),
-    (
-        "retdup",
-        "retdup deadcode",
-        "a copied return left without predecessors is unreachable",
-    ),
-    (
-        "retdup deadcode",
-        "layout",
-        "layout orders the blocks that remain",
-    ),
+    ("retdup", "layout", "layout orders the blocks that remain"),
     (
         "critical",
         "regalloc",

@@ -13,15 +13,20 @@
 //! ```
 //!
 //! Runs after `critical`, when every predecessor of a block with several is `Plain`. The
-//! copied block loses those edges and, once it has none, is left for `deadcode`.
+//! copied block loses those edges and, once it has none, leaves `order`.
 
 use crate::ssa::func::Func;
 use crate::ssa::op::{BlockKind, Op};
 
 /// Copies every phi-gathering `Ret` block into its `Plain` predecessors.
 pub fn run(f: &mut Func) {
-    for idx in 0..f.order.len() {
-        let block = f.order[idx];
+    let ret_blocks: Vec<_> = f
+        .order
+        .iter()
+        .copied()
+        .filter(|&b| f.block(b).kind == BlockKind::Ret)
+        .collect();
+    for block in ret_blocks {
         let b = f.block(block);
         let n_phis = b
             .values
@@ -59,6 +64,12 @@ pub fn run(f: &mut Func) {
             p.kind = BlockKind::Ret;
             p.succs.clear();
             keep[pred_idx] = false;
+        }
+        if keep.iter().all(|&kept| !kept) {
+            // Unreachable now. Its phis' arguments are the copies' arguments, so nothing
+            // else dies with it.
+            f.order.retain(|&b| b != block);
+            continue;
         }
         let mut kept = keep.iter();
         f.blocks[block.0 as usize]
