@@ -40,7 +40,7 @@
 use std::fmt;
 
 use crate::ssa::abi::Convention;
-use crate::ssa::func::{Func, Value, ValueId};
+use crate::ssa::func::{BlockId, Func, Value, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 
 /// The scratch registers, by hardware number.
@@ -334,38 +334,13 @@ fn hints(f: &Func) -> Vec<Option<u8>> {
 /// predecessor, is not live across a call earlier in one of them).
 fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
     let mut across = vec![false; f.values.len()];
-    let mut live = vec![false; f.values.len()];
-    let mut members: Vec<u32> = Vec::new();
+    let mut live = LiveSet::new(f.values.len());
     for &block in &f.order {
         let b = f.block(block);
         if !b.values.iter().any(|&v| f.value(v).op.is_call()) {
             continue;
         }
-        members.clear();
-        let add = |v: ValueId, live: &mut Vec<bool>, members: &mut Vec<u32>| {
-            if !live[v.0 as usize] {
-                live[v.0 as usize] = true;
-                members.push(v.0);
-            }
-        };
-        for &succ in &b.succs {
-            let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
-            for &v in &live_in[succ.0 as usize] {
-                if f.value(ValueId(v)).op != Op::Phi || f.value(ValueId(v)).block != succ {
-                    add(ValueId(v), &mut live, &mut members);
-                }
-            }
-            for &phi in &f.block(succ).values {
-                if f.value(phi).op != Op::Phi {
-                    break;
-                }
-                let arg = f.value(phi).args[pred_idx.expect("edges are mirrored")];
-                add(arg, &mut live, &mut members);
-            }
-        }
-        if let Some(control) = b.control {
-            add(control, &mut live, &mut members);
-        }
+        live_out(f, block, live_in, &mut live);
         for &v in b.values.iter().rev() {
             let value = f.value(v);
             if value.op == Op::Phi {
@@ -374,21 +349,18 @@ fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
             // Register arguments and the closure pointer are defined on entry, wherever
             // they are listed: still live above their place.
             if !entry_defined(value) {
-                live[v.0 as usize] = false;
+                live.remove(v);
             }
             if value.op.is_call() {
-                for &m in &members {
-                    if live[m as usize] {
+                for &m in &live.members {
+                    if live.set[m as usize] {
                         across[m as usize] = true;
                     }
                 }
             }
             for &arg in &value.args {
-                add(arg, &mut live, &mut members);
+                live.add(arg);
             }
-        }
-        for &m in &members {
-            live[m as usize] = false;
         }
     }
     across
@@ -396,62 +368,29 @@ fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
 
 /// Returns, per block, the values live at its start (its own phis included when used).
 fn liveness(f: &Func) -> Vec<Vec<u32>> {
-    let n = f.values.len();
     let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
-    let mut in_set = vec![false; n];
-    let mut members: Vec<u32> = Vec::new();
+    let mut live = LiveSet::new(f.values.len());
     let mut changed = true;
     while changed {
         changed = false;
         for &block in f.order.iter().rev() {
-            let b = f.block(block);
-            members.clear();
-            let add = |v: ValueId, in_set: &mut Vec<bool>, members: &mut Vec<u32>| {
-                if !in_set[v.0 as usize] {
-                    in_set[v.0 as usize] = true;
-                    members.push(v.0);
-                }
-            };
-            for &succ in &b.succs {
-                for &v in &live_in[succ.0 as usize] {
-                    add(ValueId(v), &mut in_set, &mut members);
-                }
-            }
-            for &succ in &b.succs {
-                let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
-                for &phi in &f.block(succ).values {
-                    if f.value(phi).op != Op::Phi {
-                        break;
-                    }
-                    in_set[phi.0 as usize] = false;
-                }
-                for &phi in &f.block(succ).values {
-                    if f.value(phi).op != Op::Phi {
-                        break;
-                    }
-                    let arg = f.value(phi).args[pred_idx.expect("edges are mirrored")];
-                    add(arg, &mut in_set, &mut members);
-                }
-            }
-            if let Some(control) = b.control {
-                add(control, &mut in_set, &mut members);
-            }
-            for &v in b.values.iter().rev() {
+            live_out(f, block, &live_in, &mut live);
+            for &v in f.block(block).values.iter().rev() {
                 let value = f.value(v);
                 if value.op == Op::Phi {
                     continue;
                 }
-                in_set[v.0 as usize] = false;
+                live.remove(v);
                 for &arg in &value.args {
-                    add(arg, &mut in_set, &mut members);
+                    live.add(arg);
                 }
             }
-            let mut new_in: Vec<u32> = Vec::with_capacity(members.len());
-            for &v in &members {
-                if std::mem::replace(&mut in_set[v as usize], false) {
-                    new_in.push(v);
-                }
-            }
+            let mut new_in: Vec<u32> = live
+                .members
+                .iter()
+                .copied()
+                .filter(|&v| live.set[v as usize])
+                .collect();
             new_in.sort_unstable();
             if new_in != live_in[block.0 as usize] {
                 live_in[block.0 as usize] = new_in;
@@ -460,4 +399,62 @@ fn liveness(f: &Func) -> Vec<Vec<u32>> {
         }
     }
     live_in
+}
+
+/// A set of values that is cheap to clear: its members are listed (removed ones too, until
+/// the next `clear`).
+struct LiveSet {
+    set: Vec<bool>,
+    members: Vec<u32>,
+}
+
+impl LiveSet {
+    fn new(n: usize) -> LiveSet {
+        LiveSet {
+            set: vec![false; n],
+            members: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, v: ValueId) {
+        if !std::mem::replace(&mut self.set[v.0 as usize], true) {
+            self.members.push(v.0);
+        }
+    }
+
+    fn remove(&mut self, v: ValueId) {
+        self.set[v.0 as usize] = false;
+    }
+
+    fn clear(&mut self) {
+        for &m in &self.members {
+            self.set[m as usize] = false;
+        }
+        self.members.clear();
+    }
+}
+
+/// Makes `live` the values live at the end of `block`: what its successors need on entry
+/// besides their own phis, the phi arguments it passes them, and its control.
+fn live_out(f: &Func, block: BlockId, live_in: &[Vec<u32>], live: &mut LiveSet) {
+    live.clear();
+    let b = f.block(block);
+    for &succ in &b.succs {
+        let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
+        for &v in &live_in[succ.0 as usize] {
+            let value = f.value(ValueId(v));
+            if value.op != Op::Phi || value.block != succ {
+                live.add(ValueId(v));
+            }
+        }
+        for &phi in &f.block(succ).values {
+            if f.value(phi).op != Op::Phi {
+                break;
+            }
+            live.add(f.value(phi).args[pred_idx.expect("edges are mirrored")]);
+        }
+    }
+    if let Some(control) = b.control {
+        live.add(control);
+    }
 }
