@@ -50,8 +50,10 @@ pub struct SymReloc {
 /// A function's machine code.
 #[derive(Clone, Debug, Default)]
 pub struct MachineCode {
-    /// The bytes, with relocated fields zero.
+    /// The bytes, with relocated fields zero: instructions, then any constant data.
     pub bytes: Vec<u8>,
+    /// Where the instructions end and the data begins.
+    pub code_len: u32,
     /// The fields to relocate.
     pub relocs: Vec<SymReloc>,
 }
@@ -108,6 +110,8 @@ pub struct Asm {
     refs: Vec<(usize, Sym, i64)>,
     /// Instruction count when the last label was placed.
     label_at: Option<usize>,
+    /// Constant data placed after the instructions, each at its label.
+    data: Vec<(CodeLabel, Vec<u8>)>,
 }
 
 impl Default for Asm {
@@ -116,6 +120,7 @@ impl Default for Asm {
             a: CodeAssembler::new(64).expect("64-bit mode"),
             refs: Vec::new(),
             label_at: None,
+            data: Vec::new(),
         }
     }
 }
@@ -123,6 +128,11 @@ impl Default for Asm {
 impl Asm {
     /// Assembles the code and returns it with its relocations.
     pub fn finish(mut self) -> MachineCode {
+        let n_code = self.n_instructions();
+        for (mut label, bytes) in std::mem::take(&mut self.data) {
+            self.place_label(&mut label);
+            ok(self.a.db(&bytes));
+        }
         let result = self
             .a
             .assemble_options(0, BlockEncoderOptions::RETURN_NEW_INSTRUCTION_OFFSETS)
@@ -143,7 +153,19 @@ impl Asm {
                 addend: off - 4,
             });
         }
-        MachineCode { bytes, relocs }
+        let code_len = offsets.get(n_code).map_or(bytes.len() as u32, |&at| at);
+        MachineCode {
+            bytes,
+            code_len,
+            relocs,
+        }
+    }
+
+    /// Returns the label of `bytes`, placed after the instructions.
+    pub fn data(&mut self, bytes: &[u8]) -> CodeLabel {
+        let label = self.a.create_label();
+        self.data.push((label, bytes.to_vec()));
+        label
     }
 
     fn n_instructions(&self) -> usize {
@@ -984,7 +1006,8 @@ fn gpr32_of(reg: u8) -> AsmRegister32 {
 pub fn listing(code: &MachineCode, sym_name: &dyn Fn(Sym) -> String) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let mut decoder = Decoder::with_ip(64, &code.bytes, 0, DecoderOptions::NONE);
+    let (instructions, data) = code.bytes.split_at(code.code_len as usize);
+    let mut decoder = Decoder::with_ip(64, instructions, 0, DecoderOptions::NONE);
     let mut formatter = IntelFormatter::new();
     formatter.options_mut().set_first_operand_char_index(8);
     formatter.options_mut().set_uppercase_hex(false);
@@ -1010,6 +1033,14 @@ pub fn listing(code: &MachineCode, sym_name: &dyn Fn(Sym) -> String) -> String {
             None => formatter.format(&instr, &mut text),
         }
         let _ = writeln!(out, "  {start:#06x}  {text}");
+    }
+    if !data.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {:#06x}  data    \"{}\"",
+            code.code_len,
+            data.escape_ascii()
+        );
     }
     out
 }

@@ -163,12 +163,7 @@ fn exit(asm: &mut Asm, status: u32) {
 /// Emits `text` after the code and loads its address into RSI and its length into RCX,
 /// then calls `printbytes`.
 fn print_text(asm: &mut Asm, text: &[u8]) {
-    let mut data = asm.a.create_label();
-    let mut skip = asm.a.create_label();
-    ok(asm.a.jmp(skip));
-    asm.place_label(&mut data);
-    ok(asm.a.db(text));
-    asm.place_label(&mut skip);
+    let data = asm.data(text);
     ok(asm.a.lea(rsi, ptr(data)));
     ok(asm.a.mov(ecx, text.len() as u32));
     asm.call_sym(Sym::Runtime(Runtime::PrintBytes));

@@ -39,3 +39,30 @@ fn codegen_snapshots() {
         insta::assert_snapshot!(codegen(path));
     });
 }
+
+/// The runtime keeps its messages after its instructions, and the listing shows them as
+/// data rather than decoding them as instructions.
+#[test]
+fn listing_shows_runtime_messages_as_data() {
+    let source = SourceFile::new(
+        "hi.toy".to_string(),
+        "package main\n\nfunc main() { println(\"hi\") }\n".to_string(),
+    );
+    let options = BuildOptions {
+        listing: true,
+        ..BuildOptions::default()
+    };
+    let built = driver::with_large_stack(|| {
+        let (checked, _) = driver::front_end(&source);
+        driver::build::build(&checked.expect("the program checks"), &options)
+            .expect("the program links")
+    });
+    assert!(
+        built
+            .listing
+            .contains(r#"data    "fatal error: out of memory\n""#),
+        "{}",
+        built.listing
+    );
+    assert!(!built.listing.contains("(bad)"), "{}", built.listing);
+}
