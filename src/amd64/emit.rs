@@ -809,8 +809,13 @@ impl Emitter<'_> {
                 ok(self.asm.a.cmp(GPR64[xr as usize], GPR64[yr as usize]));
             }
             Op::CmpConst => {
-                let xr = self.use_reg(args[0], RAX);
-                ok(self.asm.a.cmp(GPR64[xr as usize], aux as i32));
+                let xr = GPR64[self.use_reg(args[0], RAX) as usize];
+                // Against zero, `test` sets the same flags (OF and CF clear) in fewer bytes.
+                ok(if aux == 0 {
+                    self.asm.a.test(xr, xr)
+                } else {
+                    self.asm.a.cmp(xr, aux as i32)
+                });
             }
             Op::Load => {
                 let base = self.use_reg(args[0], RAX);
