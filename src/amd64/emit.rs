@@ -24,8 +24,8 @@
 
 use iced_x86::code_asm::*;
 use iced_x86::{
-    BlockEncoderOptions, Code, Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter,
-    MemoryOperand, Register,
+    Code, Decoder, DecoderOptions, Encoder, Formatter, Instruction, IntelFormatter, MemoryOperand,
+    Register,
 };
 
 use smallvec::SmallVec;
@@ -87,6 +87,18 @@ const REGISTERS: [Register; 16] = [
 /// Copies to make at once, (source, destination); few enough to stay inline.
 type Moves = SmallVec<[(Src, Loc); 8]>;
 
+/// How `Asm::finish` places an instruction.
+#[derive(Clone, Copy, Debug)]
+enum Placed {
+    /// Its bytes do not depend on its address: encoded once, at this offset of the
+    /// sizing pass's buffer.
+    Fixed(u32),
+    /// A jump to a label: short or near, encoded last.
+    LabelJump,
+    /// RIP-relative or a call: encoded at its address.
+    Relative,
+}
+
 /// The source of a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Src {
@@ -127,25 +139,114 @@ impl Default for Asm {
 
 impl Asm {
     /// Assembles the code and returns it with its relocations.
+    ///
+    /// The encoding is done here, with iced-x86's `Encoder`, rather than by the
+    /// `CodeAssembler`'s block encoder, which encodes every instruction twice and boxes
+    /// each one: on the hot path that was a fifth of the whole build. Jumps to labels start
+    /// short and become near only when their displacement does not fit, until nothing
+    /// changes (sizes only grow, so this ends).
     pub fn finish(mut self) -> MachineCode {
         let n_code = self.n_instructions();
         for (mut label, bytes) in std::mem::take(&mut self.data) {
             self.place_label(&mut label);
             ok(self.a.db(&bytes));
         }
-        let result = self
-            .a
-            .assemble_options(0, BlockEncoderOptions::RETURN_NEW_INSTRUCTION_OFFSETS)
-            .expect("the code assembles");
-        let mut bytes = result.inner.code_buffer;
-        let offsets = &result.inner.new_instruction_offsets;
+        let mut instrs = self.a.take_instructions();
+        // The code assembler marks a labelled instruction by setting its IP to the label's
+        // id, and refers to a label by its id where an address goes; symbols outside the
+        // function are at FAR, far above any id.
+        let mut label_at: Vec<u32> = Vec::new();
+        for (idx, instr) in instrs.iter().enumerate() {
+            let id = instr.ip() as usize;
+            if id != 0 {
+                if label_at.len() <= id {
+                    label_at.resize(id + 1, u32::MAX);
+                }
+                label_at[id] = idx as u32;
+            }
+        }
+        // Sizes, and the bytes of every instruction that does not depend on its place.
+        let mut encoder = Encoder::new(64);
+        let mut kinds = Vec::with_capacity(instrs.len());
+        let mut sizes = Vec::with_capacity(instrs.len());
+        let mut encoded = 0u32;
+        for instr in &mut instrs {
+            let is_label_jump = (instr.is_jmp_short_or_near() || instr.is_jcc_short_or_near())
+                && instr.near_branch_target() < FAR;
+            let kind = if is_label_jump {
+                instr.as_short_branch();
+                Placed::LabelJump
+            } else if instr.is_ip_rel_memory_operand() || instr.is_call_near() {
+                Placed::Relative
+            } else {
+                Placed::Fixed(encoded)
+            };
+            let size = match kind {
+                Placed::LabelJump => 2,
+                _ => encoder.encode(instr, 0).expect("the instruction encodes") as u32,
+            };
+            if !matches!(kind, Placed::LabelJump) {
+                encoded += size;
+            }
+            kinds.push(kind);
+            sizes.push(size);
+        }
+        let fixed_bytes = encoder.take_buffer();
+        // Offsets, growing jumps that do not reach.
+        let mut offsets = vec![0u32; instrs.len() + 1];
+        loop {
+            for idx in 0..instrs.len() {
+                offsets[idx + 1] = offsets[idx] + sizes[idx];
+            }
+            let mut grew = false;
+            for (idx, instr) in instrs.iter_mut().enumerate() {
+                if !matches!(kinds[idx], Placed::LabelJump) || sizes[idx] != 2 {
+                    continue;
+                }
+                let target = offsets[label_at[instr.near_branch_target() as usize] as usize];
+                let displacement = i64::from(target) - i64::from(offsets[idx + 1]);
+                if i8::try_from(displacement).is_err() {
+                    instr.as_near_branch();
+                    sizes[idx] = if instr.is_jmp_near() { 5 } else { 6 };
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        // The bytes, each placed instruction encoded at its address.
+        let mut bytes = Vec::with_capacity(offsets[instrs.len()] as usize);
+        for (idx, instr) in instrs.iter_mut().enumerate() {
+            let at = u64::from(offsets[idx]);
+            match kinds[idx] {
+                Placed::Fixed(start) => {
+                    let (start, len) = (start as usize, sizes[idx] as usize);
+                    bytes.extend_from_slice(&fixed_bytes[start..start + len]);
+                }
+                Placed::LabelJump | Placed::Relative => {
+                    if matches!(kinds[idx], Placed::LabelJump) {
+                        let target =
+                            offsets[label_at[instr.near_branch_target() as usize] as usize];
+                        instr.set_near_branch64(u64::from(target));
+                    } else if instr.is_ip_rel_memory_operand()
+                        && instr.ip_rel_memory_address() < FAR
+                    {
+                        let target =
+                            offsets[label_at[instr.ip_rel_memory_address() as usize] as usize];
+                        instr.set_memory_displacement64(u64::from(target));
+                    }
+                    encoder.set_buffer(std::mem::take(&mut bytes));
+                    let size = encoder.encode(instr, at).expect("the instruction encodes");
+                    debug_assert_eq!(size as u32, sizes[idx]);
+                    bytes = encoder.take_buffer();
+                }
+            }
+        }
         let mut relocs = Vec::with_capacity(self.refs.len());
         for &(idx, sym, off) in &self.refs {
-            let end = offsets
-                .get(idx + 1)
-                .map_or(bytes.len() as u32, |&next| next);
-            let field = end - 4;
-            bytes[field as usize..end as usize].fill(0);
+            let field = offsets[idx + 1] - 4;
+            bytes[field as usize..offsets[idx + 1] as usize].fill(0);
             relocs.push(SymReloc {
                 offset: field,
                 kind: crate::obj::link::RelocKind::Pc32,
@@ -153,10 +254,9 @@ impl Asm {
                 addend: off - 4,
             });
         }
-        let code_len = offsets.get(n_code).map_or(bytes.len() as u32, |&at| at);
         MachineCode {
             bytes,
-            code_len,
+            code_len: offsets[n_code],
             relocs,
         }
     }
