@@ -370,31 +370,39 @@ fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
 fn liveness(f: &Func) -> Vec<Vec<u32>> {
     let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
     let mut live = LiveSet::new(f.values.len());
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for &block in f.order.iter().rev() {
-            live_out(f, block, &live_in, &mut live);
-            for &v in f.block(block).values.iter().rev() {
-                let value = f.value(v);
-                if value.op == Op::Phi {
-                    continue;
-                }
-                live.remove(v);
-                for &arg in &value.args {
-                    live.add(arg);
-                }
+    // A worklist, first in reverse layout order: a function without loops settles in one
+    // sweep, and a block is revisited only when a successor's live-in grew.
+    let mut queued = vec![false; f.blocks.len()];
+    for &block in &f.order {
+        queued[block.0 as usize] = true;
+    }
+    let mut work: Vec<BlockId> = f.order.clone();
+    while let Some(block) = work.pop() {
+        queued[block.0 as usize] = false;
+        live_out(f, block, &live_in, &mut live);
+        for &v in f.block(block).values.iter().rev() {
+            let value = f.value(v);
+            if value.op == Op::Phi {
+                continue;
             }
-            let mut new_in: Vec<u32> = live
-                .members
-                .iter()
-                .copied()
-                .filter(|&v| live.set[v as usize])
-                .collect();
-            new_in.sort_unstable();
-            if new_in != live_in[block.0 as usize] {
-                live_in[block.0 as usize] = new_in;
-                changed = true;
+            live.remove(v);
+            for &arg in &value.args {
+                live.add(arg);
+            }
+        }
+        let mut new_in: Vec<u32> = live
+            .members
+            .iter()
+            .copied()
+            .filter(|&v| live.set[v as usize])
+            .collect();
+        new_in.sort_unstable();
+        if new_in != live_in[block.0 as usize] {
+            live_in[block.0 as usize] = new_in;
+            for &pred in &f.block(block).preds {
+                if !std::mem::replace(&mut queued[pred.0 as usize], true) {
+                    work.push(pred);
+                }
             }
         }
     }
