@@ -9,6 +9,12 @@ use crate::ssa::func::{BlockId, Func};
 
 /// Removes unreachable blocks and unused pure values.
 pub fn run(f: &mut Func) {
+    blocks(f);
+    values(f);
+}
+
+/// Drops the blocks the entry does not reach.
+fn blocks(f: &mut Func) {
     let rpo = reverse_postorder(f);
     let mut reachable = vec![false; f.blocks.len()];
     for &block in &rpo {
@@ -42,7 +48,11 @@ pub fn run(f: &mut Func) {
         }
     }
     f.order = order;
+}
 
+/// Removes unused pure values only, after passes that leave the control flow as it was and
+/// so cannot make a block unreachable.
+pub fn values(f: &mut Func) {
     let mut live = vec![false; f.values.len()];
     let mut work = Vec::new();
     for &block in &f.order {

@@ -58,7 +58,7 @@ pub const PASSES: &[Pass] = &[
     },
     Pass {
         name: "generic deadcode",
-        run: deadcode::run,
+        run: deadcode::values,
     },
     Pass {
         name: "lower",
@@ -66,7 +66,7 @@ pub const PASSES: &[Pass] = &[
     },
     Pass {
         name: "lowered deadcode",
-        run: deadcode::run,
+        run: deadcode::values,
     },
     Pass {
         name: "critical",
