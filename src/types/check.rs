@@ -534,6 +534,28 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // The names of a spec initialized by one call share its dependencies, as they share
+        // Go's declInfo: each waits for everything the call needs.
+        if let PkgDecl::Var {
+            decl: decl_idx,
+            spec,
+            name: None,
+        } = decl
+            && let Decl::Var(specs) = &file.decls[decl_idx]
+        {
+            let deps = self.deps.get(obj.0 as usize).cloned().unwrap_or_default();
+            for name in &specs[spec].names {
+                if let Some(other) = self.info.obj_of(name.id)
+                    && other != obj
+                {
+                    let idx = other.0 as usize;
+                    if self.deps.len() <= idx {
+                        self.deps.resize_with(idx + 1, Vec::new);
+                    }
+                    self.deps[idx] = deps.clone();
+                }
+            }
+        }
         self.iota = saved_iota;
         self.errpos = saved_errpos;
         self.cur_decl = saved_decl;
@@ -636,13 +658,12 @@ impl<'a> Checker<'a> {
     /// package-level constant resolved on demand), `None` declares them all (a local group).
     fn const_spec(&mut self, specs: &'a [ConstSpec], spec_idx: usize, only: Option<usize>) {
         let spec = &specs[spec_idx];
-        let inherited = spec.values.is_empty();
-        // An empty spec repeats the closest earlier spec with values.
+        // A spec with neither type nor values repeats the closest earlier spec with either
+        // (Go's `last`); one with a type and no values has no init exprs of its own.
+        let written = |spec: &ConstSpec| spec.ty.is_some() || !spec.values.is_empty();
+        let inherited = !written(spec);
         let source = if inherited {
-            specs[..spec_idx]
-                .iter()
-                .rev()
-                .find(|spec| !spec.values.is_empty())
+            specs[..spec_idx].iter().rev().find(|spec| written(spec))
         } else {
             Some(spec)
         };
