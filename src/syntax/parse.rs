@@ -414,7 +414,15 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Dia
         _ if has_token(&expected, "package") => {
             "syntax error: package statement must be first".to_string()
         }
-        Some(tok) => unexpected_token(tok, &expected),
+        Some(tok) => {
+            let message = unexpected_token(tok, &expected);
+            match clause_before(src, lo) {
+                Some(keyword) if message.ends_with(", expected {") => {
+                    format!("{message} after {keyword} clause")
+                }
+                _ => message,
+            }
+        }
         None if has_token(&expected, "}") => "syntax error: unexpected EOF, expected }".to_string(),
         None => "syntax error: unexpected EOF".to_string(),
     };
@@ -423,6 +431,28 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Dia
         message,
         notes: Vec::new(),
     }
+}
+
+/// Returns the `for`, `if` or `switch` whose header runs up to `at` on its line, if any:
+/// Go's parser names the clause a missing `{` should have ended.
+fn clause_before(src: &str, at: usize) -> Option<&'static str> {
+    let line_start = src[..at].rfind('\n').map_or(0, |nl| nl + 1);
+    let line = &src[line_start..at];
+    let is_word_char = |c: char| c.is_alphanumeric() || c == '_';
+    ["for", "if", "switch"]
+        .into_iter()
+        .filter_map(|keyword| {
+            line.match_indices(keyword)
+                .filter(|&(idx, _)| {
+                    let before = line[..idx].chars().next_back();
+                    let after = line[idx + keyword.len()..].chars().next();
+                    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+                })
+                .map(|(idx, _)| (idx, keyword))
+                .last()
+        })
+        .max()
+        .map(|(_, keyword)| keyword)
 }
 
 fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
