@@ -414,6 +414,9 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Dia
         _ if has_token(&expected, "package") => {
             "syntax error: package statement must be first".to_string()
         }
+        Some(_) if ends_with_word(&src[..lo], "else") => {
+            "syntax error: else must be followed by if or statement block".to_string()
+        }
         Some(tok) => {
             let message = unexpected_token(tok, &expected);
             match clause_before(src, lo) {
@@ -431,6 +434,17 @@ fn from_lalrpop(error: ParseError<usize, Tok<'_>, Infallible>, src: &str) -> Dia
         message,
         notes: Vec::new(),
     }
+}
+
+/// Reports whether `text`, without trailing white space, ends with the whole word `word`.
+fn ends_with_word(text: &str, word: &str) -> bool {
+    let text = text.trim_end();
+    text.strip_suffix(word).is_some_and(|before| {
+        !before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// Returns the `for`, `if` or `switch` whose header runs up to `at` on its line, if any:
@@ -514,6 +528,8 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
             "argument list"
         };
         format!(" in {list}; possibly missing comma or )")
+    } else if has("case") && has("default") && has("}") {
+        ", expected case or default or }".to_string()
     } else if has(",") && has(":") {
         ", expected :".to_string()
     } else if has(")") {

@@ -241,9 +241,16 @@ impl<'a> Checker<'a> {
         }
         if let Err(other) = self.scopes.declare(ident.name, obj) {
             let other_span = self.info.obj(other).span;
+            let name = self.name(ident.name);
+            let message = match self.info.obj(other).kind {
+                ObjKind::Package => {
+                    format!("{name} already declared through import of package fmt (\"fmt\")")
+                }
+                _ => format!("{name} redeclared in this block"),
+            };
             self.errors.error_with_notes(
                 ident.span,
-                format!("{} redeclared in this block", self.name(ident.name)),
+                message,
                 vec![(
                     other_span,
                     format!("other declaration of {}", self.name(ident.name)),
