@@ -245,9 +245,26 @@ fn options(
 
 /// Reads a source file, or reports why it cannot and returns exit status 2.
 fn read(path: &Path) -> Result<toyc::diag::SourceFile, ExitCode> {
-    driver::read_source(path).map_err(|error| {
-        eprintln!("toyc: {}: {error}", path.display());
-        ExitCode::from(2)
+    driver::read_source(path).map_err(|error| match error {
+        // A compile error in Go, at each invalid sequence, with gc's limit of ten.
+        driver::ReadError::NotUtf8(invalid) => {
+            for (idx, (line, col)) in invalid.iter().enumerate() {
+                let message = if idx == 10 {
+                    "too many errors"
+                } else {
+                    "invalid UTF-8 encoding"
+                };
+                eprintln!("{}:{line}:{col}: {message}", path.display());
+                if idx == 10 {
+                    break;
+                }
+            }
+            ExitCode::from(1)
+        }
+        error => {
+            eprintln!("toyc: {}: {error}", path.display());
+            ExitCode::from(2)
+        }
     })
 }
 

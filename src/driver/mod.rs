@@ -23,15 +23,16 @@ const PIPELINE_STACK: usize = 1 << 30;
 pub enum ReadError {
     /// The file could not be opened or read.
     Io(std::io::Error),
-    /// The file is not UTF-8 text.
-    NotUtf8,
+    /// The file is not UTF-8 text: where the first invalid sequence of each line starts, as
+    /// a line and a byte column, both from 1 (Go reports `invalid UTF-8 encoding` there).
+    NotUtf8(Vec<(usize, usize)>),
 }
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Io(error) => write!(f, "{error}"),
-            ReadError::NotUtf8 => f.write_str("file is not valid UTF-8"),
+            ReadError::NotUtf8(_) => f.write_str("invalid UTF-8 encoding"),
         }
     }
 }
@@ -39,8 +40,32 @@ impl std::fmt::Display for ReadError {
 /// Reads `path` as a source file named as the user wrote it.
 pub fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
     let bytes = std::fs::read(path).map_err(ReadError::Io)?;
-    let text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)?;
-    Ok(SourceFile::new(path.display().to_string(), text))
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(path.display().to_string(), text)),
+        Err(error) => Err(ReadError::NotUtf8(invalid_utf8(error.as_bytes()))),
+    }
+}
+
+/// Returns the line and byte column, from 1, of the first invalid UTF-8 sequence of each
+/// line of `bytes`.
+fn invalid_utf8(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let (mut line, mut line_start, mut at) = (1, 0, 0);
+    for chunk in bytes.utf8_chunks() {
+        for (idx, byte) in chunk.valid().bytes().enumerate() {
+            if byte == b'\n' {
+                line += 1;
+                line_start = at + idx + 1;
+            }
+        }
+        at += chunk.valid().len();
+        // One per line: Go reports at most one syntax error on a line.
+        if !chunk.invalid().is_empty() && found.last().is_none_or(|&(last, _)| last != line) {
+            found.push((line, at - line_start + 1));
+        }
+        at += chunk.invalid().len();
+    }
+    found
 }
 
 /// A file after the front end.

@@ -239,3 +239,26 @@ func main() {
         .collect();
     assert_eq!(order, ["d", "b", "c", "a"]);
 }
+
+/// A file that is not UTF-8 gets Go's scanner error at the first bad byte of each line
+/// (recorded from `go build`), with exit status 1, not a refusal to read it.
+#[test]
+fn invalid_utf8_is_reported_where_go_reports_it() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("bad.toy");
+    let text: &[u8] =
+        b"package main\n\nfunc main() {\n\tprintln(\"\xff\")\n\tprintln(\"a\xfe\xfdb\", \"\xc3\")\n}\n";
+    std::fs::write(&file, text).expect("the file is written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_toyc"))
+        .arg("check")
+        .arg(&file)
+        .output()
+        .expect("toyc runs");
+    let stderr = String::from_utf8(out.stderr).expect("messages are UTF-8");
+    let path = file.display();
+    assert_eq!(
+        stderr,
+        format!("{path}:4:11: invalid UTF-8 encoding\n{path}:5:12: invalid UTF-8 encoding\n")
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
