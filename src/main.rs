@@ -243,7 +243,8 @@ fn options(
     })
 }
 
-/// Reads a source file, or reports why it cannot and returns exit status 2.
+/// Reads a source file, or reports why it cannot: Go's errors and exit status 1 for bytes
+/// that are not UTF-8, exit status 2 for a file that cannot be read.
 fn read(path: &Path) -> Result<toyc::diag::SourceFile, ExitCode> {
     driver::read_source(path).map_err(|error| match error {
         // A compile error in Go, at each invalid sequence, with gc's limit of ten.
