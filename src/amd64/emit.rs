@@ -224,17 +224,15 @@ impl Asm {
                     let (start, len) = (start as usize, sizes[idx] as usize);
                     bytes.extend_from_slice(&fixed_bytes[start..start + len]);
                 }
-                Placed::LabelJump | Placed::Relative => {
-                    if matches!(kinds[idx], Placed::LabelJump) {
-                        let target =
-                            offsets[label_at[instr.near_branch_target() as usize] as usize];
-                        instr.set_near_branch64(u64::from(target));
+                placed => {
+                    let label_offset = |id: u64| u64::from(offsets[label_at[id as usize] as usize]);
+                    if let Placed::LabelJump = placed {
+                        instr.set_near_branch64(label_offset(instr.near_branch_target()));
                     } else if instr.is_ip_rel_memory_operand()
                         && instr.ip_rel_memory_address() < FAR
                     {
-                        let target =
-                            offsets[label_at[instr.ip_rel_memory_address() as usize] as usize];
-                        instr.set_memory_displacement64(u64::from(target));
+                        instr
+                            .set_memory_displacement64(label_offset(instr.ip_rel_memory_address()));
                     }
                     encoder.set_buffer(std::mem::take(&mut bytes));
                     let size = encoder.encode(instr, at).expect("the instruction encodes");
@@ -623,15 +621,7 @@ impl Emitter<'_> {
                 Some(reg) => moves.push((self.src(arg), Loc::Reg(reg))),
                 None => {
                     let mem = qword_ptr(rsp + convention.arg_offset(word as u32) as i32);
-                    match self.src(arg) {
-                        Src::Const(c) if i32::try_from(c).is_ok() => {
-                            ok(self.asm.a.mov(mem, c as i32));
-                        }
-                        _ => {
-                            let reg = self.use_reg(arg, RAX);
-                            ok(self.asm.a.mov(mem, GPR64[reg as usize]));
-                        }
-                    }
+                    self.store(mem, arg);
                 }
             }
         }
@@ -672,6 +662,18 @@ impl Emitter<'_> {
         }
     }
 
+    /// Stores `v` at `mem`: a constant as an immediate when it fits, anything else through
+    /// its register or RAX.
+    fn store(&mut self, mem: AsmMemoryOperand, v: ValueId) {
+        match self.src(v) {
+            Src::Const(c) if i32::try_from(c).is_ok() => ok(self.asm.a.mov(mem, c as i32)),
+            _ => {
+                let reg = self.use_reg(v, RAX);
+                ok(self.asm.a.mov(mem, GPR64[reg as usize]));
+            }
+        }
+    }
+
     /// Puts this function's results, the `SetResult`s `group` (the end of a `Ret` block),
     /// where the caller finds them.
     fn set_results(&mut self, group: &[ValueId]) {
@@ -683,12 +685,8 @@ impl Emitter<'_> {
             match convention.reg(word) {
                 Some(reg) => moves.push((self.src(value.args[0]), Loc::Reg(reg))),
                 None => {
-                    let reg = self.use_reg(value.args[0], RAX);
                     let off = self.args_base + convention.result_offset(self.f.arg_words, word);
-                    ok(self
-                        .asm
-                        .a
-                        .mov(qword_ptr(rsp + off as i32), GPR64[reg as usize]));
+                    self.store(qword_ptr(rsp + off as i32), value.args[0]);
                 }
             }
         }
