@@ -129,10 +129,18 @@ pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 }
 
 /// Writes an executable: to a temporary file beside `path`, made executable, then renamed,
-/// so that a failed write never leaves a broken executable behind.
+/// so that a failed write never leaves a broken executable behind. A `path` that exists and
+/// is not a regular file (`/dev/null`, a pipe) is written in place: renaming over it would
+/// replace the device with a file.
 pub fn write_executable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::PermissionsExt;
+    if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(bytes);
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

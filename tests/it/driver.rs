@@ -229,3 +229,27 @@ fn bad_worker_counts_and_faults_are_usage_errors() {
     }
     assert_eq!(toyc_build(&file, &out, &[], "explode:leaf").status, 2);
 }
+
+/// `-o /dev/null` must not replace the device with a file, which the rename that protects
+/// regular outputs would do when run as root. A FIFO stands in for the device: it is not a
+/// regular file either, and a reader shows that the bytes went through it.
+#[test]
+fn an_output_that_is_not_a_regular_file_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let fifo = dir.path().join("out");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).expect("the FIFO is read"))
+    };
+    driver::write_executable(&fifo, b"\x7fELF").expect("the FIFO is written");
+    // Checked before joining: had the FIFO been replaced, the reader would wait forever.
+    let kind = std::fs::symlink_metadata(&fifo).expect("the FIFO is still there");
+    assert!(kind.file_type().is_fifo(), "the FIFO was replaced");
+    assert_eq!(reader.join().expect("the reader finishes"), b"\x7fELF");
+}
