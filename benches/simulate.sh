@@ -10,7 +10,7 @@
 # 4. Runs benches/simulate.py: simulated makespans for 1..64 workers, and the error against
 #    every measurement.
 # Writes target/bench/simulated.csv and target/bench/measured.csv for benches/plot.py.
-# Usage: benches/simulate.sh   (RUNS=N, FUNCS=N, SHAPE=... to change)
+# Usage: benches/simulate.sh   (RUNS=N, FUNCS=N, SHAPE=..., COUNTS="1 2 4", TOYC=BINARY)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,8 +20,12 @@ shape=${SHAPE:-closures}
 out="$root/target/bench"
 mkdir -p "$out"
 
-(cd "$root" && cargo build --release --quiet)
-toyc="$root/target/release/toyc"
+# TOYC names a toyc binary built elsewhere, for machines without a Rust toolchain.
+toyc=${TOYC:-}
+if [[ -z $toyc ]]; then
+    (cd "$root" && cargo build --release --quiet)
+    toyc="$root/target/release/toyc"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$toyc" gen --funcs "$funcs" --shape "$shape" --seed 1 >"$work/prog.toy"
@@ -42,14 +46,18 @@ median() {
 }
 
 cpus=$(nproc)
-counts="1"
-n=2
-while [[ $n -le $cpus ]]; do
-    counts="$counts $n"
-    n=$((n * 2))
-done
-if [[ $cpus -gt 1 && " $counts " != *" $cpus "* ]]; then
-    counts="$counts $cpus"
+# COUNTS overrides the worker counts measured (default: powers of two, and the CPU count).
+counts=${COUNTS:-}
+if [[ -z $counts ]]; then
+    counts="1"
+    n=2
+    while [[ $n -le $cpus ]]; do
+        counts="$counts $n"
+        n=$((n * 2))
+    done
+    if [[ $cpus -gt 1 && " $counts " != *" $cpus "* ]]; then
+        counts="$counts $cpus"
+    fi
 fi
 strategies="go stack channel steal"
 for _ in $(seq "$runs"); do
@@ -65,7 +73,7 @@ if [[ $cpus -gt 1 ]]; then
     for _ in $(seq "$runs"); do
         w1=$(work_ms -c 1)
         w2=$(work_ms -c 2 --procs 2)
-        echo "scale=4; $w2 / $w1 - 1" | bc >>"$work/inflation"
+        awk -v w1="$w1" -v w2="$w2" 'BEGIN { printf "%.4f\n", w2 / w1 - 1 }' >>"$work/inflation"
     done
     inflation=$(median <"$work/inflation")
 fi
