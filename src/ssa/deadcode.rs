@@ -1,7 +1,8 @@
 //! Dead-code elimination: drops unreachable blocks and values nothing uses.
 //!
 //! A block is live if the entry reaches it; an edge from a dead block is removed from its
-//! successor's predecessors together with the matching phi arguments. A value is live if it
+//! successor's predecessors together with the matching phi arguments (a phi left with one
+//! becomes a copy). A value is live if it
 //! has an effect (memory, calls), controls a block, or is an argument of a live value.
 
 use crate::ssa::dom::reverse_postorder;
@@ -13,8 +14,8 @@ pub fn run(f: &mut Func) {
     values(f);
 }
 
-/// Drops the blocks the entry does not reach.
-fn blocks(f: &mut Func) {
+/// Drops the blocks the entry does not reach; a phi left with one argument becomes a copy.
+pub fn blocks(f: &mut Func) {
     let rpo = reverse_postorder(f);
     let mut reachable = vec![false; f.blocks.len()];
     for &block in &rpo {
@@ -35,17 +36,7 @@ fn blocks(f: &mut Func) {
         f.blocks[block.0 as usize]
             .preds
             .retain(|pred| reachable[pred.0 as usize]);
-        let values = f.blocks[block.0 as usize].values.clone();
-        for v in values {
-            let value = &mut f.values[v.0 as usize];
-            if value.op == crate::ssa::op::Op::Phi {
-                let mut idx = 0;
-                value.args.retain(|_| {
-                    idx += 1;
-                    keep[idx - 1]
-                });
-            }
-        }
+        f.remove_phi_args(block, |idx| keep[idx]);
     }
     f.order = order;
 }

@@ -277,6 +277,48 @@ impl Func {
         self.blocks[to.0 as usize].preds.push(from);
     }
 
+    /// Turns branch `block` into a jump to `taken`, one of its successors: the other edge
+    /// leaves the dropped successor's predecessors and phis.
+    pub fn jump(&mut self, block: BlockId, taken: BlockId) {
+        let b = &mut self.blocks[block.0 as usize];
+        let dropped = if b.succs[0] == taken {
+            b.succs[1]
+        } else {
+            b.succs[0]
+        };
+        b.kind = BlockKind::Plain;
+        b.control = None;
+        b.succs.clear();
+        b.succs.push(taken);
+        // Where both edges went to `taken`, one of them goes.
+        let pos = self.blocks[dropped.0 as usize]
+            .preds
+            .iter()
+            .position(|&p| p == block)
+            .expect("a successor lists its predecessor");
+        self.blocks[dropped.0 as usize].preds.remove(pos);
+        self.remove_phi_args(dropped, |idx| idx != pos);
+    }
+
+    /// Keeps the phi arguments of `block` whose index `keep` accepts, after its predecessors
+    /// changed alike. A phi left with one argument becomes a copy of it.
+    pub fn remove_phi_args(&mut self, block: BlockId, keep: impl Fn(usize) -> bool) {
+        for idx in 0..self.blocks[block.0 as usize].values.len() {
+            let v = self.blocks[block.0 as usize].values[idx];
+            let value = &mut self.values[v.0 as usize];
+            if value.op == Op::Phi {
+                let mut arg = 0;
+                value.args.retain(|_| {
+                    arg += 1;
+                    keep(arg - 1)
+                });
+                if value.args.len() == 1 {
+                    value.op = Op::Copy;
+                }
+            }
+        }
+    }
+
     /// Returns the index of symbol `sym`, adding it if new.
     pub fn sym(&mut self, sym: Sym) -> i64 {
         let next = self.syms.len() as i64;

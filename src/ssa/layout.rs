@@ -2,7 +2,8 @@
 //!
 //! Greedy chaining, after Go's `layout`: after a block, place its first unplaced successor
 //! (the `then` side of a branch, the target of a jump), so most jumps become fallthroughs.
-//! Blocks that end in a panic (`Exit`) go last, out of the hot path.
+//! Blocks that end in a panic (`Exit`) go last, out of the hot path: a check's successor
+//! that goes on is placed after it, whichever side of the branch it is.
 
 use crate::ssa::func::{BlockId, Func};
 use crate::ssa::op::BlockKind;
@@ -27,7 +28,7 @@ pub fn run(f: &mut Func) {
             .succs
             .iter()
             .copied()
-            .find(|succ| !placed[succ.0 as usize]);
+            .find(|&succ| !placed[succ.0 as usize] && f.block(succ).kind != BlockKind::Exit);
         while cur.is_none() && next_candidate < candidates.len() {
             let candidate: BlockId = candidates[next_candidate];
             next_candidate += 1;

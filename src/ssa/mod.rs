@@ -4,6 +4,7 @@
 //! register allocation (`regalloc`).
 
 pub mod abi;
+pub mod branchelim;
 pub mod build;
 pub mod check;
 pub mod copyelim;

@@ -149,44 +149,9 @@ fn fold_branches(f: &mut Func) -> bool {
         }) else {
             continue;
         };
-        let (taken, dropped) = if c != 0 {
-            (b.succs[0], b.succs[1])
-        } else {
-            (b.succs[1], b.succs[0])
-        };
-        let b = &mut f.blocks[block.0 as usize];
-        b.kind = BlockKind::Plain;
-        b.control = None;
-        b.succs.clear();
-        b.succs.push(taken);
-        if taken != dropped {
-            remove_pred(f, dropped, block);
-        } else {
-            // Both edges went to the same block: keep one.
-            let pos = f.block(taken).preds.iter().position(|&p| p == block);
-            if let Some(pos) = pos {
-                remove_pred_at(f, taken, pos);
-            }
-        }
+        let taken = b.succs[if c != 0 { 0 } else { 1 }];
+        f.jump(block, taken);
         changed = true;
     }
     changed
-}
-
-/// Removes the edge `pred → block` from `block`'s predecessors and phis.
-fn remove_pred(f: &mut Func, block: crate::ssa::func::BlockId, pred: crate::ssa::func::BlockId) {
-    if let Some(pos) = f.block(block).preds.iter().position(|&p| p == pred) {
-        remove_pred_at(f, block, pos);
-    }
-}
-
-fn remove_pred_at(f: &mut Func, block: crate::ssa::func::BlockId, pos: usize) {
-    f.blocks[block.0 as usize].preds.remove(pos);
-    let values = f.blocks[block.0 as usize].values.clone();
-    for v in values {
-        let value = &mut f.values[v.0 as usize];
-        if value.op == Op::Phi {
-            value.args.remove(pos);
-        }
-    }
 }

@@ -7,7 +7,8 @@
 
 use crate::ssa::func::Func;
 use crate::ssa::{
-    check, copyelim, critical, cse, deadcode, layout, lower, opt, phielim, regalloc, retdup,
+    branchelim, check, copyelim, critical, cse, deadcode, layout, lower, opt, phielim, regalloc,
+    retdup,
 };
 
 /// One pass of the pipeline.
@@ -51,6 +52,14 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "generic cse",
         run: cse::run,
+    },
+    Pass {
+        name: "branchelim",
+        run: branchelim::run,
+    },
+    Pass {
+        name: "branchelim deadcode",
+        run: deadcode::blocks,
     },
     Pass {
         name: "cse copyelim",
@@ -107,6 +116,21 @@ pub const ORDER: &[(&str, &str, &str)] = &[
         "generic cse",
         "cse copyelim",
         "cse turns duplicates into copies",
+    ),
+    (
+        "generic cse",
+        "branchelim",
+        "branchelim finds a condition tested twice as one value",
+    ),
+    (
+        "branchelim",
+        "branchelim deadcode",
+        "folded branches leave unreachable blocks",
+    ),
+    (
+        "branchelim deadcode",
+        "cse copyelim",
+        "phis left with one argument become copies",
     ),
     (
         "cse copyelim",

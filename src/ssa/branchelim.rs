@@ -1,0 +1,120 @@
+//! Branches already decided: the part of Go's `prove` and `nilcheckelim` passes that
+//! needs no ranges.
+//!
+//! After `cse`, a condition tested twice is one value (or copies of it). Where block `s` is the only
+//! successor of branch `d` on condition `c` that leads to it (`s` has `d` as its only
+//! predecessor), every block that `s` dominates knows `c`: true below `d`'s first
+//! successor, false below its second. A branch on `c` there becomes a jump, so a closure
+//! called twice is checked for nil once, and a divisor for zero once.
+//!
+//! A word that `runtime.mallocgc` returned is never nil: a check of a fresh closure (an
+//! inlined `apply(func…)`) folds too.
+//!
+//! Removing edges only removes paths, so the dominator tree computed first stays
+//! conservative while branches fold. Blocks left unreachable go in the next `deadcode`.
+//! Runs between `cse` and its `copyelim`, so the copies `cse` made are looked through.
+
+use crate::ssa::dom::DomTree;
+use crate::ssa::func::{BlockId, Func, Runtime, Sym, ValueId};
+use crate::ssa::op::{BlockKind, Op};
+use crate::ssa::phielim::resolve;
+
+/// Folds branches whose condition a dominating branch or an allocation decides.
+pub fn run(f: &mut Func) {
+    let fresh = fresh_allocations(f);
+    let dom = DomTree::new(f);
+    // Conditions known in the dominator subtree being walked, with their values.
+    let mut known: Vec<(ValueId, bool)> = Vec::new();
+    let mut stack = vec![Visit::Enter(f.entry())];
+    while let Some(visit) = stack.pop() {
+        let block = match visit {
+            Visit::Enter(block) => block,
+            Visit::Exit(depth) => {
+                known.truncate(depth);
+                continue;
+            }
+        };
+        let depth = known.len();
+        if let Some(fact) = entry_fact(f, block) {
+            known.push(fact);
+        }
+        let b = f.block(block);
+        if b.kind == BlockKind::If {
+            let control = resolve(f, b.control.expect("a branch has a control"));
+            let decided = known
+                .iter()
+                .rev()
+                .find(|&&(c, _)| c == control)
+                .map(|&(_, value)| value)
+                .or_else(|| nil_check_of(f, control, &fresh));
+            if let Some(value) = decided {
+                let taken = b.succs[if value { 0 } else { 1 }];
+                f.jump(block, taken);
+            }
+        }
+        stack.push(Visit::Exit(depth));
+        let children = &dom.children[block.0 as usize];
+        stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
+    }
+}
+
+enum Visit {
+    Enter(BlockId),
+    Exit(usize),
+}
+
+/// What entering `block` tells: the condition of its only predecessor's branch, if `block`
+/// is reached by one edge of it only.
+fn entry_fact(f: &Func, block: BlockId) -> Option<(ValueId, bool)> {
+    let &[pred] = f.block(block).preds.as_slice() else {
+        return None;
+    };
+    let p = f.block(pred);
+    if p.kind != BlockKind::If || p.succs[0] == p.succs[1] {
+        return None;
+    }
+    Some((resolve(f, p.control?), p.succs[0] == block))
+}
+
+/// Marks the first result of every `runtime.mallocgc` call.
+fn fresh_allocations(f: &Func) -> Vec<bool> {
+    let mut fresh = vec![false; f.values.len()];
+    for &block in &f.order {
+        let mut last_call_allocates = false;
+        for &v in &f.block(block).values {
+            let value = f.value(v);
+            match value.op {
+                Op::StaticCall => {
+                    last_call_allocates =
+                        f.syms[value.aux as usize] == Sym::Runtime(Runtime::Alloc);
+                }
+                Op::ClosureCall => last_call_allocates = false,
+                Op::LoadResult if value.aux == 0 && last_call_allocates => {
+                    fresh[v.0 as usize] = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    fresh
+}
+
+/// Decides `x == 0` and `x != 0` for a fresh allocation `x`.
+fn nil_check_of(f: &Func, control: ValueId, fresh: &[bool]) -> Option<bool> {
+    let value = f.value(control);
+    let equal = match value.op {
+        Op::Eq => true,
+        Op::Ne => false,
+        _ => return None,
+    };
+    let [a, b] = value.args[..] else {
+        return None;
+    };
+    let (a, b) = (resolve(f, a), resolve(f, b));
+    let is_zero = |v: ValueId| {
+        let value = f.value(v);
+        value.op == Op::Const && value.aux == 0
+    };
+    let is_fresh = |v: ValueId| fresh[v.0 as usize];
+    ((is_fresh(a) && is_zero(b)) || (is_zero(a) && is_fresh(b))).then_some(!equal)
+}
