@@ -344,7 +344,11 @@ pub fn emit(f: &Func) -> MachineCode {
         .collect();
     for (idx, &block) in emitted.iter().enumerate() {
         let next = emitted.get(idx + 1).copied();
-        e.asm.place_label(&mut e.labels[block.0 as usize]);
+        // Nothing jumps to the entry; its label would only cost a `nop` where the next
+        // block's label follows at once.
+        if !f.block(block).preds.is_empty() {
+            e.asm.place_label(&mut e.labels[block.0 as usize]);
+        }
         e.block(block, next);
     }
     e.asm.place_label(&mut overflow);

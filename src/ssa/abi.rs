@@ -70,6 +70,28 @@ impl Convention {
     }
 }
 
+/// Returns the words of outgoing area that the calls of `f` need.
+pub fn out_words(f: &Func) -> u32 {
+    let mut out = 0;
+    for &block in &f.order {
+        let values = &f.block(block).values;
+        for (idx, &v) in values.iter().enumerate() {
+            let call = f.value(v);
+            if !call.op.is_call() {
+                continue;
+            }
+            let n_args = call.args.len() - usize::from(call.op == Op::ClosureCall);
+            let n_results = values[idx + 1..]
+                .iter()
+                .take_while(|&&r| f.value(r).op == Op::LoadResult)
+                .count();
+            let convention = Convention::of_call(f, call);
+            out = out.max(convention.stack_words(n_args as u32, n_results as u32));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@
 //! Runs between `cse` and its `copyelim`, so the copies `cse` made are looked through.
 
 use crate::ssa::dom::DomTree;
-use crate::ssa::func::{BlockId, Func, Runtime, Sym, ValueId};
+use crate::ssa::func::{BlockId, Func, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 use crate::ssa::phielim::resolve;
 
@@ -76,25 +76,11 @@ fn entry_fact(f: &Func, block: BlockId) -> Option<(ValueId, bool)> {
     Some((resolve(f, p.control?), p.succs[0] == block))
 }
 
-/// Marks the first result of every `runtime.mallocgc` call.
+/// Marks the address every `runtime.mallocgc` call returns.
 fn fresh_allocations(f: &Func) -> Vec<bool> {
     let mut fresh = vec![false; f.values.len()];
-    for &block in &f.order {
-        let mut last_call_allocates = false;
-        for &v in &f.block(block).values {
-            let value = f.value(v);
-            match value.op {
-                Op::StaticCall => {
-                    last_call_allocates =
-                        f.syms[value.aux as usize] == Sym::Runtime(Runtime::Alloc);
-                }
-                Op::ClosureCall => last_call_allocates = false,
-                Op::LoadResult if value.aux == 0 && last_call_allocates => {
-                    fresh[v.0 as usize] = true;
-                }
-                _ => {}
-            }
-        }
+    for (_, result) in f.allocations() {
+        fresh[result.0 as usize] = true;
     }
     fresh
 }

@@ -116,6 +116,22 @@ struct Builder<'a> {
     this: Option<FuncId>,
     /// Set while the body of an inlined call is built: where its `return`s go.
     inlining: Option<Inlining>,
+    /// Set while the body of an inlined top-level function is built: the closures it
+    /// creates are that function's units, compiled with it, not this function's.
+    in_inlined_decl: bool,
+    /// Closures made here, by value: a call of one is replaced with the literal's body.
+    known: FxHashMap<ValueId, Known>,
+    /// How many inlined literal bodies enclose the code being built.
+    lit_depth: u32,
+}
+
+/// A closure value whose literal and captured words are known where it is called.
+#[derive(Clone)]
+struct Known {
+    func: FuncId,
+    env: Vec<Capture>,
+    /// The captured words, in `env` order: a cell's address for a capture by reference.
+    words: Words,
 }
 
 /// Where the `return` statements of an inlined body go.
@@ -130,6 +146,10 @@ struct Inlining {
 /// The largest body, in bytes of source from the name to the closing brace, that a call
 /// may be replaced with: small leaf-like functions, as Go's inliner budget picks them.
 const INLINE_MAX_BYTES: u32 = 240;
+
+/// How deeply inlined literal bodies may nest: a literal calling a closure it captured,
+/// which calls another.
+const INLINE_MAX_LIT_DEPTH: u32 = 3;
 
 /// Builds the SSA form of `unit` and returns it with the closures it creates.
 pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
@@ -153,6 +173,9 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
         hoisted: FxHashMap::default(),
         this: None,
         inlining: None,
+        in_inlined_decl: false,
+        known: FxHashMap::default(),
+        lit_depth: 0,
     };
     let entry = builder.new_block();
     builder.seal(entry);
@@ -739,7 +762,9 @@ impl<'a> Builder<'a> {
             let Some(obj) = self.info.obj_of(target.id) else {
                 continue; // the blank identifier
             };
-            if define && !self.vars.contains_key(&obj) && self.is_decl_site(obj, target) {
+            // Each build of a declaration makes a new variable: an inlined body built twice
+            // has two of each, and their cells must differ.
+            if define && self.is_decl_site(obj, target) {
                 self.declare(obj, &words);
             } else {
                 self.write_obj(obj, &words);
@@ -807,22 +832,91 @@ impl<'a> Builder<'a> {
     }
 
     /// Reports whether a call of `func` is replaced with its body: a small top-level
-    /// function, creating no closures, not the function being built, and not from inside
-    /// an inlined body (one level, so recursion cannot unfold).
+    /// function, not the function being built, and not from inside an inlined body (one
+    /// level, so recursion cannot unfold).
     fn inlinable(&self, func: FuncId) -> bool {
-        let info = &self.info.funcs[func.0 as usize];
-        if self.inlining.is_some() || Some(func) == self.this || !info.closures.is_empty() {
+        if self.inlining.is_some() || Some(func) == self.this {
             return false;
         }
         let span = self.program.span(func);
         span.hi - span.lo <= INLINE_MAX_BYTES
     }
 
-    /// Builds the body of `func` in place of a call with arguments `args`; returns the
-    /// result words.
+    /// Builds the body of top-level `func` in place of a call with arguments `args`;
+    /// returns the result words.
     fn inline(&mut self, func: FuncId, args: &[ValueId]) -> Words {
-        let info = self.info;
         let (sig, body) = self.program.syntax(func);
+        // The callee's variables that its closures capture and assign live in cells here
+        // too, as in the callee's own code, which its closures were compiled against.
+        if !self.info.funcs[func.0 as usize].closures.is_empty() {
+            let boxed = boxed_vars(self.info, func, body);
+            self.boxed.extend(boxed);
+        }
+        let saved = std::mem::replace(&mut self.in_inlined_decl, true);
+        let words = self.inline_body(func, sig, body, args);
+        self.in_inlined_decl = saved;
+        words
+    }
+
+    /// Reports whether a call of a known closure of literal `func` is replaced with the
+    /// literal's body: a small literal creating no closures (their captures would be laid
+    /// out for the literal's own frame), not too deep in other inlined literals.
+    fn lit_inlinable(&self, func: FuncId) -> bool {
+        if self.lit_depth >= INLINE_MAX_LIT_DEPTH
+            || !self.info.funcs[func.0 as usize].closures.is_empty()
+        {
+            return false;
+        }
+        let span = self.program.span(func);
+        span.hi - span.lo <= INLINE_MAX_BYTES
+    }
+
+    /// Builds the body of a known closure's literal in place of a call with arguments
+    /// `args`: its captured variables are the closure's words (a cell for a capture by
+    /// reference), as the closure itself would see them.
+    fn inline_lit(&mut self, known: &Known, args: &[ValueId]) -> Words {
+        let mut saved = Vec::with_capacity(known.env.len());
+        let mut at = 0;
+        for capture in &known.env {
+            let n = self.words_of(self.info.obj(capture.obj).ty);
+            let loc = if capture.by_ref {
+                let var = self.new_var(1);
+                self.write(var, known.words[at]);
+                at += 1;
+                VarLoc::Cell { var, n }
+            } else {
+                let var = self.new_var(n);
+                for idx in 0..n {
+                    self.write(var + idx, known.words[at]);
+                    at += 1;
+                }
+                VarLoc::Ssa { var, n }
+            };
+            saved.push((capture.obj, self.vars.insert(capture.obj, loc)));
+        }
+        let (sig, body) = self.program.syntax(known.func);
+        self.lit_depth += 1;
+        let words = self.inline_body(known.func, sig, body, args);
+        self.lit_depth -= 1;
+        for (obj, loc) in saved {
+            match loc {
+                Some(loc) => self.vars.insert(obj, loc),
+                None => self.vars.remove(&obj),
+            };
+        }
+        words
+    }
+
+    /// Builds `body` with parameters `sig` bound to `args`, its `return`s jumping to a
+    /// join block; returns the result words there.
+    fn inline_body(
+        &mut self,
+        func: FuncId,
+        sig: &ast::Signature,
+        body: &Block,
+        args: &[ValueId],
+    ) -> Words {
+        let info = self.info;
         let fty = info
             .types
             .func(info.funcs[func.0 as usize].ty)
@@ -831,7 +925,7 @@ impl<'a> Builder<'a> {
         let exit = self.new_block();
         let results = self.new_var(n_results);
         let saved_results = std::mem::replace(&mut self.result_tys, fty.results.clone());
-        self.inlining = Some(Inlining { exit, results });
+        let saved_inlining = self.inlining.replace(Inlining { exit, results });
         let mut at = 0;
         for (param, &ty) in params(sig).zip(&fty.params) {
             let n = words(ty) as usize;
@@ -843,7 +937,7 @@ impl<'a> Builder<'a> {
         self.block(body);
         // A function without results may end without `return`.
         self.jump(exit);
-        self.inlining = None;
+        self.inlining = saved_inlining;
         self.result_tys = saved_results;
         self.seal(exit);
         self.reach(exit);
@@ -1295,11 +1389,17 @@ impl<'a> Builder<'a> {
         let func = self.info.lit_funcs[&expr.id];
         let captures = &self.info.funcs[func.0 as usize].captures;
         if captures.is_empty() {
-            self.closures.push(Unit::Func {
-                func,
-                env: Vec::new(),
-            });
-            return SmallVec::from_slice(&[self.addr(Sym::FuncValue(func))]);
+            self.add_unit(func, Vec::new());
+            let closure = self.addr(Sym::FuncValue(func));
+            self.known.insert(
+                closure,
+                Known {
+                    func,
+                    env: Vec::new(),
+                    words: Words::new(),
+                },
+            );
+            return SmallVec::from_slice(&[closure]);
         }
         let env: Vec<Capture> = captures
             .iter()
@@ -1325,6 +1425,7 @@ impl<'a> Builder<'a> {
         let code = self.addr(Sym::Func(func));
         self.value(Op::Store, 0, &[closure, code]);
         let mut off = 8;
+        let mut captured = Words::new();
         for capture in &env {
             let words: Words = if capture.by_ref {
                 match self.var_loc(capture.obj) {
@@ -1336,11 +1437,28 @@ impl<'a> Builder<'a> {
             };
             for word in words {
                 self.value(Op::Store, off, &[closure, word]);
+                captured.push(word);
                 off += 8;
             }
         }
-        self.closures.push(Unit::Func { func, env });
+        self.add_unit(func, env.clone());
+        self.known.insert(
+            closure,
+            Known {
+                func,
+                env,
+                words: captured,
+            },
+        );
         SmallVec::from_slice(&[closure])
+    }
+
+    /// Lists literal `func` as a unit this function creates, unless the literal belongs to
+    /// an inlined function, whose own unit lists it.
+    fn add_unit(&mut self, func: FuncId, env: Vec<Capture>) {
+        if !self.in_inlined_decl {
+            self.closures.push(Unit::Func { func, env });
+        }
     }
 
     fn call_expr(&mut self, expr: &Expr, callee: &Expr, args: &[Expr]) -> Words {
@@ -1382,6 +1500,13 @@ impl<'a> Builder<'a> {
         args.iter().for_each(|arg| self.hoist(arg));
         let fv = self.eval(callee)[0];
         let arg_words = self.args(fty, args);
+        // A closure made here needs no nil check, and its body can replace the call.
+        if let Some(known) = self.known.get(&fv)
+            && self.lit_inlinable(known.func)
+        {
+            let known = known.clone();
+            return self.inline_lit(&known, &arg_words);
+        }
         let zero = self.constant(0);
         let is_nil = self.value(Op::Eq, 0, &[fv, zero]);
         self.check(is_nil, Runtime::PanicNil);

@@ -329,6 +329,33 @@ impl Func {
         idx
     }
 
+    /// Lists every `runtime.mallocgc` call with the result that is its allocation's
+    /// address (calls and their results are adjacent, so one pass over the blocks finds
+    /// them).
+    pub fn allocations(&self) -> Vec<(ValueId, ValueId)> {
+        let mut allocs = Vec::new();
+        for &block in &self.order {
+            let mut alloc_call = None;
+            for &v in &self.block(block).values {
+                let value = self.value(v);
+                match value.op {
+                    Op::StaticCall => {
+                        alloc_call = (self.syms[value.aux as usize]
+                            == Sym::Runtime(Runtime::Alloc))
+                        .then_some(v);
+                    }
+                    Op::LoadResult => {
+                        if let Some(call) = alloc_call.take() {
+                            allocs.push((call, v));
+                        }
+                    }
+                    _ => alloc_call = None,
+                }
+            }
+        }
+        allocs
+    }
+
     /// Counts the uses of every value by live values and block controls.
     pub fn use_counts(&self) -> Vec<u32> {
         let mut uses = vec![0u32; self.values.len()];

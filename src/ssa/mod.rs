@@ -4,6 +4,7 @@
 //! register allocation (`regalloc`).
 
 pub mod abi;
+pub mod allocelim;
 pub mod branchelim;
 pub mod build;
 pub mod check;

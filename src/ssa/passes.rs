@@ -7,8 +7,8 @@
 
 use crate::ssa::func::Func;
 use crate::ssa::{
-    branchelim, check, copyelim, critical, cse, deadcode, layout, lower, opt, phielim, regalloc,
-    retdup,
+    allocelim, branchelim, check, copyelim, critical, cse, deadcode, layout, lower, opt, phielim,
+    regalloc, retdup,
 };
 
 /// One pass of the pipeline.
@@ -32,6 +32,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "early copyelim",
         run: copyelim::run,
+    },
+    Pass {
+        name: "allocelim",
+        run: allocelim::run,
     },
     Pass {
         name: "opt",
@@ -101,6 +105,16 @@ pub const ORDER: &[(&str, &str, &str)] = &[
         "early deadcode",
         "early phielim",
         "phis of unreachable predecessors must be gone",
+    ),
+    (
+        "early copyelim",
+        "allocelim",
+        "allocelim sees an allocation's uses directly, not through copies",
+    ),
+    (
+        "allocelim",
+        "opt",
+        "opt folds the words allocelim forwards from stores to loads",
     ),
     (
         "opt",

@@ -1,0 +1,178 @@
+//! Allocations that never escape: the heap cells and closures whose every use the function
+//! itself can see, after Go's escape analysis and its `deadstore` pass.
+//!
+//! An allocation (the word `runtime.mallocgc` returns) is *local* when it is used only as
+//! the address of loads and stores: it is never stored as a value, passed, returned or
+//! merged by a phi, so no other code can read or write it. Then:
+//! - a load from it sees the word last stored at that offset on the dominator-tree path
+//!   into it, as long as that path holds no join (a block with several predecessors); the
+//!   load is replaced with that word;
+//! - once nothing loads from it, the allocation and its stores go.
+//!
+//! The builder inlines the calls of closures it made, so a closure called only where it
+//! was made is stored to and never loaded: it goes, and the cells it held become local in
+//! turn. The pass repeats until nothing changes.
+
+use rustc_hash::FxHashMap;
+
+use crate::ssa::dom::DomTree;
+use crate::ssa::func::{BlockId, Func, ValueId};
+use crate::ssa::op::Op;
+
+/// Forwards stores to loads through local allocations and removes the unread ones.
+pub fn run(f: &mut Func) {
+    loop {
+        let allocs = f.allocations();
+        if allocs.is_empty() {
+            return;
+        }
+        let local = local_allocations(f, &allocs);
+        if !local.iter().any(|&is_local| is_local) {
+            return;
+        }
+        let forwarded = forward(f, &local);
+        let removed = remove_unread(f, &allocs, &local);
+        if !forwarded && !removed {
+            return;
+        }
+    }
+}
+
+/// Marks the allocation results used only as load and store addresses.
+fn local_allocations(f: &Func, allocs: &[(ValueId, ValueId)]) -> Vec<bool> {
+    let mut local = vec![false; f.values.len()];
+    for &(_, result) in allocs {
+        local[result.0 as usize] = true;
+    }
+    for &block in &f.order {
+        let b = f.block(block);
+        if let Some(control) = b.control {
+            local[control.0 as usize] = false;
+        }
+        for &v in &b.values {
+            let value = f.value(v);
+            let as_address = matches!(value.op, Op::Load | Op::Store);
+            for (idx, &arg) in value.args.iter().enumerate() {
+                if !(as_address && idx == 0) {
+                    local[arg.0 as usize] = false;
+                }
+            }
+        }
+    }
+    local
+}
+
+/// Replaces loads from local allocations with the words stored there; reports whether any
+/// load went.
+fn forward(f: &mut Func, local: &[bool]) -> bool {
+    let dom = DomTree::new(f);
+    let mut replace: Vec<Option<ValueId>> = vec![None; f.values.len()];
+    let mut any = false;
+    type Known = FxHashMap<(ValueId, i64), ValueId>;
+    let mut stack: Vec<(BlockId, Known)> = vec![(f.entry(), Known::default())];
+    while let Some((block, mut known)) = stack.pop() {
+        if f.block(block).preds.len() > 1 {
+            known.clear();
+        }
+        let mut removed = false;
+        for idx in 0..f.block(block).values.len() {
+            let v = f.block(block).values[idx];
+            let value = f.value(v);
+            let Some(&addr) = value.args.first() else {
+                continue;
+            };
+            if !local[addr.0 as usize] {
+                continue;
+            }
+            match value.op {
+                Op::Store => {
+                    let word = resolve(&replace, value.args[1]);
+                    known.insert((addr, value.aux), word);
+                }
+                Op::Load => match known.get(&(addr, value.aux)) {
+                    Some(&word) => {
+                        replace[v.0 as usize] = Some(word);
+                        removed = true;
+                    }
+                    None => {
+                        known.insert((addr, value.aux), v);
+                    }
+                },
+                _ => {}
+            }
+        }
+        if removed {
+            any = true;
+            f.blocks[block.0 as usize]
+                .values
+                .retain(|v| replace[v.0 as usize].is_none());
+        }
+        for &child in dom.children[block.0 as usize].iter().rev() {
+            stack.push((child, known.clone()));
+        }
+    }
+    if any {
+        for idx in 0..f.order.len() {
+            let block = f.order[idx];
+            for v_idx in 0..f.blocks[block.0 as usize].values.len() {
+                let v = f.blocks[block.0 as usize].values[v_idx];
+                for a_idx in 0..f.values[v.0 as usize].args.len() {
+                    let arg = f.values[v.0 as usize].args[a_idx];
+                    f.values[v.0 as usize].args[a_idx] = resolve(&replace, arg);
+                }
+            }
+            if let Some(control) = f.blocks[block.0 as usize].control {
+                f.blocks[block.0 as usize].control = Some(resolve(&replace, control));
+            }
+        }
+    }
+    any
+}
+
+fn resolve(replace: &[Option<ValueId>], mut v: ValueId) -> ValueId {
+    while let Some(word) = replace[v.0 as usize] {
+        v = word;
+    }
+    v
+}
+
+/// Removes the local allocations nothing loads from, with their stores; reports whether
+/// any went.
+fn remove_unread(f: &mut Func, allocs: &[(ValueId, ValueId)], local: &[bool]) -> bool {
+    let mut read = vec![false; f.values.len()];
+    for &block in &f.order {
+        for &v in &f.block(block).values {
+            let value = f.value(v);
+            if value.op == Op::Load {
+                read[value.args[0].0 as usize] = true;
+            }
+        }
+    }
+    let mut remove = vec![false; f.values.len()];
+    let mut any = false;
+    for &(call, result) in allocs {
+        if local[result.0 as usize] && !read[result.0 as usize] {
+            remove[call.0 as usize] = true;
+            remove[result.0 as usize] = true;
+            any = true;
+        }
+    }
+    if !any {
+        return false;
+    }
+    for idx in 0..f.order.len() {
+        let block = f.order[idx];
+        let values = std::mem::take(&mut f.blocks[block.0 as usize].values);
+        let kept = values
+            .into_iter()
+            .filter(|&v| {
+                let value = f.value(v);
+                !(remove[v.0 as usize] || value.op == Op::Store && remove[value.args[0].0 as usize])
+            })
+            .collect();
+        f.blocks[block.0 as usize].values = kept;
+    }
+    // The outgoing area was sized for every call the builder made.
+    f.out_words = crate::ssa::abi::out_words(f);
+    true
+}
