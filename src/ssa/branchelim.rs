@@ -11,9 +11,11 @@
 //! inlined `apply(func…)`) folds too.
 //!
 //! Removing edges only removes paths, so the dominator tree computed first stays
-//! conservative while branches fold. Blocks left unreachable go in the next `deadcode`.
+//! conservative while branches fold. Blocks left unreachable go at the end (phis left with
+//! one argument become copies, for the `copyelim` after).
 //! Runs between `cse` and its `copyelim`, so the copies `cse` made are looked through.
 
+use crate::ssa::deadcode;
 use crate::ssa::dom::DomTree;
 use crate::ssa::func::{BlockId, Func, ValueId};
 use crate::ssa::op::{BlockKind, Op};
@@ -21,8 +23,30 @@ use crate::ssa::phielim::resolve;
 
 /// Folds branches whose condition a dominating branch or an allocation decides.
 pub fn run(f: &mut Func) {
-    let fresh = fresh_allocations(f);
+    // Most functions test each condition once and check no fresh allocation for nil: a
+    // scan of the branches spares them the dominator tree.
+    let mut controls: Vec<ValueId> = Vec::new();
+    let mut nil_checks = false;
+    for &block in &f.order {
+        let b = f.block(block);
+        if b.kind == BlockKind::If {
+            let control = resolve(f, b.control.expect("a branch has a control"));
+            nil_checks |= matches!(f.value(control).op, Op::Eq | Op::Ne);
+            controls.push(control);
+        }
+    }
+    controls.sort_unstable();
+    let repeated = controls.windows(2).any(|pair| pair[0] == pair[1]);
+    let fresh = if nil_checks {
+        fresh_allocations(f)
+    } else {
+        Vec::new()
+    };
+    if !repeated && !fresh.contains(&true) {
+        return;
+    }
     let dom = DomTree::new(f);
+    let mut folded = false;
     // Conditions known in the dominator subtree being walked, with their values.
     let mut known: Vec<(ValueId, bool)> = Vec::new();
     let mut stack = vec![Visit::Enter(f.entry())];
@@ -50,11 +74,15 @@ pub fn run(f: &mut Func) {
             if let Some(value) = decided {
                 let taken = b.succs[if value { 0 } else { 1 }];
                 f.jump(block, taken);
+                folded = true;
             }
         }
         stack.push(Visit::Exit(depth));
         let children = &dom.children[block.0 as usize];
         stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
+    }
+    if folded {
+        deadcode::blocks(f);
     }
 }
 
@@ -101,6 +129,6 @@ fn nil_check_of(f: &Func, control: ValueId, fresh: &[bool]) -> Option<bool> {
         let value = f.value(v);
         value.op == Op::Const && value.aux == 0
     };
-    let is_fresh = |v: ValueId| fresh[v.0 as usize];
+    let is_fresh = |v: ValueId| fresh.get(v.0 as usize) == Some(&true);
     ((is_fresh(a) && is_zero(b)) || (is_zero(a) && is_fresh(b))).then_some(!equal)
 }

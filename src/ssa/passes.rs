@@ -62,10 +62,6 @@ pub const PASSES: &[Pass] = &[
         run: branchelim::run,
     },
     Pass {
-        name: "branchelim deadcode",
-        run: deadcode::blocks,
-    },
-    Pass {
         name: "cse copyelim",
         run: copyelim::run,
     },
@@ -138,13 +134,8 @@ pub const ORDER: &[(&str, &str, &str)] = &[
     ),
     (
         "branchelim",
-        "branchelim deadcode",
-        "folded branches leave unreachable blocks",
-    ),
-    (
-        "branchelim deadcode",
         "cse copyelim",
-        "phis left with one argument become copies",
+        "phis that branchelim leaves with one argument become copies",
     ),
     (
         "cse copyelim",

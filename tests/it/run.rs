@@ -39,12 +39,24 @@ pub struct Outcome {
 
 /// Runs `exe` with no input, under the watchdog.
 pub fn run_exe(exe: &Path) -> Outcome {
-    let mut child = Command::new(exe)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the executable starts");
+    // Another test thread forking while this executable was open for writing leaves a
+    // copy of its descriptor in that child until it execs: the kernel then refuses to run
+    // the file ("text file busy") for a moment. Try again, as cargo does.
+    let mut tries = 0;
+    let mut child = loop {
+        match Command::new(exe)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+        {
+            Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            started => break started.expect("the executable starts"),
+        }
+    };
     let mut stdout_pipe = child.stdout.take().expect("piped");
     let mut stderr_pipe = child.stderr.take().expect("piped");
     let out_thread = std::thread::spawn(move || {
