@@ -114,6 +114,10 @@ const FAR: u64 = 0x4000_0000;
 /// keeps this much room below the guard.
 pub const SMALL_FRAME: i64 = 64 * 1024;
 
+/// The largest frame a function that calls nothing may have without checking the stack
+/// (Go's `StackSmall`): with its caller's frame it stays within the room below the guard.
+const LEAF_FRAME: i64 = 128;
+
 /// A `CodeAssembler` that also records references to symbols.
 pub struct Asm {
     /// The assembler.
@@ -332,8 +336,18 @@ pub fn emit(f: &Func) -> MachineCode {
     e.labels = (0..f.blocks.len())
         .map(|_| e.asm.a.create_label())
         .collect();
+    // As Go's assembler marks them NOSPLIT: a function that calls nothing and has a small
+    // frame skips the stack check. Its caller passed its own check with a frame of at most
+    // SMALL_FRAME, and the runtime keeps twice that below the guard.
+    let leaf = frame <= LEAF_FRAME
+        && f.order.iter().all(|&block| {
+            f.block(block)
+                .values
+                .iter()
+                .all(|&v| !f.value(v).op.is_call())
+        });
     let mut overflow = e.asm.a.create_label();
-    e.prologue(&overflow);
+    e.prologue(&overflow, leaf);
     e.entry_moves();
     e.forward = forwarding(f);
     let emitted: Vec<BlockId> = f
@@ -351,22 +365,26 @@ pub fn emit(f: &Func) -> MachineCode {
         }
         e.block(block, next);
     }
-    e.asm.place_label(&mut overflow);
-    e.asm
-        .call_sym(Sym::Runtime(crate::ssa::Runtime::StackOverflow));
+    if !leaf {
+        e.asm.place_label(&mut overflow);
+        e.asm
+            .call_sym(Sym::Runtime(crate::ssa::Runtime::StackOverflow));
+    }
     e.asm.finish()
 }
 
 impl Emitter<'_> {
-    fn prologue(&mut self, overflow: &CodeLabel) {
+    fn prologue(&mut self, overflow: &CodeLabel, leaf: bool) {
         let guard = Sym::Runtime(crate::ssa::Runtime::Data);
-        if self.frame > SMALL_FRAME {
-            ok(self.asm.a.lea(rax, qword_ptr(rsp - self.frame as i32)));
-            self.asm.rip(Code::Cmp_r64_rm64, RAX, guard, 0, false);
-        } else {
-            self.asm.rip(Code::Cmp_r64_rm64, 4, guard, 0, false);
+        if !leaf {
+            if self.frame > SMALL_FRAME {
+                ok(self.asm.a.lea(rax, qword_ptr(rsp - self.frame as i32)));
+                self.asm.rip(Code::Cmp_r64_rm64, RAX, guard, 0, false);
+            } else {
+                self.asm.rip(Code::Cmp_r64_rm64, 4, guard, 0, false);
+            }
+            ok(self.asm.a.jbe(*overflow));
         }
-        ok(self.asm.a.jbe(*overflow));
         for &reg in &self.f.frame.saved {
             ok(self.asm.a.push(GPR64[reg as usize]));
         }
