@@ -1177,11 +1177,45 @@ impl<'a> Builder<'a> {
                     let words = self.call_expr(expr, callee, args);
                     self.hoisted.insert(expr.id, words);
                 } else {
-                    args.iter().for_each(|arg| self.hoist(arg));
+                    let to_interface = matches!(
+                        crate::types::check::unparen(callee).kind,
+                        ExprKind::Selector(..)
+                    );
+                    args.iter()
+                        .for_each(|arg| self.hoist_operand(arg, to_interface));
                 }
             }
             _ => {}
         }
+    }
+
+    /// [`Builder::hoist`] for an operand of a built-in; `to_interface` for `fmt.Print` and
+    /// `fmt.Println`, whose operands gc converts to `any`.
+    fn hoist_operand(&mut self, arg: &Expr, to_interface: bool) {
+        self.hoist(arg);
+        // gc's `order` copies a bool operand converted to an interface into a temporary
+        // where it stands among the calls, unless it is a variable (addressable) or a
+        // constant: `fmt.Println(n == 0, f())` compares before `f` runs, while
+        // `fmt.Println(n, f())` and `fmt.Println(b, f())` read after it.
+        if to_interface
+            && !self.hoisted.contains_key(&arg.id)
+            && ty::is_boolean(self.type_of(arg))
+            && self.info.const_value(arg.id).is_none()
+            && !self.is_variable(arg)
+        {
+            let words = self.eval(arg);
+            self.hoisted.insert(arg.id, words);
+        }
+    }
+
+    /// Reports whether `expr` is a variable, which gc reads where it is used.
+    fn is_variable(&self, expr: &Expr) -> bool {
+        let expr = crate::types::check::unparen(expr);
+        matches!(expr.kind, ExprKind::Name(_))
+            && self
+                .info
+                .obj_of(expr.id)
+                .is_some_and(|obj| matches!(self.info.obj(obj).kind, ObjKind::Var { .. }))
     }
 
     /// Reports whether gc's `order` pass moves a call of `callee` ahead of its statement:
@@ -1235,6 +1269,11 @@ impl<'a> Builder<'a> {
 
     /// Evaluates `expr`, using the results of calls `hoist` already made.
     fn eval(&mut self, expr: &Expr) -> Words {
+        if !self.hoisted.is_empty()
+            && let Some(words) = self.hoisted.remove(&expr.id)
+        {
+            return words;
+        }
         if let Some(value) = self.info.const_value(expr.id) {
             return match value {
                 ConstValue::Bool(b) => SmallVec::from_slice(&[self.constant(i64::from(*b))]),
@@ -1544,8 +1583,12 @@ impl<'a> Builder<'a> {
 
     /// Evaluates the arguments of a built-in, each with its (default) type; their calls are
     /// made first.
-    fn builtin_args(&mut self, args: &[Expr]) -> Vec<(TypeId, Words)> {
-        args.iter().for_each(|arg| self.hoist(arg));
+    /// Evaluates the arguments of a built-in; `to_interface` for `fmt.Print` and
+    /// `fmt.Println`, whose operands gc converts to `any`.
+    fn builtin_args(&mut self, args: &[Expr], to_interface: bool) -> Vec<(TypeId, Words)> {
+        for arg in args {
+            self.hoist_operand(arg, to_interface);
+        }
         if let [arg] = args
             && let Some(tuple) = self.tuple_types(arg)
         {
@@ -1582,7 +1625,7 @@ impl<'a> Builder<'a> {
                 SmallVec::from_slice(&[s[1]])
             }
             Builtin::Min | Builtin::Max => {
-                let values = self.builtin_args(args);
+                let values = self.builtin_args(args, false);
                 let op = if builtin == Builtin::Min {
                     Op::Min
                 } else {
@@ -1595,7 +1638,7 @@ impl<'a> Builder<'a> {
                 SmallVec::from_slice(&[acc])
             }
             Builtin::Panic => {
-                let values = self.builtin_args(args);
+                let values = self.builtin_args(args, false);
                 let (ty, words) = &values[0];
                 let rt = if ty::is_string(*ty) {
                     Runtime::PanicString
@@ -1608,7 +1651,8 @@ impl<'a> Builder<'a> {
                 SmallVec::new()
             }
             Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
-                let values = self.builtin_args(args);
+                let to_interface = matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln);
+                let values = self.builtin_args(args, to_interface);
                 let fd = if matches!(builtin, Builtin::Print | Builtin::Println) {
                     2
                 } else {
