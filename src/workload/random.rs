@@ -311,6 +311,10 @@ impl Gen {
                     Some(name) if self.chance(10) => format!("func(int) int({name})"),
                     Some(name) if self.chance(10) => format!("(func(x int) int)({name})"),
                     Some(name) if self.chance(50) => name,
+                    // The literal's `x` would shadow an `x` of this scope that `arg` names.
+                    _ if names(&arg, "x") => {
+                        format!("func(x int) int {{ return x*{} }}", self.pick(5))
+                    }
                     _ => format!("func(x int) int {{ return x*{} + {arg} }}", self.pick(5)),
                 };
                 let a = self.int_var_expr_at(depth + 1);
@@ -995,4 +999,10 @@ impl Gen {
         self.line("fmt.Println(\"checksum\", cs, g0, g1, calls, fuel)");
         self.close("");
     }
+}
+
+/// Reports whether expression text `expr` names identifier `name`.
+fn names(expr: &str, name: &str) -> bool {
+    expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|word| word == name)
 }
