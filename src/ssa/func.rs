@@ -303,6 +303,7 @@ impl Func {
     /// Keeps the phi arguments of `block` whose index `keep` accepts, after its predecessors
     /// changed alike. A phi left with one argument becomes a copy of it.
     pub fn remove_phi_args(&mut self, block: BlockId, keep: impl Fn(usize) -> bool) {
+        let mut copies = false;
         for idx in 0..self.blocks[block.0 as usize].values.len() {
             let v = self.blocks[block.0 as usize].values[idx];
             let value = &mut self.values[v.0 as usize];
@@ -314,9 +315,24 @@ impl Func {
                 });
                 if value.args.len() == 1 {
                     value.op = Op::Copy;
+                    copies = true;
                 }
             }
         }
+        if copies {
+            self.phis_first(block);
+        }
+    }
+
+    /// Moves the copies that phis of `block` became behind its remaining phis. Phis and
+    /// such copies lead the block, so a stable sort of that run is enough.
+    pub fn phis_first(&mut self, block: BlockId) {
+        let values = &mut self.blocks[block.0 as usize].values;
+        let lead = values
+            .iter()
+            .take_while(|&&v| matches!(self.values[v.0 as usize].op, Op::Phi | Op::Copy))
+            .count();
+        values[..lead].sort_by_key(|&v| self.values[v.0 as usize].op != Op::Phi);
     }
 
     /// Returns the index of symbol `sym`, adding it if new.

@@ -6,6 +6,8 @@ use crate::ssa::op::Op;
 
 /// Turns trivial phis into copies, until none is left.
 pub fn run(f: &mut Func) {
+    // Blocks where a phi became a copy, which must move behind the remaining phis.
+    let mut reorder = Vec::new();
     loop {
         let mut changed = false;
         for idx in 0..f.order.len() {
@@ -34,6 +36,7 @@ pub fn run(f: &mut Func) {
                     value.args.clear();
                     value.args.push(arg);
                     changed = true;
+                    reorder.push(block);
                 }
             }
         }
@@ -42,13 +45,10 @@ pub fn run(f: &mut Func) {
         }
     }
     // Keep phis at the front of their blocks: the new copies follow them.
-    for idx in 0..f.order.len() {
-        let block = f.order[idx];
-        let values = std::mem::take(&mut f.blocks[block.0 as usize].values);
-        let (mut phis, rest): (Vec<ValueId>, Vec<ValueId>) =
-            values.into_iter().partition(|&v| f.value(v).op == Op::Phi);
-        phis.extend(rest);
-        f.blocks[block.0 as usize].values = phis;
+    reorder.sort_unstable();
+    reorder.dedup();
+    for block in reorder {
+        f.phis_first(block);
     }
 }
 
