@@ -6,13 +6,16 @@
 //! see a different word than an earlier, identical one.
 
 use rustc_hash::FxHashMap;
-use smallvec::SmallVec;
 
 use crate::ssa::dom::DomTree;
 use crate::ssa::func::{BlockId, Func, ValueId};
 use crate::ssa::op::Op;
 
-type Key = (Op, i64, SmallVec<[ValueId; 2]>);
+/// Operation, auxiliary constant and up to three arguments (`NONE` where absent): a phi's
+/// arguments and its block. Values with more arguments are not merged.
+type Key = (Op, i64, [ValueId; 3]);
+
+const NONE: ValueId = ValueId(u32::MAX);
 
 /// Merges equal pure values; the duplicates become copies for `copyelim`.
 pub fn run(f: &mut Func) {
@@ -39,15 +42,18 @@ pub fn run(f: &mut Func) {
             if value.op.has_effect() || value.op == Op::Copy {
                 continue;
             }
-            let mut args: SmallVec<[ValueId; 2]> = value
-                .args
-                .iter()
-                .map(|&a| crate::ssa::phielim::resolve(f, a))
-                .collect();
+            let mut args = [NONE; 3];
+            let n_args = value.args.len();
+            if n_args > 3 || (value.op == Op::Phi && n_args > 2) {
+                continue;
+            }
+            for (slot, &arg) in args.iter_mut().zip(&value.args) {
+                *slot = crate::ssa::phielim::resolve(f, arg);
+            }
             if value.op == Op::Phi {
                 // Phis are equal only within one block, argument for argument.
-                args.push(ValueId(block.0));
-            } else if value.op.is_commutative() && args.len() == 2 && args[0] > args[1] {
+                args[n_args] = ValueId(block.0);
+            } else if value.op.is_commutative() && n_args == 2 && args[0] > args[1] {
                 args.swap(0, 1);
             }
             let key = (value.op, value.aux, args);
@@ -60,7 +66,7 @@ pub fn run(f: &mut Func) {
                     value.args.push(earlier);
                 }
                 None => {
-                    table.insert(key.clone(), v);
+                    table.insert(key, v);
                     undo.push(key);
                 }
             }
