@@ -153,15 +153,24 @@ const INLINE_MAX_LIT_DEPTH: u32 = 3;
 
 /// Builds the SSA form of `unit` and returns it with the closures it creates.
 pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
+    // Sized from the source so that the tables rarely grow: about one definition per eight
+    // bytes of source, one variable per thirty-two.
+    let bytes = match unit {
+        Unit::Func { func, .. } => {
+            let span = program.span(*func);
+            (span.hi - span.lo) as usize
+        }
+        Unit::Init => 0,
+    };
     let mut builder = Builder {
         program,
         file: program.file,
         info: program.info,
         f: Func::default(),
         cur: None,
-        vars: FxHashMap::default(),
+        vars: FxHashMap::with_capacity_and_hasher(bytes / 32, Default::default()),
         n_vars: 0,
-        defs: FxHashMap::default(),
+        defs: FxHashMap::with_capacity_and_hasher(bytes / 8, Default::default()),
         sealed: Vec::new(),
         incomplete: FxHashMap::default(),
         targets: Vec::new(),

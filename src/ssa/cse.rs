@@ -20,7 +20,9 @@ const NONE: ValueId = ValueId(u32::MAX);
 /// Merges equal pure values; the duplicates become copies for `copyelim`.
 pub fn run(f: &mut Func) {
     let dom = DomTree::new(f);
-    let mut table: FxHashMap<Key, ValueId> = FxHashMap::default();
+    // About half the values are pure: sized so that the table rarely grows.
+    let mut table: FxHashMap<Key, ValueId> =
+        FxHashMap::with_capacity_and_hasher(f.values.len() / 2, Default::default());
     let mut undo: Vec<Key> = Vec::new();
     // Preorder walk with an explicit stack; a block's entries leave the table when its
     // dominated subtree is done.
