@@ -68,11 +68,11 @@ fn forward(f: &mut Func, local: &[bool]) -> bool {
     let dom = DomTree::new(f);
     let mut replace: Vec<Option<ValueId>> = vec![None; f.values.len()];
     let mut any = false;
-    type Known = FxHashMap<(ValueId, i64), ValueId>;
-    let mut stack: Vec<(BlockId, Known)> = vec![(f.entry(), Known::default())];
-    while let Some((block, mut known)) = stack.pop() {
+    type Stored = FxHashMap<(ValueId, i64), ValueId>;
+    let mut stack: Vec<(BlockId, Stored)> = vec![(f.entry(), Stored::default())];
+    while let Some((block, mut stored)) = stack.pop() {
         if f.block(block).preds.len() > 1 {
-            known.clear();
+            stored.clear();
         }
         let mut removed = false;
         for idx in 0..f.block(block).values.len() {
@@ -87,15 +87,15 @@ fn forward(f: &mut Func, local: &[bool]) -> bool {
             match value.op {
                 Op::Store => {
                     let word = resolve(&replace, value.args[1]);
-                    known.insert((addr, value.aux), word);
+                    stored.insert((addr, value.aux), word);
                 }
-                Op::Load => match known.get(&(addr, value.aux)) {
+                Op::Load => match stored.get(&(addr, value.aux)) {
                     Some(&word) => {
                         replace[v.0 as usize] = Some(word);
                         removed = true;
                     }
                     None => {
-                        known.insert((addr, value.aux), v);
+                        stored.insert((addr, value.aux), v);
                     }
                 },
                 _ => {}
@@ -108,7 +108,7 @@ fn forward(f: &mut Func, local: &[bool]) -> bool {
                 .retain(|v| replace[v.0 as usize].is_none());
         }
         for &child in dom.children[block.0 as usize].iter().rev() {
-            stack.push((child, known.clone()));
+            stack.push((child, stored.clone()));
         }
     }
     if any {
