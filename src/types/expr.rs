@@ -1496,5 +1496,9 @@ fn parse_int(text: &str) -> Option<BigInt> {
     if body.is_empty() {
         return None;
     }
+    // Most literals fit a u64: the big-number parse, which allocates, is for the rest.
+    if let Ok(small) = u64::from_str_radix(body, radix) {
+        return Some(BigInt::from(small));
+    }
     BigInt::parse_bytes(body.as_bytes(), radix)
 }
