@@ -1546,8 +1546,9 @@ impl<'a> Checker<'a> {
         for_span: Span,
     ) {
         let mut x = self.expr(expr);
-        // Go describes the range expression as written, before it takes its type.
-        let range_desc = self.operand_string(&x);
+        // Go describes the range expression as written, before it takes its type; only an
+        // assignment (not a definition) can need it.
+        let range_desc = (!define).then(|| self.operand_string(&x));
         let mut elem_ty = INVALID;
         if x.mode != Mode::Invalid {
             if !ty::is_integer(x.ty) {
@@ -1581,6 +1582,7 @@ impl<'a> Checker<'a> {
                     && target_ty != INVALID
                 {
                     let target_name = self.info.types.display(target_ty);
+                    let range_desc = range_desc.as_deref().unwrap_or_default();
                     self.error(
                         expr.span,
                         format!("cannot use {range_desc} as {target_name} value in range clause"),

@@ -1082,8 +1082,10 @@ impl<'a> Checker<'a> {
                 self.cannot_use(x, &desc, target, context, "");
                 return;
             }
-            let before = self.operand_string(x);
+            // `implicit_type` leaves `x` as it was when it fails, so the description is
+            // made only for the error.
             if let Err(overflow) = self.implicit_type(x, target) {
+                let before = self.operand_string(x);
                 let suffix = if overflow { " (overflows)" } else { "" };
                 self.cannot_use(x, &before, target, context, suffix);
                 return;
