@@ -1276,7 +1276,8 @@ impl<'a> Builder<'a> {
         self.eval(expr)
     }
 
-    /// Evaluates `expr`, using the results of calls `hoist` already made.
+    /// Evaluates `expr`, using the results `hoist` already computed (calls, `&&`, `||`,
+    /// and the bool operands of `fmt.Print*`).
     fn eval(&mut self, expr: &Expr) -> Words {
         if !self.hoisted.is_empty()
             && let Some(words) = self.hoisted.remove(&expr.id)
@@ -1317,11 +1318,6 @@ impl<'a> Builder<'a> {
                 };
                 SmallVec::from_slice(&[self.value(op, 0, &[x])])
             }
-            ExprKind::Binary(BinOp::LAnd | BinOp::LOr, ..)
-                if self.hoisted.contains_key(&expr.id) =>
-            {
-                self.hoisted.remove(&expr.id).expect("hoisted")
-            }
             ExprKind::Binary(BinOp::LAnd | BinOp::LOr, ..) => {
                 let result = self.new_var(1);
                 let then = self.new_block();
@@ -1358,10 +1354,7 @@ impl<'a> Builder<'a> {
                 };
                 self.binary_words(*op, operand_ty, &x, &y, Some(rhs))
             }
-            ExprKind::Call(callee, args) => match self.hoisted.remove(&expr.id) {
-                Some(words) => words,
-                None => self.call_expr(expr, callee, args),
-            },
+            ExprKind::Call(callee, args) => self.call_expr(expr, callee, args),
             _ => unreachable!("the checker rejects {:?}", expr.kind),
         }
     }
@@ -1591,9 +1584,8 @@ impl<'a> Builder<'a> {
     }
 
     /// Evaluates the arguments of a built-in, each with its (default) type; their calls are
-    /// made first.
-    /// Evaluates the arguments of a built-in; `to_interface` for `fmt.Print` and
-    /// `fmt.Println`, whose operands gc converts to `any`.
+    /// made first. `to_interface` for `fmt.Print` and `fmt.Println`, whose operands gc
+    /// converts to `any`.
     fn builtin_args(&mut self, args: &[Expr], to_interface: bool) -> Vec<(TypeId, Words)> {
         for arg in args {
             self.hoist_operand(arg, to_interface);
