@@ -16,7 +16,7 @@
 //! Runs between `cse` and its `copyelim`, so the copies `cse` made are looked through.
 
 use crate::ssa::deadcode;
-use crate::ssa::dom::DomTree;
+use crate::ssa::dom::{DomTree, Visit};
 use crate::ssa::func::{BlockId, Func, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 use crate::ssa::phielim::resolve;
@@ -31,7 +31,9 @@ pub fn run(f: &mut Func) {
         let b = f.block(block);
         if b.kind == BlockKind::If {
             let control = resolve(f, b.control.expect("a branch has a control"));
-            nil_checks |= matches!(f.value(control).op, Op::Eq | Op::Ne);
+            let value = f.value(control);
+            nil_checks |= matches!(value.op, Op::Eq | Op::Ne)
+                && value.args.iter().any(|&arg| is_zero(f, arg));
             controls.push(control);
         }
     }
@@ -86,11 +88,6 @@ pub fn run(f: &mut Func) {
     }
 }
 
-enum Visit {
-    Enter(BlockId),
-    Exit(usize),
-}
-
 /// What entering `block` tells: the condition of its only predecessor's branch, if `block`
 /// is reached by one edge of it only.
 fn entry_fact(f: &Func, block: BlockId) -> Option<(ValueId, bool)> {
@@ -125,10 +122,11 @@ fn nil_check_of(f: &Func, control: ValueId, fresh: &[bool]) -> Option<bool> {
         return None;
     };
     let (a, b) = (resolve(f, a), resolve(f, b));
-    let is_zero = |v: ValueId| {
-        let value = f.value(v);
-        value.op == Op::Const && value.aux == 0
-    };
     let is_fresh = |v: ValueId| fresh.get(v.0 as usize) == Some(&true);
-    ((is_fresh(a) && is_zero(b)) || (is_zero(a) && is_fresh(b))).then_some(!equal)
+    ((is_fresh(a) && is_zero(f, b)) || (is_zero(f, a) && is_fresh(b))).then_some(!equal)
+}
+
+fn is_zero(f: &Func, v: ValueId) -> bool {
+    let value = f.value(resolve(f, v));
+    value.op == Op::Const && value.aux == 0
 }

@@ -7,8 +7,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::ssa::dom::DomTree;
-use crate::ssa::func::{BlockId, Func, ValueId};
+use crate::ssa::dom::{DomTree, Visit};
+use crate::ssa::func::{Func, ValueId};
 use crate::ssa::op::Op;
 
 /// Operation, auxiliary constant and up to three arguments (`NONE` where absent): a phi's
@@ -77,9 +77,4 @@ pub fn run(f: &mut Func) {
         let children = &dom.children[block.0 as usize];
         stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
     }
-}
-
-enum Visit {
-    Enter(BlockId),
-    Exit(usize),
 }

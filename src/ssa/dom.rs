@@ -10,6 +10,15 @@ pub struct DomTree {
     pub children: Vec<Vec<BlockId>>,
 }
 
+/// A step of a preorder walk of the dominator tree with an explicit stack: enter a block,
+/// or leave a subtree, restoring the walk's state to the length it had on entry.
+pub enum Visit {
+    /// Visit this block, then its dominator-tree children.
+    Enter(BlockId),
+    /// The subtree entered with the state at this length is done.
+    Exit(usize),
+}
+
 /// Returns the live blocks in reverse postorder from the entry.
 pub fn reverse_postorder(f: &Func) -> Vec<BlockId> {
     let mut seen = vec![false; f.blocks.len()];
