@@ -15,8 +15,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::ssa::dom::DomTree;
-use crate::ssa::func::{BlockId, Func, ValueId};
+use crate::ssa::dom::{DomTree, Visit};
+use crate::ssa::func::{Func, ValueId};
 use crate::ssa::op::Op;
 
 /// Forwards stores to loads through local allocations and removes the unread ones.
@@ -62,17 +62,54 @@ fn local_allocations(f: &Func, allocs: &[(ValueId, ValueId)]) -> Vec<bool> {
     local
 }
 
+/// A word of a local allocation: the allocation and the offset.
+type Slot = (ValueId, i64);
+
+/// The word last stored to a slot, and the position in the undo log where that was
+/// recorded.
+type Stored = (ValueId, usize);
+
 /// Replaces loads from local allocations with the words stored there; reports whether any
 /// load went.
 fn forward(f: &mut Func, local: &[bool]) -> bool {
+    let loads_local = f.order.iter().any(|&block| {
+        f.block(block).values.iter().any(|&v| {
+            let value = f.value(v);
+            value.op == Op::Load && local[value.args[0].0 as usize]
+        })
+    });
+    if !loads_local {
+        return false;
+    }
     let dom = DomTree::new(f);
     let mut replace: Vec<Option<ValueId>> = vec![None; f.values.len()];
     let mut any = false;
-    type Stored = FxHashMap<(ValueId, i64), ValueId>;
-    let mut stack: Vec<(BlockId, Stored)> = vec![(f.entry(), Stored::default())];
-    while let Some((block, mut stored)) = stack.pop() {
+    // What the dominator-tree path into the current block stored, as a table with an undo
+    // log (as in `cse`): per address and offset, the word and the log position of its entry.
+    // An entry below `floor` was made above the nearest join on the path and does not hold.
+    let mut stored: FxHashMap<Slot, Stored> = FxHashMap::default();
+    let mut undo: Vec<(Slot, Option<Stored>)> = Vec::new();
+    let mut floor = 0;
+    let mut floors: Vec<usize> = Vec::new();
+    let mut stack = vec![Visit::Enter(f.entry())];
+    while let Some(visit) = stack.pop() {
+        let block = match visit {
+            Visit::Enter(block) => block,
+            Visit::Exit(scope_start) => {
+                for (key, earlier) in undo.drain(scope_start..).rev() {
+                    match earlier {
+                        Some(entry) => stored.insert(key, entry),
+                        None => stored.remove(&key),
+                    };
+                }
+                floor = floors.pop().expect("entered");
+                continue;
+            }
+        };
+        let scope_start = undo.len();
+        floors.push(floor);
         if f.block(block).preds.len() > 1 {
-            stored.clear();
+            floor = scope_start;
         }
         let mut removed = false;
         for idx in 0..f.block(block).values.len() {
@@ -84,22 +121,21 @@ fn forward(f: &mut Func, local: &[bool]) -> bool {
             if !local[addr.0 as usize] {
                 continue;
             }
-            match value.op {
-                Op::Store => {
-                    let word = resolve(&replace, value.args[1]);
-                    stored.insert((addr, value.aux), word);
-                }
-                Op::Load => match stored.get(&(addr, value.aux)) {
-                    Some(&word) => {
+            let key = (addr, value.aux);
+            let word = match value.op {
+                Op::Store => resolve(&replace, value.args[1]),
+                Op::Load => match stored.get(&key) {
+                    Some(&(word, at)) if at >= floor => {
                         replace[v.0 as usize] = Some(word);
                         removed = true;
+                        continue;
                     }
-                    None => {
-                        stored.insert((addr, value.aux), v);
-                    }
+                    _ => v,
                 },
-                _ => {}
-            }
+                _ => continue,
+            };
+            let earlier = stored.insert(key, (word, undo.len()));
+            undo.push((key, earlier));
         }
         if removed {
             any = true;
@@ -107,9 +143,9 @@ fn forward(f: &mut Func, local: &[bool]) -> bool {
                 .values
                 .retain(|v| replace[v.0 as usize].is_none());
         }
-        for &child in dom.children[block.0 as usize].iter().rev() {
-            stack.push((child, stored.clone()));
-        }
+        stack.push(Visit::Exit(scope_start));
+        let children = dom.children(block);
+        stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
     }
     if any {
         for idx in 0..f.order.len() {

@@ -80,7 +80,7 @@ pub fn run(f: &mut Func) {
             }
         }
         stack.push(Visit::Exit(depth));
-        let children = &dom.children[block.0 as usize];
+        let children = dom.children(block);
         stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
     }
     if folded {

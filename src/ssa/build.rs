@@ -153,8 +153,9 @@ const INLINE_MAX_LIT_DEPTH: u32 = 3;
 
 /// Builds the SSA form of `unit` and returns it with the closures it creates.
 pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
-    // Sized from the source so that the tables rarely grow: about one definition per eight
-    // bytes of source, one variable per thirty-two.
+    // Sized from the source so that the tables rarely grow: about one value and one
+    // definition per eight bytes of source, one variable per thirty-two, one block per
+    // sixty-four.
     let bytes = match unit {
         Unit::Func { func, .. } => {
             let span = program.span(*func);
@@ -166,7 +167,7 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
         program,
         file: program.file,
         info: program.info,
-        f: Func::default(),
+        f: Func::with_capacity(bytes / 8, bytes / 64),
         cur: None,
         vars: FxHashMap::with_capacity_and_hasher(bytes / 32, Default::default()),
         n_vars: 0,

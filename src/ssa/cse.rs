@@ -74,7 +74,7 @@ pub fn run(f: &mut Func) {
             }
         }
         stack.push(Visit::Exit(scope_start));
-        let children = &dom.children[block.0 as usize];
+        let children = dom.children(block);
         stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
     }
 }

@@ -45,7 +45,7 @@ pub fn blocks(f: &mut Func) {
 /// so cannot make a block unreachable.
 pub fn values(f: &mut Func) {
     let mut live = vec![false; f.values.len()];
-    let mut work = Vec::new();
+    let mut work = Vec::with_capacity(f.values.len());
     for &block in &f.order {
         let b = f.block(block);
         if let Some(control) = b.control {

@@ -6,8 +6,12 @@ use crate::ssa::func::{BlockId, Func};
 pub struct DomTree {
     /// Per block: its immediate dominator (the entry's is itself); `None` if not live.
     pub idom: Vec<Option<BlockId>>,
-    /// Per block: the blocks it immediately dominates, in reverse postorder.
-    pub children: Vec<Vec<BlockId>>,
+    /// Per block `b`: its children are `child_list[child_start[b]..child_start[b + 1]]`.
+    /// One flat list rather than a vector per block: most blocks have no child or one, and
+    /// the tree is rebuilt by several passes of every function.
+    child_start: Vec<u32>,
+    /// The children of every block, grouped by parent, each group in reverse postorder.
+    child_list: Vec<BlockId>,
 }
 
 /// A step of a preorder walk of the dominator tree with an explicit stack: enter a block,
@@ -25,7 +29,8 @@ pub fn reverse_postorder(f: &Func) -> Vec<BlockId> {
     let mut post = Vec::with_capacity(f.order.len());
     // An explicit stack: functions may have very many blocks.
     let entry = f.entry();
-    let mut stack = vec![(entry, 0usize)];
+    let mut stack = Vec::with_capacity(f.order.len());
+    stack.push((entry, 0usize));
     seen[entry.0 as usize] = true;
     while let Some(&mut (block, ref mut next)) = stack.last_mut() {
         let succs = &f.block(block).succs;
@@ -76,13 +81,36 @@ impl DomTree {
                 }
             }
         }
-        let mut children = vec![Vec::new(); f.blocks.len()];
+        // Counting sort of the children by parent, keeping reverse postorder in a group.
+        let mut child_start = vec![0u32; f.blocks.len() + 1];
         for &block in &rpo[1..] {
             if let Some(parent) = idom[block.0 as usize] {
-                children[parent.0 as usize].push(block);
+                child_start[parent.0 as usize + 1] += 1;
             }
         }
-        DomTree { idom, children }
+        for idx in 1..child_start.len() {
+            child_start[idx] += child_start[idx - 1];
+        }
+        let mut fill = child_start.clone();
+        let mut child_list = vec![entry; rpo.len() - 1];
+        for &block in &rpo[1..] {
+            if let Some(parent) = idom[block.0 as usize] {
+                let slot = &mut fill[parent.0 as usize];
+                child_list[*slot as usize] = block;
+                *slot += 1;
+            }
+        }
+        DomTree {
+            idom,
+            child_start,
+            child_list,
+        }
+    }
+
+    /// Returns the blocks `block` immediately dominates, in reverse postorder.
+    pub fn children(&self, block: BlockId) -> &[BlockId] {
+        let idx = block.0 as usize;
+        &self.child_list[self.child_start[idx] as usize..self.child_start[idx + 1] as usize]
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Block {
     /// Its values in execution order; phis first.
     pub values: Vec<ValueId>,
     /// The blocks that jump here, in the order phi arguments follow.
-    pub preds: Vec<BlockId>,
+    pub preds: SmallVec<[BlockId; 2]>,
     /// Where it goes: one for `Plain`, two (then, else) for `If`, none for `Ret`/`Exit`.
     pub succs: SmallVec<[BlockId; 2]>,
     /// The condition of an `If` or `IfCmp`.
@@ -218,6 +218,15 @@ pub struct Func {
 }
 
 impl Func {
+    /// Returns an empty function with room for `values` values and `blocks` blocks.
+    pub fn with_capacity(values: usize, blocks: usize) -> Func {
+        Func {
+            values: Vec::with_capacity(values),
+            blocks: Vec::with_capacity(blocks),
+            ..Func::default()
+        }
+    }
+
     /// Returns the entry block.
     pub fn entry(&self) -> BlockId {
         self.order[0]
@@ -239,7 +248,7 @@ impl Func {
         self.blocks.push(Block {
             kind: BlockKind::Plain,
             values: Vec::new(),
-            preds: Vec::new(),
+            preds: SmallVec::new(),
             succs: SmallVec::new(),
             control: None,
         });

@@ -1487,7 +1487,14 @@ fn is_ordered(ty: TypeId) -> bool {
 
 /// Parses a validated integer literal of any base, with underscores.
 fn parse_int(text: &str) -> Option<BigInt> {
-    let digits: String = text.chars().filter(|&ch| ch != '_').collect();
+    let digits: std::borrow::Cow<'_, str> = if text.contains('_') {
+        text.chars()
+            .filter(|&ch| ch != '_')
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
     let (radix, body) = match digits.as_bytes() {
         [b'0', b'x' | b'X', ..] => (16, &digits[2..]),
         [b'0', b'b' | b'B', ..] => (2, &digits[2..]),
