@@ -28,7 +28,9 @@ use iced_x86::{
     Register,
 };
 
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
+use std::cell::RefCell;
 
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
@@ -118,6 +120,49 @@ pub const SMALL_FRAME: i64 = 64 * 1024;
 /// (Go's `StackSmall`): with its caller's frame it stays within the room below the guard.
 const LEAF_FRAME: i64 = 128;
 
+/// The bytes of instructions whose encoding does not depend on their address, by
+/// instruction, shared by the functions one worker compiles. Functions repeat the same
+/// few hundred instructions (moves between the same registers, frame accesses, the
+/// prologue and epilogue), and a lookup costs a small fraction of an `Encoder::encode`.
+/// The memo only saves work: the bytes are those the encoder gives, so the code does not
+/// depend on which worker compiled which function before.
+#[derive(Default)]
+struct EncodeMemo {
+    /// Per instruction: where its bytes start in `bytes`, and their length.
+    index: FxHashMap<MemoKey, (u32, u8)>,
+    bytes: Vec<u8>,
+}
+
+/// An instruction as a memo key. Equal keys are equal instructions (iced's `PartialEq`,
+/// which compares every field that the encoding depends on); the hash reads the few
+/// fields that tell the instructions of a function apart, two words for the hasher
+/// instead of iced's field-by-field `Hash`, which cost more than half an encoding.
+#[derive(PartialEq, Eq)]
+struct MemoKey(Instruction);
+
+impl std::hash::Hash for MemoKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let i = &self.0;
+        state.write_u64(
+            u64::from(i.code() as u16)
+                | u64::from(i.op0_register() as u8) << 16
+                | u64::from(i.op1_register() as u8) << 24
+                | u64::from(i.memory_base() as u8) << 32
+                | u64::from(i.memory_index() as u8) << 40
+                | u64::from(i.immediate32()) << 48,
+        );
+        state.write_u64(i.memory_displacement64() ^ u64::from(i.immediate32()) << 32);
+    }
+}
+
+/// The most instructions a worker's memo holds before it starts afresh, which bounds its
+/// memory (about 64 bytes an entry).
+const MEMO_ENTRIES: usize = 1 << 16;
+
+thread_local! {
+    static ENCODE_MEMO: RefCell<EncodeMemo> = RefCell::default();
+}
+
 /// A `CodeAssembler` that also records references to symbols.
 pub struct Asm {
     /// The assembler.
@@ -128,6 +173,33 @@ pub struct Asm {
     label_at: Option<usize>,
     /// Constant data placed after the instructions, each at its label.
     data: Vec<(CodeLabel, Vec<u8>)>,
+}
+
+/// Appends the bytes of `instr`, which does not depend on its address, to `out` and
+/// returns their length: from the memo, or from the encoder, remembered.
+fn memo_encode(
+    memo: &mut EncodeMemo,
+    encoder: &mut Encoder,
+    instr: &Instruction,
+    out: &mut Vec<u8>,
+) -> u32 {
+    let key = MemoKey(*instr);
+    if let Some(&(start, len)) = memo.index.get(&key) {
+        out.extend_from_slice(&memo.bytes[start as usize..start as usize + usize::from(len)]);
+        return u32::from(len);
+    }
+    // The encoder's buffer may hold the bytes of earlier instructions: start it empty.
+    let mut bytes = encoder.take_buffer();
+    bytes.clear();
+    encoder.set_buffer(bytes);
+    let len = encoder.encode(instr, 0).expect("the instruction encodes");
+    let bytes = encoder.take_buffer();
+    let start = memo.bytes.len() as u32;
+    memo.bytes.extend_from_slice(&bytes);
+    out.extend_from_slice(&bytes);
+    memo.index.insert(key, (start, len as u8));
+    encoder.set_buffer(bytes);
+    len as u32
 }
 
 impl Default for Asm {
@@ -173,29 +245,29 @@ impl Asm {
         let mut encoder = Encoder::new(64);
         let mut kinds = Vec::with_capacity(instrs.len());
         let mut sizes = Vec::with_capacity(instrs.len());
-        let mut encoded = 0u32;
-        for instr in &mut instrs {
-            let is_label_jump = (instr.is_jmp_short_or_near() || instr.is_jcc_short_or_near())
-                && instr.near_branch_target() < FAR;
-            let kind = if is_label_jump {
-                instr.as_short_branch();
-                Placed::LabelJump
-            } else if instr.is_ip_rel_memory_operand() || instr.is_call_near() {
-                Placed::Relative
-            } else {
-                Placed::Fixed(encoded)
-            };
-            let size = match kind {
-                Placed::LabelJump => 2,
-                _ => encoder.encode(instr, 0).expect("the instruction encodes") as u32,
-            };
-            if !matches!(kind, Placed::LabelJump) {
-                encoded += size;
+        let mut fixed_bytes = Vec::new();
+        ENCODE_MEMO.with_borrow_mut(|memo| {
+            if memo.index.len() > MEMO_ENTRIES {
+                *memo = EncodeMemo::default();
             }
-            kinds.push(kind);
-            sizes.push(size);
-        }
-        let fixed_bytes = encoder.take_buffer();
+            for instr in &mut instrs {
+                let is_label_jump = (instr.is_jmp_short_or_near() || instr.is_jcc_short_or_near())
+                    && instr.near_branch_target() < FAR;
+                let (kind, size) = if is_label_jump {
+                    instr.as_short_branch();
+                    (Placed::LabelJump, 2)
+                } else if instr.is_ip_rel_memory_operand() || instr.is_call_near() {
+                    let size = encoder.encode(instr, 0).expect("the instruction encodes");
+                    (Placed::Relative, size as u32)
+                } else {
+                    let at = fixed_bytes.len() as u32;
+                    let len = memo_encode(memo, &mut encoder, instr, &mut fixed_bytes);
+                    (Placed::Fixed(at), len)
+                };
+                kinds.push(kind);
+                sizes.push(size);
+            }
+        });
         // Offsets, growing jumps that do not reach.
         let mut offsets = vec![0u32; instrs.len() + 1];
         loop {
