@@ -7,6 +7,11 @@ use crate::ssa::phielim::resolve;
 
 /// Replaces uses of copies by their sources and removes the copies.
 pub fn run(f: &mut Func) {
+    // Often there is nothing to do, and the value table, scanned in order, tells so for
+    // less than the walk over the blocks costs (a removed copy only makes the walk run).
+    if !f.values.iter().any(|value| value.op == Op::Copy) {
+        return;
+    }
     for idx in 0..f.order.len() {
         let block = f.order[idx];
         for v_idx in 0..f.blocks[block.0 as usize].values.len() {
@@ -21,13 +26,15 @@ pub fn run(f: &mut Func) {
             f.blocks[block.0 as usize].control = Some(resolve(f, control));
         }
     }
-    for idx in 0..f.order.len() {
-        let block = f.order[idx];
-        let values = std::mem::take(&mut f.blocks[block.0 as usize].values);
-        let kept = values
-            .into_iter()
-            .filter(|&v| f.value(v).op != Op::Copy)
-            .collect();
-        f.blocks[block.0 as usize].values = kept;
+    let Func {
+        order,
+        blocks,
+        values,
+        ..
+    } = f;
+    for &block in order.iter() {
+        blocks[block.0 as usize]
+            .values
+            .retain(|v| values[v.0 as usize].op != Op::Copy);
     }
 }

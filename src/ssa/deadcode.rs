@@ -6,7 +6,7 @@
 //! has an effect (memory, calls), controls a block, or is an argument of a live value.
 
 use crate::ssa::dom::reverse_postorder;
-use crate::ssa::func::{BlockId, Func};
+use crate::ssa::func::{BlockId, Func, ValueId};
 
 /// Removes unreachable blocks and unused pure values.
 pub fn run(f: &mut Func) {
@@ -45,26 +45,32 @@ pub fn blocks(f: &mut Func) {
 /// so cannot make a block unreachable.
 pub fn values(f: &mut Func) {
     let mut live = vec![false; f.values.len()];
+    // Values marked live whose arguments are still to mark; each is pushed once.
     let mut work = Vec::with_capacity(f.values.len());
+    let mut mark = |v: ValueId, work: &mut Vec<ValueId>| {
+        if !std::mem::replace(&mut live[v.0 as usize], true) {
+            work.push(v);
+        }
+    };
     for &block in &f.order {
         let b = f.block(block);
         if let Some(control) = b.control {
-            work.push(control);
+            mark(control, &mut work);
         }
         for &v in &b.values {
             if f.value(v).op.has_effect() {
-                work.push(v);
+                mark(v, &mut work);
             }
         }
     }
     while let Some(v) = work.pop() {
-        if std::mem::replace(&mut live[v.0 as usize], true) {
-            continue;
+        for &arg in &f.value(v).args {
+            mark(arg, &mut work);
         }
-        work.extend(f.value(v).args.iter().copied());
     }
-    for &block in &f.order {
-        f.blocks[block.0 as usize]
+    let Func { order, blocks, .. } = f;
+    for &block in order.iter() {
+        blocks[block.0 as usize]
             .values
             .retain(|v| live[v.0 as usize]);
     }

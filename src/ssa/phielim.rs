@@ -6,38 +6,44 @@ use crate::ssa::op::Op;
 
 /// Turns trivial phis into copies, until none is left.
 pub fn run(f: &mut Func) {
+    // Phis lead their blocks: list them once, then revisit only them.
+    let mut phis: Vec<ValueId> = Vec::new();
+    for &block in &f.order {
+        let values = &f.block(block).values;
+        phis.extend(values.iter().take_while(|&&v| f.value(v).op == Op::Phi));
+    }
+    if phis.is_empty() {
+        return;
+    }
     // Blocks where a phi became a copy, which must move behind the remaining phis.
     let mut reorder = Vec::new();
     loop {
         let mut changed = false;
-        for idx in 0..f.order.len() {
-            let block = f.order[idx];
-            for v_idx in 0..f.blocks[block.0 as usize].values.len() {
-                let v = f.blocks[block.0 as usize].values[v_idx];
-                if f.value(v).op != Op::Phi {
+        for &v in &phis {
+            if f.value(v).op != Op::Phi {
+                continue;
+            }
+            let block = f.value(v).block;
+            let mut unique: Option<ValueId> = None;
+            let mut trivial = true;
+            for &arg in &f.value(v).args {
+                let arg = resolve(f, arg);
+                if arg == v || unique == Some(arg) {
                     continue;
                 }
-                let mut unique: Option<ValueId> = None;
-                let mut trivial = true;
-                for &arg in &f.value(v).args {
-                    let arg = resolve(f, arg);
-                    if arg == v || unique == Some(arg) {
-                        continue;
-                    }
-                    if unique.is_some() {
-                        trivial = false;
-                        break;
-                    }
-                    unique = Some(arg);
+                if unique.is_some() {
+                    trivial = false;
+                    break;
                 }
-                if let (true, Some(arg)) = (trivial, unique) {
-                    let value = &mut f.values[v.0 as usize];
-                    value.op = Op::Copy;
-                    value.args.clear();
-                    value.args.push(arg);
-                    changed = true;
-                    reorder.push(block);
-                }
+                unique = Some(arg);
+            }
+            if let (true, Some(arg)) = (trivial, unique) {
+                let value = &mut f.values[v.0 as usize];
+                value.op = Op::Copy;
+                value.args.clear();
+                value.args.push(arg);
+                changed = true;
+                reorder.push(block);
             }
         }
         if !changed {
