@@ -25,10 +25,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 ///
 /// mimalloc asks for huge pages for its arenas. On the virtual machines toyc is measured
 /// on, a huge-page fault now and then stalls for tens of milliseconds (the host backs the
-/// 2 MiB page afresh), so a build took 0.15 s in most runs and up to 0.65 s in some; with
-/// 4 KiB pages it takes 0.17 s, every time, and its peak memory falls from 66 to 40 MB
-/// (`toyc gen --funcs 2000 --seed 1`; BENCHMARKS.md). Where the call fails (another
-/// kernel), nothing changes.
+/// 2 MiB page afresh): a build of `toyc gen --funcs 2000 --seed 1` took 0.14 s in the
+/// median run but 0.24 s on average and up to 0.65 s; with 4 KiB pages, 0.16 s and 0.17 s,
+/// and its peak memory falls from 66 to 43 MB (BENCHMARKS.md). Where the call fails
+/// (another kernel), nothing changes.
 fn disable_huge_pages() -> bool {
     #[cfg(target_os = "linux")]
     {
