@@ -312,7 +312,7 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
     };
     let read_time = started.elapsed();
     let (front, outcome) = driver::with_large_stack(|| {
-        let (checked, diags, front) = driver::front_end_timed(&source);
+        let (checked, diags, front) = driver::front_end_timed(&source, options.threads());
         let built = checked
             .as_ref()
             .map(|checked| driver::build::build(checked, options));

@@ -76,10 +76,10 @@ pub struct Checked {
     pub info: Info,
 }
 
-/// Parses and type-checks `source`. Returns the checked program only when no error was
-/// found; the errors are in the returned diagnostics either way.
+/// Parses and type-checks `source` on the calling thread. Returns the checked program only
+/// when no error was found; the errors are in the returned diagnostics either way.
 pub fn front_end(source: &SourceFile) -> (Option<Checked>, Diagnostics) {
-    let (checked, diags, _) = front_end_timed(source);
+    let (checked, diags, _) = front_end_timed(source, 1);
     (checked, diags)
 }
 
@@ -92,12 +92,17 @@ pub struct FrontEndTimes {
     pub check: std::time::Duration,
 }
 
-/// Runs [`front_end`] and also returns how long each phase took.
-pub fn front_end_timed(source: &SourceFile) -> (Option<Checked>, Diagnostics, FrontEndTimes) {
+/// Runs [`front_end`], parsing a large file on up to `threads` threads, and also returns how
+/// long each phase took. The result does not depend on `threads`.
+pub fn front_end_timed(
+    source: &SourceFile,
+    threads: usize,
+) -> (Option<Checked>, Diagnostics, FrontEndTimes) {
+    use crate::syntax::chunks;
     let mut diags = Diagnostics::default();
     let mut times = FrontEndTimes::default();
     let start = std::time::Instant::now();
-    let parsed = crate::syntax::parse::parse(source, &mut diags);
+    let parsed = chunks::parse(source, &mut diags, threads, chunks::MIN_CHUNK_BYTES);
     times.parse = start.elapsed();
     let Some(file) = parsed else {
         return (None, diags, times);

@@ -9,8 +9,11 @@
 
 use logos::Logos;
 
+use std::ops::Range;
+
 use crate::diag::{Diagnostics, Span};
-use crate::syntax::token::{Quoted, Tok};
+use crate::syntax::ast::Interner;
+use crate::syntax::token::{Name, Quoted, Tok};
 
 /// A token with its byte range, as LALRPOP expects.
 pub type Spanned<'src> = (usize, Tok<'src>, usize);
@@ -21,8 +24,18 @@ pub struct Lexer<'src> {
     /// The previous token allows a semicolon to be inserted after it.
     semi_allowed: bool,
     at_end: bool,
+    symbols: Symbols<'src>,
     /// Lexical errors found so far.
     pub diags: Diagnostics,
+}
+
+/// Where identifiers get their symbols.
+enum Symbols<'src> {
+    /// Interned in order of appearance, validating literals on the way: a whole file.
+    Intern(Interner),
+    /// Looked up in the table a lexer of the whole file built: a run of declarations lexed
+    /// again on another thread, whose literals were validated then.
+    Lookup(&'src Interner),
 }
 
 impl<'src> Lexer<'src> {
@@ -37,7 +50,41 @@ impl<'src> Lexer<'src> {
             inner,
             semi_allowed: false,
             at_end: false,
+            symbols: Symbols::Intern(Interner::default()),
             diags: Diagnostics::default(),
+        }
+    }
+
+    /// Lexes `text[range]` again, where a lexer of the whole of `text` that interned into
+    /// `names` saw a token start at `range.start` after a `;` and `range.end` is where a token
+    /// starts or the end: the tokens are the same, at the same offsets, with the same symbols.
+    /// Literals are not validated again. As in [`Lexer::new`], a byte-order mark may start
+    /// the file.
+    pub fn part(text: &'src str, range: Range<usize>, names: &'src Interner) -> Lexer<'src> {
+        let mut inner = Tok::lexer(&text[..range.end]);
+        let bom = if range.start == 0 && text.starts_with('\u{FEFF}') {
+            '\u{FEFF}'.len_utf8()
+        } else {
+            0
+        };
+        inner.bump(range.start + bom);
+        Lexer {
+            inner,
+            semi_allowed: false,
+            at_end: false,
+            symbols: Symbols::Lookup(names),
+            diags: Diagnostics::default(),
+        }
+    }
+
+    /// Takes the identifiers interned so far.
+    ///
+    /// # Panics
+    /// If the lexer was made by [`Lexer::part`], which interns nothing.
+    pub fn take_names(&mut self) -> Interner {
+        match &mut self.symbols {
+            Symbols::Intern(names) => std::mem::take(names),
+            Symbols::Lookup(_) => panic!("a lexer of part of a file interns nothing"),
         }
     }
 
@@ -125,7 +172,23 @@ impl<'src> Iterator for Lexer<'src> {
                     continue;
                 }
             };
-            self.validate(&tok, range.start);
+            let tok = match (tok, &mut self.symbols) {
+                (Tok::Ident(name), Symbols::Intern(names)) => Tok::Ident(Name {
+                    sym: names.intern(name.text),
+                    ..name
+                }),
+                (Tok::Ident(name), Symbols::Lookup(names)) => Tok::Ident(Name {
+                    sym: names
+                        .lookup(name.text)
+                        .expect("the lexer of the whole file interned every identifier"),
+                    ..name
+                }),
+                (tok, Symbols::Intern(_)) => {
+                    self.validate(&tok, range.start);
+                    tok
+                }
+                (tok, Symbols::Lookup(_)) => tok,
+            };
             let ends_line = match tok {
                 Tok::Newline => true,
                 Tok::BlockComment(comment) => comment.has_newline || !comment.terminated,

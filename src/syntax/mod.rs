@@ -1,10 +1,12 @@
 //! The syntax phase: source text to an untyped syntax tree.
 //!
-//! `token` recognises tokens, `lexer` validates literals and inserts Go's semicolons, `parse`
-//! drives the LALRPOP parser generated from `grammar/toy.lalrpop` and words syntax errors as
-//! Go does. Nothing outside this module sees logos or LALRPOP.
+//! `token` recognises tokens, `lexer` validates literals, interns identifiers and inserts Go's
+//! semicolons, `parse` drives the LALRPOP parser generated from `grammar/toy.lalrpop` and
+//! words syntax errors as Go does, and `chunks` runs that parser on several threads over a
+//! large file. Nothing outside this module sees logos or LALRPOP.
 
 pub mod ast;
+pub mod chunks;
 pub mod lexer;
 pub mod parse;
 pub mod print;

@@ -13,9 +13,9 @@ use lalrpop_util::{ErrorRecovery, ParseError};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::syntax::ast::{
     BinOp, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, Ident, Import, Interner, NodeId,
-    Param, Signature, Stmt, TypeExpr,
+    Param, Signature, Stmt, Symbol, TypeExpr,
 };
-use crate::syntax::lexer::Lexer;
+use crate::syntax::lexer::{Lexer, Spanned};
 use crate::syntax::print::expr_string;
 use crate::syntax::token::Tok;
 
@@ -25,11 +25,10 @@ lalrpop_util::lalrpop_mod!(
     "/toy.rs"
 );
 
-/// What the grammar's actions share: node numbering, the interner and recovered errors.
+/// What the grammar's actions share: node numbering and recovered errors.
 pub struct State<'src> {
     src: &'src str,
     next_node: u32,
-    names: Interner,
     /// Scratch stacks of `binary_chain`.
     operands: Vec<Expr>,
     operators: Vec<(BinOp, Span)>,
@@ -55,10 +54,10 @@ impl State<'_> {
         id
     }
 
-    pub(crate) fn ident(&mut self, name: &str, lo: usize, hi: usize) -> Ident {
+    pub(crate) fn ident(&mut self, name: Symbol, lo: usize, hi: usize) -> Ident {
         Ident {
             id: self.node(),
-            name: self.names.intern(name),
+            name,
             span: Span::new(lo, hi),
         }
     }
@@ -275,7 +274,7 @@ impl State<'_> {
 
     /// Reports a statement where an expression must be, quoting it as Go does.
     fn not_a_value(&mut self, stmt: &Stmt) {
-        let text = |expr: &Expr| expr_string(self.src, &self.names, expr);
+        let text = |expr: &Expr| expr_string(self.src, expr);
         let list = |exprs: &[Expr]| exprs.iter().map(text).collect::<Vec<_>>().join(", ");
         // Go parenthesizes the sides of an assignment unless they are names or literals.
         let emphasize = |exprs: &[Expr]| match exprs {
@@ -322,44 +321,84 @@ impl State<'_> {
     }
 }
 
+/// What the start symbol yields.
+pub enum Parsed {
+    /// A whole file, from its package clause.
+    File(Box<File>),
+    /// A run of top-level declarations, from a `Tok::Chunk` (`syntax::chunks`).
+    Decls(Vec<Decl>),
+}
+
+impl<'src> State<'src> {
+    /// Starts the actions for a parse of (part of) `src`, numbering nodes from 0.
+    pub(crate) fn new(src: &'src str) -> State<'src> {
+        State {
+            src,
+            next_node: 0,
+            operands: Vec::new(),
+            operators: Vec::new(),
+            diags: Diagnostics::default(),
+        }
+    }
+
+    /// How many nodes the actions numbered.
+    pub(crate) fn n_nodes(&self) -> u32 {
+        self.next_node
+    }
+
+    /// Whether an action reported an error it recovered from.
+    pub(crate) fn recovered(&self) -> bool {
+        !self.diags.is_empty()
+    }
+}
+
+/// Runs the parser over `tokens`, a whole file or a chunk.
+pub(crate) fn run<'src>(
+    state: &mut State<'src>,
+    tokens: impl IntoIterator<Item = Result<Spanned<'src>, Infallible>>,
+) -> Result<Parsed, ParseError<usize, Tok<'src>, Infallible>> {
+    grammar::UnitParser::new().parse(state, tokens)
+}
+
 /// Parses `file` into a syntax tree, reporting lexical and syntax errors into `diags`.
 ///
 /// Returns `None` when the file has a syntax error (reported in `diags`): as in Go, such a
 /// file is not type-checked. Lexical errors such as a bad escape still give a tree.
 /// Postconditions when it returns a tree:
-/// - every `Expr` and `Ident` has a distinct `NodeId` below `File::n_nodes`;
+/// - every `Expr` and `Ident` has a distinct `NodeId` below `File::n_nodes`, numbered in the
+///   order the parser reduces them;
+/// - symbols are numbered in the order their identifiers first appear;
 /// - parameter groups are split into one `Param` per name.
 pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
     let mut lexer = Lexer::new(&file.text);
-    let mut state = State {
-        src: &file.text,
-        next_node: 0,
-        names: Interner::default(),
-        operands: Vec::new(),
-        operators: Vec::new(),
-        diags: Diagnostics::default(),
-    };
-    let result = grammar::FileParser::new().parse(&mut state, &mut lexer);
+    let mut state = State::new(&file.text);
+    let result = run(&mut state, lexer.by_ref());
     let mut syntax = std::mem::take(&mut lexer.diags);
     for diag in state.diags.sorted() {
         syntax.error(diag.span, diag.message);
     }
-    let recovered = !state.diags.is_empty();
     let parsed = match result {
-        Ok(_) if recovered => None,
-        Ok(mut parsed) => {
-            parsed.n_nodes = state.next_node;
-            parsed.names = std::mem::take(&mut state.names);
+        Ok(_) if state.recovered() => None,
+        Ok(Parsed::File(mut parsed)) => {
+            parsed.n_nodes = state.n_nodes();
+            parsed.names = lexer.take_names();
             Some(*parsed)
         }
+        Ok(Parsed::Decls(_)) => unreachable!("the lexer produces no chunk token"),
         Err(error) => {
             let diag = from_lalrpop(error, state.src);
             syntax.error(diag.span, diag.message);
             None
         }
     };
-    // Go reports at most one syntax error per line, and no "unexpected EOF" or top-level
-    // resynchronisation error after an earlier error: those follow from the first.
+    report(file, syntax, diags);
+    parsed
+}
+
+/// Reports the lexical and syntax errors of `file` into `diags` as Go does: at most one
+/// syntax error per line, and no "unexpected EOF" or top-level resynchronisation error after
+/// an earlier error, since those follow from the first.
+pub(crate) fn report(file: &SourceFile, syntax: Diagnostics, diags: &mut Diagnostics) {
     let mut last_line = 0;
     let mut any = false;
     for diag in syntax.sorted() {
@@ -377,7 +416,6 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
         }
         diags.error(diag.span, diag.message);
     }
-    parsed
 }
 
 /// Converts a LALRPOP error into a diagnostic worded as Go's parser words it.
@@ -586,7 +624,7 @@ fn unsupported(tok: Tok<'_>) -> Option<&'static str> {
 /// Describes a token as Go's parser does in `unexpected …`.
 fn describe(tok: Tok<'_>) -> String {
     match tok {
-        Tok::Ident(name) => format!("name {name}"),
+        Tok::Ident(name) => format!("name {}", name.text),
         Tok::Int(raw) | Tok::Float(raw) => format!("literal {raw}"),
         Tok::Rune(quoted) | Tok::Str(quoted) | Tok::RawStr(quoted) => {
             format!("literal {}", quoted.raw)

@@ -7,6 +7,8 @@
 
 use logos::{Lexer, Logos};
 
+use crate::syntax::ast::Symbol;
+
 /// A token with its raw text where the text matters.
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
 #[expect(
@@ -26,8 +28,8 @@ pub enum Tok<'src> {
     BlockComment(BlockComment),
 
     /// An identifier.
-    #[regex(r"[A-Za-z_][A-Za-z0-9_]*", |lex| lex.slice())]
-    Ident(&'src str),
+    #[regex(r"[A-Za-z_][A-Za-z0-9_]*", |lex| Name { text: lex.slice(), sym: Symbol(u32::MAX) })]
+    Ident(Name<'src>),
     /// An integer literal of any base, not yet validated.
     #[regex(r"0[xX][0-9A-Fa-f_]*", |lex| lex.slice())]
     #[regex(r"0[bBoO][0-9_]*", |lex| lex.slice())]
@@ -198,6 +200,20 @@ pub enum Tok<'src> {
     Dot,
     #[token(":")]
     Colon,
+
+    /// Starts a run of top-level declarations cut out of a file, so that the parser reads it
+    /// without the package clause (`syntax::chunks`). No text produces it.
+    Chunk,
+}
+
+/// An identifier's text and symbol. logos leaves the symbol unset (`u32::MAX`); the
+/// `lexer` sets it before the parser sees the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Name<'src> {
+    /// The identifier as written.
+    pub text: &'src str,
+    /// The interned identifier.
+    pub sym: Symbol,
 }
 
 /// What a block comment contained, for semicolon insertion and error reporting.

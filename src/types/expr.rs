@@ -119,7 +119,7 @@ impl<'a> Operand<'a> {
 impl<'a> Checker<'a> {
     /// Returns the source text of `expr` as Go's messages print it.
     pub(crate) fn expr_text(&self, expr: &Expr) -> String {
-        crate::syntax::print::expr_string(&self.source.text, &self.file.names, expr)
+        crate::syntax::print::expr_string(&self.source.text, expr)
     }
 
     /// Describes an operand as Go's `operandString`: `x (variable of type int)`,

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, driven by the data under `tests/data/`.
 
 mod check;
+mod chunks;
 mod codegen;
 mod driver;
 mod fuzz;

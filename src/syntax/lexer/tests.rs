@@ -12,7 +12,7 @@ fn lex(text: &str) -> (Vec<String>, Vec<String>) {
             match tok {
                 Tok::Semi(true) => "⏎".to_string(),
                 Tok::Semi(false) => ";".to_string(),
-                Tok::Ident(name) => name.to_string(),
+                Tok::Ident(name) => name.text.to_string(),
                 Tok::Int(raw) => raw.to_string(),
                 Tok::Str(quoted) | Tok::RawStr(quoted) => quoted.raw.to_string(),
                 other => format!("{other:?}"),

@@ -1,0 +1,94 @@
+//! Parsing on several threads gives exactly the serial parse: the same tree, node numbers
+//! and symbols included, and the same errors.
+
+use toyc::diag::{Diagnostics, SourceFile};
+use toyc::syntax::{chunks, parse};
+use toyc::workload::{Shape, generate};
+
+use crate::support::{file_name, toy_files};
+
+/// Parses `text` serially and in chunks of at least `min_chunk` bytes, and returns both
+/// results as text: the tree's `Debug` form and the errors.
+fn both(name: &str, text: &str, min_chunk: usize) -> (String, String) {
+    let source = SourceFile::new(name, text);
+    let run = |parse: &dyn Fn(&mut Diagnostics) -> Option<toyc::syntax::ast::File>| {
+        let mut diags = Diagnostics::default();
+        let tree = parse(&mut diags);
+        format!("{tree:#?}\n{:?}", diags.sorted())
+    };
+    toyc::driver::with_large_stack(|| {
+        (
+            run(&|diags| parse::parse(&source, diags)),
+            run(&|diags| chunks::parse(&source, diags, 4, min_chunk)),
+        )
+    })
+}
+
+#[test]
+fn every_corpus_file_parses_alike_in_chunks() {
+    let dirs = [
+        "tests/data/run",
+        "tests/data/codegen",
+        "tests/data/check/err",
+        "tests/data/check/unsupported",
+        "examples",
+    ];
+    let mut cut = 0;
+    for dir in dirs {
+        for path in toy_files(dir) {
+            let text = std::fs::read_to_string(&path).expect("a readable file");
+            let name = file_name(&path);
+            // One byte: a chunk at every top-level declaration the cut allows.
+            let (serial, chunked) = both(&name, &text, 1);
+            assert_eq!(serial, chunked, "{dir}/{name}");
+            cut += usize::from(chunks::starts(&text, 4, 1).len() > 1);
+        }
+    }
+    assert!(cut > 200, "only {cut} corpus files were cut into chunks");
+}
+
+#[test]
+fn generated_programs_parse_alike_in_chunks() {
+    for shape in [
+        Shape::Small,
+        Shape::Mixed,
+        Shape::HeavyTail,
+        Shape::Closures,
+        Shape::DeepClosures,
+    ] {
+        let text = generate(shape, 60, 3);
+        let starts = chunks::starts(&text, 4, 1);
+        assert_eq!(starts.len(), 4, "{shape:?}");
+        for &start in &starts[1..] {
+            let line = &text[start..];
+            assert!(
+                text[..start].ends_with('\n')
+                    && ["func ", "var ", "const "]
+                        .iter()
+                        .any(|kw| line.starts_with(kw)),
+                "{shape:?}: a cut at {:?}",
+                &line[..line.len().min(20)]
+            );
+        }
+        let (serial, chunked) = both("gen.toy", &text, 1);
+        assert_eq!(serial, chunked, "{shape:?}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_and_odd_cuts_parse_alike() {
+    let cases = [
+        "\u{FEFF}package main\n\nfunc f() {}\n\nfunc main() { f() }\n",
+        // A `func` inside brackets, after a `;` in a statement, or in a type is no cut.
+        "package main\n\nvar f = func() int { return 1 }\n\nfunc g() { var h func(); _ = h; func() {}() }\n\nfunc main() { g(); _ = f }\n",
+        // A cut before an error: the whole file is parsed again and reports as a serial parse.
+        "package main\n\nfunc f() {\n\nfunc main() { f() }\n",
+        "package main\n\nfunc f() { x := }\n\nvar y = 1 +\n\nfunc main() {}\n",
+        "package main\n\nfunc f() {}\n\nimport \"fmt\"\n\nfunc main() { fmt.Println() }\n",
+        "package main\n\nfunc f() {}\n}\nfunc main() {}\n",
+    ];
+    for text in cases {
+        let (serial, chunked) = both("case.toy", text, 1);
+        assert_eq!(serial, chunked, "{text}");
+    }
+}
