@@ -36,6 +36,11 @@ impl Interner {
         sym
     }
 
+    /// Returns the interned names, in symbol order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|name| &**name)
+    }
+
     /// Returns the symbol of `name` if it was interned.
     pub fn lookup(&self, name: &str) -> Option<Symbol> {
         self.map.get(name).copied()

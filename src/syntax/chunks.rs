@@ -1,26 +1,30 @@
 //! Parsing one file on several threads.
 //!
 //! To the parser, top-level declarations are independent: each starts with `func`, `var` or
-//! `const` after a `;` outside any bracket, and nothing in one depends on another. So a lexer
-//! of the whole file (the one serial step: it validates literals and interns identifiers, in
-//! the order the serial parse would) notes where such declarations start and cuts the file
-//! there into chunks of about equal size. Each chunk is lexed again and parsed on its own
-//! thread: the first from the package clause, the others after a `Tok::Chunk`, which the
-//! grammar's start symbol accepts in place of the package clause. Nodes are numbered from 0
-//! in each chunk; every chunk's are then shifted by the count of the chunks before it.
+//! `const` after a `;` outside any bracket, and nothing in one depends on another. So the file
+//! is cut, at about equal distances, before lines that start with `func `, and each chunk is
+//! lexed and parsed on its own thread: the first from the package clause, the others after a
+//! `Tok::Chunk`, which the grammar's start symbol accepts in place of the package clause.
+//! Each chunk numbers its nodes from 0 and interns its own identifiers; then the symbol
+//! tables are merged in file order, and every later chunk's node numbers are shifted by the
+//! nodes before it and its symbols renumbered, on the chunks' threads.
+//!
+//! A cut is checked after the fact: a cut inside a declaration leaves a chunk that does not
+//! parse, and a cut inside a raw string or block comment leaves one unterminated, which the
+//! lexer reports. Any diagnostic from any chunk sends the whole file to `parse::parse`.
 //!
 //! **Invariant:** the result is exactly the tree `parse::parse` builds, node numbers and
 //! symbols included. The grammar is unambiguous, so parses of the chunks that succeed without
-//! error recovery are the parse of the whole; and the actions number nodes in reduction order,
-//! which chunks keep. If any chunk meets a syntax error, the file is parsed again by
-//! `parse::parse`, so errors read exactly as a serial parse reports them.
+//! error recovery are the parse of the whole; the actions number nodes in reduction order,
+//! which chunks keep; and a name's first appearance in the file is its first in the first
+//! chunk that has it.
 
 use std::ops::Range;
 
 use crate::diag::{Diagnostics, SourceFile};
 use crate::syntax::ast::{
     Block, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, Ident, Interner, Signature, Stmt,
-    TypeExpr, VarSpec,
+    Symbol, TypeExpr, VarSpec,
 };
 use crate::syntax::lexer::Lexer;
 use crate::syntax::parse::{self, Parsed, State};
@@ -29,9 +33,12 @@ use crate::syntax::token::Tok;
 /// Below this many bytes a chunk is not worth a thread.
 pub const MIN_CHUNK_BYTES: usize = 64 * 1024;
 
-/// Stack size of a chunk's thread: shifting node numbers recurses as deeply as the
-/// declarations nest. Reserved address space; only touched pages are committed.
+/// Stack size of a chunk's thread: renumbering recurses as deeply as the declarations nest.
+/// Reserved address space; only touched pages are committed.
 const CHUNK_STACK: usize = 1 << 30;
+
+/// What precedes a cut: a line that starts a function declaration.
+const CUT_BEFORE: &str = "\nfunc ";
 
 /// Parses `file` as [`parse::parse`] does, with up to `threads` threads on chunks of at
 /// least `min_chunk` bytes.
@@ -42,38 +49,38 @@ pub fn parse(
     min_chunk: usize,
 ) -> Option<File> {
     let text = file.text.as_str();
-    let n_chunks = chunk_count(text, threads, min_chunk);
-    if n_chunks < 2 {
-        return parse::parse(file, diags);
-    }
-    let mut lexer = Lexer::new(text);
-    let ranges = cut(text, &mut lexer, n_chunks);
+    let ranges = cut(text, threads, min_chunk);
     if ranges.len() < 2 {
         return parse::parse(file, diags);
     }
-    let names = lexer.take_names();
-    let parts = on_threads(ranges.into_iter().map(|range| {
-        let names = &names;
-        move || parse_chunk(text, range, names)
-    }));
-    let Some(parts) = parts.into_iter().collect::<Option<Vec<_>>>() else {
+    let chunks = on_threads(
+        ranges
+            .into_iter()
+            .map(|range| move || parse_chunk(text, range)),
+    );
+    let Some(chunks) = chunks.into_iter().collect::<Option<Vec<_>>>() else {
         return parse::parse(file, diags);
     };
-    let mut bases = Vec::with_capacity(parts.len());
+    let mut names = Interner::default();
     let mut n_nodes = 0;
-    for (_, count) in &parts {
-        bases.push(n_nodes);
-        n_nodes += count;
+    let mut jobs = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let renumber = Renumber {
+            node_base: n_nodes,
+            symbols: chunk.names.iter().map(|name| names.intern(name)).collect(),
+        };
+        n_nodes += chunk.n_nodes;
+        jobs.push((chunk.parsed, renumber));
     }
-    let parts = on_threads(parts.into_iter().zip(bases).map(|((mut part, _), base)| {
+    let parts = on_threads(jobs.into_iter().map(|(mut parsed, renumber)| {
         move || {
-            let shift = Shift(base);
-            // The first chunk's base is 0, so its package clause and imports need no shift.
-            match &mut part {
-                Parsed::File(file) => file.decls.iter_mut().for_each(|decl| shift.decl(decl)),
-                Parsed::Decls(decls) => decls.iter_mut().for_each(|decl| shift.decl(decl)),
+            match &mut parsed {
+                // The first chunk's numbers are already the file's: its base is 0, and its
+                // names were the first interned.
+                Parsed::File(_) => {}
+                Parsed::Decls(decls) => decls.iter_mut().for_each(|decl| renumber.decl(decl)),
             }
-            part
+            parsed
         }
     }));
     let mut parts = parts.into_iter();
@@ -88,66 +95,66 @@ pub fn parse(
     }
     whole.n_nodes = n_nodes;
     whole.names = names;
-    parse::report(file, std::mem::take(&mut lexer.diags), diags);
     Some(*whole)
 }
 
 /// Returns where [`parse`] with these arguments cuts `text`: 0, then the start of each
 /// chunk after the first.
 pub fn starts(text: &str, threads: usize, min_chunk: usize) -> Vec<usize> {
-    match chunk_count(text, threads, min_chunk) {
-        n_chunks if n_chunks < 2 => vec![0],
-        n_chunks => cut(text, &mut Lexer::new(text), n_chunks)
-            .into_iter()
-            .map(|range| range.start)
-            .collect(),
-    }
+    cut(text, threads, min_chunk)
+        .into_iter()
+        .map(|range| range.start)
+        .collect()
 }
 
-fn chunk_count(text: &str, threads: usize, min_chunk: usize) -> usize {
-    threads.min(text.len() / min_chunk.max(1))
-}
-
-/// Lexes all of `text` with `lexer`, and returns up to `n_chunks` ranges covering it, each
-/// but the first starting at a top-level declaration.
-fn cut(text: &str, lexer: &mut Lexer<'_>, n_chunks: usize) -> Vec<Range<usize>> {
+/// Returns up to `threads` ranges of at least `min_chunk` bytes covering `text`, each but the
+/// first starting a line that starts with `func `.
+fn cut(text: &str, threads: usize, min_chunk: usize) -> Vec<Range<usize>> {
+    let n_chunks = threads.min(text.len() / min_chunk.max(1)).max(1);
     let step = text.len() / n_chunks;
     let mut starts = vec![0];
-    let mut next_cut = step;
-    let mut depth = 0u32;
-    let mut after_semi = false;
-    for item in lexer {
-        let Ok((lo, tok, _)) = item;
-        match tok {
-            Tok::LParen | Tok::LBrack | Tok::LBrace => depth += 1,
-            Tok::RParen | Tok::RBrack | Tok::RBrace => depth = depth.saturating_sub(1),
-            Tok::Func | Tok::Var | Tok::Const if depth == 0 && after_semi && lo >= next_cut => {
-                starts.push(lo);
-                next_cut = lo + step;
-            }
-            _ => {}
+    let mut at = step;
+    while at < text.len() {
+        while !text.is_char_boundary(at) {
+            at += 1;
         }
-        after_semi = matches!(tok, Tok::Semi(_));
+        let Some(found) = text[at..].find(CUT_BEFORE) else {
+            break;
+        };
+        let start = at + found + 1;
+        starts.push(start);
+        at = start + step;
     }
     let ends = starts.iter().skip(1).copied().chain([text.len()]);
     starts.iter().zip(ends).map(|(&lo, hi)| lo..hi).collect()
 }
 
-/// Parses one chunk; returns it and how many nodes it numbered, or `None` on any error.
-fn parse_chunk(text: &str, range: Range<usize>, names: &Interner) -> Option<(Parsed, u32)> {
+/// A chunk parsed on its own.
+struct Chunk {
+    parsed: Parsed,
+    /// How many nodes it numbered, from 0.
+    n_nodes: u32,
+    /// Its identifiers, in order of appearance.
+    names: Interner,
+}
+
+/// Lexes and parses one chunk; `None` on any error.
+fn parse_chunk(text: &str, range: Range<usize>) -> Option<Chunk> {
     let mut state = State::new(text);
     let first = range.start;
-    let lexer = Lexer::part(text, range, names);
+    let mut lexer = Lexer::part(text, range);
     let result = if first == 0 {
-        parse::run(&mut state, lexer)
+        parse::run(&mut state, lexer.by_ref())
     } else {
-        parse::run(
-            &mut state,
-            std::iter::once(Ok((first, Tok::Chunk, first))).chain(lexer),
-        )
+        let chunk = std::iter::once(Ok((first, Tok::Chunk, first)));
+        parse::run(&mut state, chunk.chain(lexer.by_ref()))
     };
     match result {
-        Ok(parsed) if !state.recovered() => Some((parsed, state.n_nodes())),
+        Ok(parsed) if !state.recovered() && lexer.diags.is_empty() => Some(Chunk {
+            parsed,
+            n_nodes: state.n_nodes(),
+            names: lexer.take_names(),
+        }),
         _ => None,
     }
 }
@@ -184,12 +191,22 @@ fn on_threads<T: Send, J: FnOnce() -> T + Send>(jobs: impl IntoIterator<Item = J
     })
 }
 
-/// Adds a chunk's base to every node number in it.
-struct Shift(u32);
+/// Turns a chunk's node numbers and symbols into the file's.
+struct Renumber {
+    /// How many nodes the chunks before it numbered.
+    node_base: u32,
+    /// The file's symbol for each of the chunk's.
+    symbols: Vec<Symbol>,
+}
 
-impl Shift {
+impl Renumber {
+    fn symbol(&self, sym: &mut Symbol) {
+        *sym = self.symbols[sym.0 as usize];
+    }
+
     fn ident(&self, ident: &mut Ident) {
-        ident.id.0 += self.0;
+        ident.id.0 += self.node_base;
+        self.symbol(&mut ident.name);
     }
 
     fn decl(&self, decl: &mut Decl) {
@@ -318,14 +335,11 @@ impl Shift {
     }
 
     fn expr(&self, expr: &mut Expr) {
-        expr.id.0 += self.0;
+        expr.id.0 += self.node_base;
         match &mut expr.kind {
-            ExprKind::Name(_)
-            | ExprKind::Int
-            | ExprKind::Float
-            | ExprKind::Rune
-            | ExprKind::Str(_)
-            | ExprKind::Bad => {}
+            ExprKind::Name(sym) => self.symbol(sym),
+            ExprKind::Int | ExprKind::Float | ExprKind::Rune | ExprKind::Str(_) | ExprKind::Bad => {
+            }
             ExprKind::FuncLit(lit) => {
                 self.signature(&mut lit.sig);
                 self.block(&mut lit.body);

@@ -24,43 +24,23 @@ pub struct Lexer<'src> {
     /// The previous token allows a semicolon to be inserted after it.
     semi_allowed: bool,
     at_end: bool,
-    symbols: Symbols<'src>,
+    /// The identifiers seen so far, in order of appearance.
+    names: Interner,
     /// Lexical errors found so far.
     pub diags: Diagnostics,
-}
-
-/// Where identifiers get their symbols.
-enum Symbols<'src> {
-    /// Interned in order of appearance, validating literals on the way: a whole file.
-    Intern(Interner),
-    /// Looked up in the table a lexer of the whole file built: a run of declarations lexed
-    /// again on another thread, whose literals were validated then.
-    Lookup(&'src Interner),
 }
 
 impl<'src> Lexer<'src> {
     /// Starts lexing `text`.
     pub fn new(text: &'src str) -> Lexer<'src> {
-        let mut inner = Tok::lexer(text);
-        // A byte-order mark may start the file, as in Go.
-        if text.starts_with('\u{FEFF}') {
-            inner.bump('\u{FEFF}'.len_utf8());
-        }
-        Lexer {
-            inner,
-            semi_allowed: false,
-            at_end: false,
-            symbols: Symbols::Intern(Interner::default()),
-            diags: Diagnostics::default(),
-        }
+        Lexer::part(text, 0..text.len())
     }
 
-    /// Lexes `text[range]` again, where a lexer of the whole of `text` that interned into
-    /// `names` saw a token start at `range.start` after a `;` and `range.end` is where a token
-    /// starts or the end: the tokens are the same, at the same offsets, with the same symbols.
-    /// Literals are not validated again. As in [`Lexer::new`], a byte-order mark may start
-    /// the file.
-    pub fn part(text: &'src str, range: Range<usize>, names: &'src Interner) -> Lexer<'src> {
+    /// Starts lexing `text[range]`, as the tail of a file that ends at `range.end`; its
+    /// offsets are `text`'s. Where `range.start` is a token's start after a `;` in `text` and
+    /// the first lexer's diagnostics show no literal or comment left open at its end, the two
+    /// lexers give `text`'s tokens. As in Go, a byte-order mark may start the file.
+    pub fn part(text: &'src str, range: Range<usize>) -> Lexer<'src> {
         let mut inner = Tok::lexer(&text[..range.end]);
         let bom = if range.start == 0 && text.starts_with('\u{FEFF}') {
             '\u{FEFF}'.len_utf8()
@@ -72,20 +52,14 @@ impl<'src> Lexer<'src> {
             inner,
             semi_allowed: false,
             at_end: false,
-            symbols: Symbols::Lookup(names),
+            names: Interner::default(),
             diags: Diagnostics::default(),
         }
     }
 
     /// Takes the identifiers interned so far.
-    ///
-    /// # Panics
-    /// If the lexer was made by [`Lexer::part`], which interns nothing.
     pub fn take_names(&mut self) -> Interner {
-        match &mut self.symbols {
-            Symbols::Intern(names) => std::mem::take(names),
-            Symbols::Lookup(_) => panic!("a lexer of part of a file interns nothing"),
-        }
+        std::mem::take(&mut self.names)
     }
 
     fn validate(&mut self, tok: &Tok<'src>, lo: usize) {
@@ -172,22 +146,15 @@ impl<'src> Iterator for Lexer<'src> {
                     continue;
                 }
             };
-            let tok = match (tok, &mut self.symbols) {
-                (Tok::Ident(name), Symbols::Intern(names)) => Tok::Ident(Name {
-                    sym: names.intern(name.text),
+            let tok = match tok {
+                Tok::Ident(name) => Tok::Ident(Name {
+                    sym: self.names.intern(name.text),
                     ..name
                 }),
-                (Tok::Ident(name), Symbols::Lookup(names)) => Tok::Ident(Name {
-                    sym: names
-                        .lookup(name.text)
-                        .expect("the lexer of the whole file interned every identifier"),
-                    ..name
-                }),
-                (tok, Symbols::Intern(_)) => {
+                tok => {
                     self.validate(&tok, range.start);
                     tok
                 }
-                (tok, Symbols::Lookup(_)) => tok,
             };
             let ends_line = match tok {
                 Tok::Newline => true,

@@ -398,7 +398,7 @@ pub fn parse(file: &SourceFile, diags: &mut Diagnostics) -> Option<File> {
 /// Reports the lexical and syntax errors of `file` into `diags` as Go does: at most one
 /// syntax error per line, and no "unexpected EOF" or top-level resynchronisation error after
 /// an earlier error, since those follow from the first.
-pub(crate) fn report(file: &SourceFile, syntax: Diagnostics, diags: &mut Diagnostics) {
+fn report(file: &SourceFile, syntax: Diagnostics, diags: &mut Diagnostics) {
     let mut last_line = 0;
     let mut any = false;
     for diag in syntax.sorted() {

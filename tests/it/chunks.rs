@@ -86,6 +86,12 @@ fn a_byte_order_mark_and_odd_cuts_parse_alike() {
         "package main\n\nfunc f() { x := }\n\nvar y = 1 +\n\nfunc main() {}\n",
         "package main\n\nfunc f() {}\n\nimport \"fmt\"\n\nfunc main() { fmt.Println() }\n",
         "package main\n\nfunc f() {}\n}\nfunc main() {}\n",
+        // Cuts inside a raw string, a block comment and a function body.
+        "package main\n\nvar s = `a\nfunc f() {}\n`\n\nfunc main() { println(s) }\n",
+        "package main\n\n/* a\nfunc f() {}\n*/\nfunc main() {}\n",
+        "package main\n\nfunc main() {\nfunc() { println() }()\n}\n",
+        // A lexical error in a chunk: the serial parse reports it, and a tree is still built.
+        "package main\n\nfunc f() string { return \"\\q\" }\n\nfunc main() { println(f()) }\n",
     ];
     for text in cases {
         let (serial, chunked) = both("case.toy", text, 1);
