@@ -253,3 +253,26 @@ fn an_output_that_is_not_a_regular_file_is_written_in_place() {
     assert!(kind.file_type().is_fifo(), "the FIFO was replaced");
     assert_eq!(reader.join().expect("the reader finishes"), b"\x7fELF");
 }
+
+#[test]
+fn a_file_parsed_in_chunks_builds_the_same_executable() {
+    let text = workload::generate(Shape::Mixed, 400, 11);
+    let chunks = toyc::syntax::chunks::starts(&text, 4, toyc::syntax::chunks::MIN_CHUNK_BYTES);
+    assert!(
+        chunks.len() > 2,
+        "{} bytes make {} chunks",
+        text.len(),
+        chunks.len()
+    );
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("big.toy");
+    std::fs::write(&file, &text).expect("writable");
+    let build = |args: &[&str], name: &str| {
+        let out = dir.path().join(name);
+        let ran = toyc_build(&file, &out, args, "");
+        assert_eq!(ran.status, 0, "{args:?}: {}", ran.stderr);
+        std::fs::read(out).expect("an executable")
+    };
+    let serial = build(&["-c", "1"], "serial");
+    assert!(build(&["-c", "4", "--procs", "4"], "chunked") == serial);
+}
