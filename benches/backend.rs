@@ -5,7 +5,8 @@
 //! `backend/SHAPE/STRATEGY/N` times the back-end phase alone: the time `--timings` reports
 //! as "back end" (workers started to workers joined), summed over iterations with
 //! `iter_custom`, so parsing, checking and linking stay out. `N` threads really run
-//! (`procs = N`), whatever the machine. `build/SHAPE/N` times parse to executable bytes.
+//! (`procs = N`), whatever the machine. `build/SHAPE/N` times parse to executable bytes, as
+//! `toyc build -c N` runs it (a large file is parsed on N threads).
 
 use std::time::Duration;
 
@@ -94,7 +95,7 @@ fn whole_build(c: &mut Criterion) {
                 let options = options(Strategy::Stack, n);
                 bench.iter_with_large_drop(|| {
                     driver::with_large_stack(|| {
-                        let (checked, _) = driver::front_end(&source);
+                        let (checked, _, _) = driver::front_end_timed(&source, n);
                         let checked = checked.expect("generated programs check");
                         let built = build::build(&checked, &options).expect("it builds");
                         (checked, built.executable)

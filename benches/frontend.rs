@@ -1,5 +1,6 @@
-//! Front-end throughput: lexing, parsing and type-checking generated programs of over
-//! 200,000 lines, single-threaded, reported in lines per second.
+//! Front-end throughput: lexing (with interning), parsing and type-checking generated
+//! programs of over 200,000 lines, single-threaded, and parsing on two threads
+//! (`syntax::chunks`, as `toyc build -c 2` parses), reported in lines per second.
 //!
 //! Two programs: `dense`, 10,000 twenty-line functions of about 7 tokens a line (close to
 //! hand-written Go), and `gen-small`, the output of `toyc gen --funcs 5600 --shape small`
@@ -8,6 +9,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use toyc::diag::{Diagnostics, SourceFile};
+use toyc::syntax::chunks;
 use toyc::syntax::lexer::Lexer;
 use toyc::syntax::parse::parse;
 use toyc::workload::{self, Shape};
@@ -72,6 +74,15 @@ fn frontend(c: &mut Criterion) {
             bench.iter_with_large_drop(|| {
                 let mut diags = Diagnostics::default();
                 let file = parse(&source, &mut diags).expect("the program parses");
+                assert!(diags.is_empty());
+                file
+            });
+        });
+        group.bench_function("lex+parse, 2 threads", |bench| {
+            bench.iter_with_large_drop(|| {
+                let mut diags = Diagnostics::default();
+                let file = chunks::parse(&source, &mut diags, 2, chunks::MIN_CHUNK_BYTES)
+                    .expect("the program parses");
                 assert!(diags.is_empty());
                 file
             });
