@@ -46,6 +46,7 @@ fn options(strategy: Strategy, workers: usize) -> BuildOptions {
 }
 
 fn backend(c: &mut Criterion) {
+    toyc::driver::disable_huge_pages();
     let mut group = c.benchmark_group("backend");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
@@ -83,6 +84,7 @@ fn backend(c: &mut Criterion) {
 }
 
 fn whole_build(c: &mut Criterion) {
+    toyc::driver::disable_huge_pages();
     let mut group = c.benchmark_group("build");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));

@@ -56,6 +56,7 @@ func f{idx}(a, b int, name string) (int, string) {{
 }
 
 fn frontend(c: &mut Criterion) {
+    toyc::driver::disable_huge_pages();
     let programs = [
         ("dense", program(10_000)),
         ("gen-small", workload::generate(Shape::Small, 5_600, 1)),

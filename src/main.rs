@@ -20,35 +20,6 @@ use toyc::workload::{self, Shape};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Turns transparent huge pages off for this process and returns whether they were off
-/// already (inherited from the parent).
-///
-/// mimalloc asks for huge pages for its arenas. On the virtual machines toyc is measured
-/// on, a huge-page fault now and then stalls for tens of milliseconds (the host backs the
-/// 2 MiB page afresh): a build of `toyc gen --funcs 2000 --seed 1` took 0.14 s in the
-/// median run but 0.24 s on average and up to 0.65 s; with 4 KiB pages, 0.16 s and 0.17 s,
-/// and its peak memory falls from 66 to 43 MB (BENCHMARKS.md). Where the call fails
-/// (another kernel), nothing changes.
-fn disable_huge_pages() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        let inherited = rustix::thread::transparent_huge_pages_are_disabled().unwrap_or(false);
-        let _ = rustix::thread::disable_transparent_huge_pages(true);
-        inherited
-    }
-    #[cfg(not(target_os = "linux"))]
-    false
-}
-
-/// Gives transparent huge pages the setting toyc found: the setting is the process's and
-/// the programs it starts inherit it.
-fn restore_huge_pages(inherited_off: bool) {
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(inherited_off);
-    #[cfg(not(target_os = "linux"))]
-    let _ = inherited_off;
-}
-
 /// toyc: a compiler for Toy, a strict subset of Go.
 ///
 /// Exit status: 0 on success; 1 when the program has errors; 2 when the input cannot be
@@ -200,7 +171,7 @@ enum Color {
 }
 
 fn main() -> ExitCode {
-    let huge_pages_off = disable_huge_pages();
+    let huge_pages_off = driver::disable_huge_pages();
     let cli = Cli::parse();
     match cli.command {
         Command::Check { file, color } => check(&file, color),
@@ -392,7 +363,7 @@ fn run(
     if status != ExitCode::SUCCESS {
         return status;
     }
-    restore_huge_pages(huge_pages_off);
+    driver::restore_huge_pages(huge_pages_off);
     match std::process::Command::new(&exe).args(args).status() {
         Ok(status) => {
             use std::os::unix::process::ExitStatusExt;

@@ -133,6 +133,36 @@ pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// Turns transparent huge pages off for this process and returns whether they were off
+/// already (inherited from the parent). `toyc` calls it first thing, and so do the benches,
+/// so that they measure what `toyc` does.
+///
+/// mimalloc asks for huge pages for its arenas. On the virtual machines toyc is measured
+/// on, a huge-page fault now and then stalls for tens of milliseconds (the host backs the
+/// 2 MiB page afresh): a build of `toyc gen --funcs 2000 --seed 1` took 0.14 s in the
+/// median run but 0.24 s on average and up to 0.65 s; with 4 KiB pages, 0.16 s and 0.17 s,
+/// and its peak memory falls from 66 to 43 MB (BENCHMARKS.md). Where the call fails
+/// (another kernel), nothing changes.
+pub fn disable_huge_pages() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let inherited = rustix::thread::transparent_huge_pages_are_disabled().unwrap_or(false);
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
+        inherited
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
+
+/// Gives transparent huge pages the setting toyc found: the setting is the process's and
+/// the programs it starts inherit it.
+pub fn restore_huge_pages(inherited_off: bool) {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(inherited_off);
+    #[cfg(not(target_os = "linux"))]
+    let _ = inherited_off;
+}
+
 /// Writes an executable: to a temporary file beside `path`, made executable, then renamed,
 /// so that a failed write never leaves a broken executable behind. A `path` that exists and
 /// is not a regular file (`/dev/null`, a pipe) is written in place: renaming over it would

@@ -107,8 +107,9 @@ pub fn starts(text: &str, threads: usize, min_chunk: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Returns up to `threads` ranges of at least `min_chunk` bytes covering `text`, each but the
-/// first starting a line that starts with `func `.
+/// Returns up to `threads` ranges covering `text`, none but the last shorter than `min_chunk`
+/// bytes or than an equal share of `text`, each but the first starting a line that starts
+/// with `func `.
 fn cut(text: &str, threads: usize, min_chunk: usize) -> Vec<Range<usize>> {
     let n_chunks = threads.min(text.len() / min_chunk.max(1)).max(1);
     let step = text.len() / n_chunks;
