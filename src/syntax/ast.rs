@@ -184,7 +184,7 @@ pub struct ConstSpec {
 #[derive(Debug)]
 pub struct Block {
     /// The statements.
-    pub stmts: Vec<Stmt>,
+    pub stmts: Box<[Stmt]>,
     /// The closing brace, where Go reports `missing return`.
     pub rbrace: Span,
 }
@@ -201,20 +201,20 @@ pub enum Stmt {
     /// `lhs := rhs`.
     Define {
         /// The left side; the checker requires names.
-        lhs: Vec<Expr>,
+        lhs: Box<[Expr]>,
         /// The right side.
-        rhs: Vec<Expr>,
+        rhs: Box<[Expr]>,
         /// The `:=`.
         span: Span,
     },
     /// `lhs = rhs` or `lhs op= rhs`.
     Assign {
         /// The left side.
-        lhs: Vec<Expr>,
+        lhs: Box<[Expr]>,
         /// The operator of a compound assignment.
         op: Option<BinOp>,
         /// The right side.
-        rhs: Vec<Expr>,
+        rhs: Box<[Expr]>,
         /// The assignment operator.
         span: Span,
     },
@@ -238,7 +238,7 @@ pub enum Stmt {
     /// `return results`.
     Return {
         /// The returned values.
-        results: Vec<Expr>,
+        results: Box<[Expr]>,
         /// The `return` keyword.
         span: Span,
     },
@@ -338,7 +338,7 @@ pub struct CaseClause {
     /// The case expressions; `None` for `default`.
     pub exprs: Option<Vec<Expr>>,
     /// The statements.
-    pub body: Vec<Stmt>,
+    pub body: Box<[Stmt]>,
 }
 
 /// An expression.
@@ -376,7 +376,7 @@ pub enum ExprKind {
     /// `x op y`, with the operator's span.
     Binary(BinOp, Box<Expr>, Box<Expr>, Span),
     /// `func(args)`.
-    Call(Box<Expr>, Vec<Expr>),
+    Call(Box<Expr>, Box<[Expr]>),
     /// `x.name`.
     Selector(Box<Expr>, Ident),
     /// An expression the parser could not read.
