@@ -7,6 +7,7 @@
 //! source line and a caret. Compiler bugs are not diagnostics: they panic.
 
 use std::io;
+use std::sync::OnceLock;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
@@ -127,34 +128,40 @@ pub struct SourceFile {
     pub name: String,
     /// The whole text.
     pub text: String,
-    line_starts: Vec<u32>,
+    /// Where each line starts, built when a position is first shown: a file without errors
+    /// never needs it.
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
-    /// Builds the line table of `text`.
+    /// Holds `text` under `name`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, byte)| byte == b'\n')
-                .map(|(idx, _)| idx as u32 + 1),
-        );
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, byte)| byte == b'\n')
+                    .map(|(idx, _)| idx as u32 + 1),
+            );
+            starts
+        })
     }
 
     /// Returns the 1-based line and byte column of `offset`, as Go counts them.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line_idx = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        (
-            line_idx + 1,
-            (offset - self.line_starts[line_idx]) as usize + 1,
-        )
+        let line_starts = self.line_starts();
+        let line_idx = line_starts.partition_point(|&start| start <= offset) - 1;
+        (line_idx + 1, (offset - line_starts[line_idx]) as usize + 1)
     }
 
     /// Returns `name:line:col` for `span`, as Go prints a position.
