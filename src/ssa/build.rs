@@ -1863,39 +1863,63 @@ pub struct Program<'a> {
     pub file: &'a ast::File,
     /// What the checker learned.
     pub info: &'a Info,
-    /// Per function: its literal's span and syntax, for function literals.
-    lits: Vec<Option<(crate::diag::Span, &'a ast::FuncLit)>>,
+    /// Per function: its span (see [`Program::span`]), read at every call the builder
+    /// considers inlining, so kept here rather than looked up in the tree.
+    spans: Vec<crate::diag::Span>,
+    /// Per function: its syntax, for function literals.
+    lits: Vec<Option<&'a ast::FuncLit>>,
 }
 
 impl<'a> Program<'a> {
     /// Indexes `file`.
     pub fn new(file: &'a ast::File, info: &'a Info) -> Program<'a> {
+        let mut spans = vec![crate::diag::Span::default(); info.funcs.len()];
         let mut lits = vec![None; info.funcs.len()];
+        // Literals sit in the bodies of the functions that list closures and in package
+        // variables' initializers; only those are walked.
+        let mut with_lits = Vec::new();
+        for (idx, func) in info.funcs.iter().enumerate() {
+            let FuncNode::Decl(decl) = func.node else {
+                continue;
+            };
+            let ast::Decl::Func(decl) = &file.decls[decl] else {
+                unreachable!("a function declaration")
+            };
+            let end = decl
+                .body
+                .as_ref()
+                .map_or(decl.name.span.hi, |body| body.rbrace.hi);
+            spans[idx] = crate::diag::Span::new(decl.name.span.lo as usize, end as usize);
+            if !func.closures.is_empty()
+                && let Some(body) = &decl.body
+            {
+                with_lits.push(body);
+            }
+        }
         let mut walker = Walker {
             on_event: |event: Event<'a>| {
                 if let Event::Lit(expr, lit) = event
                     && let Some(&func) = info.lit_funcs.get(&expr.id)
                 {
-                    lits[func.0 as usize] = Some((expr.span, lit));
+                    spans[func.0 as usize] = expr.span;
+                    lits[func.0 as usize] = Some(lit);
                 }
             },
         };
+        with_lits.into_iter().for_each(|body| walker.block(body));
         for decl in &file.decls {
-            match decl {
-                ast::Decl::Func(func) => {
-                    if let Some(body) = &func.body {
-                        walker.block(body);
-                    }
+            if let ast::Decl::Var(specs) = decl {
+                for spec in specs {
+                    spec.values.iter().for_each(|value| walker.expr(value));
                 }
-                ast::Decl::Var(specs) => {
-                    for spec in specs {
-                        spec.values.iter().for_each(|value| walker.expr(value));
-                    }
-                }
-                _ => {}
             }
         }
-        Program { file, info, lits }
+        Program {
+            file,
+            info,
+            spans,
+            lits,
+        }
     }
 
     /// Returns the signature and body of `func`.
@@ -1906,7 +1930,7 @@ impl<'a> Program<'a> {
                 _ => unreachable!("a function declaration"),
             },
             FuncNode::Lit(_) => {
-                let (_, lit) = self.lits[func.0 as usize].expect("the literal was indexed");
+                let lit = self.lits[func.0 as usize].expect("the literal was indexed");
                 (&lit.sig, &lit.body)
             }
         }
@@ -1915,22 +1939,6 @@ impl<'a> Program<'a> {
     /// Returns the span of `func`: a declaration from its name to its closing brace, or
     /// the whole literal.
     pub fn span(&self, func: FuncId) -> crate::diag::Span {
-        match self.info.funcs[func.0 as usize].node {
-            FuncNode::Decl(idx) => match &self.file.decls[idx] {
-                ast::Decl::Func(decl) => {
-                    let end = decl
-                        .body
-                        .as_ref()
-                        .map_or(decl.name.span.hi, |body| body.rbrace.hi);
-                    crate::diag::Span::new(decl.name.span.lo as usize, end as usize)
-                }
-                _ => unreachable!("a function declaration"),
-            },
-            FuncNode::Lit(_) => {
-                self.lits[func.0 as usize]
-                    .expect("the literal was indexed")
-                    .0
-            }
-        }
+        self.spans[func.0 as usize]
     }
 }
