@@ -332,6 +332,7 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
             ("read", read_time),
             ("parse", front.parse),
             ("check", front.check),
+            ("index", built.report.index),
             ("back end", built.report.backend),
             ("link", built.report.link),
             ("write", write_time),

@@ -203,6 +203,9 @@ pub struct Report {
     pub jobs: Vec<JobRecord>,
     /// Per worker.
     pub workers: Vec<WorkerStats>,
+    /// Wall time of indexing the program and ordering the initial jobs, before the
+    /// workers start.
+    pub index: Duration,
     /// Wall time of the parallel phase (the makespan).
     pub backend: Duration,
     /// Wall time of linking.
@@ -397,9 +400,11 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
 
 /// Compiles and links a checked program.
 pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildError> {
+    let index_start = Instant::now();
     let program = Program::new(&checked.file, &checked.info);
     let info = &checked.info;
     let jobs = initial_jobs(&program, options.order);
+    let index = index_start.elapsed();
     let run = queue::run(options.strategy, options.threads(), jobs, |job: Job| {
         let (outcome, closures) = run_job(&program, options, &job);
         // An internal error stops the handing out of work; a compile error does not, so
@@ -429,6 +434,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let mut report = Report {
         jobs: Vec::with_capacity(run.results.len()),
         workers: run.workers,
+        index,
         backend: run.wall,
         link: Duration::ZERO,
     };
