@@ -34,6 +34,17 @@ pub enum Shape {
     DeepClosures,
 }
 
+impl Shape {
+    /// Every shape, in the order the documentation lists them.
+    pub const ALL: [Shape; 5] = [
+        Shape::Small,
+        Shape::Mixed,
+        Shape::HeavyTail,
+        Shape::Closures,
+        Shape::DeepClosures,
+    ];
+}
+
 /// A small deterministic generator (xorshift64*), so that a seed fixes the program.
 pub(crate) struct Rng(u64);
 

@@ -589,13 +589,7 @@ mod tests {
     /// each shape, taken to where `regalloc` starts.
     #[test]
     fn dense_and_sparse_liveness_agree() {
-        for shape in [
-            Shape::Small,
-            Shape::Mixed,
-            Shape::HeavyTail,
-            Shape::Closures,
-            Shape::DeepClosures,
-        ] {
+        for shape in Shape::ALL {
             let text = workload::generate(shape, 40, 7);
             let source = SourceFile::new("gen.toy", text);
             let (checked, _) = crate::driver::front_end(&source);

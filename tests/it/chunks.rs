@@ -49,13 +49,7 @@ fn every_corpus_file_parses_alike_in_chunks() {
 
 #[test]
 fn generated_programs_parse_alike_in_chunks() {
-    for shape in [
-        Shape::Small,
-        Shape::Mixed,
-        Shape::HeavyTail,
-        Shape::Closures,
-        Shape::DeepClosures,
-    ] {
+    for shape in Shape::ALL {
         let text = generate(shape, 60, 3);
         let starts = chunks::starts(&text, 4, 1);
         assert_eq!(starts.len(), 4, "{shape:?}");
