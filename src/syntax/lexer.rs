@@ -7,9 +7,9 @@
 //! positions; a bad literal still produces its token, so parsing goes on. Lexical errors never
 //! stop the stream: the parser sees every well-formed token.
 
-use logos::Logos;
-
 use std::ops::Range;
+
+use logos::Logos;
 
 use crate::diag::{Diagnostics, Span};
 use crate::syntax::ast::Interner;
@@ -36,10 +36,10 @@ impl<'src> Lexer<'src> {
         Lexer::part(text, 0..text.len())
     }
 
-    /// Starts lexing `text[range]`, as the tail of a file that ends at `range.end`; its
-    /// offsets are `text`'s. Where `range.start` is a token's start after a `;` in `text` and
-    /// the first lexer's diagnostics show no literal or comment left open at its end, the two
-    /// lexers give `text`'s tokens. As in Go, a byte-order mark may start the file.
+    /// Starts lexing `text[range]` as a file that ends at `range.end`, with `text`'s offsets.
+    /// If `range.start` starts a token that follows a `;` in `text`, and a lexer of the text
+    /// before it reports no literal or comment left open, the tokens are the ones a lexer of
+    /// all of `text` gives in `range`. As in Go, a byte-order mark may start the file.
     pub fn part(text: &'src str, range: Range<usize>) -> Lexer<'src> {
         let mut inner = Tok::lexer(&text[..range.end]);
         let bom = if range.start == 0 && text.starts_with('\u{FEFF}') {

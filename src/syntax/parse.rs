@@ -47,7 +47,28 @@ pub struct Semicolon {
 /// A parameter entry as the grammar reads it, before grouping.
 type ParamItem = (Option<Ident>, Option<TypeExpr>, bool);
 
-impl State<'_> {
+impl<'src> State<'src> {
+    /// Starts the actions for a parse of (part of) `src`, numbering nodes from 0.
+    pub(crate) fn new(src: &'src str) -> State<'src> {
+        State {
+            src,
+            next_node: 0,
+            operands: Vec::new(),
+            operators: Vec::new(),
+            diags: Diagnostics::default(),
+        }
+    }
+
+    /// How many nodes the actions numbered.
+    pub(crate) fn n_nodes(&self) -> u32 {
+        self.next_node
+    }
+
+    /// Whether an action reported an error it recovered from.
+    pub(crate) fn recovered(&self) -> bool {
+        !self.diags.is_empty()
+    }
+
     fn node(&mut self) -> NodeId {
         let id = NodeId(self.next_node);
         self.next_node += 1;
@@ -327,29 +348,6 @@ pub enum Parsed {
     File(Box<File>),
     /// A run of top-level declarations, from a `Tok::Chunk` (`syntax::chunks`).
     Decls(Vec<Decl>),
-}
-
-impl<'src> State<'src> {
-    /// Starts the actions for a parse of (part of) `src`, numbering nodes from 0.
-    pub(crate) fn new(src: &'src str) -> State<'src> {
-        State {
-            src,
-            next_node: 0,
-            operands: Vec::new(),
-            operators: Vec::new(),
-            diags: Diagnostics::default(),
-        }
-    }
-
-    /// How many nodes the actions numbered.
-    pub(crate) fn n_nodes(&self) -> u32 {
-        self.next_node
-    }
-
-    /// Whether an action reported an error it recovered from.
-    pub(crate) fn recovered(&self) -> bool {
-        !self.diags.is_empty()
-    }
 }
 
 /// Runs the parser over `tokens`, a whole file or a chunk.
