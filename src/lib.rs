@@ -13,3 +13,8 @@ pub mod ssa;
 pub mod syntax;
 pub mod types;
 pub mod workload;
+
+/// Stack size of every thread toyc starts (the pipeline, parse chunks, back-end workers):
+/// the checker, the builder and the tree walks recurse as deeply as a program nests, and Go
+/// allows deep nesting. Reserved address space; only the pages touched are committed.
+pub(crate) const DEEP_STACK: usize = 1 << 30;

@@ -15,9 +15,6 @@ use crate::diag::{Diagnostics, SourceFile};
 use crate::syntax::ast::File;
 use crate::types::Info;
 
-/// Stack size of the thread that runs the pipeline.
-const PIPELINE_STACK: usize = 1 << 30;
-
 /// Why a file could not be read as a Toy source file.
 #[derive(Debug)]
 pub enum ReadError {
@@ -123,7 +120,7 @@ pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("toyc-pipeline".to_string())
-            .stack_size(PIPELINE_STACK)
+            .stack_size(crate::DEEP_STACK)
             .spawn_scoped(scope, work)
             .expect("the pipeline thread starts");
         match handle.join() {

@@ -33,10 +33,6 @@ use crate::syntax::token::Tok;
 /// Below this many bytes a chunk is not worth a thread.
 pub const MIN_CHUNK_BYTES: usize = 64 * 1024;
 
-/// Stack size of a chunk's thread: renumbering recurses as deeply as the declarations nest.
-/// Reserved address space; only touched pages are committed.
-const CHUNK_STACK: usize = 1 << 30;
-
 /// What precedes a cut: a line that starts a function declaration.
 const CUT_BEFORE: &str = "\nfunc ";
 
@@ -172,7 +168,7 @@ fn on_threads<T: Send, J: FnOnce() -> T + Send>(jobs: impl IntoIterator<Item = J
             .map(|job| {
                 std::thread::Builder::new()
                     .name("toyc-parse".to_string())
-                    .stack_size(CHUNK_STACK)
+                    .stack_size(crate::DEEP_STACK)
                     .spawn_scoped(scope, job)
                     .expect("a parse thread starts")
             })

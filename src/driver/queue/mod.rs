@@ -126,10 +126,6 @@ pub struct Run<R> {
     pub wall: Duration,
 }
 
-/// Stack size of a worker thread: compiling a deeply nested function recurses deeply.
-/// Reserved address space; only touched pages are committed.
-const WORKER_STACK: usize = 1 << 30;
-
 /// Runs `work` on every job (`initial[0]` first) and on every job a job produces, with
 /// `workers` threads sharing them by `strategy`.
 pub fn run<J, R, F>(strategy: Strategy, workers: usize, initial: Vec<J>, work: F) -> Run<R>
@@ -172,7 +168,7 @@ where
             .map(|idx| {
                 std::thread::Builder::new()
                     .name(format!("toyc-worker-{idx}"))
-                    .stack_size(WORKER_STACK)
+                    .stack_size(crate::DEEP_STACK)
                     .spawn_scoped(scope, move || worker(queue, idx, work, start))
                     .expect("a worker thread starts")
             })
