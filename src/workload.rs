@@ -11,7 +11,9 @@
 //! - `small`: every function has a handful of statements;
 //! - `mixed`: mostly small functions, with one in a hundred a hundred times larger;
 //! - `heavy-tail`: statement counts drawn from a Pareto distribution;
-//! - `closures`: every function creates and calls several function literals;
+//! - `closures`: every function creates and calls several function literals, and stores
+//!   each in a package-level variable, so that it escapes and is compiled as a unit of its
+//!   own (a literal whose calls were all inlined would not be, in Go or in toyc);
 //! - `deep-closures`: every function nests literals inside literals, each creating the next,
 //!   so that compiling one unit produces the next along a long chain.
 
@@ -72,6 +74,9 @@ pub fn generate(shape: Shape, n_funcs: usize, seed: u64) -> String {
     let mut rng = Rng::new(seed);
     let mut out =
         String::from("package main\n\nimport \"fmt\"\n\nconst (\n\tbase = iota + 3\n\tstep\n)\n");
+    if shape == Shape::Closures {
+        out.push_str("\n// keep holds every closure made, so that each is compiled.\nvar keep func(int) int\n");
+    }
     for idx in 0..n_funcs {
         let n_stmts = match shape {
             Shape::Small | Shape::Closures | Shape::DeepClosures => 4 + rng.below(5) as usize,
@@ -112,7 +117,7 @@ fn function(out: &mut String, rng: &mut Rng, shape: Shape, idx: usize, n_stmts: 
                 let k = rng.below(7) + 1;
                 let _ = writeln!(
                     out,
-                    "\tadd{closure} := func(x int) int {{\n\t\tacc += x\n\t\treturn acc * {k}\n\t}}\n\tacc = add{closure}(b) - acc"
+                    "\tadd{closure} := func(x int) int {{\n\t\tacc += x\n\t\treturn acc * {k}\n\t}}\n\tacc = add{closure}(b) - acc\n\tkeep = add{closure}"
                 );
             }
         }

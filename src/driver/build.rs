@@ -265,7 +265,7 @@ enum Outcome {
     Panic(String),
 }
 
-/// Compiles one unit: SSA construction, the passes, emission. Returns the closures it
+/// Compiles one unit: SSA construction, the passes, emission. Returns the closures its code
 /// creates as new units.
 fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compiled, Vec<Unit>) {
     let (mut f, closures) = build::build(program, unit);
@@ -284,6 +284,7 @@ fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compi
         }
     });
     let code = amd64::emit(&f);
+    let closures = created_closures(program, unit, closures, &code);
     // Strings are numbered per function; they stay with the code until linking.
     let strings = std::mem::take(&mut f.strings);
     (
@@ -295,6 +296,36 @@ fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compi
         },
         closures,
     )
+}
+
+/// Returns those of the closures built for `unit` that its machine code still creates (or
+/// calls), as Go's `walk` queues only the closures whose creation survived inlining and
+/// dead-code elimination: a literal whose every call was inlined, and whose closure was
+/// then removed, is never compiled or linked. A function that other units may inline keeps
+/// all of its closures, since the copies of its body there may still create them.
+fn created_closures(
+    program: &Program<'_>,
+    unit: &Unit,
+    closures: Vec<Unit>,
+    code: &MachineCode,
+) -> Vec<Unit> {
+    if let Unit::Func { func, .. } = unit
+        && program.may_inline(*func)
+    {
+        return closures;
+    }
+    let referenced = |lit: FuncId| {
+        code.relocs
+            .iter()
+            .any(|reloc| matches!(reloc.sym, Sym::Func(func) | Sym::FuncValue(func) if func == lit))
+    };
+    closures
+        .into_iter()
+        .filter(|closure| match closure {
+            Unit::Func { func, .. } => referenced(*func),
+            Unit::Init => unreachable!("init is never a closure"),
+        })
+        .collect()
 }
 
 /// Returns the Go name of job `id` (`main`, `outer.func1`, `init`).

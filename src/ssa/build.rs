@@ -845,11 +845,7 @@ impl<'a> Builder<'a> {
     /// function, not the function being built, and not from inside an inlined body (one
     /// level, so recursion cannot unfold).
     fn inlinable(&self, func: FuncId) -> bool {
-        if self.inlining.is_some() || Some(func) == self.this {
-            return false;
-        }
-        let span = self.program.span(func);
-        span.hi - span.lo <= INLINE_MAX_BYTES
+        self.inlining.is_none() && Some(func) != self.this && self.program.may_inline(func)
     }
 
     /// Builds the body of top-level `func` in place of a call with arguments `args`;
@@ -1940,5 +1936,12 @@ impl<'a> Program<'a> {
     /// the whole literal.
     pub fn span(&self, func: FuncId) -> crate::diag::Span {
         self.spans[func.0 as usize]
+    }
+
+    /// Reports whether calls of top-level function `func` may be replaced with its body:
+    /// then other units make its closures too, and refer to their code.
+    pub fn may_inline(&self, func: FuncId) -> bool {
+        let span = self.span(func);
+        self.info.funcs[func.0 as usize].parent.is_none() && span.hi - span.lo <= INLINE_MAX_BYTES
     }
 }

@@ -64,6 +64,16 @@ fn closures_are_compiled_after_their_parents_and_exactly_once() {
             ..BuildOptions::default()
         };
         let report = build_text(&text, &options).report;
+        assert!(
+            report
+                .jobs
+                .iter()
+                .filter(|job| job.parent.is_some())
+                .count()
+                > 12,
+            "{}: too few closures compiled",
+            strategy.name()
+        );
         let mut ids: Vec<u32> = report.jobs.iter().map(|job| job.id).collect();
         ids.sort_unstable();
         let n = ids.len();
@@ -90,6 +100,52 @@ fn closures_are_compiled_after_their_parents_and_exactly_once() {
             );
         }
     }
+}
+
+/// As in Go, a closure is compiled only if the code of the function that makes it still
+/// creates it: here `func1` is called in place, inlined and its closure removed, while
+/// `func2` escapes. `small` may be inlined into other functions, where its closures may
+/// survive, so both of its closures are compiled.
+#[test]
+fn closures_whose_creation_was_optimized_away_are_not_compiled() {
+    let padding = "\tacc = acc*3 + 1\n".repeat(20);
+    let text = format!(
+        "package main\n\nimport \"fmt\"\n\n\
+         func big(n int) func() int {{\n\tacc := n\n{padding}\
+         \tinc := func(x int) int {{ acc += x; return acc }}\n\
+         \tacc = inc(2) * 2\n\
+         \treturn func() int {{ return acc }}\n}}\n\n\
+         func small(n int) int {{\n\tf := func() int {{ return n }}\n\tg := func() int {{ return n + 1 }}\n\treturn f() + g()\n}}\n\n\
+         func main() {{\n\tfmt.Println(big(1)(), small(2))\n}}\n"
+    );
+    let report = build_text(&text, &BuildOptions::default()).report;
+    let mut names: Vec<&str> = report.jobs.iter().map(|job| job.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "big",
+            "big.func2",
+            "init",
+            "main",
+            "small",
+            "small.func1",
+            "small.func2"
+        ]
+    );
+}
+
+/// The `closures` workload keeps its closures alive, so each is a job of its own.
+#[test]
+fn the_closures_workload_compiles_every_closure() {
+    let text = workload::generate(Shape::Closures, 5, 1);
+    let report = build_text(&text, &BuildOptions::default()).report;
+    let closures = report
+        .jobs
+        .iter()
+        .filter(|job| job.parent.is_some())
+        .count();
+    assert_eq!(closures, 15);
 }
 
 /// What `toyc build` did under a watchdog.
