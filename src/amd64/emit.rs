@@ -1,5 +1,5 @@
-//! Emission: an allocated SSA function to x86-64 machine code, through iced-x86's
-//! `CodeAssembler` (Go's `ssaGenValue`/`ssaGenBlock` in `amd64/ssa.go`).
+//! Emission: an allocated SSA function to x86-64 machine code, through the assembler of
+//! `amd64::asm` (Go's `ssaGenValue`/`ssaGenBlock` in `amd64/ssa.go`).
 //!
 //! The calling conventions are those of `ssa::abi`: compiled functions pass their first
 //! argument and result words in registers, the runtime everything on the stack, in the
@@ -23,15 +23,11 @@
 //! against `Sym`s: a rel32 field is always the last four bytes of its instruction.
 
 use iced_x86::code_asm::*;
-use iced_x86::{
-    Code, Decoder, DecoderOptions, Encoder, Formatter, Instruction, IntelFormatter, MemoryOperand,
-    Register,
-};
+use iced_x86::{Code, Decoder, DecoderOptions, Formatter, IcedError, Instruction, IntelFormatter};
 
-use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
-use std::cell::RefCell;
 
+use crate::amd64::asm::{Asm, GPR8, GPR32, GPR64, Label, Mem};
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -60,46 +56,11 @@ pub struct MachineCode {
     pub relocs: Vec<SymReloc>,
 }
 
-/// The registers by hardware number.
-const GPR64: [AsmRegister64; 16] = [
-    rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15,
-];
-const GPR8: [AsmRegister8; 16] = [
-    al, cl, dl, bl, spl, bpl, sil, dil, r8b, r9b, r10b, r11b, r12b, r13b, r14b, r15b,
-];
-const REGISTERS: [Register; 16] = [
-    Register::RAX,
-    Register::RCX,
-    Register::RDX,
-    Register::RBX,
-    Register::RSP,
-    Register::RBP,
-    Register::RSI,
-    Register::RDI,
-    Register::R8,
-    Register::R9,
-    Register::R10,
-    Register::R11,
-    Register::R12,
-    Register::R13,
-    Register::R14,
-    Register::R15,
-];
+/// The stack pointer, by hardware number.
+const RSP: u8 = 4;
 
 /// Copies to make at once, (source, destination); few enough to stay inline.
 type Moves = SmallVec<[(Src, Loc); 8]>;
-
-/// How `Asm::finish` places an instruction.
-#[derive(Clone, Copy, Debug)]
-enum Placed {
-    /// Its bytes do not depend on its address: taken from the worker's memo (or encoded
-    /// once) during sizing, at this offset of the sizing pass's byte buffer.
-    Fixed(u32),
-    /// A jump to a label: short or near, encoded last.
-    LabelJump,
-    /// RIP-relative or a call: encoded at its address.
-    Relative,
-}
 
 /// The source of a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,10 +68,6 @@ enum Src {
     Loc(Loc),
     Const(i64),
 }
-
-/// A far address the assembler encodes for an unresolved symbol, so that it picks rel32
-/// forms; the field is overwritten by the relocation.
-const FAR: u64 = 0x4000_0000;
 
 /// A frame larger than this checks `rsp - frame` against the guard, not `rsp`; the runtime
 /// keeps this much room below the guard.
@@ -120,274 +77,18 @@ pub const SMALL_FRAME: i64 = 64 * 1024;
 /// (Go's `StackSmall`): with its caller's frame it stays within the room below the guard.
 const LEAF_FRAME: i64 = 128;
 
-/// The bytes of instructions whose encoding does not depend on their address, by
-/// instruction, shared by the functions one worker compiles. Functions repeat the same
-/// few hundred instructions (moves between the same registers, frame accesses, the
-/// prologue and epilogue), and a lookup costs a small fraction of an `Encoder::encode`.
-/// The memo only saves work: the bytes are those the encoder gives, so the code does not
-/// depend on which worker compiled which function before.
-#[derive(Default)]
-struct EncodeMemo {
-    /// Per instruction: where its bytes start in `bytes`, and their length.
-    index: FxHashMap<MemoKey, (u32, u8)>,
-    bytes: Vec<u8>,
-}
-
-/// An instruction as a memo key. Equal keys are equal instructions (iced's `PartialEq`,
-/// which compares every field that the encoding depends on); the hash reads the few
-/// fields that tell the instructions of a function apart, two words for the hasher: with
-/// iced's field-by-field `Hash`, a lookup cost three quarters of an encoding.
-#[derive(PartialEq, Eq)]
-struct MemoKey(Instruction);
-
-impl std::hash::Hash for MemoKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let i = &self.0;
-        state.write_u64(
-            u64::from(i.code() as u16)
-                | u64::from(i.op0_register() as u8) << 16
-                | u64::from(i.op1_register() as u8) << 24
-                | u64::from(i.memory_base() as u8) << 32
-                | u64::from(i.memory_index() as u8) << 40,
-        );
-        state.write_u64(i.memory_displacement64() ^ u64::from(i.immediate32()) << 32);
-    }
-}
-
-/// The most instructions a worker's memo holds before it starts afresh, which bounds its
-/// memory (about 64 bytes an entry).
-const MEMO_ENTRIES: usize = 1 << 16;
-
-thread_local! {
-    static ENCODE_MEMO: RefCell<EncodeMemo> = RefCell::default();
-}
-
-/// A `CodeAssembler` that also records references to symbols.
-pub struct Asm {
-    /// The assembler.
-    pub a: CodeAssembler,
-    /// (instruction index, symbol, offset in the symbol) for every rel32 reference.
-    refs: Vec<(usize, Sym, i64)>,
-    /// Instruction count when the last label was placed.
-    label_at: Option<usize>,
-    /// Constant data placed after the instructions, each at its label.
-    data: Vec<(CodeLabel, Vec<u8>)>,
-}
-
-/// Appends the bytes of `instr`, which does not depend on its address, to `out` and
-/// returns their length: from the memo, or from the encoder, remembered.
-fn memo_encode(
-    memo: &mut EncodeMemo,
-    encoder: &mut Encoder,
-    instr: &Instruction,
-    out: &mut Vec<u8>,
-) -> u32 {
-    let key = MemoKey(*instr);
-    if let Some(&(start, len)) = memo.index.get(&key) {
-        out.extend_from_slice(&memo.bytes[start as usize..start as usize + usize::from(len)]);
-        return u32::from(len);
-    }
-    let len = encoder.encode(instr, 0).expect("the instruction encodes");
-    // The instruction's bytes end the encoder's buffer.
-    let bytes = encoder.take_buffer();
-    let new = &bytes[bytes.len() - len..];
-    let start = memo.bytes.len() as u32;
-    memo.bytes.extend_from_slice(new);
-    out.extend_from_slice(new);
-    memo.index.insert(key, (start, len as u8));
-    encoder.set_buffer(bytes);
-    len as u32
-}
-
-impl Default for Asm {
-    fn default() -> Asm {
-        Asm {
-            a: CodeAssembler::new(64).expect("64-bit mode"),
-            refs: Vec::new(),
-            label_at: None,
-            data: Vec::new(),
-        }
-    }
-}
-
-impl Asm {
-    /// Assembles the code and returns it with its relocations.
-    ///
-    /// The encoding is done here, with iced-x86's `Encoder`, rather than by the
-    /// `CodeAssembler`'s block encoder, which encodes every instruction twice and boxes
-    /// each one: on the hot path that was a fifth of the whole build. Jumps to labels start
-    /// short and become near only when their displacement does not fit, until nothing
-    /// changes (sizes only grow, so this ends).
-    pub fn finish(mut self) -> MachineCode {
-        let n_code = self.n_instructions();
-        for (mut label, bytes) in std::mem::take(&mut self.data) {
-            self.place_label(&mut label);
-            ok(self.a.db(&bytes));
-        }
-        let mut instrs = self.a.take_instructions();
-        // The code assembler marks a labelled instruction by setting its IP to the label's
-        // id, and refers to a label by its id where an address goes; symbols outside the
-        // function are at FAR, far above any id.
-        let mut label_at: Vec<u32> = Vec::new();
-        for (idx, instr) in instrs.iter().enumerate() {
-            let id = instr.ip() as usize;
-            if id != 0 {
-                if label_at.len() <= id {
-                    label_at.resize(id + 1, u32::MAX);
-                }
-                label_at[id] = idx as u32;
-            }
-        }
-        // Sizes, and the bytes of every instruction that does not depend on its place.
-        let mut encoder = Encoder::new(64);
-        let mut kinds = Vec::with_capacity(instrs.len());
-        let mut sizes = Vec::with_capacity(instrs.len());
-        let mut fixed_bytes = Vec::new();
-        ENCODE_MEMO.with_borrow_mut(|memo| {
-            if memo.index.len() > MEMO_ENTRIES {
-                *memo = EncodeMemo::default();
-            }
-            for instr in &mut instrs {
-                let is_label_jump = (instr.is_jmp_short_or_near() || instr.is_jcc_short_or_near())
-                    && instr.near_branch_target() < FAR;
-                let (kind, size) = if is_label_jump {
-                    instr.as_short_branch();
-                    (Placed::LabelJump, 2)
-                } else if instr.is_ip_rel_memory_operand() || instr.is_call_near() {
-                    let size = encoder.encode(instr, 0).expect("the instruction encodes");
-                    (Placed::Relative, size as u32)
-                } else {
-                    let at = fixed_bytes.len() as u32;
-                    let len = memo_encode(memo, &mut encoder, instr, &mut fixed_bytes);
-                    (Placed::Fixed(at), len)
-                };
-                kinds.push(kind);
-                sizes.push(size);
-            }
-        });
-        // Offsets, growing jumps that do not reach.
-        let mut offsets = vec![0u32; instrs.len() + 1];
-        loop {
-            for idx in 0..instrs.len() {
-                offsets[idx + 1] = offsets[idx] + sizes[idx];
-            }
-            let mut grew = false;
-            for (idx, instr) in instrs.iter_mut().enumerate() {
-                if !matches!(kinds[idx], Placed::LabelJump) || sizes[idx] != 2 {
-                    continue;
-                }
-                let target = offsets[label_at[instr.near_branch_target() as usize] as usize];
-                let displacement = i64::from(target) - i64::from(offsets[idx + 1]);
-                if i8::try_from(displacement).is_err() {
-                    instr.as_near_branch();
-                    sizes[idx] = if instr.is_jmp_near() { 5 } else { 6 };
-                    grew = true;
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
-        // The bytes, each placed instruction encoded at its address.
-        let mut bytes = Vec::with_capacity(offsets[instrs.len()] as usize);
-        for (idx, instr) in instrs.iter_mut().enumerate() {
-            let at = u64::from(offsets[idx]);
-            match kinds[idx] {
-                Placed::Fixed(start) => {
-                    let (start, len) = (start as usize, sizes[idx] as usize);
-                    bytes.extend_from_slice(&fixed_bytes[start..start + len]);
-                }
-                placed => {
-                    let label_offset = |id: u64| u64::from(offsets[label_at[id as usize] as usize]);
-                    if let Placed::LabelJump = placed {
-                        instr.set_near_branch64(label_offset(instr.near_branch_target()));
-                    } else if instr.is_ip_rel_memory_operand()
-                        && instr.ip_rel_memory_address() < FAR
-                    {
-                        instr
-                            .set_memory_displacement64(label_offset(instr.ip_rel_memory_address()));
-                    }
-                    encoder.set_buffer(std::mem::take(&mut bytes));
-                    let size = encoder.encode(instr, at).expect("the instruction encodes");
-                    debug_assert_eq!(size as u32, sizes[idx]);
-                    bytes = encoder.take_buffer();
-                }
-            }
-        }
-        let mut relocs = Vec::with_capacity(self.refs.len());
-        for &(idx, sym, off) in &self.refs {
-            let field = offsets[idx + 1] - 4;
-            bytes[field as usize..offsets[idx + 1] as usize].fill(0);
-            relocs.push(SymReloc {
-                offset: field,
-                kind: crate::obj::link::RelocKind::Pc32,
-                sym,
-                addend: off - 4,
-            });
-        }
-        MachineCode {
-            bytes,
-            code_len: offsets[n_code],
-            relocs,
-        }
-    }
-
-    /// Returns the label of `bytes`, placed after the instructions.
-    pub fn data(&mut self, bytes: &[u8]) -> CodeLabel {
-        let label = self.a.create_label();
-        self.data.push((label, bytes.to_vec()));
-        label
-    }
-
-    fn n_instructions(&self) -> usize {
-        self.a.instructions().len()
-    }
-
-    /// Places `label` on the next instruction (a `nop` separates two labels that would
-    /// otherwise share one, which the assembler does not allow).
-    pub fn place_label(&mut self, label: &mut CodeLabel) {
-        if self.label_at == Some(self.n_instructions()) {
-            ok(self.a.nop());
-        }
-        self.label_at = Some(self.n_instructions());
-        ok(self.a.set_label(label));
-    }
-
-    /// Emits `call sym`.
-    pub fn call_sym(&mut self, sym: Sym) {
-        let idx = self.n_instructions();
-        ok(self.a.call(FAR));
-        self.refs.push((idx, sym, 0));
-    }
-
-    /// Emits `code reg, [rip + sym + off]` (or `code [rip + sym + off], reg` when
-    /// `mem_first`); the instruction must have no immediate.
-    pub fn rip(&mut self, code: Code, reg: u8, sym: Sym, off: i64, mem_first: bool) {
-        let idx = self.n_instructions();
-        let mem = MemoryOperand::with_base_displ(Register::RIP, FAR as i64);
-        let instr = if mem_first {
-            Instruction::with2(code, mem, REGISTERS[reg as usize])
-        } else {
-            Instruction::with2(code, REGISTERS[reg as usize], mem)
-        };
-        ok(self.a.add_instruction(instr.expect("a RIP-relative form")));
-        self.refs.push((idx, sym, off));
-    }
-}
+/// Builds an instruction of two 64-bit registers.
+type RegReg = fn(&mut CodeAssembler, AsmRegister64, AsmRegister64) -> Result<(), IcedError>;
 
 struct Emitter<'a> {
     f: &'a Func,
     asm: Asm,
     /// Per block (indexed by `BlockId`): its label.
-    labels: Vec<CodeLabel>,
+    labels: Vec<Label>,
     /// Per block: the block a jump to it really goes to (itself, unless it is empty).
     forward: Vec<BlockId>,
     frame: i64,
     args_base: i64,
-}
-
-fn ok(result: Result<(), iced_x86::IcedError>) {
-    result.expect("the emitter builds valid instructions");
 }
 
 /// Emits `f`, which must have been through register allocation.
@@ -402,9 +103,7 @@ pub fn emit(f: &Func) -> MachineCode {
         frame,
         args_base: frame + 8 * n_saved + 8,
     };
-    e.labels = (0..f.blocks.len())
-        .map(|_| e.asm.a.create_label())
-        .collect();
+    e.labels = (0..f.blocks.len()).map(|_| e.asm.new_label()).collect();
     // As Go's assembler marks them NOSPLIT: a function that calls nothing and has a small
     // frame skips the stack check. Its caller passed its own check with a frame of at most
     // SMALL_FRAME, and the runtime keeps twice that below the guard.
@@ -415,8 +114,8 @@ pub fn emit(f: &Func) -> MachineCode {
                 .iter()
                 .all(|&v| !f.value(v).op.is_call())
         });
-    let mut overflow = e.asm.a.create_label();
-    e.prologue(&overflow, leaf);
+    let overflow = e.asm.new_label();
+    e.prologue(overflow, leaf);
     e.entry_moves();
     e.forward = forwarding(f);
     let emitted: Vec<BlockId> = f
@@ -430,12 +129,12 @@ pub fn emit(f: &Func) -> MachineCode {
         // Nothing jumps to the entry; its label would only cost a `nop` where the next
         // block's label follows at once.
         if !f.block(block).preds.is_empty() {
-            e.asm.place_label(&mut e.labels[block.0 as usize]);
+            e.asm.place(e.labels[block.0 as usize]);
         }
         e.block(block, next);
     }
     if !leaf {
-        e.asm.place_label(&mut overflow);
+        e.asm.place(overflow);
         e.asm
             .call_sym(Sym::Runtime(crate::ssa::Runtime::StackOverflow));
     }
@@ -443,22 +142,26 @@ pub fn emit(f: &Func) -> MachineCode {
 }
 
 impl Emitter<'_> {
-    fn prologue(&mut self, overflow: &CodeLabel, leaf: bool) {
+    fn prologue(&mut self, overflow: Label, leaf: bool) {
         let guard = Sym::Runtime(crate::ssa::Runtime::Data);
         if !leaf {
             if self.frame > SMALL_FRAME {
-                ok(self.asm.a.lea(rax, qword_ptr(rsp - self.frame as i32)));
+                let below = Mem {
+                    base: RSP,
+                    disp: -(self.frame as i32),
+                };
+                self.asm.op2(CodeAssembler::lea, rax, below);
                 self.asm.rip(Code::Cmp_r64_rm64, RAX, guard, 0, false);
             } else {
-                self.asm.rip(Code::Cmp_r64_rm64, 4, guard, 0, false);
+                self.asm.rip(Code::Cmp_r64_rm64, RSP, guard, 0, false);
             }
-            ok(self.asm.a.jbe(*overflow));
+            self.asm.jump(Code::Jbe_rel8_64, overflow);
         }
         for &reg in &self.f.frame.saved {
-            ok(self.asm.a.push(GPR64[reg as usize]));
+            self.asm.op1(CodeAssembler::push, GPR64[reg as usize]);
         }
         if self.frame > 0 {
-            ok(self.asm.a.sub(rsp, self.frame as i32));
+            self.asm.op2(CodeAssembler::sub, rsp, self.frame as i32);
         }
     }
 
@@ -481,20 +184,23 @@ impl Emitter<'_> {
 
     fn epilogue(&mut self) {
         if self.frame > 0 {
-            ok(self.asm.a.add(rsp, self.frame as i32));
+            self.asm.op2(CodeAssembler::add, rsp, self.frame as i32);
         }
         for &reg in self.f.frame.saved.iter().rev() {
-            ok(self.asm.a.pop(GPR64[reg as usize]));
+            self.asm.op1(CodeAssembler::pop, GPR64[reg as usize]);
         }
-        ok(self.asm.a.ret());
+        self.asm.op0(CodeAssembler::ret);
     }
 
     fn loc(&self, v: ValueId) -> Loc {
         self.f.locs[v.0 as usize].expect("an allocated value")
     }
 
-    fn slot_mem(&self, slot: u32) -> AsmMemoryOperand {
-        qword_ptr(rsp + (8 * (i64::from(self.f.out_words) + i64::from(slot))) as i32)
+    fn slot_mem(&self, slot: u32) -> Mem {
+        Mem {
+            base: RSP,
+            disp: (8 * (i64::from(self.f.out_words) + i64::from(slot))) as i32,
+        }
     }
 
     /// Returns where a copy of `v` reads from: its location, or the constant itself for a
@@ -516,7 +222,8 @@ impl Emitter<'_> {
             Src::Loc(Loc::Reg(reg)) => reg,
             Src::Loc(Loc::Slot(slot)) => {
                 let mem = self.slot_mem(slot);
-                ok(self.asm.a.mov(GPR64[scratch as usize], mem));
+                self.asm
+                    .op2(CodeAssembler::mov, GPR64[scratch as usize], mem);
                 scratch
             }
             Src::Const(c) => {
@@ -538,13 +245,14 @@ impl Emitter<'_> {
     fn def_done(&mut self, v: ValueId) {
         if let Loc::Slot(slot) = self.loc(v) {
             let mem = self.slot_mem(slot);
-            ok(self.asm.a.mov(mem, rax));
+            self.asm.op2(CodeAssembler::mov, mem, rax);
         }
     }
 
     fn mov_reg(&mut self, dst: u8, src: u8) {
         if dst != src {
-            ok(self.asm.a.mov(GPR64[dst as usize], GPR64[src as usize]));
+            self.asm
+                .op2(CodeAssembler::mov, GPR64[dst as usize], GPR64[src as usize]);
         }
     }
 
@@ -557,14 +265,14 @@ impl Emitter<'_> {
     fn mov_const(&mut self, dst: u8, c: i64) {
         let reg = GPR64[dst as usize];
         if c == 0 {
-            let reg32 = gpr32_of(dst);
-            ok(self.asm.a.xor(reg32, reg32));
+            let reg32 = GPR32[dst as usize];
+            self.asm.op2(CodeAssembler::xor, reg32, reg32);
         } else if let Ok(c32) = u32::try_from(c) {
-            ok(self.asm.a.mov(gpr32_of(dst), c32));
+            self.asm.op2(CodeAssembler::mov, GPR32[dst as usize], c32);
         } else if let Ok(c32) = i32::try_from(c) {
-            ok(self.asm.a.mov(reg, c32 as i64));
+            self.asm.op2(CodeAssembler::mov, reg, c32 as i64);
         } else {
-            ok(self.asm.a.mov(reg, c));
+            self.asm.op2(CodeAssembler::mov, reg, c);
         }
     }
 
@@ -588,14 +296,15 @@ impl Emitter<'_> {
                 self.phi_moves(block, succ);
                 let target = self.forward[succ.0 as usize];
                 if next != Some(target) {
-                    ok(self.asm.a.jmp(self.labels[target.0 as usize]));
+                    self.asm
+                        .jump(Code::Jmp_rel8_64, self.labels[target.0 as usize]);
                 }
             }
             BlockKind::If => {
                 let control = b.control.expect("an If has a control");
                 let reg = self.use_reg(control, RAX);
                 let r = GPR64[reg as usize];
-                ok(self.asm.a.test(r, r));
+                self.asm.op2(CodeAssembler::test, r, r);
                 self.branch(Cond::Ne, b.succs[0], b.succs[1], next);
             }
             BlockKind::IfCmp(cond) => self.branch(cond, b.succs[0], b.succs[1], next),
@@ -612,20 +321,21 @@ impl Emitter<'_> {
         } else {
             self.jcc(cond, then_label);
             if next != Some(els) {
-                ok(self.asm.a.jmp(els_label));
+                self.asm.jump(Code::Jmp_rel8_64, els_label);
             }
         }
     }
 
-    fn jcc(&mut self, cond: Cond, label: CodeLabel) {
-        ok(match cond {
-            Cond::Eq => self.asm.a.je(label),
-            Cond::Ne => self.asm.a.jne(label),
-            Cond::Lt => self.asm.a.jl(label),
-            Cond::Le => self.asm.a.jle(label),
-            Cond::Gt => self.asm.a.jg(label),
-            Cond::Ge => self.asm.a.jge(label),
-        });
+    fn jcc(&mut self, cond: Cond, label: Label) {
+        let short = match cond {
+            Cond::Eq => Code::Je_rel8_64,
+            Cond::Ne => Code::Jne_rel8_64,
+            Cond::Lt => Code::Jl_rel8_64,
+            Cond::Le => Code::Jle_rel8_64,
+            Cond::Gt => Code::Jg_rel8_64,
+            Cond::Ge => Code::Jge_rel8_64,
+        };
+        self.asm.jump(short, label);
     }
 
     /// Emits the copies that give `succ`'s phis their values on the edge from `block`.
@@ -687,10 +397,10 @@ impl Emitter<'_> {
                 Loc::Slot(slot) => {
                     let mem = self.slot_mem(slot);
                     match i32::try_from(c) {
-                        Ok(c32) => ok(self.asm.a.mov(mem, c32)),
+                        Ok(c32) => self.asm.op2(CodeAssembler::mov, mem, c32),
                         Err(_) => {
                             self.mov_const(RAX, c);
-                            ok(self.asm.a.mov(mem, rax));
+                            self.asm.op2(CodeAssembler::mov, mem, rax);
                         }
                     }
                 }
@@ -711,7 +421,10 @@ impl Emitter<'_> {
             match convention.reg(word as u32) {
                 Some(reg) => moves.push((self.src(arg), Loc::Reg(reg))),
                 None => {
-                    let mem = qword_ptr(rsp + convention.arg_offset(word as u32) as i32);
+                    let mem = Mem {
+                        base: RSP,
+                        disp: convention.arg_offset(word as u32) as i32,
+                    };
                     self.store(mem, arg);
                 }
             }
@@ -721,7 +434,8 @@ impl Emitter<'_> {
         }
         self.parallel_move(moves);
         if is_closure {
-            ok(self.asm.a.call(qword_ptr(rdx)));
+            self.asm
+                .op1(CodeAssembler::call, Mem { base: RDX, disp: 0 });
         } else {
             self.asm.call_sym(self.f.syms[value.aux as usize]);
         }
@@ -744,10 +458,11 @@ impl Emitter<'_> {
             if convention.reg(word).is_none() {
                 let d = self.def_reg(r);
                 let off = convention.result_offset(n_args, word);
-                ok(self
-                    .asm
-                    .a
-                    .mov(GPR64[d as usize], qword_ptr(rsp + off as i32)));
+                let mem = Mem {
+                    base: RSP,
+                    disp: off as i32,
+                };
+                self.asm.op2(CodeAssembler::mov, GPR64[d as usize], mem);
                 self.def_done(r);
             }
         }
@@ -755,12 +470,14 @@ impl Emitter<'_> {
 
     /// Stores `v` at `mem`: a constant as an immediate when it fits, anything else through
     /// its register or RAX.
-    fn store(&mut self, mem: AsmMemoryOperand, v: ValueId) {
+    fn store(&mut self, mem: Mem, v: ValueId) {
         match self.src(v) {
-            Src::Const(c) if i32::try_from(c).is_ok() => ok(self.asm.a.mov(mem, c as i32)),
+            Src::Const(c) if i32::try_from(c).is_ok() => {
+                self.asm.op2(CodeAssembler::mov, mem, c as i32)
+            }
             _ => {
                 let reg = self.use_reg(v, RAX);
-                ok(self.asm.a.mov(mem, GPR64[reg as usize]));
+                self.asm.op2(CodeAssembler::mov, mem, GPR64[reg as usize]);
             }
         }
     }
@@ -777,7 +494,11 @@ impl Emitter<'_> {
                 Some(reg) => moves.push((self.src(value.args[0]), Loc::Reg(reg))),
                 None => {
                     let off = self.args_base + convention.result_offset(self.f.arg_words, word);
-                    self.store(qword_ptr(rsp + off as i32), value.args[0]);
+                    let mem = Mem {
+                        base: RSP,
+                        disp: off as i32,
+                    };
+                    self.store(mem, value.args[0]);
                 }
             }
         }
@@ -789,16 +510,16 @@ impl Emitter<'_> {
             (Loc::Reg(s), Loc::Reg(d)) => self.mov_reg(d, s),
             (Loc::Slot(s), Loc::Reg(d)) => {
                 let mem = self.slot_mem(s);
-                ok(self.asm.a.mov(GPR64[d as usize], mem));
+                self.asm.op2(CodeAssembler::mov, GPR64[d as usize], mem);
             }
             (Loc::Reg(s), Loc::Slot(d)) => {
                 let mem = self.slot_mem(d);
-                ok(self.asm.a.mov(mem, GPR64[s as usize]));
+                self.asm.op2(CodeAssembler::mov, mem, GPR64[s as usize]);
             }
             (Loc::Slot(s), Loc::Slot(d)) => {
                 let (from, to) = (self.slot_mem(s), self.slot_mem(d));
-                ok(self.asm.a.mov(rdx, from));
-                ok(self.asm.a.mov(to, rdx));
+                self.asm.op2(CodeAssembler::mov, rdx, from);
+                self.asm.op2(CodeAssembler::mov, to, rdx);
             }
         }
     }
@@ -839,10 +560,11 @@ impl Emitter<'_> {
                 if Convention::INTERNAL.reg(aux as u32).is_none() {
                     let d = self.def_reg(v);
                     let off = self.args_base + Convention::INTERNAL.arg_offset(aux as u32);
-                    ok(self
-                        .asm
-                        .a
-                        .mov(GPR64[d as usize], qword_ptr(rsp + off as i32)));
+                    let mem = Mem {
+                        base: RSP,
+                        disp: off as i32,
+                    };
+                    self.asm.op2(CodeAssembler::mov, GPR64[d as usize], mem);
                     self.def_done(v);
                 }
             }
@@ -863,34 +585,36 @@ impl Emitter<'_> {
                     };
                 let (d, yr) = self.two_operand(v, x, y);
                 let (dr, yr) = (GPR64[d as usize], GPR64[yr as usize]);
-                ok(match value.op {
-                    Op::Add => self.asm.a.add(dr, yr),
-                    Op::Sub => self.asm.a.sub(dr, yr),
-                    Op::Mul => self.asm.a.imul_2(dr, yr),
-                    Op::And => self.asm.a.and(dr, yr),
-                    Op::Or => self.asm.a.or(dr, yr),
-                    _ => self.asm.a.xor(dr, yr),
-                });
+                let build: RegReg = match value.op {
+                    Op::Add => CodeAssembler::add,
+                    Op::Sub => CodeAssembler::sub,
+                    Op::Mul => CodeAssembler::imul_2,
+                    Op::And => CodeAssembler::and,
+                    Op::Or => CodeAssembler::or,
+                    _ => CodeAssembler::xor,
+                };
+                self.asm.op2(build, dr, yr);
                 self.def_done(v);
             }
             Op::AndNot => {
                 let yr = self.use_reg(args[1], RDX);
                 self.mov_reg(RCX, yr);
-                ok(self.asm.a.not(rcx));
+                self.asm.op1(CodeAssembler::not, rcx);
                 let d = self.def_reg(v);
                 self.load_into(d, args[0]);
-                ok(self.asm.a.and(GPR64[d as usize], rcx));
+                self.asm.op2(CodeAssembler::and, GPR64[d as usize], rcx);
                 self.def_done(v);
             }
             Op::Min | Op::Max => {
                 let (d, yr) = self.two_operand(v, args[0], args[1]);
                 let (dr, yr) = (GPR64[d as usize], GPR64[yr as usize]);
-                ok(self.asm.a.cmp(dr, yr));
-                ok(if value.op == Op::Min {
-                    self.asm.a.cmovg(dr, yr)
+                self.asm.op2(CodeAssembler::cmp, dr, yr);
+                let build: RegReg = if value.op == Op::Min {
+                    CodeAssembler::cmovg
                 } else {
-                    self.asm.a.cmovl(dr, yr)
-                });
+                    CodeAssembler::cmovl
+                };
+                self.asm.op2(build, dr, yr);
                 self.def_done(v);
             }
             Op::Div | Op::Mod => self.div(v, value.op, args[0], args[1]),
@@ -903,17 +627,17 @@ impl Emitter<'_> {
                 let d = self.def_reg(v);
                 if value.op == Op::Shr {
                     // Counts of 64 or more shift by 63: all sign bits.
-                    ok(self.asm.a.mov(edx, 63u32));
-                    ok(self.asm.a.cmp(rcx, 64));
-                    ok(self.asm.a.cmovae(rcx, rdx));
+                    self.asm.op2(CodeAssembler::mov, edx, 63u32);
+                    self.asm.op2(CodeAssembler::cmp, rcx, 64);
+                    self.asm.op2(CodeAssembler::cmovae, rcx, rdx);
                     self.load_into(d, args[0]);
-                    ok(self.asm.a.sar(GPR64[d as usize], cl));
+                    self.asm.op2(CodeAssembler::sar, GPR64[d as usize], cl);
                 } else {
                     self.load_into(d, args[0]);
-                    ok(self.asm.a.shl(GPR64[d as usize], cl));
-                    ok(self.asm.a.xor(edx, edx));
-                    ok(self.asm.a.cmp(rcx, 64));
-                    ok(self.asm.a.cmovae(GPR64[d as usize], rdx));
+                    self.asm.op2(CodeAssembler::shl, GPR64[d as usize], cl);
+                    self.asm.op2(CodeAssembler::xor, edx, edx);
+                    self.asm.op2(CodeAssembler::cmp, rcx, 64);
+                    self.asm.op2(CodeAssembler::cmovae, GPR64[d as usize], rdx);
                 }
                 self.def_done(v);
             }
@@ -921,42 +645,47 @@ impl Emitter<'_> {
                 let d = self.def_reg(v);
                 self.load_into(d, args[0]);
                 let dr = GPR64[d as usize];
-                ok(match value.op {
-                    Op::Neg => self.asm.a.neg(dr),
-                    Op::Com => self.asm.a.not(dr),
-                    _ => self.asm.a.xor(dr, 1),
-                });
+                match value.op {
+                    Op::Neg => self.asm.op1(CodeAssembler::neg, dr),
+                    Op::Com => self.asm.op1(CodeAssembler::not, dr),
+                    _ => self.asm.op2(CodeAssembler::xor, dr, 1),
+                }
                 self.def_done(v);
             }
             Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
                 let xr = self.use_reg(args[0], RAX);
                 let yr = self.use_reg(args[1], RDX);
-                ok(self.asm.a.cmp(GPR64[xr as usize], GPR64[yr as usize]));
+                self.asm
+                    .op2(CodeAssembler::cmp, GPR64[xr as usize], GPR64[yr as usize]);
                 let d = self.def_reg(v);
                 let d8 = GPR8[d as usize];
-                ok(match value.op.cond().expect("a comparison") {
-                    Cond::Eq => self.asm.a.sete(d8),
-                    Cond::Ne => self.asm.a.setne(d8),
-                    Cond::Lt => self.asm.a.setl(d8),
-                    Cond::Le => self.asm.a.setle(d8),
-                    Cond::Gt => self.asm.a.setg(d8),
-                    Cond::Ge => self.asm.a.setge(d8),
-                });
-                ok(self.asm.a.movzx(GPR64[d as usize], d8));
+                let build: fn(&mut CodeAssembler, AsmRegister8) -> Result<(), IcedError> =
+                    match value.op.cond().expect("a comparison") {
+                        Cond::Eq => CodeAssembler::sete,
+                        Cond::Ne => CodeAssembler::setne,
+                        Cond::Lt => CodeAssembler::setl,
+                        Cond::Le => CodeAssembler::setle,
+                        Cond::Gt => CodeAssembler::setg,
+                        Cond::Ge => CodeAssembler::setge,
+                    };
+                self.asm.op1(build, d8);
+                self.asm.op2(CodeAssembler::movzx, GPR64[d as usize], d8);
                 self.def_done(v);
             }
             Op::AddConst => {
                 let d = self.def_reg(v);
                 match self.loc(args[0]) {
                     Loc::Reg(x) if x != d => {
-                        ok(self
-                            .asm
-                            .a
-                            .lea(GPR64[d as usize], qword_ptr(GPR64[x as usize] + aux as i32)));
+                        let mem = Mem {
+                            base: x,
+                            disp: aux as i32,
+                        };
+                        self.asm.op2(CodeAssembler::lea, GPR64[d as usize], mem);
                     }
                     _ => {
                         self.load_into(d, args[0]);
-                        ok(self.asm.a.add(GPR64[d as usize], aux as i32));
+                        self.asm
+                            .op2(CodeAssembler::add, GPR64[d as usize], aux as i32);
                     }
                 }
                 self.def_done(v);
@@ -964,64 +693,71 @@ impl Emitter<'_> {
             Op::MulConst => {
                 let d = self.def_reg(v);
                 let x = self.use_reg(args[0], RAX);
-                ok(self
-                    .asm
-                    .a
-                    .imul_3(GPR64[d as usize], GPR64[x as usize], aux as i32));
+                self.asm.op3(
+                    CodeAssembler::imul_3,
+                    GPR64[d as usize],
+                    GPR64[x as usize],
+                    aux as i32,
+                );
                 self.def_done(v);
             }
             Op::AndConst | Op::OrConst | Op::XorConst => {
                 let d = self.def_reg(v);
                 self.load_into(d, args[0]);
                 let dr = GPR64[d as usize];
-                ok(match value.op {
-                    Op::AndConst => self.asm.a.and(dr, aux as i32),
-                    Op::OrConst => self.asm.a.or(dr, aux as i32),
-                    _ => self.asm.a.xor(dr, aux as i32),
-                });
+                let build: fn(&mut CodeAssembler, AsmRegister64, i32) -> Result<(), IcedError> =
+                    match value.op {
+                        Op::AndConst => CodeAssembler::and,
+                        Op::OrConst => CodeAssembler::or,
+                        _ => CodeAssembler::xor,
+                    };
+                self.asm.op2(build, dr, aux as i32);
                 self.def_done(v);
             }
             Op::ShlConst | Op::SarConst => {
                 let d = self.def_reg(v);
                 self.load_into(d, args[0]);
                 let dr = GPR64[d as usize];
-                ok(if value.op == Op::ShlConst {
-                    self.asm.a.shl(dr, aux as u32)
+                if value.op == Op::ShlConst {
+                    self.asm.op2(CodeAssembler::shl, dr, aux as u32);
                 } else {
-                    self.asm.a.sar(dr, aux as u32)
-                });
+                    self.asm.op2(CodeAssembler::sar, dr, aux as u32);
+                }
                 self.def_done(v);
             }
             Op::Cmp => {
                 let xr = self.use_reg(args[0], RAX);
                 let yr = self.use_reg(args[1], RDX);
-                ok(self.asm.a.cmp(GPR64[xr as usize], GPR64[yr as usize]));
+                self.asm
+                    .op2(CodeAssembler::cmp, GPR64[xr as usize], GPR64[yr as usize]);
             }
             Op::CmpConst => {
                 let xr = GPR64[self.use_reg(args[0], RAX) as usize];
                 // Against zero, `test` sets the same flags (OF and CF clear) in fewer bytes.
-                ok(if aux == 0 {
-                    self.asm.a.test(xr, xr)
+                if aux == 0 {
+                    self.asm.op2(CodeAssembler::test, xr, xr);
                 } else {
-                    self.asm.a.cmp(xr, aux as i32)
-                });
+                    self.asm.op2(CodeAssembler::cmp, xr, aux as i32);
+                }
             }
             Op::Load => {
                 let base = self.use_reg(args[0], RAX);
                 let d = self.def_reg(v);
-                ok(self.asm.a.mov(
-                    GPR64[d as usize],
-                    qword_ptr(GPR64[base as usize] + aux as i32),
-                ));
+                let mem = Mem {
+                    base,
+                    disp: aux as i32,
+                };
+                self.asm.op2(CodeAssembler::mov, GPR64[d as usize], mem);
                 self.def_done(v);
             }
             Op::Store => {
                 let base = self.use_reg(args[0], RAX);
                 let val = self.use_reg(args[1], RDX);
-                ok(self.asm.a.mov(
-                    qword_ptr(GPR64[base as usize] + aux as i32),
-                    GPR64[val as usize],
-                ));
+                let mem = Mem {
+                    base,
+                    disp: aux as i32,
+                };
+                self.asm.op2(CodeAssembler::mov, mem, GPR64[val as usize]);
             }
             // Emitted elsewhere: see `entry_moves`, `call` and `set_results`.
             Op::ClosurePtr | Op::LoadResult | Op::SetResult | Op::StaticCall | Op::ClosureCall => {}
@@ -1035,26 +771,26 @@ impl Emitter<'_> {
         let yr = self.use_reg(y, RCX);
         let yreg = GPR64[yr as usize];
         self.load_into(RAX, x);
-        let mut done = self.asm.a.create_label();
+        let done = self.asm.new_label();
         if minus_one_possible {
             // x86 traps on MinInt64 / -1; Go defines it as MinInt64 (and % as 0).
-            let mut divide = self.asm.a.create_label();
-            ok(self.asm.a.cmp(yreg, -1));
-            ok(self.asm.a.jne(divide));
+            let divide = self.asm.new_label();
+            self.asm.op2(CodeAssembler::cmp, yreg, -1);
+            self.asm.jump(Code::Jne_rel8_64, divide);
             if op == Op::Div {
-                ok(self.asm.a.neg(rax));
+                self.asm.op1(CodeAssembler::neg, rax);
             } else {
-                ok(self.asm.a.xor(eax, eax));
+                self.asm.op2(CodeAssembler::xor, eax, eax);
             }
-            ok(self.asm.a.jmp(done));
-            self.asm.place_label(&mut divide);
+            self.asm.jump(Code::Jmp_rel8_64, done);
+            self.asm.place(divide);
         }
-        ok(self.asm.a.cqo());
-        ok(self.asm.a.idiv(yreg));
+        self.asm.op0(CodeAssembler::cqo);
+        self.asm.op1(CodeAssembler::idiv, yreg);
         if op == Op::Mod {
-            ok(self.asm.a.mov(rax, rdx));
+            self.asm.op2(CodeAssembler::mov, rax, rdx);
         }
-        self.asm.place_label(&mut done);
+        self.asm.place(done);
         let d = self.def_reg(v);
         if d == RAX {
             // The label needs an instruction; a value in a slot gets its store next.
@@ -1075,32 +811,32 @@ impl Emitter<'_> {
         if d > 0 && (d as u64).is_power_of_two() {
             // q = (x + (x < 0 ? d-1 : 0)) >> k, rounding toward zero.
             let k = d.trailing_zeros();
-            ok(self.asm.a.mov(rdx, xreg));
-            ok(self.asm.a.sar(rdx, 63));
-            ok(self.asm.a.shr(rdx, 64 - k));
-            ok(self.asm.a.add(rdx, xreg));
+            self.asm.op2(CodeAssembler::mov, rdx, xreg);
+            self.asm.op2(CodeAssembler::sar, rdx, 63);
+            self.asm.op2(CodeAssembler::shr, rdx, 64 - k);
+            self.asm.op2(CodeAssembler::add, rdx, xreg);
             if is_mod {
-                ok(self.asm.a.and(rdx, -d as i32));
+                self.asm.op2(CodeAssembler::and, rdx, -d as i32);
             } else {
-                ok(self.asm.a.sar(rdx, k));
+                self.asm.op2(CodeAssembler::sar, rdx, k);
             }
         } else {
             let (magic, shift) = magic(d);
-            ok(self.asm.a.mov(rax, magic));
-            ok(self.asm.a.imul(xreg));
+            self.asm.op2(CodeAssembler::mov, rax, magic);
+            self.asm.op1(CodeAssembler::imul, xreg);
             if d > 0 && magic < 0 {
-                ok(self.asm.a.add(rdx, xreg));
+                self.asm.op2(CodeAssembler::add, rdx, xreg);
             } else if d < 0 && magic > 0 {
-                ok(self.asm.a.sub(rdx, xreg));
+                self.asm.op2(CodeAssembler::sub, rdx, xreg);
             }
             if shift > 0 {
-                ok(self.asm.a.sar(rdx, shift));
+                self.asm.op2(CodeAssembler::sar, rdx, shift);
             }
-            ok(self.asm.a.mov(rax, rdx));
-            ok(self.asm.a.shr(rax, 63));
-            ok(self.asm.a.add(rdx, rax));
+            self.asm.op2(CodeAssembler::mov, rax, rdx);
+            self.asm.op2(CodeAssembler::shr, rax, 63);
+            self.asm.op2(CodeAssembler::add, rdx, rax);
             if is_mod {
-                ok(self.asm.a.imul_3(rdx, rdx, d as i32));
+                self.asm.op3(CodeAssembler::imul_3, rdx, rdx, d as i32);
             }
         }
         let dst = self.def_reg(v);
@@ -1108,7 +844,7 @@ impl Emitter<'_> {
             // The power-of-two path left x rounded down to a multiple of d; the magic path
             // left q*d. Either way the remainder is x minus it.
             self.mov_reg(RAX, xr);
-            ok(self.asm.a.sub(rax, rdx));
+            self.asm.op2(CodeAssembler::sub, rax, rdx);
             self.mov_reg(dst, RAX);
         } else {
             self.mov_reg(dst, RDX);
@@ -1186,13 +922,6 @@ fn forwarding(f: &Func) -> Vec<BlockId> {
         forward[block.0 as usize] = target;
     }
     forward
-}
-
-fn gpr32_of(reg: u8) -> AsmRegister32 {
-    const GPR32: [AsmRegister32; 16] = [
-        eax, ecx, edx, ebx, esp, ebp, esi, edi, r8d, r9d, r10d, r11d, r12d, r13d, r14d, r15d,
-    ];
-    GPR32[reg as usize]
 }
 
 /// Returns the listing of `code` (Go's `-S` form: offset, instruction), naming the symbols
