@@ -211,8 +211,6 @@ pub struct Asm {
     code: Vec<u8>,
     jumps: Vec<Jump>,
     labels: Vec<Target>,
-    /// The place of the last label, for `place`.
-    last_label: Option<u32>,
     /// The end of every instruction with a rel32 field for a symbol: the symbol and the
     /// offset in it.
     refs: Vec<(Place, Sym, i64)>,
@@ -234,7 +232,6 @@ impl Default for Asm {
             code: Vec::new(),
             jumps: Vec::new(),
             labels: Vec::new(),
-            last_label: None,
             refs: Vec::new(),
             label_refs: Vec::new(),
             data: Vec::new(),
@@ -253,16 +250,9 @@ impl Asm {
         Label(self.labels.len() as u32 - 1)
     }
 
-    /// Places `label` at the next instruction. Two labels never share an instruction: a
-    /// `nop` separates them.
+    /// Places `label` at the next instruction (or the end of the code).
     pub fn place(&mut self, label: Label) {
-        let place = self.here();
-        if self.last_label == Some(place.offset + place.jumps) {
-            self.op0(CodeAssembler::nop);
-        }
-        let place = self.here();
-        self.last_label = Some(place.offset + place.jumps);
-        self.labels[label.0 as usize] = Target::Code(place);
+        self.labels[label.0 as usize] = Target::Code(self.here());
     }
 
     fn here(&self) -> Place {

@@ -126,11 +126,7 @@ pub fn emit(f: &Func) -> MachineCode {
         .collect();
     for (idx, &block) in emitted.iter().enumerate() {
         let next = emitted.get(idx + 1).copied();
-        // Nothing jumps to the entry; its label would only cost a `nop` where the next
-        // block's label follows at once.
-        if !f.block(block).preds.is_empty() {
-            e.asm.place(e.labels[block.0 as usize]);
-        }
+        e.asm.place(e.labels[block.0 as usize]);
         e.block(block, next);
     }
     if !leaf {
@@ -792,13 +788,8 @@ impl Emitter<'_> {
         }
         self.asm.place(done);
         let d = self.def_reg(v);
-        if d == RAX {
-            // The label needs an instruction; a value in a slot gets its store next.
-            self.def_done(v);
-        } else {
-            self.mov_reg(d, RAX);
-            self.def_done(v);
-        }
+        self.mov_reg(d, RAX);
+        self.def_done(v);
     }
 }
 
@@ -887,8 +878,7 @@ fn magic(d: i64) -> (i64, u32) {
 }
 
 /// Returns, per block, where a jump to it should go: past blocks that are empty jumps
-/// (no values, no phi copies to make), so they cost neither a `jmp` nor a `nop` (Go's
-/// `trim`).
+/// (no values, no phi copies to make), so they cost no `jmp` (Go's `trim`).
 fn forwarding(f: &Func) -> Vec<BlockId> {
     // An empty jump whose phi copies all move a value onto itself needs no code.
     let is_empty_jump = |block: BlockId| {

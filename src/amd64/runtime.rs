@@ -176,7 +176,6 @@ fn print_bool_rax(asm: &mut Asm) {
     asm.place(is_false);
     print_text(asm, b"false");
     asm.place(done);
-    asm.ins(|a| a.nop());
 }
 
 /// `_rt0`: maps the main stack, sets the guard, runs `main.init` and `main.main`, exits 0.
