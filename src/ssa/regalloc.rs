@@ -94,13 +94,64 @@ pub fn needs_loc(op: Op) -> bool {
     op.has_result()
 }
 
+/// Per-worker buffers, reused from one function to the next: register allocation runs
+/// for every function on every worker, and allocating its tables anew each time cost as
+/// much as the algorithm itself.
+#[derive(Default)]
+struct Scratch {
+    pos: Vec<u32>,
+    block_start: Vec<u32>,
+    block_end: Vec<u32>,
+    start: Vec<u32>,
+    end: Vec<u32>,
+    live_in: LiveIn,
+    dense: DenseSets,
+    across: Vec<bool>,
+    live: LiveSet,
+    hints: Vec<Option<u8>>,
+    remat: Vec<bool>,
+    intervals: Vec<ValueId>,
+    active: Vec<ValueId>,
+    slot_end: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Empties `v` and fills it with `n` copies of `x`, keeping its memory.
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
 /// Allocates a location to every value of `f` that produces a word.
 pub fn run(f: &mut Func) {
+    SCRATCH.with_borrow_mut(|scratch| allocate(f, scratch));
+}
+
+fn allocate(f: &mut Func, scratch: &mut Scratch) {
     let n = f.values.len();
+    let Scratch {
+        pos,
+        block_start,
+        block_end,
+        start,
+        end,
+        live_in,
+        dense,
+        across,
+        live,
+        hints,
+        remat,
+        intervals,
+        active,
+        slot_end,
+    } = scratch;
     // 1. Positions.
-    let mut pos = vec![0u32; n];
-    let mut block_start = vec![0u32; f.blocks.len()];
-    let mut block_end = vec![0u32; f.blocks.len()];
+    reset(pos, n, 0);
+    reset(block_start, f.blocks.len(), 0);
+    reset(block_end, f.blocks.len(), 0);
     let mut next = 0u32;
     for &block in &f.order {
         block_start[block.0 as usize] = next;
@@ -114,10 +165,10 @@ pub fn run(f: &mut Func) {
     }
 
     // 2. Liveness.
-    let live_in = liveness(f);
-    let live_across_call = across_calls(f, &live_in);
-    let mut start = vec![u32::MAX; n];
-    let mut end = vec![0u32; n];
+    liveness(f, dense, live_in);
+    across_calls(f, live_in, live, across);
+    reset(start, n, u32::MAX);
+    reset(end, n, 0);
     let extend = |v: ValueId, at: u32, start: &mut Vec<u32>, end: &mut Vec<u32>| {
         let idx = v.0 as usize;
         start[idx] = start[idx].min(at);
@@ -126,12 +177,12 @@ pub fn run(f: &mut Func) {
     for &block in &f.order {
         let b = f.block(block);
         let (bs, be) = (block_start[block.0 as usize], block_end[block.0 as usize]);
-        for &v in &live_in[block.0 as usize] {
-            extend(ValueId(v), bs, &mut start, &mut end);
+        for &v in live_in.of(block) {
+            extend(ValueId(v), bs, start, end);
         }
         for &succ in &b.succs {
-            for &v in &live_in[succ.0 as usize] {
-                extend(ValueId(v), be, &mut start, &mut end);
+            for &v in live_in.of(succ) {
+                extend(ValueId(v), be, start, end);
             }
             let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
             for &phi in &f.block(succ).values {
@@ -139,61 +190,59 @@ pub fn run(f: &mut Func) {
                     break;
                 }
                 let pred_idx = pred_idx.expect("edges are mirrored");
-                extend(phi, be, &mut start, &mut end);
-                extend(f.value(phi).args[pred_idx], be, &mut start, &mut end);
+                extend(phi, be, start, end);
+                extend(f.value(phi).args[pred_idx], be, start, end);
             }
         }
         if let (Some(control), BlockKind::If) = (b.control, b.kind) {
-            extend(control, be, &mut start, &mut end);
+            extend(control, be, start, end);
         }
         let mut call_at = bs;
         for &v in &b.values {
             let value = f.value(v);
             if value.op == Op::Phi {
-                extend(v, bs, &mut start, &mut end);
+                extend(v, bs, start, end);
                 continue;
             }
             let at = pos[v.0 as usize];
             if needs_loc(value.op) {
-                extend(v, at, &mut start, &mut end);
+                extend(v, at, start, end);
             }
             for &arg in &value.args {
-                extend(arg, at, &mut start, &mut end);
+                extend(arg, at, start, end);
             }
             // Emission moves register arguments and the closure pointer into place on
             // entry, and a call's results out of the convention's registers at the call:
             // their values are live from there.
             if entry_defined(value) {
-                extend(v, block_start[f.entry().0 as usize], &mut start, &mut end);
+                extend(v, block_start[f.entry().0 as usize], start, end);
             } else if value.op == Op::LoadResult {
-                extend(v, call_at, &mut start, &mut end);
+                extend(v, call_at, start, end);
             } else if value.op.is_call() {
                 call_at = at;
             }
         }
     }
-    let hints = hints(f);
+    find_hints(f, hints);
 
     // 3. Linear scan.
-    let remat = rematerialized(f);
-    let mut intervals: Vec<ValueId> = (0..n as u32)
-        .map(ValueId)
-        .filter(|v| {
-            start[v.0 as usize] != u32::MAX && needs_loc(f.value(*v).op) && !remat[v.0 as usize]
-        })
-        .collect();
-    intervals.sort_by_key(|v| (start[v.0 as usize], v.0));
+    rematerialized(f, remat);
+    intervals.clear();
+    intervals.extend((0..n as u32).map(ValueId).filter(|v| {
+        start[v.0 as usize] != u32::MAX && needs_loc(f.value(*v).op) && !remat[v.0 as usize]
+    }));
+    intervals.sort_unstable_by_key(|v| (start[v.0 as usize], v.0));
     let mut locs: Vec<Option<Loc>> = vec![None; n];
-    let mut active: Vec<ValueId> = Vec::new();
+    active.clear();
     // Per spill slot: where its last holder's interval ends.
-    let mut slot_end: Vec<u32> = Vec::new();
+    slot_end.clear();
     let mut used_callee = [false; 16];
-    for &v in &intervals {
+    for &v in intervals.iter() {
         let (s, e) = (start[v.0 as usize], end[v.0 as usize]);
         active.retain(|&a| end[a.0 as usize] > s);
-        let crosses = live_across_call[v.0 as usize];
+        let crosses = across[v.0 as usize];
         let mut taken = [false; 16];
-        for &a in &active {
+        for &a in active.iter() {
             if let Some(Loc::Reg(reg)) = locs[a.0 as usize] {
                 taken[reg as usize] = true;
             }
@@ -271,11 +320,12 @@ fn entry_defined(value: &Value) -> bool {
     }
 }
 
-/// Returns, per value, whether it is a constant that is only copied (into a phi, a result
-/// or a call argument): emission writes it straight into the destination of each copy, so
-/// it needs no location of its own.
-fn rematerialized(f: &Func) -> Vec<bool> {
-    let mut remat: Vec<bool> = f.values.iter().map(|v| v.op == Op::Const).collect();
+/// Makes `remat` tell, per value, whether it is a constant that is only copied (into a
+/// phi, a result or a call argument): emission writes it straight into the destination of
+/// each copy, so it needs no location of its own.
+fn rematerialized(f: &Func, remat: &mut Vec<bool>) {
+    remat.clear();
+    remat.extend(f.values.iter().map(|v| v.op == Op::Const));
     for &block in &f.order {
         let b = f.block(block);
         if let Some(control) = b.control {
@@ -293,14 +343,13 @@ fn rematerialized(f: &Func) -> Vec<bool> {
             }
         }
     }
-    remat
 }
 
-/// Returns, per value, the register the calling convention will move it from or to, if
-/// any: an argument's or a result's register, or the one a call argument or a function
-/// result is passed in. The first such register a value meets wins.
-fn hints(f: &Func) -> Vec<Option<u8>> {
-    let mut hints = vec![None; f.values.len()];
+/// Makes `hints` give, per value, the register the calling convention will move it from
+/// or to, if any: an argument's or a result's register, or the one a call argument or a
+/// function result is passed in. The first such register a value meets wins.
+fn find_hints(f: &Func, hints: &mut Vec<Option<u8>>) {
+    reset(hints, f.values.len(), None);
     let mut hint = |v: ValueId, reg: Option<u8>| {
         let slot = &mut hints[v.0 as usize];
         if slot.is_none() {
@@ -326,22 +375,21 @@ fn hints(f: &Func) -> Vec<Option<u8>> {
             }
         }
     }
-    hints
 }
 
-/// Returns, per value, whether it is live across a call: needed after a call that happens
-/// after it is defined. Exact, from a backward walk of each block, where the interval hull
-/// would also count calls in the gaps of a value's life (a phi, defined at the end of each
-/// predecessor, is not live across a call earlier in one of them).
-fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
-    let mut across = vec![false; f.values.len()];
-    let mut live = LiveSet::new(f.values.len());
+/// Makes `across` tell, per value, whether it is live across a call: needed after a call
+/// that happens after it is defined. Exact, from a backward walk of each block, where the
+/// interval hull would also count calls in the gaps of a value's life (a phi, defined at
+/// the end of each predecessor, is not live across a call earlier in one of them).
+fn across_calls(f: &Func, live_in: &LiveIn, live: &mut LiveSet, across: &mut Vec<bool>) {
+    reset(across, f.values.len(), false);
+    live.reset(f.values.len());
     for &block in &f.order {
         let b = f.block(block);
         if !b.values.iter().any(|&v| f.value(v).op.is_call()) {
             continue;
         }
-        live_out(f, block, live_in, &mut live);
+        live_out(f, block, live_in, live);
         for &v in b.values.iter().rev() {
             let value = f.value(v);
             if value.op == Op::Phi {
@@ -364,7 +412,23 @@ fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
             }
         }
     }
-    across
+}
+
+/// Per block, the values live at its start (its own phis included when used), in
+/// increasing order: one list after another.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct LiveIn {
+    /// Where each block's values start in `members`; one more entry than blocks.
+    starts: Vec<u32>,
+    members: Vec<u32>,
+}
+
+impl LiveIn {
+    /// Returns the values live at the start of `block`.
+    fn of(&self, block: BlockId) -> &[u32] {
+        let idx = block.0 as usize;
+        &self.members[self.starts[idx] as usize..self.starts[idx + 1] as usize]
+    }
 }
 
 /// The most values a function may have for `liveness` to use bit sets: 512, eight words a
@@ -372,28 +436,49 @@ fn across_calls(f: &Func, live_in: &[Vec<u32>]) -> Vec<bool> {
 /// sparse sets, which cost what is live, win (measured on the generated programs).
 const DENSE_LIVENESS_WORDS: usize = 8;
 
-/// Returns, per block, the values live at its start (its own phis included when used), in
-/// increasing order.
-fn liveness(f: &Func) -> Vec<Vec<u32>> {
+/// Computes the values live at the start of each block into `live_in`.
+fn liveness(f: &Func, dense: &mut DenseSets, live_in: &mut LiveIn) {
     let words = f.values.len().div_ceil(64);
     if words <= DENSE_LIVENESS_WORDS {
-        liveness_dense(f, words)
+        liveness_dense(f, words, dense, live_in);
     } else {
-        liveness_sparse(f)
+        liveness_sparse(f, live_in);
     }
+}
+
+/// The bit sets of `liveness_dense`, per block, each `words` long: the values a block uses
+/// before defining them (upward-exposed uses), those it defines (phis aside), its phis,
+/// what it passes its successors itself (the phi arguments of its edges and its control),
+/// and what is live at its start; and the worklist.
+#[derive(Default)]
+struct DenseSets {
+    uses: Vec<u64>,
+    defs: Vec<u64>,
+    phis: Vec<u64>,
+    passes: Vec<u64>,
+    live: Vec<u64>,
+    out: Vec<u64>,
+    queued: Vec<bool>,
+    work: Vec<BlockId>,
 }
 
 /// `liveness` with a bit set of all values per block: for the functions of ordinary size,
 /// where a set is a few words and the sets of a block's successors merge a word at a time.
-fn liveness_dense(f: &Func, words: usize) -> Vec<Vec<u32>> {
+fn liveness_dense(f: &Func, words: usize, sets: &mut DenseSets, live_in: &mut LiveIn) {
     let n_blocks = f.blocks.len();
-    // Per block, each `words` long: the values it uses before defining them (upward-exposed
-    // uses), those it defines (phis aside), its phis, and what it passes its successors
-    // itself (the phi arguments of its edges and its control).
-    let mut uses = vec![0u64; n_blocks * words];
-    let mut defs = vec![0u64; n_blocks * words];
-    let mut phis = vec![0u64; n_blocks * words];
-    let mut passes = vec![0u64; n_blocks * words];
+    let DenseSets {
+        uses,
+        defs,
+        phis,
+        passes,
+        live,
+        out,
+        queued,
+        work,
+    } = sets;
+    for bits in [&mut *uses, &mut *defs, &mut *phis, &mut *passes, &mut *live] {
+        reset(bits, n_blocks * words, 0);
+    }
     let set = |bits: &mut [u64], base: usize, v: ValueId| {
         bits[base + v.0 as usize / 64] |= 1 << (v.0 % 64);
     };
@@ -403,13 +488,13 @@ fn liveness_dense(f: &Func, words: usize) -> Vec<Vec<u32>> {
         for &v in b.values.iter().rev() {
             let value = f.value(v);
             if value.op == Op::Phi {
-                set(&mut phis, base, v);
+                set(phis, base, v);
                 continue;
             }
             uses[base + v.0 as usize / 64] &= !(1 << (v.0 % 64));
-            set(&mut defs, base, v);
+            set(defs, base, v);
             for &arg in &value.args {
-                set(&mut uses, base, arg);
+                set(uses, base, arg);
             }
         }
         for &succ in &b.succs {
@@ -419,21 +504,21 @@ fn liveness_dense(f: &Func, words: usize) -> Vec<Vec<u32>> {
                     break;
                 }
                 let arg = f.value(phi).args[pred_idx.expect("edges are mirrored")];
-                set(&mut passes, base, arg);
+                set(passes, base, arg);
             }
         }
         if let Some(control) = b.control {
-            set(&mut passes, base, control);
+            set(passes, base, control);
         }
     }
-    let mut live_in = vec![0u64; n_blocks * words];
-    let mut out = vec![0u64; words];
+    reset(out, words, 0);
     // The same worklist as `liveness_sparse`.
-    let mut queued = vec![false; n_blocks];
+    reset(queued, n_blocks, false);
     for &block in &f.order {
         queued[block.0 as usize] = true;
     }
-    let mut work: Vec<BlockId> = f.order.clone();
+    work.clear();
+    work.extend_from_slice(&f.order);
     while let Some(block) = work.pop() {
         queued[block.0 as usize] = false;
         let base = block.0 as usize * words;
@@ -441,14 +526,14 @@ fn liveness_dense(f: &Func, words: usize) -> Vec<Vec<u32>> {
         for &succ in &f.block(block).succs {
             let succ_base = succ.0 as usize * words;
             for idx in 0..words {
-                out[idx] |= live_in[succ_base + idx] & !phis[succ_base + idx];
+                out[idx] |= live[succ_base + idx] & !phis[succ_base + idx];
             }
         }
         let mut changed = false;
         for idx in 0..words {
             let new = uses[base + idx] | (out[idx] & !defs[base + idx]);
-            changed |= new != live_in[base + idx];
-            live_in[base + idx] = new;
+            changed |= new != live[base + idx];
+            live[base + idx] = new;
         }
         if changed {
             for &pred in &f.block(block).preds {
@@ -458,26 +543,26 @@ fn liveness_dense(f: &Func, words: usize) -> Vec<Vec<u32>> {
             }
         }
     }
-    (0..n_blocks)
-        .map(|block| {
-            let bits = &live_in[block * words..(block + 1) * words];
-            let mut members = Vec::new();
-            for (idx, &word) in bits.iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    members.push(idx as u32 * 64 + word.trailing_zeros());
-                    word &= word - 1;
-                }
+    live_in.starts.clear();
+    live_in.members.clear();
+    for block in 0..n_blocks {
+        live_in.starts.push(live_in.members.len() as u32);
+        for (idx, &word) in live[block * words..(block + 1) * words].iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                live_in.members.push(idx as u32 * 64 + word.trailing_zeros());
+                word &= word - 1;
             }
-            members
-        })
-        .collect()
+        }
+    }
+    live_in.starts.push(live_in.members.len() as u32);
 }
 
 /// `liveness` with sparse sets, for large functions.
-fn liveness_sparse(f: &Func) -> Vec<Vec<u32>> {
-    let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
-    let mut live = LiveSet::new(f.values.len());
+fn liveness_sparse(f: &Func, live_in: &mut LiveIn) {
+    let mut per_block: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
+    let mut live = LiveSet::default();
+    live.reset(f.values.len());
     // A worklist, first in reverse layout order: a function without loops settles in one
     // sweep, and a block is revisited only when a successor's live-in grew.
     let mut queued = vec![false; f.blocks.len()];
@@ -487,7 +572,17 @@ fn liveness_sparse(f: &Func) -> Vec<Vec<u32>> {
     let mut work: Vec<BlockId> = f.order.clone();
     while let Some(block) = work.pop() {
         queued[block.0 as usize] = false;
-        live_out(f, block, &live_in, &mut live);
+        live.clear();
+        let b = f.block(block);
+        for &succ in &b.succs {
+            for &v in &per_block[succ.0 as usize] {
+                let value = f.value(ValueId(v));
+                if value.op != Op::Phi || value.block != succ {
+                    live.add(ValueId(v));
+                }
+            }
+        }
+        live_edges(f, block, &mut live);
         for &v in f.block(block).values.iter().rev() {
             let value = f.value(v);
             if value.op == Op::Phi {
@@ -505,8 +600,8 @@ fn liveness_sparse(f: &Func) -> Vec<Vec<u32>> {
             .filter(|&v| live.set[v as usize])
             .collect();
         new_in.sort_unstable();
-        if new_in != live_in[block.0 as usize] {
-            live_in[block.0 as usize] = new_in;
+        if new_in != per_block[block.0 as usize] {
+            per_block[block.0 as usize] = new_in;
             for &pred in &f.block(block).preds {
                 if !std::mem::replace(&mut queued[pred.0 as usize], true) {
                     work.push(pred);
@@ -514,22 +609,28 @@ fn liveness_sparse(f: &Func) -> Vec<Vec<u32>> {
             }
         }
     }
-    live_in
+    live_in.starts.clear();
+    live_in.members.clear();
+    for members in &per_block {
+        live_in.starts.push(live_in.members.len() as u32);
+        live_in.members.extend_from_slice(members);
+    }
+    live_in.starts.push(live_in.members.len() as u32);
 }
 
 /// A set of values that is cheap to clear: its members are listed (removed ones too, until
 /// the next `clear`).
+#[derive(Default)]
 struct LiveSet {
     set: Vec<bool>,
     members: Vec<u32>,
 }
 
 impl LiveSet {
-    fn new(n: usize) -> LiveSet {
-        LiveSet {
-            set: vec![false; n],
-            members: Vec::new(),
-        }
+    /// Empties the set, for values below `n`.
+    fn reset(&mut self, n: usize) {
+        reset(&mut self.set, n, false);
+        self.members.clear();
     }
 
     fn add(&mut self, v: ValueId) {
@@ -552,17 +653,25 @@ impl LiveSet {
 
 /// Makes `live` the values live at the end of `block`: what its successors need on entry
 /// besides their own phis, the phi arguments it passes them, and its control.
-fn live_out(f: &Func, block: BlockId, live_in: &[Vec<u32>], live: &mut LiveSet) {
+fn live_out(f: &Func, block: BlockId, live_in: &LiveIn, live: &mut LiveSet) {
     live.clear();
-    let b = f.block(block);
-    for &succ in &b.succs {
-        let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
-        for &v in &live_in[succ.0 as usize] {
+    for &succ in &f.block(block).succs {
+        for &v in live_in.of(succ) {
             let value = f.value(ValueId(v));
             if value.op != Op::Phi || value.block != succ {
                 live.add(ValueId(v));
             }
         }
+    }
+    live_edges(f, block, live);
+}
+
+/// Adds to `live` what `block` passes its successors itself: the phi arguments of its
+/// edges, and its control.
+fn live_edges(f: &Func, block: BlockId, live: &mut LiveSet) {
+    let b = f.block(block);
+    for &succ in &b.succs {
+        let pred_idx = f.block(succ).preds.iter().position(|&p| p == block);
         for &phi in &f.block(succ).values {
             if f.value(phi).op != Op::Phi {
                 break;
@@ -577,7 +686,7 @@ fn live_out(f: &Func, block: BlockId, live_in: &[Vec<u32>], live: &mut LiveSet) 
 
 #[cfg(test)]
 mod tests {
-    use super::{liveness_dense, liveness_sparse};
+    use super::{DenseSets, LiveIn, liveness_dense, liveness_sparse};
     use crate::diag::SourceFile;
     use crate::ssa::build::{self, Program, Unit};
     use crate::ssa::passes::PASSES;
@@ -612,12 +721,10 @@ mod tests {
                     (pass.run)(&mut f);
                 }
                 let words = f.values.len().div_ceil(64);
-                assert_eq!(
-                    liveness_dense(&f, words),
-                    liveness_sparse(&f),
-                    "{} ({shape:?})",
-                    f.name
-                );
+                let (mut dense, mut sparse) = (LiveIn::default(), LiveIn::default());
+                liveness_dense(&f, words, &mut DenseSets::default(), &mut dense);
+                liveness_sparse(&f, &mut sparse);
+                assert_eq!(dense, sparse, "{} ({shape:?})", f.name);
                 compared += 1;
             }
             assert!(compared > 40, "{shape:?}: only {compared} functions");
