@@ -14,6 +14,7 @@ pub mod cse;
 pub mod deadcode;
 pub mod dom;
 pub mod func;
+pub mod fuse;
 pub mod layout;
 pub mod lower;
 pub mod op;

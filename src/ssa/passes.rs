@@ -7,8 +7,8 @@
 
 use crate::ssa::func::Func;
 use crate::ssa::{
-    allocelim, branchelim, check, copyelim, critical, cse, deadcode, layout, lower, opt, phielim,
-    regalloc, retdup,
+    allocelim, branchelim, check, copyelim, critical, cse, deadcode, fuse, layout, lower, opt,
+    phielim, regalloc, retdup,
 };
 
 /// One pass of the pipeline.
@@ -24,6 +24,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "early deadcode",
         run: deadcode::run,
+    },
+    Pass {
+        name: "early fuse",
+        run: fuse::run,
     },
     Pass {
         name: "early phielim",
@@ -97,6 +101,16 @@ pub const PASSES: &[Pass] = &[
 
 /// Pairs `(a, b)`: pass `a` must run before pass `b`, for the reason given.
 pub const ORDER: &[(&str, &str, &str)] = &[
+    (
+        "early deadcode",
+        "early fuse",
+        "a dead predecessor would keep a block from its only live one",
+    ),
+    (
+        "early fuse",
+        "early phielim",
+        "fused blocks' phis become copies",
+    ),
     (
         "early deadcode",
         "early phielim",

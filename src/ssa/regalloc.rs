@@ -550,7 +550,9 @@ fn liveness_dense(f: &Func, words: usize, sets: &mut DenseSets, live_in: &mut Li
         for (idx, &word) in live[block * words..(block + 1) * words].iter().enumerate() {
             let mut word = word;
             while word != 0 {
-                live_in.members.push(idx as u32 * 64 + word.trailing_zeros());
+                live_in
+                    .members
+                    .push(idx as u32 * 64 + word.trailing_zeros());
                 word &= word - 1;
             }
         }
