@@ -98,7 +98,8 @@ struct Builder<'a> {
     cur: Option<BlockId>,
     vars: FxHashMap<ObjId, VarLoc>,
     n_vars: u32,
-    defs: FxHashMap<(u32, BlockId), ValueId>,
+    /// Per SSA variable and block (`def_key`): the variable's value at the block's end.
+    defs: FxHashMap<u64, ValueId>,
     sealed: Vec<bool>,
     incomplete: FxHashMap<BlockId, Vec<(u32, ValueId)>>,
     targets: Vec<Target>,
@@ -153,8 +154,8 @@ const INLINE_MAX_LIT_DEPTH: u32 = 3;
 
 /// Builds the SSA form of `unit` and returns it with the closures it creates.
 pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
-    // Sized from the source so that the tables rarely grow: about one value and one
-    // definition per eight bytes of source, one variable per thirty-two, one block per
+    // Sized from the source so that the tables rarely grow: about one value per eight
+    // bytes of source, one definition per four, one variable per thirty-two, one block per
     // sixty-four.
     let bytes = match unit {
         Unit::Func { func, .. } => {
@@ -171,7 +172,7 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
         cur: None,
         vars: FxHashMap::with_capacity_and_hasher(bytes / 32, Default::default()),
         n_vars: 0,
-        defs: FxHashMap::with_capacity_and_hasher(bytes / 8, Default::default()),
+        defs: FxHashMap::with_capacity_and_hasher(bytes / 4, Default::default()),
         sealed: Vec::new(),
         incomplete: FxHashMap::default(),
         targets: Vec::new(),
@@ -203,6 +204,12 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
     // unreachable ones.
     f.order = (0..f.blocks.len() as u32).map(BlockId).collect();
     (f, builder.closures)
+}
+
+/// Returns the key of `Builder::defs` for a variable and a block: one word, which hashes in
+/// one step where a pair takes two.
+fn def_key(var: u32, block: BlockId) -> u64 {
+    u64::from(var) << 32 | u64::from(block.0)
 }
 
 /// Returns the number of words a value of type `ty` takes.
@@ -264,11 +271,11 @@ impl<'a> Builder<'a> {
     }
 
     fn write_var(&mut self, var: u32, block: BlockId, v: ValueId) {
-        self.defs.insert((var, block), v);
+        self.defs.insert(def_key(var, block), v);
     }
 
     fn read_var(&mut self, var: u32, block: BlockId) -> ValueId {
-        if let Some(&v) = self.defs.get(&(var, block)) {
+        if let Some(&v) = self.defs.get(&def_key(var, block)) {
             return v;
         }
         let v = if !self.sealed[block.0 as usize] {
