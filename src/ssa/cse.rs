@@ -23,21 +23,19 @@ pub fn run(f: &mut Func) {
     // About half the values are pure: sized so that the table rarely grows.
     let mut table: FxHashMap<Key, ValueId> =
         FxHashMap::with_capacity_and_hasher(f.values.len() / 2, Default::default());
-    let mut undo: Vec<Key> = Vec::new();
-    // Preorder walk with an explicit stack; a block's entries leave the table when its
-    // dominated subtree is done.
+    // Preorder walk with an explicit stack. The table is never emptied: an entry whose
+    // block's subtree is done (`left`) dominates nothing still to come, so a later equal
+    // value takes its place instead of becoming its copy.
+    let mut left = vec![false; f.blocks.len()];
     let mut stack = vec![Visit::Enter(f.entry())];
     while let Some(visit) = stack.pop() {
         let block = match visit {
             Visit::Enter(block) => block,
-            Visit::Exit(scope_start) => {
-                for key in undo.drain(scope_start..) {
-                    table.remove(&key);
-                }
+            Visit::Exit(block) => {
+                left[block as usize] = true;
                 continue;
             }
         };
-        let scope_start = undo.len();
         for v_idx in 0..f.blocks[block.0 as usize].values.len() {
             let v = f.blocks[block.0 as usize].values[v_idx];
             let value = f.value(v);
@@ -59,21 +57,22 @@ pub fn run(f: &mut Func) {
                 args.swap(0, 1);
             }
             let key = (value.op, value.aux, args);
-            match table.get(&key) {
-                Some(&earlier) => {
-                    let value = &mut f.values[v.0 as usize];
-                    value.op = Op::Copy;
-                    value.aux = 0;
-                    value.args.clear();
-                    value.args.push(earlier);
-                }
-                None => {
-                    table.insert(key, v);
-                    undo.push(key);
-                }
+            let entry = table.entry(key).or_insert(v);
+            let earlier = *entry;
+            if earlier == v {
+                continue;
             }
+            if left[f.value(earlier).block.0 as usize] {
+                *entry = v;
+                continue;
+            }
+            let value = &mut f.values[v.0 as usize];
+            value.op = Op::Copy;
+            value.aux = 0;
+            value.args.clear();
+            value.args.push(earlier);
         }
-        stack.push(Visit::Exit(scope_start));
+        stack.push(Visit::Exit(block.0 as usize));
         let children = dom.children(block);
         stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
     }

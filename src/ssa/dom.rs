@@ -19,7 +19,8 @@ pub struct DomTree {
 pub enum Visit {
     /// Visit this block, then its dominator-tree children.
     Enter(BlockId),
-    /// The subtree entered with the state at this length is done.
+    /// The subtree entered with the state at this length is done (or, for a walk whose
+    /// state is not a stack, the subtree of this block).
     Exit(usize),
 }
 
