@@ -5,8 +5,23 @@
 //! becomes a copy). A value is live if it
 //! has an effect (memory, calls), controls a block, or is an argument of a live value.
 
-use crate::ssa::dom::reverse_postorder;
+use std::cell::RefCell;
+
 use crate::ssa::func::{BlockId, Func, ValueId};
+
+/// Per-worker buffers, reused from one function to the next (the pass runs four times on
+/// every function).
+#[derive(Default)]
+struct Scratch {
+    reachable: Vec<bool>,
+    blocks: Vec<BlockId>,
+    live: Vec<bool>,
+    values: Vec<ValueId>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
 
 /// Removes unreachable blocks and unused pure values.
 pub fn run(f: &mut Func) {
@@ -16,62 +31,94 @@ pub fn run(f: &mut Func) {
 
 /// Drops the blocks the entry does not reach; a phi left with one argument becomes a copy.
 pub fn blocks(f: &mut Func) {
-    let rpo = reverse_postorder(f);
-    let mut reachable = vec![false; f.blocks.len()];
-    for &block in &rpo {
-        reachable[block.0 as usize] = true;
-    }
-    let order: Vec<BlockId> = f
-        .order
-        .iter()
-        .copied()
-        .filter(|block| reachable[block.0 as usize])
-        .collect();
-    for &block in &order {
-        let preds = &f.blocks[block.0 as usize].preds;
-        if preds.iter().all(|pred| reachable[pred.0 as usize]) {
-            continue;
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            reachable,
+            blocks: stack,
+            ..
+        } = scratch;
+        reachable.clear();
+        reachable.resize(f.blocks.len(), false);
+        stack.clear();
+        let entry = f.entry();
+        reachable[entry.0 as usize] = true;
+        stack.push(entry);
+        let mut n_reachable = 1;
+        while let Some(block) = stack.pop() {
+            for &succ in &f.block(block).succs {
+                if !std::mem::replace(&mut reachable[succ.0 as usize], true) {
+                    n_reachable += 1;
+                    stack.push(succ);
+                }
+            }
         }
-        let keep: Vec<bool> = preds.iter().map(|p| reachable[p.0 as usize]).collect();
-        f.blocks[block.0 as usize]
-            .preds
-            .retain(|pred| reachable[pred.0 as usize]);
-        f.remove_phi_args(block, |idx| keep[idx]);
-    }
-    f.order = order;
+        if n_reachable == f.order.len() {
+            return;
+        }
+        f.order.retain(|block| reachable[block.0 as usize]);
+        for idx in 0..f.order.len() {
+            let block = f.order[idx];
+            let preds = &f.blocks[block.0 as usize].preds;
+            if preds.iter().all(|pred| reachable[pred.0 as usize]) {
+                continue;
+            }
+            let keep: Vec<bool> = preds.iter().map(|p| reachable[p.0 as usize]).collect();
+            f.blocks[block.0 as usize]
+                .preds
+                .retain(|pred| reachable[pred.0 as usize]);
+            f.remove_phi_args(block, |idx| keep[idx]);
+        }
+    });
 }
 
 /// Removes unused pure values only, after passes that leave the control flow as it was and
 /// so cannot make a block unreachable.
 pub fn values(f: &mut Func) {
-    let mut live = vec![false; f.values.len()];
-    // Values marked live whose arguments are still to mark; each is pushed once.
-    let mut work = Vec::with_capacity(f.values.len());
-    let mut mark = |v: ValueId, work: &mut Vec<ValueId>| {
-        if !std::mem::replace(&mut live[v.0 as usize], true) {
-            work.push(v);
-        }
-    };
-    for &block in &f.order {
-        let b = f.block(block);
-        if let Some(control) = b.control {
-            mark(control, &mut work);
-        }
-        for &v in &b.values {
-            if f.value(v).op.has_effect() {
-                mark(v, &mut work);
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            live, values: work, ..
+        } = scratch;
+        live.clear();
+        live.resize(f.values.len(), false);
+        // Values marked live whose arguments are still to mark; each is pushed once.
+        work.clear();
+        let mut n_live = 0;
+        let mut n_listed = 0;
+        let mut mark = |v: ValueId, work: &mut Vec<ValueId>| {
+            if !std::mem::replace(&mut live[v.0 as usize], true) {
+                n_live += 1;
+                work.push(v);
+            }
+        };
+        for &block in &f.order {
+            let b = f.block(block);
+            n_listed += b.values.len();
+            if let Some(control) = b.control {
+                mark(control, work);
+            }
+            for &v in &b.values {
+                if f.value(v).op.has_effect() {
+                    mark(v, work);
+                }
             }
         }
-    }
-    while let Some(v) = work.pop() {
-        for &arg in &f.value(v).args {
-            mark(arg, &mut work);
+        while let Some(v) = work.pop() {
+            for &arg in &f.value(v).args {
+                mark(arg, work);
+            }
         }
-    }
-    let Func { order, blocks, .. } = f;
-    for &block in order.iter() {
-        blocks[block.0 as usize]
-            .values
-            .retain(|v| live[v.0 as usize]);
-    }
+        // Every argument is listed in a live block, so when as many values are live as are
+        // listed, none is dead.
+        if n_live == n_listed {
+            return;
+        }
+        let Func { order, blocks, .. } = f;
+        for &block in order.iter() {
+            let values = &mut blocks[block.0 as usize].values;
+            if values.iter().all(|v| live[v.0 as usize]) {
+                continue;
+            }
+            values.retain(|v| live[v.0 as usize]);
+        }
+    });
 }
