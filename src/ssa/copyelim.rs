@@ -3,7 +3,7 @@
 
 use crate::ssa::func::Func;
 use crate::ssa::op::Op;
-use crate::ssa::phielim::resolve;
+use crate::ssa::phielim::resolve_in;
 
 /// Replaces uses of copies by their sources and removes the copies.
 pub fn run(f: &mut Func) {
@@ -12,20 +12,6 @@ pub fn run(f: &mut Func) {
     if !f.values.iter().any(|value| value.op == Op::Copy) {
         return;
     }
-    for idx in 0..f.order.len() {
-        let block = f.order[idx];
-        for v_idx in 0..f.blocks[block.0 as usize].values.len() {
-            let v = f.blocks[block.0 as usize].values[v_idx];
-            for arg_idx in 0..f.value(v).args.len() {
-                let arg = f.value(v).args[arg_idx];
-                let source = resolve(f, arg);
-                f.values[v.0 as usize].args[arg_idx] = source;
-            }
-        }
-        if let Some(control) = f.block(block).control {
-            f.blocks[block.0 as usize].control = Some(resolve(f, control));
-        }
-    }
     let Func {
         order,
         blocks,
@@ -33,8 +19,22 @@ pub fn run(f: &mut Func) {
         ..
     } = f;
     for &block in order.iter() {
-        blocks[block.0 as usize]
-            .values
-            .retain(|v| values[v.0 as usize].op != Op::Copy);
+        let b = &mut blocks[block.0 as usize];
+        let mut copies = false;
+        for &v in &b.values {
+            for arg_idx in 0..values[v.0 as usize].args.len() {
+                let arg = values[v.0 as usize].args[arg_idx];
+                if values[arg.0 as usize].op == Op::Copy {
+                    values[v.0 as usize].args[arg_idx] = resolve_in(values, arg);
+                }
+            }
+            copies |= values[v.0 as usize].op == Op::Copy;
+        }
+        if let Some(control) = b.control {
+            b.control = Some(resolve_in(values, control));
+        }
+        if copies {
+            b.values.retain(|v| values[v.0 as usize].op != Op::Copy);
+        }
     }
 }

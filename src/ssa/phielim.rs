@@ -1,7 +1,7 @@
 //! Phi elimination: a phi whose arguments are all the same value (or the phi itself) is a
 //! copy of that value. Braun et al.'s construction leaves such trivial phis behind.
 
-use crate::ssa::func::{Func, ValueId};
+use crate::ssa::func::{Func, Value, ValueId};
 use crate::ssa::op::Op;
 
 /// Turns trivial phis into copies, until none is left.
@@ -59,9 +59,14 @@ pub fn run(f: &mut Func) {
 }
 
 /// Follows a chain of copies to the value it copies.
-pub fn resolve(f: &Func, mut v: ValueId) -> ValueId {
-    while f.value(v).op == Op::Copy {
-        v = f.value(v).args[0];
+pub fn resolve(f: &Func, v: ValueId) -> ValueId {
+    resolve_in(&f.values, v)
+}
+
+/// [`resolve`] in a function's value table.
+pub fn resolve_in(values: &[Value], mut v: ValueId) -> ValueId {
+    while values[v.0 as usize].op == Op::Copy {
+        v = values[v.0 as usize].args[0];
     }
     v
 }
