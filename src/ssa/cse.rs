@@ -32,7 +32,7 @@ pub fn run(f: &mut Func) {
         let block = match visit {
             Visit::Enter(block) => block,
             Visit::Exit(block) => {
-                left[block as usize] = true;
+                left[block] = true;
                 continue;
             }
         };
