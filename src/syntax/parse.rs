@@ -29,9 +29,6 @@ lalrpop_util::lalrpop_mod!(
 pub struct State<'src> {
     src: &'src str,
     next_node: u32,
-    /// Scratch stacks of `binary_chain`.
-    operands: Vec<Expr>,
-    operators: Vec<(BinOp, Span)>,
     diags: Diagnostics,
 }
 
@@ -53,8 +50,6 @@ impl<'src> State<'src> {
         State {
             src,
             next_node: 0,
-            operands: Vec::new(),
-            operators: Vec::new(),
             diags: Diagnostics::default(),
         }
     }
@@ -99,45 +94,32 @@ impl<'src> State<'src> {
         }
     }
 
-    /// Builds the tree of `first op1 x1 op2 x2 …` by Go's precedence, operators of equal
-    /// precedence associating to the left. Iterative (shunting-yard), so a chain of any
-    /// length is fine.
-    pub(crate) fn binary_chain(&mut self, first: Expr, rest: Vec<(BinOp, Span, Expr)>) -> Expr {
-        if rest.is_empty() {
-            return first;
+    /// Returns `left op right`, where `left` is the tree of the operands and operators read
+    /// so far: `op` goes below each operator on the right edge of `left` that binds more
+    /// loosely, so operators of equal precedence associate to the left. There are five
+    /// precedence levels, so it goes at most five nodes down.
+    pub(crate) fn binary(&mut self, mut left: Expr, op: BinOp, op_span: Span, right: Expr) -> Expr {
+        let hi = right.span.hi;
+        let mut slot = &mut left;
+        while let ExprKind::Binary(top, ..) = &slot.kind
+            && top.precedence() < op.precedence()
+        {
+            slot.span.hi = hi;
+            let ExprKind::Binary(_, _, inner, _) = &mut slot.kind else {
+                unreachable!("matched above")
+            };
+            slot = inner;
         }
-        // The stacks are reused across calls: chains nest only through operands, which are
-        // complete before the enclosing chain is built.
-        let mut operands = std::mem::take(&mut self.operands);
-        let mut operators = std::mem::take(&mut self.operators);
-        let base = operands.len();
-        operands.push(first);
-        for (op, op_span, right) in rest {
-            while let Some(&(top, top_span)) = operators.last()
-                && op.precedence() <= top.precedence()
-            {
-                operators.pop();
-                self.reduce_binary(&mut operands, top, top_span);
-            }
-            operators.push((op, op_span));
-            operands.push(right);
-        }
-        while let Some((op, op_span)) = operators.pop() {
-            self.reduce_binary(&mut operands, op, op_span);
-        }
-        let result = operands.pop().expect("one operand is left");
-        debug_assert_eq!(operands.len(), base);
-        self.operands = operands;
-        self.operators = operators;
-        result
-    }
-
-    fn reduce_binary(&mut self, operands: &mut Vec<Expr>, op: BinOp, op_span: Span) {
-        let right = operands.pop().expect("an operator has a right operand");
-        let left = operands.pop().expect("an operator has a left operand");
-        let (lo, hi) = (left.span.lo as usize, right.span.hi as usize);
-        let kind = ExprKind::Binary(op, Box::new(left), Box::new(right), op_span);
-        operands.push(self.expr(kind, lo, hi));
+        let lo = slot.span.lo;
+        let placeholder = Expr {
+            id: slot.id,
+            span: slot.span,
+            kind: ExprKind::Bad,
+        };
+        let operand = std::mem::replace(slot, placeholder);
+        let kind = ExprKind::Binary(op, Box::new(operand), Box::new(right), op_span);
+        *slot = self.expr(kind, lo as usize, hi as usize);
+        left
     }
 
     pub(crate) fn file(&mut self, package: Ident, imports: Vec<Import>, decls: Vec<Decl>) -> File {
@@ -701,3 +683,6 @@ fn token_text(tok: Tok<'_>) -> &'static str {
         _ => "token",
     }
 }
+
+#[cfg(test)]
+mod tests;
