@@ -20,19 +20,43 @@ pub struct Symbol(pub u32);
 /// The table of interned identifiers; symbols are numbered in order of first appearance.
 #[derive(Debug, Default)]
 pub struct Interner {
-    map: FxHashMap<Box<str>, Symbol>,
+    /// Names of up to seven bytes, by [`short_key`]: most identifiers, found without
+    /// hashing or comparing their text byte by byte.
+    short: FxHashMap<u64, Symbol>,
+    /// Longer names.
+    long: FxHashMap<Box<str>, Symbol>,
     names: Vec<Box<str>>,
+}
+
+/// Returns a name of up to seven bytes as one word: its bytes, then its length in the last
+/// byte, so that no two names share a word.
+fn short_key(name: &str) -> Option<u64> {
+    let bytes = name.as_bytes();
+    (bytes.len() < 8).then(|| {
+        let mut word = [0u8; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        word[7] = bytes.len() as u8;
+        u64::from_le_bytes(word)
+    })
 }
 
 impl Interner {
     /// Returns the symbol of `name`, interning it on first sight.
     pub fn intern(&mut self, name: &str) -> Symbol {
-        if let Some(&sym) = self.map.get(name) {
-            return sym;
+        let next = Symbol(self.names.len() as u32);
+        let sym = match short_key(name) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => match self.long.get(name) {
+                Some(&sym) => sym,
+                None => {
+                    self.long.insert(name.into(), next);
+                    next
+                }
+            },
+        };
+        if sym == next {
+            self.names.push(name.into());
         }
-        let sym = Symbol(self.names.len() as u32);
-        self.names.push(name.into());
-        self.map.insert(name.into(), sym);
         sym
     }
 
@@ -43,7 +67,10 @@ impl Interner {
 
     /// Returns the symbol of `name` if it was interned.
     pub fn lookup(&self, name: &str) -> Option<Symbol> {
-        self.map.get(name).copied()
+        match short_key(name) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(name).copied(),
+        }
     }
 
     /// Returns the text of `sym`.
