@@ -3,11 +3,17 @@
 //! Untyped integer constants are arbitrary-precision integers, bounded to 512 bits as gc bounds
 //! them (the checker reports `constant … overflow` past that). Typed constants hold the same
 //! representation, and the checker keeps them within their type's range.
+//!
+//! An integer is a machine word while it fits one, as nearly every constant of a program
+//! does, and a big number only beyond: a literal then costs no allocation, and arithmetic on
+//! words is a checked machine operation that falls back to big numbers on overflow.
 
+use std::cmp::Ordering;
 use std::fmt::Write;
+use std::ops;
 
 use num_bigint::BigInt;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive};
 
 /// The precision gc gives untyped integer constants, in bits.
 pub const MAX_BITS: u64 = 512;
@@ -18,9 +24,226 @@ pub enum ConstValue {
     /// A boolean.
     Bool(bool),
     /// An integer of any size.
-    Int(BigInt),
+    Int(Int),
     /// A byte string.
     Str(Box<[u8]>),
+}
+
+/// An exact integer.
+///
+/// Invariant: `Small` whenever the value fits an `i64`, so equal values are equal variants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Int {
+    /// A value that fits a word.
+    Small(i64),
+    /// A value that does not.
+    Big(Box<BigInt>),
+}
+
+impl Int {
+    /// Returns the value as a big number.
+    fn big(&self) -> BigInt {
+        match self {
+            Int::Small(value) => BigInt::from(*value),
+            Int::Big(value) => (**value).clone(),
+        }
+    }
+
+    /// Returns the value, as a word if it fits one.
+    fn normalized(value: BigInt) -> Int {
+        match value.to_i64() {
+            Some(small) => Int::Small(small),
+            None => Int::Big(Box::new(value)),
+        }
+    }
+
+    /// Returns the value if it fits an `i64`.
+    pub fn to_i64(&self) -> Option<i64> {
+        match self {
+            Int::Small(value) => Some(*value),
+            Int::Big(_) => None,
+        }
+    }
+
+    /// Returns the value if it fits a `u64`.
+    pub fn to_u64(&self) -> Option<u64> {
+        match self {
+            Int::Small(value) => u64::try_from(*value).ok(),
+            Int::Big(value) => value.to_u64(),
+        }
+    }
+
+    /// Returns the number of bits of the magnitude.
+    pub fn bits(&self) -> u64 {
+        match self {
+            Int::Small(value) => u64::from(64 - value.unsigned_abs().leading_zeros()),
+            Int::Big(value) => value.bits(),
+        }
+    }
+
+    /// Reports whether the value is below zero.
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Int::Small(value) => *value < 0,
+            Int::Big(value) => value.is_negative(),
+        }
+    }
+
+    /// Reports whether the value is zero.
+    pub fn is_zero(&self) -> bool {
+        matches!(self, Int::Small(0))
+    }
+
+    /// Returns `op(self, other)` on words, or `big(self, other)` on big numbers when a word
+    /// operand is missing or the word operation overflows.
+    fn apply(
+        self,
+        other: Int,
+        op: fn(i64, i64) -> Option<i64>,
+        big: fn(BigInt, BigInt) -> BigInt,
+    ) -> Int {
+        if let (Int::Small(a), Int::Small(b)) = (&self, &other)
+            && let Some(value) = op(*a, *b)
+        {
+            return Int::Small(value);
+        }
+        Int::normalized(big(self.big(), other.big()))
+    }
+}
+
+impl From<i64> for Int {
+    fn from(value: i64) -> Int {
+        Int::Small(value)
+    }
+}
+
+impl From<u64> for Int {
+    fn from(value: u64) -> Int {
+        match i64::try_from(value) {
+            Ok(small) => Int::Small(small),
+            Err(_) => Int::Big(Box::new(BigInt::from(value))),
+        }
+    }
+}
+
+impl From<usize> for Int {
+    fn from(value: usize) -> Int {
+        Int::from(value as u64)
+    }
+}
+
+impl From<BigInt> for Int {
+    fn from(value: BigInt) -> Int {
+        Int::normalized(value)
+    }
+}
+
+impl Ord for Int {
+    fn cmp(&self, other: &Int) -> Ordering {
+        match (self, other) {
+            (Int::Small(a), Int::Small(b)) => a.cmp(b),
+            // A big value lies outside the range of words.
+            (Int::Small(_), Int::Big(b)) => {
+                if b.is_negative() {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
+            (Int::Big(a), Int::Small(_)) => {
+                if a.is_negative() {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (Int::Big(a), Int::Big(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for Int {
+    fn partial_cmp(&self, other: &Int) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for Int {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Int::Small(value) => write!(f, "{value}"),
+            Int::Big(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+/// Binary operators as the big numbers define them: division truncates toward zero, the
+/// remainder takes the dividend's sign, bitwise operators act on two's complement. The
+/// words' operations agree wherever they do not overflow.
+macro_rules! int_operator {
+    ($($trait:ident $method:ident $word:expr, $big:expr;)*) => {$(
+        impl ops::$trait for Int {
+            type Output = Int;
+            fn $method(self, other: Int) -> Int {
+                self.apply(other, $word, $big)
+            }
+        }
+    )*};
+}
+int_operator! {
+    Add add i64::checked_add, |a, b| a + b;
+    Sub sub i64::checked_sub, |a, b| a - b;
+    Mul mul i64::checked_mul, |a, b| a * b;
+    Div div i64::checked_div, |a, b| a / b;
+    Rem rem i64::checked_rem, |a, b| a % b;
+    BitAnd bitand |a, b| Some(a & b), |a, b| a & b;
+    BitOr bitor |a, b| Some(a | b), |a, b| a | b;
+    BitXor bitxor |a, b| Some(a ^ b), |a, b| a ^ b;
+}
+
+impl ops::Neg for Int {
+    type Output = Int;
+    fn neg(self) -> Int {
+        match self {
+            Int::Small(value) if value != i64::MIN => Int::Small(-value),
+            other => Int::normalized(-other.big()),
+        }
+    }
+}
+
+/// Two's complement: `!x` is `-x - 1`.
+impl ops::Not for Int {
+    type Output = Int;
+    fn not(self) -> Int {
+        match self {
+            Int::Small(value) => Int::Small(!value),
+            Int::Big(value) => Int::normalized(!*value),
+        }
+    }
+}
+
+impl ops::Shl<u64> for Int {
+    type Output = Int;
+    fn shl(self, count: u64) -> Int {
+        if let Int::Small(value) = self
+            && count < 64
+            && (value << count) >> count == value
+        {
+            return Int::Small(value << count);
+        }
+        Int::normalized(self.big() << count)
+    }
+}
+
+/// Rounds toward negative infinity, as an arithmetic shift does.
+impl ops::Shr<u64> for Int {
+    type Output = Int;
+    fn shr(self, count: u64) -> Int {
+        match self {
+            Int::Small(value) => Int::Small(value >> count.min(63)),
+            Int::Big(value) => Int::normalized(*value >> count),
+        }
+    }
 }
 
 impl ConstValue {
@@ -33,7 +256,7 @@ impl ConstValue {
     }
 
     /// Returns the integer value; the checker guarantees the kind.
-    pub fn as_int(&self) -> &BigInt {
+    pub fn as_int(&self) -> &Int {
         match self {
             ConstValue::Int(value) => value,
             other => panic!("constant {other:?} is not an integer"),
@@ -117,3 +340,6 @@ fn is_printable(ch: char) -> bool {
     }
     !ch.is_control() && !ch.is_whitespace() && !matches!(ch as u32, 0xAD | 0xFFFE..=0xFFFF)
 }
+
+#[cfg(test)]
+mod tests;

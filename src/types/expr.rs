@@ -5,13 +5,10 @@
 //! untyped until an operator or an assignment gives them a type; the conversion checks that
 //! the value is representable, with Go's messages.
 
-use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive};
-
 use crate::diag::Span;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
 use crate::types::check::{Checker, unparen};
-use crate::types::constant::ConstValue;
+use crate::types::constant::{ConstValue, Int};
 use crate::types::object::{Builtin, ObjKind};
 use crate::types::ty::{
     self, BOOL, INT, INVALID, STRING, Type, TypeId, UNTYPED_BOOL, UNTYPED_INT, UNTYPED_NIL,
@@ -111,7 +108,7 @@ impl<'a> Operand<'a> {
         self.span
     }
 
-    fn int(&self) -> &BigInt {
+    fn int(&self) -> &Int {
         self.val.as_ref().expect("a constant has a value").as_int()
     }
 }
@@ -433,7 +430,9 @@ impl<'a> Checker<'a> {
                 Operand::constant(ty, value, expr)
             }
             ObjKind::Iota => match self.iota {
-                Some(iota) => Operand::constant(UNTYPED_INT, ConstValue::Int(iota.into()), expr),
+                Some(iota) => {
+                    Operand::constant(UNTYPED_INT, ConstValue::Int(i64::from(iota).into()), expr)
+                }
                 None => {
                     self.error(expr.span, "cannot use iota outside constant declaration");
                     Operand::invalid(expr)
@@ -550,9 +549,9 @@ impl<'a> Checker<'a> {
                 (UnOp::Neg, ConstValue::Int(value)) => ConstValue::Int(-value),
                 (UnOp::BitNot, ConstValue::Int(value)) => {
                     if x.ty == INT {
-                        ConstValue::Int(BigInt::from(!value.to_i64().unwrap_or(0)))
+                        ConstValue::Int(Int::from(!value.to_i64().unwrap_or(0)))
                     } else {
-                        ConstValue::Int(-value - 1)
+                        ConstValue::Int(!value)
                     }
                 }
                 (UnOp::Not, ConstValue::Bool(value)) => ConstValue::Bool(!value),
@@ -1476,7 +1475,7 @@ fn nth(n: usize, what: &str) -> String {
 }
 
 /// Returns whether `a / b` is `math.MinInt64 / -1`.
-fn is_min_by_minus_one(a: &BigInt, b: &BigInt) -> bool {
+fn is_min_by_minus_one(a: &Int, b: &Int) -> bool {
     a.to_i64() == Some(i64::MIN) && b.to_i64() == Some(-1)
 }
 
@@ -1486,7 +1485,7 @@ fn is_ordered(ty: TypeId) -> bool {
 }
 
 /// Parses a validated integer literal of any base, with underscores.
-fn parse_int(text: &str) -> Option<BigInt> {
+fn parse_int(text: &str) -> Option<Int> {
     let digits: std::borrow::Cow<'_, str> = if text.contains('_') {
         text.chars()
             .filter(|&ch| ch != '_')
@@ -1507,7 +1506,7 @@ fn parse_int(text: &str) -> Option<BigInt> {
     }
     // Most literals fit a u64: the big-number parse, which allocates, is for the rest.
     if let Ok(small) = u64::from_str_radix(body, radix) {
-        return Some(BigInt::from(small));
+        return Some(Int::from(small));
     }
-    BigInt::parse_bytes(body.as_bytes(), radix)
+    num_bigint::BigInt::parse_bytes(body.as_bytes(), radix).map(Int::from)
 }
