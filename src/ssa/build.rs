@@ -667,20 +667,23 @@ impl<'a> Builder<'a> {
                 if let Some(init) = &if_stmt.init {
                     self.stmt(init, None);
                 }
+                // Without an `else`, the condition's false side goes straight to the join.
                 let then = self.new_block();
-                let els = self.new_block();
+                let els = if_stmt.els.as_ref().map(|_| self.new_block());
                 let join = self.new_block();
-                self.cond(&if_stmt.cond, then, els);
+                self.cond(&if_stmt.cond, then, els.unwrap_or(join));
                 self.seal(then);
-                self.seal(els);
+                if let Some(els) = els {
+                    self.seal(els);
+                }
                 self.cur = Some(then);
                 self.block(&if_stmt.then);
                 self.jump(join);
-                self.cur = Some(els);
-                if let Some(els_stmt) = &if_stmt.els {
+                if let (Some(els), Some(els_stmt)) = (els, &if_stmt.els) {
+                    self.cur = Some(els);
                     self.stmt(els_stmt, None);
+                    self.jump(join);
                 }
-                self.jump(join);
                 self.seal(join);
                 self.reach(join);
             }

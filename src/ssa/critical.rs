@@ -7,11 +7,13 @@
 use crate::ssa::func::Func;
 use crate::ssa::op::BlockKind;
 
-/// Splits every critical edge.
+/// Splits every critical edge. A new block follows its predecessor in `order`, where
+/// `layout` looks for a place for a block its chains leave out.
 pub fn run(f: &mut Func) {
-    let n = f.order.len();
-    for idx in 0..n {
-        let block = f.order[idx];
+    let old_order = std::mem::take(&mut f.order);
+    let mut order = Vec::with_capacity(old_order.len() * 2);
+    for &block in &old_order {
+        order.push(block);
         if f.block(block).succs.len() < 2 {
             continue;
         }
@@ -33,7 +35,8 @@ pub fn run(f: &mut Func) {
                 .position(|&p| p == block)
                 .expect("edges are mirrored");
             f.blocks[succ.0 as usize].preds[pos] = mid;
-            f.order.push(mid);
+            order.push(mid);
         }
     }
+    f.order = order;
 }
