@@ -60,9 +60,11 @@ fn shr(x: i64, count: i64) -> i64 {
 fn rewrite(f: &mut Func, v: ValueId) -> bool {
     let value = f.value(v);
     let op = value.op;
-    let args = value.args.clone();
-    let c0 = args.first().and_then(|&a| constant(f, a));
-    let c1 = args.get(1).and_then(|&a| constant(f, a));
+    // The rewrites read the first two arguments at most.
+    let a0 = value.args.first().copied().unwrap_or(ValueId(u32::MAX));
+    let a1 = value.args.get(1).copied().unwrap_or(ValueId(u32::MAX));
+    let c0 = value.args.first().and_then(|&a| constant(f, a));
+    let c1 = value.args.get(1).and_then(|&a| constant(f, a));
     if let (Some(x), Some(y)) = (c0, c1) {
         let folded = match op {
             Op::Add => x.wrapping_add(y),
@@ -97,27 +99,27 @@ fn rewrite(f: &mut Func, v: ValueId) -> bool {
         }
     }
     match (op, c0, c1) {
-        (Op::Add | Op::Or | Op::Xor, Some(0), _) => set_copy(f, v, args[1]),
+        (Op::Add | Op::Or | Op::Xor, Some(0), _) => set_copy(f, v, a1),
         (Op::Add | Op::Sub | Op::Or | Op::Xor | Op::AndNot | Op::Shl | Op::Shr, _, Some(0)) => {
-            set_copy(f, v, args[0])
+            set_copy(f, v, a0)
         }
-        (Op::Mul, Some(1), _) => set_copy(f, v, args[1]),
-        (Op::Mul | Op::Div, _, Some(1)) => set_copy(f, v, args[0]),
+        (Op::Mul, Some(1), _) => set_copy(f, v, a1),
+        (Op::Mul | Op::Div, _, Some(1)) => set_copy(f, v, a0),
         (Op::Mul | Op::And, Some(0), _) | (Op::Mul | Op::And, _, Some(0)) => set_const(f, v, 0),
         (Op::Mod, _, Some(1 | -1)) => set_const(f, v, 0),
-        (Op::And, _, Some(-1)) => set_copy(f, v, args[0]),
-        (Op::And, Some(-1), _) => set_copy(f, v, args[1]),
-        (Op::Sub | Op::Xor, _, _) if args[0] == args[1] => set_const(f, v, 0),
-        (Op::And | Op::Or | Op::Min | Op::Max, _, _) if args[0] == args[1] => {
-            set_copy(f, v, args[0])
+        (Op::And, _, Some(-1)) => set_copy(f, v, a0),
+        (Op::And, Some(-1), _) => set_copy(f, v, a1),
+        (Op::Sub | Op::Xor, _, _) if a0 == a1 => set_const(f, v, 0),
+        (Op::And | Op::Or | Op::Min | Op::Max, _, _) if a0 == a1 => {
+            set_copy(f, v, a0)
         }
-        (Op::Neg | Op::Com | Op::Not, _, _) if f.value(args[0]).op == op => {
-            let inner = f.value(args[0]).args[0];
+        (Op::Neg | Op::Com | Op::Not, _, _) if f.value(a0).op == op => {
+            let inner = f.value(a0).args[0];
             set_copy(f, v, inner)
         }
         (Op::Not, _, _) => {
             // !(a < b) is a >= b.
-            let inner = f.value(args[0]);
+            let inner = f.value(a0);
             match inner.op.cond() {
                 Some(cond) => {
                     let inner_args = inner.args.clone();
