@@ -70,10 +70,6 @@ pub const PASSES: &[Pass] = &[
         run: copyelim::run,
     },
     Pass {
-        name: "generic deadcode",
-        run: deadcode::values,
-    },
-    Pass {
         name: "lower",
         run: lower::run,
     },
