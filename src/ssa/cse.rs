@@ -5,6 +5,8 @@
 //! becomes a copy of it. Values with effects (memory, calls) are never merged: a load may
 //! see a different word than an earlier, identical one.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 
 use crate::ssa::dom::{DomTree, Visit};
@@ -17,17 +19,41 @@ type Key = (Op, i64, [ValueId; 3]);
 
 const NONE: ValueId = ValueId(u32::MAX);
 
+/// Per-worker buffers, reused from one function to the next.
+#[derive(Default)]
+struct Scratch {
+    table: FxHashMap<Key, ValueId>,
+    left: Vec<bool>,
+    stack: Vec<Visit>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
 /// Merges equal pure values; the duplicates become copies for `copyelim`.
 pub fn run(f: &mut Func) {
+    SCRATCH.with_borrow_mut(|scratch| merge(f, scratch));
+}
+
+fn merge(f: &mut Func, scratch: &mut Scratch) {
+    let Scratch { table, left, stack } = scratch;
     let dom = DomTree::new(f);
-    // About half the values are pure: sized so that the table rarely grows.
-    let mut table: FxHashMap<Key, ValueId> =
-        FxHashMap::with_capacity_and_hasher(f.values.len() / 2, Default::default());
-    // Preorder walk with an explicit stack. The table is never emptied: an entry whose
-    // block's subtree is done (`left`) dominates nothing still to come, so a later equal
-    // value takes its place instead of becoming its copy.
-    let mut left = vec![false; f.blocks.len()];
-    let mut stack = vec![Visit::Enter(f.entry())];
+    // About half the values are pure: sized so that the table rarely grows, and emptied
+    // for a smaller function after a much larger one, whose capacity it would keep.
+    let want = f.values.len() / 2;
+    if table.capacity() > 4 * want.max(64) {
+        *table = FxHashMap::default();
+    }
+    table.clear();
+    table.reserve(want);
+    // Preorder walk with an explicit stack. The table is not emptied on the way: an entry
+    // whose block's subtree is done (`left`) dominates nothing still to come, so a later
+    // equal value takes its place instead of becoming its copy.
+    left.clear();
+    left.resize(f.blocks.len(), false);
+    stack.clear();
+    stack.push(Visit::Enter(f.entry()));
     while let Some(visit) = stack.pop() {
         let block = match visit {
             Visit::Enter(block) => block,
