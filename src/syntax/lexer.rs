@@ -62,6 +62,9 @@ impl<'src> Lexer<'src> {
         std::mem::take(&mut self.names)
     }
 
+    /// Checks a literal or comment. Kept out of `next`, whose most common tokens (names,
+    /// operators) need no checks.
+    #[inline(never)]
     fn validate(&mut self, tok: &Tok<'src>, lo: usize) {
         // NUL and byte-order marks are checked inside literals and comments; elsewhere logos
         // rejects them.
@@ -151,10 +154,16 @@ impl<'src> Iterator for Lexer<'src> {
                     sym: self.names.intern(name.text),
                     ..name
                 }),
-                tok => {
+                tok @ (Tok::Int(_)
+                | Tok::Str(_)
+                | Tok::Rune(_)
+                | Tok::RawStr(_)
+                | Tok::LineComment
+                | Tok::BlockComment(_)) => {
                     self.validate(&tok, range.start);
                     tok
                 }
+                tok => tok,
             };
             let ends_line = match tok {
                 Tok::Newline => true,
