@@ -1134,9 +1134,10 @@ impl<'a> Builder<'a> {
             ExprKind::Unary(UnOp::Not, inner) if self.info.const_value(cond.id).is_none() => {
                 self.cond(inner, els, then)
             }
-            ExprKind::Binary(op @ (BinOp::LAnd | BinOp::LOr), lhs, rhs, _)
+            ExprKind::Binary(op @ (BinOp::LAnd | BinOp::LOr), operands, _)
                 if self.info.const_value(cond.id).is_none() =>
             {
+                let [lhs, rhs] = &**operands;
                 let mid = self.new_block();
                 if *op == BinOp::LAnd {
                     self.cond(lhs, mid, els);
@@ -1184,9 +1185,9 @@ impl<'a> Builder<'a> {
                 let words = self.eval(expr);
                 self.hoisted.insert(expr.id, words);
             }
-            ExprKind::Binary(_, lhs, rhs, _) => {
-                self.hoist(lhs);
-                self.hoist(rhs);
+            ExprKind::Binary(_, operands, _) => {
+                self.hoist(&operands[0]);
+                self.hoist(&operands[1]);
             }
             ExprKind::Call(callee, args) => {
                 if self.is_call(callee) {
@@ -1345,7 +1346,8 @@ impl<'a> Builder<'a> {
                 self.cur = Some(join);
                 SmallVec::from_slice(&[self.read(result)])
             }
-            ExprKind::Binary(op, lhs, rhs, _) => {
+            ExprKind::Binary(op, operands, _) => {
+                let [lhs, rhs] = &**operands;
                 let (lty, rty) = (self.type_of(lhs), self.type_of(rhs));
                 let operand_ty = if op.is_comparison() {
                     // `f == nil`: the untyped side takes the other's type.
@@ -1848,9 +1850,9 @@ impl<'a, F: FnMut(Event<'a>)> Walker<F> {
                 self.block(&lit.body);
             }
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
-            ExprKind::Binary(_, lhs, rhs, _) => {
-                self.expr(lhs);
-                self.expr(rhs);
+            ExprKind::Binary(_, operands, _) => {
+                self.expr(&operands[0]);
+                self.expr(&operands[1]);
             }
             ExprKind::Call(callee, args) => {
                 self.expr(callee);

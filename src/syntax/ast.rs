@@ -400,8 +400,8 @@ pub enum ExprKind {
     Paren(Box<Expr>),
     /// `op x`.
     Unary(UnOp, Box<Expr>),
-    /// `x op y`, with the operator's span.
-    Binary(BinOp, Box<Expr>, Box<Expr>, Span),
+    /// `x op y`, with the operator's span; both operands in one allocation.
+    Binary(BinOp, Box<[Expr; 2]>, Span),
     /// `func(args)`.
     Call(Box<Expr>, Box<[Expr]>),
     /// `x.name`.

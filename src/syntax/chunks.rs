@@ -343,7 +343,8 @@ impl Renumber {
             }
             ExprKind::FuncType(sig) => self.signature(sig),
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
-            ExprKind::Binary(_, left, right, _) => {
+            ExprKind::Binary(_, operands, _) => {
+                let [left, right] = &mut **operands;
                 self.expr(left);
                 self.expr(right);
             }

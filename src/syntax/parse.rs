@@ -105,10 +105,10 @@ impl<'src> State<'src> {
             && top.precedence() < op.precedence()
         {
             slot.span.hi = hi;
-            let ExprKind::Binary(_, _, inner, _) = &mut slot.kind else {
+            let ExprKind::Binary(_, operands, _) = &mut slot.kind else {
                 unreachable!("matched above")
             };
-            slot = inner;
+            slot = &mut operands[1];
         }
         let lo = slot.span.lo;
         let placeholder = Expr {
@@ -117,7 +117,7 @@ impl<'src> State<'src> {
             kind: ExprKind::Bad,
         };
         let operand = std::mem::replace(slot, placeholder);
-        let kind = ExprKind::Binary(op, Box::new(operand), Box::new(right), op_span);
+        let kind = ExprKind::Binary(op, Box::new([operand, right]), op_span);
         *slot = self.expr(kind, lo as usize, hi as usize);
         left
     }

@@ -48,7 +48,8 @@ fn write_expr(src: &str, expr: &Expr, out: &mut String) {
             out.push_str(op.text());
             write_expr(src, operand, out);
         }
-        ExprKind::Binary(op, left, right, _) => {
+        ExprKind::Binary(op, operands, _) => {
+            let [left, right] = &**operands;
             write_expr(src, left, out);
             out.push(' ');
             out.push_str(op.text());

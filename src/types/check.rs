@@ -1707,7 +1707,7 @@ impl<'a> Checker<'a> {
         // Go's note points at the node's own position: a binary expression's operator, a
         // call's opening parenthesis.
         let pos = match &expr.kind {
-            ExprKind::Binary(_, _, _, op_span) => *op_span,
+            ExprKind::Binary(_, _, op_span) => *op_span,
             ExprKind::Call(callee, _) => {
                 let after = callee.span.hi as usize;
                 let offset = self.source.text[after..].find('(').unwrap_or(0);

@@ -385,7 +385,8 @@ impl<'a> Checker<'a> {
                 x
             }
             ExprKind::Unary(op, operand) => self.unary(expr, *op, operand),
-            ExprKind::Binary(op, left, right, op_span) => {
+            ExprKind::Binary(op, operands, op_span) => {
+                let [left, right] = &**operands;
                 self.binary(Some(expr), *op, left, right, *op_span)
             }
             ExprKind::Call(callee, args) => self.call(expr, callee, args),
@@ -821,8 +822,8 @@ impl<'a> Checker<'a> {
             }
             let span = err_op.span;
             let (left, right) = match expr.kind {
-                ExprKind::Binary(_, ref left, ref right, _) => {
-                    (self.expr_text(left), self.expr_text(right))
+                ExprKind::Binary(_, ref operands, _) => {
+                    (self.expr_text(&operands[0]), self.expr_text(&operands[1]))
                 }
                 _ => (String::new(), String::new()),
             };
@@ -1031,12 +1032,12 @@ impl<'a> Checker<'a> {
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => {
                 self.update_untyped(inner, target);
             }
-            ExprKind::Binary(BinOp::Shl | BinOp::Shr, left, _, _) => {
-                self.update_untyped(left, target);
+            ExprKind::Binary(BinOp::Shl | BinOp::Shr, operands, _) => {
+                self.update_untyped(&operands[0], target);
             }
-            ExprKind::Binary(op, left, right, _) if !op.is_comparison() => {
-                self.update_untyped(left, target);
-                self.update_untyped(right, target);
+            ExprKind::Binary(op, operands, _) if !op.is_comparison() => {
+                self.update_untyped(&operands[0], target);
+                self.update_untyped(&operands[1], target);
             }
             _ => {}
         }
