@@ -175,7 +175,7 @@ impl Emitter<'_> {
                 moves.push((Src::Loc(Loc::Reg(from)), self.loc(v)));
             }
         }
-        self.parallel_move(moves);
+        self.parallel_move(&moves);
     }
 
     fn epilogue(&mut self) {
@@ -348,16 +348,19 @@ impl Emitter<'_> {
             }
             moves.push((self.src(value.args[pred_idx]), self.loc(phi)));
         }
-        self.parallel_move(moves);
+        self.parallel_move(&moves);
     }
 
     /// Performs the copies `moves` (source, destination) as if all at once: destinations
     /// are distinct; a cycle is broken through RAX, so no source or destination is RAX, and
     /// no copy is from slot to slot when RDX is a destination.
-    fn parallel_move(&mut self, all: Moves) {
+    fn parallel_move(&mut self, all: &[(Src, Loc)]) {
+        if all.is_empty() {
+            return;
+        }
         let mut moves: SmallVec<[(Loc, Loc); 8]> = SmallVec::new();
         let mut consts: SmallVec<[(i64, Loc); 4]> = SmallVec::new();
-        for (src, dst) in all {
+        for &(src, dst) in all {
             match src {
                 Src::Loc(src) if src != dst => moves.push((src, dst)),
                 Src::Loc(_) => {}
@@ -428,7 +431,7 @@ impl Emitter<'_> {
         if is_closure {
             moves.push((self.src(value.args[0]), Loc::Reg(RDX)));
         }
-        self.parallel_move(moves);
+        self.parallel_move(&moves);
         if is_closure {
             self.asm
                 .op1(CodeAssembler::call, Mem { base: RDX, disp: 0 });
@@ -447,7 +450,7 @@ impl Emitter<'_> {
                 moves.push((Src::Loc(Loc::Reg(reg)), self.loc(r)));
             }
         }
-        self.parallel_move(moves);
+        self.parallel_move(&moves);
         // Stack results last: their destinations may be result registers just read.
         for &r in results {
             let word = self.f.value(r).aux as u32;
@@ -498,7 +501,7 @@ impl Emitter<'_> {
                 }
             }
         }
-        self.parallel_move(moves);
+        self.parallel_move(&moves);
     }
 
     fn move_loc(&mut self, src: Loc, dst: Loc) {
