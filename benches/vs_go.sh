@@ -2,11 +2,12 @@
 # toyc and the Go compiler side by side on the same generated programs.
 # For each program: the compile of the package alone (`go tool compile -c N`, against the
 # export data of fmt, as `go build` invokes it) and `toyc build -c N` (parse to executable on
-# disk) at N = 1 and 2, with wall time (median of RUNS), lines per second, speedup of N=2
-# over N=1 and peak memory (maximum resident set, from /usr/bin/time); then `go build` end to
-# end with a cold build cache (which also compiles the standard library packages fmt needs)
-# once, for scale.
-# Usage: benches/vs_go.sh   (RUNS=N to change; FUNCS="2000 5000", SHAPES="small closures")
+# disk) at N = 1 and 2, with wall time (the median of runs interleaved with the other
+# compiler's), lines per second, speedup of N=2 over N=1 and peak memory (maximum resident
+# set, from /usr/bin/time); then `go build` end to end with a cold build cache (which also
+# compiles the standard library packages fmt needs) once, for scale.
+# Usage: benches/vs_go.sh   (RUNS=N rounds, TOYC_RUNS=K toyc builds a round; FUNCS="2000 5000",
+# SHAPES="small closures")
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,22 +25,32 @@ export GOCACHE="$work/gocache" GOPATH="$work/gopath"
 fmt_export=$("$go_bin" list -export -f '{{.Export}}' fmt)
 echo "packagefile fmt=$fmt_export" >"$work/importcfg"
 
-# Prints "seconds peak_kb" for one run of "$@".
+# Appends "microseconds peak_kb" for one run of "$@" to file $1: wall time from the clock
+# around the run (/usr/bin/time counts hundredths of a second, coarse for toyc's builds),
+# peak memory (maximum resident set) from /usr/bin/time.
 measure() {
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1
-    cat "$work/time"
+    local out=$1
+    shift
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/mem" "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    echo "$(((end - start) / 1000)) $(cat "$work/mem")" >>"$out"
 }
 
-# Prints the median wall time and the largest peak memory of RUNS runs of "$@".
+# Prints the median wall time (seconds) and the largest peak memory of the runs in file $1.
 median_of() {
-    : >"$work/runs"
-    for _ in $(seq "$runs"); do
-        measure "$@" >>"$work/runs"
-    done
-    sort -n "$work/runs" | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { print t[int((NR + 1) / 2)], m }'
+    sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
+        END { printf "%.3f %d\n", t[int((NR + 1) / 2)] / 1e6, m }'
 }
 
-echo "Machine: $(nproc) CPUs; $("$go_bin" version | cut -d' ' -f3); median of $runs runs"
+# The machines are shared and their speed drifts over seconds: the runs of both compilers
+# are interleaved, RUNS rounds of one Go compile and TOYC_RUNS toyc builds (toyc's take a
+# fraction of a second, so more of them cover the same stretch of time), so that each
+# median sees the same conditions.
+toyc_runs=${TOYC_RUNS:-3}
+echo "Machine: $(nproc) CPUs; $("$go_bin" version | cut -d' ' -f3); median of $runs Go" \
+    "compiles and $((runs * toyc_runs)) toyc builds, interleaved"
 echo
 echo "| program | lines | compiler | N | wall (s) | lines/s | speedup N=2 | peak memory (MB) |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|"
@@ -49,17 +60,21 @@ for shape in $shapes; do
         "$toyc" gen --funcs "$funcs" --shape "$shape" --seed 1 >"$work/$name.toy"
         cp "$work/$name.toy" "$work/$name.go"
         lines=$(wc -l <"$work/$name.toy")
-        for compiler in go toyc; do
-            t1=""
+        rm -f "$work"/runs.*
+        for _ in $(seq "$runs"); do
             for n in 1 2; do
-                if [[ $compiler == go ]]; then
-                    read -r t mem < <(median_of "$go_bin" tool compile -p main -importcfg \
-                        "$work/importcfg" -c "$n" -o "$work/$name.a" "$work/$name.go")
-                else
-                    read -r t mem < <(median_of "$toyc" build "$work/$name.toy" -o \
-                        "$work/$name.bin" -c "$n" --procs "$n")
-                fi
-                [[ -z $t1 ]] && t1=$t
+                measure "$work/runs.go.$n" "$go_bin" tool compile -p main -importcfg \
+                    "$work/importcfg" -c "$n" -o "$work/$name.a" "$work/$name.go"
+                for _ in $(seq "$toyc_runs"); do
+                    measure "$work/runs.toyc.$n" "$toyc" build "$work/$name.toy" -o \
+                        "$work/$name.bin" -c "$n" --procs "$n"
+                done
+            done
+        done
+        for compiler in go toyc; do
+            read -r t1 _ < <(median_of "$work/runs.$compiler.1")
+            for n in 1 2; do
+                read -r t mem < <(median_of "$work/runs.$compiler.$n")
                 speedup=$([[ $n == 2 ]] && echo "scale=2; $t1 / $t" | bc || echo "")
                 echo "| $name | $lines | $compiler | $n | $t | $(echo "$lines / $t" | bc) |" \
                     "$speedup | $((mem / 1024)) |"
@@ -71,6 +86,8 @@ done
 echo
 name="small-${funcs_list%% *}"
 rm -rf "$GOCACHE"
-read -r t mem < <(measure "$go_bin" build -o "$work/$name.gobin" "$work/$name.go")
+rm -f "$work/runs.build"
+measure "$work/runs.build" "$go_bin" build -o "$work/$name.gobin" "$work/$name.go"
+read -r t mem < <(median_of "$work/runs.build")
 echo "go build $name.go end to end, cold cache: $t s, peak $((mem / 1024)) MB" \
     "($(echo "$(wc -l <"$work/$name.go") / $t" | bc) lines/s of the program)"
