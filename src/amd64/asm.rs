@@ -509,9 +509,7 @@ impl Asm {
                     let at = u64::from(end - sizes[idx]);
                     let instr = Instruction::with_branch(code, u64::from(target))
                         .expect("a jump to a label");
-                    self.encoder
-                        .encode(&instr, at)
-                        .expect("the jump encodes");
+                    self.encoder.encode(&instr, at).expect("the jump encodes");
                     let mut bytes = self.encoder.take_buffer();
                     let encoded = Encoded::new(&bytes);
                     bytes.clear();

@@ -110,9 +110,7 @@ fn rewrite(f: &mut Func, v: ValueId) -> bool {
         (Op::And, _, Some(-1)) => set_copy(f, v, a0),
         (Op::And, Some(-1), _) => set_copy(f, v, a1),
         (Op::Sub | Op::Xor, _, _) if a0 == a1 => set_const(f, v, 0),
-        (Op::And | Op::Or | Op::Min | Op::Max, _, _) if a0 == a1 => {
-            set_copy(f, v, a0)
-        }
+        (Op::And | Op::Or | Op::Min | Op::Max, _, _) if a0 == a1 => set_copy(f, v, a0),
         (Op::Neg | Op::Com | Op::Not, _, _) if f.value(a0).op == op => {
             let inner = f.value(a0).args[0];
             set_copy(f, v, inner)
