@@ -56,6 +56,21 @@ const CALLER_SAVED: [u8; 6] = [6, 7, 8, 9, 10, 11];
 /// Callee-saved registers: BX, BP, R12–R15.
 pub const CALLEE_SAVED: [u8; 6] = [3, 5, 12, 13, 14, 15];
 
+/// The two sets as masks by hardware number. Each list above is in increasing order, so the
+/// lowest free bit of a mask is the list's first free register.
+const CALLER_MASK: u16 = mask(&CALLER_SAVED);
+const CALLEE_MASK: u16 = mask(&CALLEE_SAVED);
+
+const fn mask(regs: &[u8]) -> u16 {
+    let mut bits = 0;
+    let mut idx = 0;
+    while idx < regs.len() {
+        bits |= 1 << regs[idx];
+        idx += 1;
+    }
+    bits
+}
+
 /// Where a value lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Loc {
@@ -111,8 +126,16 @@ struct Scratch {
     hints: Vec<Option<u8>>,
     remat: Vec<bool>,
     intervals: Vec<ValueId>,
-    active: Vec<ValueId>,
+    active: Vec<Active>,
     slot_end: Vec<u32>,
+}
+
+/// An interval being scanned that holds a register.
+#[derive(Clone, Copy)]
+struct Active {
+    end: u32,
+    v: ValueId,
+    reg: u8,
 }
 
 thread_local! {
@@ -234,55 +257,56 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
     intervals.sort_unstable_by_key(|v| (start[v.0 as usize], v.0));
     let mut locs: Vec<Option<Loc>> = vec![None; n];
     active.clear();
+    // The registers of the active intervals, and every register handed out.
+    let mut taken = 0u16;
+    let mut used = 0u16;
     // Per spill slot: where its last holder's interval ends.
     slot_end.clear();
-    let mut used_callee = [false; 16];
     for &v in intervals.iter() {
         let (s, e) = (start[v.0 as usize], end[v.0 as usize]);
-        active.retain(|&a| end[a.0 as usize] > s);
-        let crosses = across[v.0 as usize];
-        let mut taken = [false; 16];
-        for &a in active.iter() {
-            if let Some(Loc::Reg(reg)) = locs[a.0 as usize] {
-                taken[reg as usize] = true;
+        active.retain(|a| {
+            let live = a.end > s;
+            if !live {
+                taken &= !(1 << a.reg);
             }
-        }
-        let hint = hints[v.0 as usize].filter(|&r| !crosses && !taken[r as usize]);
-        let choice = if hint.is_some() {
-            hint
-        } else if crosses {
-            CALLEE_SAVED.iter().copied().find(|&r| !taken[r as usize])
-        } else {
-            CALLER_SAVED
-                .iter()
-                .chain(&CALLEE_SAVED)
-                .copied()
-                .find(|&r| !taken[r as usize])
-        };
+            live
+        });
+        let crosses = across[v.0 as usize];
+        let free = !taken;
+        let hint = hints[v.0 as usize].filter(|&r| !crosses && free & (1 << r) != 0);
+        let choice = hint.or_else(|| {
+            let callee = CALLEE_MASK & free;
+            let candidates = match CALLER_MASK & free {
+                0 => callee,
+                _ if crosses => callee,
+                caller => caller,
+            };
+            (candidates != 0).then(|| candidates.trailing_zeros() as u8)
+        });
         if let Some(reg) = choice {
             locs[v.0 as usize] = Some(Loc::Reg(reg));
-            used_callee[reg as usize] = true;
-            active.push(v);
+            taken |= 1 << reg;
+            used |= 1 << reg;
+            active.push(Active { end: e, v, reg });
             continue;
         }
         // No register: spill whichever interval (this one or an active one that could give
         // its register) ends last.
         let victim = active
             .iter()
-            .copied()
-            .filter(|&a| {
-                let Some(Loc::Reg(reg)) = locs[a.0 as usize] else {
-                    return false;
-                };
-                !crosses || CALLEE_SAVED.contains(&reg)
-            })
-            .max_by_key(|&a| (end[a.0 as usize], a.0));
+            .enumerate()
+            .filter(|(_, a)| !crosses || CALLEE_MASK & (1 << a.reg) != 0)
+            .max_by_key(|(_, a)| (a.end, a.v.0))
+            .map(|(idx, a)| (idx, *a));
         let spilled = match victim {
-            Some(victim) if end[victim.0 as usize] > e => {
-                locs[v.0 as usize] = locs[victim.0 as usize];
-                active.retain(|&a| a != victim);
-                active.push(v);
-                victim
+            Some((idx, victim)) if victim.end > e => {
+                locs[v.0 as usize] = Some(Loc::Reg(victim.reg));
+                active[idx] = Active {
+                    end: e,
+                    v,
+                    reg: victim.reg,
+                };
+                victim.v
             }
             _ => v,
         };
@@ -305,7 +329,7 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
         saved: CALLEE_SAVED
             .iter()
             .copied()
-            .filter(|&r| used_callee[r as usize])
+            .filter(|&r| used & (1 << r) != 0)
             .collect(),
     };
 }
