@@ -121,6 +121,7 @@ struct Scratch {
     end: Vec<u32>,
     live_in: LiveIn,
     dense: DenseSets,
+    sparse: SparseSets,
     across: Vec<bool>,
     live: LiveSet,
     hints: Vec<Option<u8>>,
@@ -163,6 +164,7 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
         end,
         live_in,
         dense,
+        sparse,
         across,
         live,
         hints,
@@ -188,7 +190,7 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
     }
 
     // 2. Liveness.
-    liveness(f, dense, live_in);
+    liveness(f, dense, sparse, live_in);
     across_calls(f, live_in, live, across);
     reset(start, n, u32::MAX);
     reset(end, n, 0);
@@ -461,12 +463,12 @@ impl LiveIn {
 const DENSE_LIVENESS_WORDS: usize = 8;
 
 /// Computes the values live at the start of each block into `live_in`.
-fn liveness(f: &Func, dense: &mut DenseSets, live_in: &mut LiveIn) {
+fn liveness(f: &Func, dense: &mut DenseSets, sparse: &mut SparseSets, live_in: &mut LiveIn) {
     let words = f.values.len().div_ceil(64);
     if words <= DENSE_LIVENESS_WORDS {
         liveness_dense(f, words, dense, live_in);
     } else {
-        liveness_sparse(f, live_in);
+        liveness_sparse(f, sparse, live_in);
     }
 }
 
@@ -584,18 +586,42 @@ fn liveness_dense(f: &Func, words: usize, sets: &mut DenseSets, live_in: &mut Li
     live_in.starts.push(live_in.members.len() as u32);
 }
 
+/// The buffers of `liveness_sparse`: per block, its live-in values, sorted (a list per block
+/// is kept across functions, its memory with it); the set being computed; and the worklist.
+#[derive(Default)]
+struct SparseSets {
+    per_block: Vec<Vec<u32>>,
+    live: LiveSet,
+    new_in: Vec<u32>,
+    queued: Vec<bool>,
+    work: Vec<BlockId>,
+}
+
 /// `liveness` with sparse sets, for large functions.
-fn liveness_sparse(f: &Func, live_in: &mut LiveIn) {
-    let mut per_block: Vec<Vec<u32>> = vec![Vec::new(); f.blocks.len()];
-    let mut live = LiveSet::default();
+fn liveness_sparse(f: &Func, sets: &mut SparseSets, live_in: &mut LiveIn) {
+    let SparseSets {
+        per_block,
+        live,
+        new_in,
+        queued,
+        work,
+    } = sets;
+    let n_blocks = f.blocks.len();
+    if per_block.len() < n_blocks {
+        per_block.resize_with(n_blocks, Vec::new);
+    }
+    for members in &mut per_block[..n_blocks] {
+        members.clear();
+    }
     live.reset(f.values.len());
     // A worklist, first in reverse layout order: a function without loops settles in one
     // sweep, and a block is revisited only when a successor's live-in grew.
-    let mut queued = vec![false; f.blocks.len()];
+    reset(queued, n_blocks, false);
     for &block in &f.order {
         queued[block.0 as usize] = true;
     }
-    let mut work: Vec<BlockId> = f.order.clone();
+    work.clear();
+    work.extend_from_slice(&f.order);
     while let Some(block) = work.pop() {
         queued[block.0 as usize] = false;
         live.clear();
@@ -608,7 +634,7 @@ fn liveness_sparse(f: &Func, live_in: &mut LiveIn) {
                 }
             }
         }
-        live_edges(f, block, &mut live);
+        live_edges(f, block, live);
         for &v in f.block(block).values.iter().rev() {
             let value = f.value(v);
             if value.op == Op::Phi {
@@ -619,15 +645,18 @@ fn liveness_sparse(f: &Func, live_in: &mut LiveIn) {
                 live.add(arg);
             }
         }
-        let mut new_in: Vec<u32> = live
-            .members
-            .iter()
-            .copied()
-            .filter(|&v| live.set[v as usize])
-            .collect();
+        new_in.clear();
+        new_in.extend(
+            live.members
+                .iter()
+                .copied()
+                .filter(|&v| live.set[v as usize]),
+        );
         new_in.sort_unstable();
-        if new_in != per_block[block.0 as usize] {
-            per_block[block.0 as usize] = new_in;
+        let members = &mut per_block[block.0 as usize];
+        if new_in != members {
+            members.clear();
+            members.extend_from_slice(new_in);
             for &pred in &f.block(block).preds {
                 if !std::mem::replace(&mut queued[pred.0 as usize], true) {
                     work.push(pred);
@@ -637,7 +666,7 @@ fn liveness_sparse(f: &Func, live_in: &mut LiveIn) {
     }
     live_in.starts.clear();
     live_in.members.clear();
-    for members in &per_block {
+    for members in &per_block[..n_blocks] {
         live_in.starts.push(live_in.members.len() as u32);
         live_in.members.extend_from_slice(members);
     }
@@ -712,7 +741,7 @@ fn live_edges(f: &Func, block: BlockId, live: &mut LiveSet) {
 
 #[cfg(test)]
 mod tests {
-    use super::{DenseSets, LiveIn, liveness_dense, liveness_sparse};
+    use super::{DenseSets, LiveIn, SparseSets, liveness_dense, liveness_sparse};
     use crate::diag::SourceFile;
     use crate::ssa::build::{self, Program, Unit};
     use crate::ssa::passes::PASSES;
@@ -749,7 +778,7 @@ mod tests {
                 let words = f.values.len().div_ceil(64);
                 let (mut dense, mut sparse) = (LiveIn::default(), LiveIn::default());
                 liveness_dense(&f, words, &mut DenseSets::default(), &mut dense);
-                liveness_sparse(&f, &mut sparse);
+                liveness_sparse(&f, &mut SparseSets::default(), &mut sparse);
                 assert_eq!(dense, sparse, "{} ({shape:?})", f.name);
                 compared += 1;
             }
