@@ -162,8 +162,9 @@ type Build3 = fn(&mut CodeAssembler, AsmRegister64, AsmRegister64, i32) -> Resul
 #[derive(Default)]
 struct EncodeMemo {
     index: FxHashMap<Key, Encoded>,
-    /// Per jump form and displacement.
-    jumps: FxHashMap<(Code, i32), Encoded>,
+    /// Per jump form, its bytes with a displacement of zero, which `finish` overwrites: the
+    /// displacement is the last field of a relative branch.
+    jumps: FxHashMap<Code, Encoded>,
 }
 
 /// The bytes of one instruction (at most fifteen on x86-64), kept in place so that a hit
@@ -503,21 +504,26 @@ impl Asm {
             let end = bytes.len() as u32 + sizes[idx];
             let target = self.target(jump.label, &before, code_len);
             let disp = (i64::from(target) - i64::from(end)) as i32;
-            let encoded = match self.memo.jumps.get(&(code, disp)) {
-                Some(&encoded) => encoded,
+            let mut encoded = match self.memo.jumps.get(&code) {
+                Some(&template) => template,
                 None => {
-                    let at = u64::from(end - sizes[idx]);
-                    let instr = Instruction::with_branch(code, u64::from(target))
+                    let instr = Instruction::with_branch(code, u64::from(sizes[idx]))
                         .expect("a jump to a label");
-                    self.encoder.encode(&instr, at).expect("the jump encodes");
+                    self.encoder.encode(&instr, 0).expect("the jump encodes");
                     let mut bytes = self.encoder.take_buffer();
-                    let encoded = Encoded::new(&bytes);
+                    let template = Encoded::new(&bytes);
                     bytes.clear();
                     self.encoder.set_buffer(bytes);
-                    self.memo.jumps.insert((code, disp), encoded);
-                    encoded
+                    self.memo.jumps.insert(code, template);
+                    template
                 }
             };
+            let len = usize::from(encoded.len);
+            if sizes[idx] == 2 {
+                encoded.bytes[len - 1] = disp as i8 as u8;
+            } else {
+                encoded.bytes[len - 4..len].copy_from_slice(&disp.to_le_bytes());
+            }
             debug_assert_eq!(u32::from(encoded.len), sizes[idx]);
             encoded.append(&mut bytes);
         }
