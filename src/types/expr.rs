@@ -412,8 +412,8 @@ impl<'a> Checker<'a> {
         }
         let object = &self.info.objs[obj.0 as usize];
         let ty = object.ty;
-        match object.kind.clone() {
-            ObjKind::Var { owner, .. } => {
+        match &object.kind {
+            &ObjKind::Var { owner, .. } => {
                 if ty == INVALID {
                     return Operand::invalid(expr);
                 }
@@ -428,7 +428,7 @@ impl<'a> Checker<'a> {
                 if ty == INVALID {
                     return Operand::invalid(expr);
                 }
-                Operand::constant(ty, value, expr)
+                Operand::constant(ty, value.clone(), expr)
             }
             ObjKind::Iota => match self.iota {
                 Some(iota) => {
@@ -446,7 +446,7 @@ impl<'a> Checker<'a> {
                 Operand::new(Mode::Value, ty, expr)
             }
             ObjKind::TypeName => Operand::new(Mode::TypeExpr, ty, expr),
-            ObjKind::Builtin(builtin) => Operand::new(Mode::Builtin(builtin), INVALID, expr),
+            &ObjKind::Builtin(builtin) => Operand::new(Mode::Builtin(builtin), INVALID, expr),
             ObjKind::Nil => Operand::new(Mode::Nil, UNTYPED_NIL, expr),
             ObjKind::Package => Operand::new(Mode::Package, INVALID, expr),
         }
