@@ -135,24 +135,30 @@ pub fn link(units: &[Unit], entry: SymId) -> Result<Image, LinkError> {
     let mut bss_end = data_start;
     for (idx, unit) in units.iter().enumerate() {
         let addr = addrs[idx];
-        let mut bytes = unit.bytes.clone();
-        for reloc in &unit.relocs {
-            apply(units, &addrs, unit, addr, reloc, &mut bytes)?;
-        }
-        // Units are placed at their addresses, whatever their order in `units`.
-        match unit.section {
+        let len = unit.bytes.len();
+        // Units are placed at their addresses, whatever their order in `units`, and their
+        // relocations resolved where they are placed.
+        let placed: &mut [u8] = match unit.section {
             Section::Code | Section::ReadOnly => {
                 let start = (addr - text_start) as usize;
-                text[start..start + bytes.len()].copy_from_slice(&bytes);
+                &mut text[start..start + len]
             }
             Section::Data => {
                 let start = (addr - data_start) as usize;
-                if data.len() < start + bytes.len() {
-                    data.resize(start + bytes.len(), 0);
+                if data.len() < start + len {
+                    data.resize(start + len, 0);
                 }
-                data[start..start + bytes.len()].copy_from_slice(&bytes);
+                &mut data[start..start + len]
             }
-            Section::Bss { size } => bss_end = bss_end.max(addr + size),
+            Section::Bss { size } => {
+                debug_assert!(unit.bytes.is_empty(), "a bss unit has no bytes");
+                bss_end = bss_end.max(addr + size);
+                continue;
+            }
+        };
+        placed.copy_from_slice(&unit.bytes);
+        for reloc in &unit.relocs {
+            apply(units, &addrs, unit, addr, reloc, placed)?;
         }
     }
     let data_end = data_start + data.len() as u64;
