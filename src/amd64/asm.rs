@@ -198,7 +198,9 @@ impl Encoded {
 const MEMO_ENTRIES: usize = 1 << 16;
 
 thread_local! {
-    static ENCODE_MEMO: RefCell<EncodeMemo> = RefCell::default();
+    /// The worker's assembler between functions: its memo, and its buffers emptied but
+    /// with their memory kept, so that assembling a function allocates only its result.
+    static SPARE: RefCell<Option<Asm>> = const { RefCell::new(None) };
 }
 
 /// A place in the code buffer: an offset, and how many jumps come before it.
@@ -242,25 +244,30 @@ pub struct Asm {
     /// The end of every instruction with a rel32 field for a label.
     label_refs: Vec<(Place, Label)>,
     data: Vec<u8>,
+    /// `finish`'s tables: per jump, its size, and the size of the jumps before it.
+    sizes: Vec<u32>,
+    before: Vec<u32>,
 }
 
 impl Default for Asm {
     fn default() -> Asm {
-        let mut memo = ENCODE_MEMO.take();
-        if memo.index.len() + memo.jumps.len() > MEMO_ENTRIES {
-            memo = EncodeMemo::default();
-        }
-        Asm {
+        let mut asm = SPARE.take().unwrap_or_else(|| Asm {
             a: CodeAssembler::new(64).expect("64-bit mode"),
             encoder: Encoder::new(64),
-            memo,
+            memo: EncodeMemo::default(),
             code: Vec::new(),
             jumps: Vec::new(),
             labels: Vec::new(),
             refs: Vec::new(),
             label_refs: Vec::new(),
             data: Vec::new(),
+            sizes: Vec::new(),
+            before: Vec::new(),
+        });
+        if asm.memo.index.len() + asm.memo.jumps.len() > MEMO_ENTRIES {
+            asm.memo = EncodeMemo::default();
         }
+        asm
     }
 }
 
@@ -467,8 +474,12 @@ impl Asm {
     pub fn finish(mut self) -> MachineCode {
         // Per jump, its size, starting short; `before[j]` is the size of the jumps before
         // jump `j`.
-        let mut sizes: Vec<u32> = vec![2; self.jumps.len()];
-        let mut before: Vec<u32> = vec![0; self.jumps.len() + 1];
+        let mut sizes = std::mem::take(&mut self.sizes);
+        let mut before = std::mem::take(&mut self.before);
+        sizes.clear();
+        sizes.resize(self.jumps.len(), 2);
+        before.clear();
+        before.resize(self.jumps.len() + 1, 0);
         loop {
             for idx in 0..self.jumps.len() {
                 before[idx + 1] = before[idx] + sizes[idx];
@@ -545,7 +556,15 @@ impl Asm {
                 addend: off - 4,
             })
             .collect();
-        ENCODE_MEMO.set(std::mem::take(&mut self.memo));
+        self.sizes = sizes;
+        self.before = before;
+        self.code.clear();
+        self.jumps.clear();
+        self.labels.clear();
+        self.refs.clear();
+        self.label_refs.clear();
+        self.data.clear();
+        SPARE.set(Some(self));
         MachineCode {
             bytes,
             code_len,
