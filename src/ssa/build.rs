@@ -3,7 +3,12 @@
 //! The algorithm is Braun et al.'s "Simple and Efficient Construction of SSA Form" (CC 2013):
 //! variables are read and written per block while the body is walked once; a block whose
 //! predecessors are not all known yet ("unsealed") gets placeholder phis that are completed
-//! when it is sealed. Trivial phis are left for the `phielim` pass, as Go leaves them.
+//! when it is sealed. A phi that a sealed join would need is only listed if it is not
+//! trivial or something read it while its arguments were read: a join whose predecessors
+//! all hold the same value, the common case after an `if`, gets that value and no phi.
+//! Other trivial phis (placeholders, and phis on cycles) are left for the `phielim` pass,
+//! as Go leaves them. The phi left out still takes its value number, so the numbering, and
+//! with it the code, is the same as if `phielim` had removed it.
 //!
 //! Every Toy value is one or two words (`string` is pointer and length), so a variable is
 //! one or two SSA variables. A local variable lives in SSA variables unless a function
@@ -101,6 +106,9 @@ struct Builder<'a> {
     /// Per SSA variable and block (`def_key`): the variable's value at the block's end.
     defs: FxHashMap<u64, ValueId>,
     sealed: Vec<bool>,
+    /// Per value (indexed by `ValueId`, grown as phis are made): the state of a phi of a
+    /// sealed join while its arguments are read.
+    join_phis: Vec<JoinPhi>,
     incomplete: FxHashMap<BlockId, Vec<(u32, ValueId)>>,
     targets: Vec<Target>,
     /// Variables of this function that closures capture and that are assigned: they live
@@ -124,6 +132,18 @@ struct Builder<'a> {
     known: FxHashMap<ValueId, Known>,
     /// How many inlined literal bodies enclose the code being built.
     lit_depth: u32,
+}
+
+/// The state of a value as a candidate phi of a sealed join (`Builder::read_var`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JoinPhi {
+    /// Not a phi whose arguments are being read.
+    Not,
+    /// A phi whose arguments are being read, which no read has returned yet.
+    Open,
+    /// A phi whose arguments are being read, returned by a read on a cycle through its
+    /// block: it may be an argument somewhere, so it stays.
+    Used,
 }
 
 /// A closure value whose literal and captured words are known where it is called.
@@ -174,6 +194,7 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
         n_vars: 0,
         defs: FxHashMap::with_capacity_and_hasher(bytes / 4, Default::default()),
         sealed: Vec::new(),
+        join_phis: Vec::new(),
         incomplete: FxHashMap::default(),
         targets: Vec::new(),
         boxed: FxHashSet::default(),
@@ -276,6 +297,9 @@ impl<'a> Builder<'a> {
 
     fn read_var(&mut self, var: u32, block: BlockId) -> ValueId {
         if let Some(&v) = self.defs.get(&def_key(var, block)) {
+            if let Some(state @ JoinPhi::Open) = self.join_phis.get_mut(v.0 as usize) {
+                *state = JoinPhi::Used;
+            }
             return v;
         }
         let v = if !self.sealed[block.0 as usize] {
@@ -290,16 +314,35 @@ impl<'a> Builder<'a> {
                     let pred = preds[0];
                     self.read_var(var, pred)
                 }
-                _ => {
-                    let phi = self.new_phi(block);
-                    self.write_var(var, block, phi);
-                    self.add_phi_args(var, phi);
-                    phi
-                }
+                _ => self.join_phi(var, block),
             }
         };
         self.write_var(var, block, v);
         v
+    }
+
+    /// Returns the value of `var` at the start of `block`, a sealed join: a new phi, or the
+    /// one value all predecessors hold if that phi would be trivial and nothing read it
+    /// while its arguments were read (so its only reference is `defs`, which is rewritten).
+    fn join_phi(&mut self, var: u32, block: BlockId) -> ValueId {
+        let phi = self.f.new_value_detached(block, Op::Phi, 0, &[]);
+        let idx = phi.0 as usize;
+        if self.join_phis.len() <= idx {
+            self.join_phis.resize(idx + 1, JoinPhi::Not);
+        }
+        self.join_phis[idx] = JoinPhi::Open;
+        self.write_var(var, block, phi);
+        self.add_phi_args(var, phi);
+        let used = std::mem::replace(&mut self.join_phis[idx], JoinPhi::Not) == JoinPhi::Used;
+        let args = &self.f.value(phi).args;
+        if !used && args.iter().all(|&arg| arg == args[0]) {
+            return args[0];
+        }
+        // Nothing else went into this block during the reads (they only reach other
+        // blocks, or this one's `defs`), so the phi is listed where it would have been
+        // listed before them.
+        self.f.blocks[block.0 as usize].values.insert(0, phi);
+        phi
     }
 
     fn new_phi(&mut self, block: BlockId) -> ValueId {
