@@ -15,8 +15,8 @@ use toyc::driver::build::{BuildError, BuildOptions, Faults, Order};
 use toyc::driver::queue::Strategy;
 use toyc::workload::{self, Shape};
 
-/// mimalloc rather than the system allocator: the compiler allocates many small tree nodes,
-/// and its worker threads allocate at once.
+/// mimalloc (version 2, see Cargo.toml) rather than the system allocator: the compiler
+/// allocates many small tree nodes, and its worker threads allocate at once.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
