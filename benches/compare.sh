@@ -21,22 +21,8 @@ shapes=${SHAPES:-"small mixed heavy-tail closures"}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Appends "microseconds peak_kb" for one run of "$@" to file $1.
-measure() {
-    local out=$1
-    shift
-    local start end
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$work/mem" "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    echo "$(((end - start) / 1000)) $(cat "$work/mem")" >>"$out"
-}
-
-# Prints the median wall time (milliseconds) and the largest peak memory (MB) of file $1.
-median_of() {
-    sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
-        END { printf "%.1f %d\n", t[int((NR + 1) / 2)] / 1e3, m / 1024 }'
-}
+# shellcheck source=benches/measure.sh
+source "$(dirname "${BASH_SOURCE[0]}")/measure.sh"
 
 echo "Machine: $(nproc) CPUs; median of $runs interleaved builds each"
 echo
@@ -54,10 +40,12 @@ for shape in $shapes; do
                 measure "$work/runs.new" "$new" build "$work/$name.toy" -o "$work/new.bin" \
                     -c "$n" --procs "$n"
             done
-            read -r t_old mem_old < <(median_of "$work/runs.old")
-            read -r t_new mem_new < <(median_of "$work/runs.new")
-            echo "| $name | $n | $t_old | $t_new | $(echo "scale=3; $t_old / $t_new" | bc) |" \
-                "$mem_old | $mem_new |"
+            read -r us_old kb_old < <(median_of "$work/runs.old")
+            read -r us_new kb_new < <(median_of "$work/runs.new")
+            awk -v name="$name" -v n="$n" -v old="$us_old" -v new="$us_new" \
+                -v kb_old="$kb_old" -v kb_new="$kb_new" 'BEGIN {
+                    printf "| %s | %d | %.1f | %.1f | %.3f | %d | %d |\n", name, n,
+                        old / 1e3, new / 1e3, old / new, kb_old / 1024, kb_new / 1024 }'
         done
     done
 done

@@ -25,24 +25,13 @@ export GOCACHE="$work/gocache" GOPATH="$work/gopath"
 fmt_export=$("$go_bin" list -export -f '{{.Export}}' fmt)
 echo "packagefile fmt=$fmt_export" >"$work/importcfg"
 
-# Appends "microseconds peak_kb" for one run of "$@" to file $1: wall time from the clock
-# around the run (/usr/bin/time counts hundredths of a second, coarse for toyc's builds),
-# peak memory (maximum resident set) from /usr/bin/time.
-measure() {
-    local out=$1
-    shift
-    local start end
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$work/mem" "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    echo "$(((end - start) / 1000)) $(cat "$work/mem")" >>"$out"
+# Prints microseconds $1 as seconds, to the millisecond.
+seconds() {
+    awk -v us="$1" 'BEGIN { printf "%.3f", us / 1e6 }'
 }
 
-# Prints the median wall time (seconds) and the largest peak memory of the runs in file $1.
-median_of() {
-    sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
-        END { printf "%.3f %d\n", t[int((NR + 1) / 2)] / 1e6, m }'
-}
+# shellcheck source=benches/measure.sh
+source "$root/benches/measure.sh"
 
 # The machines are shared and their speed drifts over seconds: the runs of both compilers
 # are interleaved, RUNS rounds of one Go compile and TOYC_RUNS toyc builds (toyc's take a
@@ -72,9 +61,11 @@ for shape in $shapes; do
             done
         done
         for compiler in go toyc; do
-            read -r t1 _ < <(median_of "$work/runs.$compiler.1")
+            read -r us1 _ < <(median_of "$work/runs.$compiler.1")
+            t1=$(seconds "$us1")
             for n in 1 2; do
-                read -r t mem < <(median_of "$work/runs.$compiler.$n")
+                read -r us mem < <(median_of "$work/runs.$compiler.$n")
+                t=$(seconds "$us")
                 speedup=$([[ $n == 2 ]] && echo "scale=2; $t1 / $t" | bc || echo "")
                 echo "| $name | $lines | $compiler | $n | $t | $(echo "$lines / $t" | bc) |" \
                     "$speedup | $((mem / 1024)) |"
@@ -88,6 +79,7 @@ name="small-${funcs_list%% *}"
 rm -rf "$GOCACHE"
 rm -f "$work/runs.build"
 measure "$work/runs.build" "$go_bin" build -o "$work/$name.gobin" "$work/$name.go"
-read -r t mem < <(median_of "$work/runs.build")
+read -r us mem < <(median_of "$work/runs.build")
+t=$(seconds "$us")
 echo "go build $name.go end to end, cold cache: $t s, peak $((mem / 1024)) MB" \
     "($(echo "$(wc -l <"$work/$name.go") / $t" | bc) lines/s of the program)"

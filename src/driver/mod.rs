@@ -134,12 +134,13 @@ pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
 /// already (inherited from the parent). `toyc` calls it first thing, and so do the benches,
 /// so that they measure what `toyc` does.
 ///
-/// The kernel backs mimalloc's large aligned regions with huge pages where it gives them
-/// unasked, and mimalloc 3 asks for them. On the virtual machines toyc is measured
-/// on, a huge-page fault now and then stalls for tens of milliseconds (the host backs the
-/// 2 MiB page afresh): a build of `toyc gen --funcs 2000 --seed 1` took 0.14 s in the
-/// median run but 0.24 s on average and up to 0.65 s; with 4 KiB pages, 0.16 s and 0.17 s,
-/// and its peak memory falls from 66 to 43 MB (BENCHMARKS.md). Where the call fails
+/// Huge pages back the allocator's large aligned regions where the kernel gives them to
+/// every process (transparent huge pages `always`) or where the allocator asks for them, as
+/// mimalloc 3 does (toyc links mimalloc 2). On the virtual machines toyc is measured on, a
+/// huge-page fault now and then stalls for tens of milliseconds (the host backs the 2 MiB
+/// page afresh): with mimalloc 3, a build of `toyc gen --funcs 2000 --seed 1` took 0.14 s
+/// in the median run but 0.24 s on average and up to 0.65 s; with 4 KiB pages, 0.16 s and
+/// 0.17 s, and its peak memory fell from 66 to 43 MB (BENCHMARKS.md). Where the call fails
 /// (another kernel), nothing changes.
 pub fn disable_huge_pages() -> bool {
     #[cfg(target_os = "linux")]
