@@ -9,10 +9,11 @@
 //!    value a position between them. A phi is defined by copies at the end of each
 //!    predecessor (the edge copies emission places there, safe because no edge is
 //!    critical), so a phi and its arguments are all live at those ends.
-//! 2. Liveness by backward dataflow on per-block sets (bit sets for functions of up to 512
-//!    values, sparse sets beyond; a test checks that both agree), then one interval per value:
-//!    the hull of its definition, its uses and the blocks it is live through. Hulls are
-//!    coarse around loops but always safe.
+//! 2. Liveness: by backward dataflow on bit sets per block for functions of up to 128
+//!    values, beyond by walking up from each use to the definition (a test checks both
+//!    against the dataflow equations); then one interval per value: the hull of its
+//!    definition, its uses and the blocks it is live through. Hulls are coarse around loops
+//!    but always safe.
 //! 3. Scan the intervals by start. A value live across a call (all registers but the
 //!    callee-saved ones are clobbered by a call, the convention of this back end; found
 //!    exactly by `across_calls`, not from the hull) may take only a callee-saved register; others prefer caller-saved registers, which cost no
@@ -126,7 +127,9 @@ struct Scratch {
     live: LiveSet,
     hints: Vec<Option<u8>>,
     remat: Vec<bool>,
-    intervals: Vec<ValueId>,
+    /// The values to allocate, each as its start above its number: sorting the words
+    /// sorts by start, then by value.
+    intervals: Vec<u64>,
     active: Vec<Active>,
     slot_end: Vec<u32>,
 }
@@ -253,10 +256,12 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
     // 3. Linear scan.
     rematerialized(f, remat);
     intervals.clear();
-    intervals.extend((0..n as u32).map(ValueId).filter(|v| {
-        start[v.0 as usize] != u32::MAX && needs_loc(f.value(*v).op) && !remat[v.0 as usize]
-    }));
-    intervals.sort_unstable_by_key(|v| (start[v.0 as usize], v.0));
+    intervals.extend(
+        (0..n)
+            .filter(|&v| start[v] != u32::MAX && needs_loc(f.values[v].op) && !remat[v])
+            .map(|v| u64::from(start[v]) << 32 | v as u64),
+    );
+    intervals.sort_unstable();
     let mut locs: Vec<Option<Loc>> = vec![None; n];
     active.clear();
     // The registers of the active intervals, and every register handed out.
@@ -264,7 +269,8 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
     let mut used = 0u16;
     // Per spill slot: where its last holder's interval ends.
     slot_end.clear();
-    for &v in intervals.iter() {
+    for &key in intervals.iter() {
+        let v = ValueId(key as u32);
         let (s, e) = (start[v.0 as usize], end[v.0 as usize]);
         active.retain(|a| {
             let live = a.end > s;
@@ -457,10 +463,11 @@ impl LiveIn {
     }
 }
 
-/// The most values a function may have for `liveness` to use bit sets: 512, eight words a
-/// set. Beyond, a set costs its length at every step however few values are live, and
-/// sparse sets, which cost what is live, win (measured on the generated programs).
-const DENSE_LIVENESS_WORDS: usize = 8;
+/// The most values a function may have for `liveness` to use bit sets: 128, two words a
+/// set. Beyond, a set costs its length at every step however few values are live, and the
+/// walks of `liveness_sparse`, which cost what is live, win (instruction counts of whole
+/// builds of the generated programs, bounds of 64 to 1,024 values tried).
+const DENSE_LIVENESS_WORDS: usize = 2;
 
 /// Computes the values live at the start of each block into `live_in`.
 fn liveness(f: &Func, dense: &mut DenseSets, sparse: &mut SparseSets, live_in: &mut LiveIn) {
@@ -538,7 +545,8 @@ fn liveness_dense(f: &Func, words: usize, sets: &mut DenseSets, live_in: &mut Li
         }
     }
     reset(out, words, 0);
-    // The same worklist as `liveness_sparse`.
+    // A worklist, first in reverse layout order: a function without loops settles in one
+    // sweep, and a block is revisited only when a successor's live-in grew.
     reset(queued, n_blocks, false);
     for &block in &f.order {
         queued[block.0 as usize] = true;
@@ -586,91 +594,150 @@ fn liveness_dense(f: &Func, words: usize, sets: &mut DenseSets, live_in: &mut Li
     live_in.starts.push(live_in.members.len() as u32);
 }
 
-/// The buffers of `liveness_sparse`: per block, its live-in values, sorted (a list per block
-/// is kept across functions, its memory with it); the set being computed; and the worklist.
+/// The buffers of `liveness_sparse`.
 #[derive(Default)]
 struct SparseSets {
-    per_block: Vec<Vec<u32>>,
-    live: LiveSet,
-    new_in: Vec<u32>,
-    queued: Vec<bool>,
-    work: Vec<BlockId>,
+    /// Per value: the block that lists it, or `NOT_LISTED`.
+    def_block: Vec<u32>,
+    /// Per value: where its uses start in `use_blocks` (one more entry than values).
+    use_starts: Vec<u32>,
+    /// The blocks where each value is used, value after value.
+    use_blocks: Vec<BlockId>,
+    /// Per block: one more than the last value found live at its start.
+    stamp: Vec<u32>,
+    /// `(block, value)`: `value` is live at the start of `block`, in increasing value order.
+    pairs: Vec<(u32, u32)>,
+    /// Blocks still to visit in the walk up from a use.
+    stack: Vec<BlockId>,
 }
 
-/// `liveness` with sparse sets, for large functions.
-fn liveness_sparse(f: &Func, sets: &mut SparseSets, live_in: &mut LiveIn) {
+/// The `def_block` of a value that no live block lists.
+const NOT_LISTED: u32 = u32::MAX;
+
+/// `liveness` for large functions: the values live at the start of each block, found by
+/// walking up from each use of a value towards its definition (Boissinot et al., "Computing Liveness Sets
+/// for SSA-Form Programs", 2008): every block a walk enters has the value live at its
+/// start. Values are taken in increasing order, so one stamp per block tells whether the
+/// current value is already known live there, the walk stops at once, and each block's list
+/// comes out sorted. The work is the size of the live sets, with no iteration to a fixed
+/// point however the loops nest.
+///
+/// A phi's argument is used at the end of the predecessor it comes through; a value that a
+/// block defines is live at its start only if it is one of the block's phis (defined by the
+/// copies at its predecessors' ends) and used in it or after it.
+fn liveness_sparse(f: &Func, scratch: &mut SparseSets, live_in: &mut LiveIn) {
     let SparseSets {
-        per_block,
-        live,
-        new_in,
-        queued,
-        work,
-    } = sets;
-    let n_blocks = f.blocks.len();
-    if per_block.len() < n_blocks {
-        per_block.resize_with(n_blocks, Vec::new);
-    }
-    for members in &mut per_block[..n_blocks] {
-        members.clear();
-    }
-    live.reset(f.values.len());
-    // A worklist, first in reverse layout order: a function without loops settles in one
-    // sweep, and a block is revisited only when a successor's live-in grew.
-    reset(queued, n_blocks, false);
+        def_block,
+        use_starts,
+        use_blocks,
+        stamp,
+        pairs,
+        stack,
+    } = scratch;
+    let n = f.values.len();
+    // The uses of each value, by counting them and then placing them from the end of each
+    // value's range down: each value's count first, then running sums, then one decrement
+    // per placed use leaves every entry at its value's first use.
+    reset(def_block, n, NOT_LISTED);
+    reset(use_starts, n + 1, 0);
     for &block in &f.order {
-        queued[block.0 as usize] = true;
-    }
-    work.clear();
-    work.extend_from_slice(&f.order);
-    while let Some(block) = work.pop() {
-        queued[block.0 as usize] = false;
-        live.clear();
         let b = f.block(block);
-        for &succ in &b.succs {
-            for &v in &per_block[succ.0 as usize] {
-                let value = f.value(ValueId(v));
-                if value.op != Op::Phi || value.block != succ {
-                    live.add(ValueId(v));
-                }
+        for &v in &b.values {
+            def_block[v.0 as usize] = block.0;
+            for &arg in &f.value(v).args {
+                use_starts[arg.0 as usize] += 1;
             }
         }
-        live_edges(f, block, live);
-        for &v in f.block(block).values.iter().rev() {
+        if let Some(control) = b.control {
+            use_starts[control.0 as usize] += 1;
+        }
+    }
+    let mut total = 0;
+    for count in use_starts.iter_mut() {
+        total += *count;
+        *count = total;
+    }
+    use_blocks.clear();
+    use_blocks.resize(total as usize, BlockId(0));
+    let mut place = |v: ValueId, block: BlockId| {
+        let at = &mut use_starts[v.0 as usize];
+        *at -= 1;
+        use_blocks[*at as usize] = block;
+    };
+    for &block in &f.order {
+        let b = f.block(block);
+        for &v in &b.values {
             let value = f.value(v);
             if value.op == Op::Phi {
-                continue;
-            }
-            live.remove(v);
-            for &arg in &value.args {
-                live.add(arg);
+                for (&arg, &pred) in value.args.iter().zip(&b.preds) {
+                    place(arg, pred);
+                }
+            } else {
+                for &arg in &value.args {
+                    place(arg, block);
+                }
             }
         }
-        new_in.clear();
-        new_in.extend(
-            live.members
-                .iter()
-                .copied()
-                .filter(|&v| live.set[v as usize]),
-        );
-        new_in.sort_unstable();
-        let members = &mut per_block[block.0 as usize];
-        if new_in != members {
-            members.clear();
-            members.extend_from_slice(new_in);
-            for &pred in &f.block(block).preds {
-                if !std::mem::replace(&mut queued[pred.0 as usize], true) {
-                    work.push(pred);
+        if let Some(control) = b.control {
+            place(control, block);
+        }
+    }
+
+    reset(stamp, f.blocks.len(), 0);
+    pairs.clear();
+    for v in 0..n {
+        let uses = &use_blocks[use_starts[v] as usize..use_starts[v + 1] as usize];
+        if uses.is_empty() {
+            continue;
+        }
+        let mark = v as u32 + 1;
+        let def = def_block[v];
+        // A phi is live at the start of its block, where the walk ends; any other value is
+        // not live at the start of the block that defines it.
+        let stop = if f.values[v].op == Op::Phi {
+            NOT_LISTED
+        } else {
+            def
+        };
+        // Blocks are pushed one by one: copying a list of one or two costs more.
+        for &block in uses {
+            stack.push(block);
+            while let Some(block) = stack.pop() {
+                let idx = block.0 as usize;
+                if stamp[idx] == mark || block.0 == stop {
+                    continue;
+                }
+                stamp[idx] = mark;
+                pairs.push((block.0, v as u32));
+                if block.0 != def {
+                    for &pred in &f.blocks[idx].preds {
+                        stack.push(pred);
+                    }
                 }
             }
         }
     }
-    live_in.starts.clear();
-    live_in.members.clear();
-    for members in &per_block[..n_blocks] {
-        live_in.starts.push(live_in.members.len() as u32);
-        live_in.members.extend_from_slice(members);
+
+    // Group the pairs by block, keeping their order: counts, running sums, then each pair
+    // placed from the end of its block's range down, taken from the last.
+    let starts = &mut live_in.starts;
+    reset(starts, f.blocks.len() + 1, 0);
+    for &(block, _) in pairs.iter() {
+        starts[block as usize] += 1;
     }
-    live_in.starts.push(live_in.members.len() as u32);
+    let mut total = 0;
+    for count in starts.iter_mut() {
+        total += *count;
+        *count = total;
+    }
+    let members = &mut live_in.members;
+    members.clear();
+    members.resize(pairs.len(), 0);
+    for &(block, v) in pairs.iter().rev() {
+        let at = &mut starts[block as usize];
+        *at -= 1;
+        members[*at as usize] = v;
+    }
 }
 
 /// A set of values that is cheap to clear: its members are listed (removed ones too, until
@@ -741,18 +808,68 @@ fn live_edges(f: &Func, block: BlockId, live: &mut LiveSet) {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::{DenseSets, LiveIn, SparseSets, liveness_dense, liveness_sparse};
     use crate::diag::SourceFile;
     use crate::ssa::build::{self, Program, Unit};
+    use crate::ssa::func::{BlockId, Func, ValueId};
+    use crate::ssa::op::Op;
     use crate::ssa::passes::PASSES;
     use crate::types::FuncId;
     use crate::types::object::FuncNode;
     use crate::workload::{self, Shape};
 
-    /// The two ways of computing liveness agree on every function of generated programs of
-    /// each shape, taken to where `regalloc` starts.
+    /// Liveness as the textbook states it, for comparison: per block, what its successors
+    /// need besides their own phis, plus the phi arguments and the control it passes them,
+    /// less what it defines, plus what it uses; repeated over every block until nothing
+    /// changes.
+    fn reference(f: &Func) -> Vec<BTreeSet<u32>> {
+        let mut live_in = vec![BTreeSet::new(); f.blocks.len()];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &block in f.order.iter().rev() {
+                let b = f.block(block);
+                let mut live = BTreeSet::new();
+                for &succ in &b.succs {
+                    let s = f.block(succ);
+                    let pred_idx = s.preds.iter().position(|&p| p == block).unwrap();
+                    for &v in &live_in[succ.0 as usize] {
+                        let value = f.value(ValueId(v));
+                        if value.op != Op::Phi || value.block != succ {
+                            live.insert(v);
+                        }
+                    }
+                    for &v in &s.values {
+                        if f.value(v).op == Op::Phi {
+                            live.insert(f.value(v).args[pred_idx].0);
+                        }
+                    }
+                }
+                live.extend(b.control.map(|c| c.0));
+                for &v in b.values.iter().rev() {
+                    let value = f.value(v);
+                    if value.op != Op::Phi {
+                        live.remove(&v.0);
+                        live.extend(value.args.iter().map(|arg| arg.0));
+                    }
+                }
+                if live != live_in[block.0 as usize] {
+                    live_in[block.0 as usize] = live;
+                    changed = true;
+                }
+            }
+        }
+        live_in
+    }
+
+    /// Both ways of computing liveness agree with the reference on every function of
+    /// generated programs of each shape, taken to where `regalloc` starts, and list each
+    /// block's values in increasing order.
     #[test]
-    fn dense_and_sparse_liveness_agree() {
+    fn liveness_matches_the_dataflow_equations() {
+        let (mut dense_sets, mut sparse_sets) = (DenseSets::default(), SparseSets::default());
         for shape in Shape::ALL {
             let text = workload::generate(shape, 40, 7);
             let source = SourceFile::new("gen.toy", text);
@@ -769,20 +886,41 @@ mod tests {
                 }
             }
             let mut compared = 0;
+            let mut nonempty = 0;
             while let Some(unit) = units.pop() {
                 let (mut f, closures) = build::build(&program, &unit);
                 units.extend(closures);
                 for pass in PASSES.iter().take_while(|pass| pass.name != "regalloc") {
                     (pass.run)(&mut f);
                 }
-                let words = f.values.len().div_ceil(64);
                 let (mut dense, mut sparse) = (LiveIn::default(), LiveIn::default());
-                liveness_dense(&f, words, &mut DenseSets::default(), &mut dense);
-                liveness_sparse(&f, &mut SparseSets::default(), &mut sparse);
-                assert_eq!(dense, sparse, "{} ({shape:?})", f.name);
+                let words = f.values.len().div_ceil(64);
+                liveness_dense(&f, words, &mut dense_sets, &mut dense);
+                liveness_sparse(&f, &mut sparse_sets, &mut sparse);
+                for (block, expected) in reference(&f).iter().enumerate() {
+                    let block = BlockId(block as u32);
+                    let want: Vec<u32> = expected.iter().copied().collect();
+                    assert_eq!(
+                        dense.of(block),
+                        want,
+                        "dense: {} {block:?} ({shape:?})",
+                        f.name
+                    );
+                    assert_eq!(
+                        sparse.of(block),
+                        want,
+                        "sparse: {} {block:?} ({shape:?})",
+                        f.name
+                    );
+                    nonempty += usize::from(!want.is_empty());
+                }
                 compared += 1;
             }
             assert!(compared > 40, "{shape:?}: only {compared} functions");
+            assert!(
+                nonempty > 40,
+                "{shape:?}: only {nonempty} blocks with live values"
+            );
         }
     }
 }
