@@ -1671,6 +1671,34 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// `min` or `max` of strings, compared byte-wise: each operand in turn replaces the one
+    /// kept so far if it orders before it (`min`) or after it (`max`).
+    fn min_max_string(&mut self, builtin: Builtin, values: &[(TypeId, Words)]) -> Words {
+        let kept = self.new_var(2);
+        self.write(kept, values[0].1[0]);
+        self.write(kept + 1, values[0].1[1]);
+        let op = if builtin == Builtin::Min {
+            BinOp::Lt
+        } else {
+            BinOp::Gt
+        };
+        for (_, y) in &values[1..] {
+            let x = [self.read(kept), self.read(kept + 1)];
+            let replace = self.compare(op, ty::STRING, y, &x);
+            let then = self.new_block();
+            let join = self.new_block();
+            self.branch(replace, then, join);
+            self.seal(then);
+            self.cur = Some(then);
+            self.write(kept, y[0]);
+            self.write(kept + 1, y[1]);
+            self.jump(join);
+            self.seal(join);
+            self.cur = Some(join);
+        }
+        SmallVec::from_slice(&[self.read(kept), self.read(kept + 1)])
+    }
+
     fn builtin(&mut self, builtin: Builtin, args: &[Expr]) -> Words {
         match builtin {
             Builtin::Len => {
@@ -1679,6 +1707,9 @@ impl<'a> Builder<'a> {
             }
             Builtin::Min | Builtin::Max => {
                 let values = self.builtin_args(args, false);
+                if ty::is_string(values[0].0) {
+                    return self.min_max_string(builtin, &values);
+                }
                 let op = if builtin == Builtin::Min {
                     Op::Min
                 } else {
