@@ -805,10 +805,15 @@ impl<'a> Builder<'a> {
     fn assign(&mut self, lhs: &[Expr], rhs: &[Expr], define: bool) {
         let mut values: Vec<Words> = Vec::new();
         if rhs.len() == 1 && lhs.len() > 1 {
+            // The call's result types give each target its words: a blank target has no
+            // type of its own.
+            let results = self
+                .tuple_types(&rhs[0])
+                .expect("a call with several results");
             let words = self.expr(&rhs[0]);
             let mut at = 0;
-            for target in lhs {
-                let n = self.target_words(target) as usize;
+            for ty in results {
+                let n = self.words_of(ty) as usize;
                 values.push(SmallVec::from_slice(&words[at..at + n]));
                 at += n;
             }
@@ -842,20 +847,6 @@ impl<'a> Builder<'a> {
     fn target_type(&self, target: &Expr) -> Option<TypeId> {
         let target = crate::types::check::unparen(target);
         self.info.obj_of(target.id).map(|obj| self.info.obj(obj).ty)
-    }
-
-    fn target_words(&self, target: &Expr) -> u32 {
-        self.target_type(target).map_or_else(
-            || {
-                let ty = self.type_of(target);
-                if ty == ty::INVALID {
-                    1
-                } else {
-                    self.words_of(ty)
-                }
-            },
-            |ty| self.words_of(ty),
-        )
     }
 
     fn store(&mut self, target: &Expr, words: &[ValueId]) {
