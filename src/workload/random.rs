@@ -811,13 +811,35 @@ impl Gen {
         let idx = self.pick(self.funcs.len());
         match self.funcs[idx] {
             Kind::Pair => {
-                let (r, t) = (self.fresh("r"), self.fresh("t"));
                 let a = self.int_var_expr();
                 let s = self.str_expr(1);
-                self.line(&format!("{r}, {t} := f{idx}({a}, {s})"));
-                self.line(&format!("cs += {r} + len({t})"));
-                self.declare(&r, Ty::Int, true);
-                self.declare(&t, Ty::Str, true);
+                let call = format!("f{idx}({a}, {s})");
+                // Assignments to variables in scope, a result possibly blank: a string
+                // result is two words, and the targets after it must get the right ones.
+                let form = self.pick(4);
+                let int_var = self.var_of(Ty::Int, true);
+                let str_var = self.var_of(Ty::Str, true);
+                match (form, int_var, str_var) {
+                    (0, Some(x), Some(y)) => {
+                        self.line(&format!("{x}, {y} = {call}"));
+                        self.line(&format!("cs += {x} + len({y})"));
+                    }
+                    (1, Some(x), _) => {
+                        self.line(&format!("{x}, _ = {call}"));
+                        self.line(&format!("cs += {x}"));
+                    }
+                    (2, _, Some(y)) => {
+                        self.line(&format!("_, {y} = {call}"));
+                        self.line(&format!("cs += len({y})"));
+                    }
+                    _ => {
+                        let (r, t) = (self.fresh("r"), self.fresh("t"));
+                        self.line(&format!("{r}, {t} := {call}"));
+                        self.line(&format!("cs += {r} + len({t})"));
+                        self.declare(&r, Ty::Int, true);
+                        self.declare(&t, Ty::Str, true);
+                    }
+                }
             }
             Kind::Factory => {
                 let h = self.fresh("h");
