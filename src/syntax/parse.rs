@@ -505,7 +505,10 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
         return format!("{what} {verb} not supported");
     }
     let wants_expr = has("ident") && has("int") && has("(");
-    if matches!(tok, Tok::Mul | Tok::And) && wants_expr {
+    // Where an operand or a type may start, `*` and `&` begin pointer syntax (`*p`, `&x`,
+    // `var p *int`).
+    let wants_type = has("ident") && has("func");
+    if matches!(tok, Tok::Mul | Tok::And) && wants_expr || tok == Tok::Mul && wants_type {
         return "pointers are not supported".to_string();
     }
     if tok == Tok::Arrow {
