@@ -615,12 +615,12 @@ struct SparseSets {
 const NOT_LISTED: u32 = u32::MAX;
 
 /// `liveness` for large functions: the values live at the start of each block, found by
-/// walking up from each use of a value towards its definition (Boissinot et al., "Computing Liveness Sets
-/// for SSA-Form Programs", 2008): every block a walk enters has the value live at its
-/// start. Values are taken in increasing order, so one stamp per block tells whether the
-/// current value is already known live there, the walk stops at once, and each block's list
-/// comes out sorted. The work is the size of the live sets, with no iteration to a fixed
-/// point however the loops nest.
+/// walking up from each use of a value towards its definition (Boissinot et al.,
+/// "Computing Liveness Sets for SSA-Form Programs", 2008): every block a walk enters has the
+/// value live at its start. Values are taken in increasing order, so one stamp per block
+/// tells whether the current value is already known live there, the walk stops at once,
+/// and each block's list comes out sorted. The work is the size of the live sets, with no
+/// iteration to a fixed point however the loops nest.
 ///
 /// A phi's argument is used at the end of the predecessor it comes through; a value that a
 /// block defines is live at its start only if it is one of the block's phis (defined by the
