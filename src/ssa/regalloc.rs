@@ -652,11 +652,7 @@ fn liveness_sparse(f: &Func, scratch: &mut SparseSets, live_in: &mut LiveIn) {
             use_starts[control.0 as usize] += 1;
         }
     }
-    let mut total = 0;
-    for count in use_starts.iter_mut() {
-        total += *count;
-        *count = total;
-    }
+    let total = running_sums(use_starts);
     use_blocks.clear();
     use_blocks.resize(total as usize, BlockId(0));
     let mut place = |v: ValueId, block: BlockId| {
@@ -725,11 +721,7 @@ fn liveness_sparse(f: &Func, scratch: &mut SparseSets, live_in: &mut LiveIn) {
     for &(block, _) in pairs.iter() {
         starts[block as usize] += 1;
     }
-    let mut total = 0;
-    for count in starts.iter_mut() {
-        total += *count;
-        *count = total;
-    }
+    running_sums(starts);
     let members = &mut live_in.members;
     members.clear();
     members.resize(pairs.len(), 0);
@@ -738,6 +730,18 @@ fn liveness_sparse(f: &Func, scratch: &mut SparseSets, live_in: &mut LiveIn) {
         *at -= 1;
         members[*at as usize] = v;
     }
+}
+
+/// Turns per-entry counts into running sums (each entry the total up to and including it)
+/// and returns the total: decrementing an entry once per item then leaves it at the start
+/// of that entry's items, as `liveness_sparse` places them.
+fn running_sums(counts: &mut [u32]) -> u32 {
+    let mut total = 0;
+    for count in counts.iter_mut() {
+        total += *count;
+        *count = total;
+    }
+    total
 }
 
 /// A set of values that is cheap to clear: its members are listed (removed ones too, until
