@@ -6,8 +6,11 @@
 # compiler's), lines per second, speedup of N=2 over N=1 and peak memory (maximum resident
 # set, from /usr/bin/time); then `go build` end to end with a cold build cache (which also
 # compiles the standard library packages fmt needs) once, for scale.
+# With PGO=1, a second toyc built with profile-guided optimization (`benches/pgo.sh`, as the
+# Go toolchain builds its compiler with a profile) is measured in the same rounds, as
+# compiler `toyc-pgo`.
 # Usage: benches/vs_go.sh   (RUNS=N rounds, TOYC_RUNS=K toyc builds a round; FUNCS="2000 5000",
-# SHAPES="small closures")
+# SHAPES="small closures", PGO=1)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +22,11 @@ source "$root/tests/oracle/go.sh"
 
 (cd "$root" && cargo build --release --quiet)
 toyc="$root/target/release/toyc"
+toycs="toyc"
+if [[ ${PGO:-0} == 1 ]]; then
+    toyc_pgo=$("$root/benches/pgo.sh")
+    toycs="toyc toyc-pgo"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GOCACHE="$work/gocache" GOPATH="$work/gopath"
@@ -55,12 +63,16 @@ for shape in $shapes; do
                 measure "$work/runs.go.$n" "$go_bin" tool compile -p main -importcfg \
                     "$work/importcfg" -c "$n" -o "$work/$name.a" "$work/$name.go"
                 for _ in $(seq "$toyc_runs"); do
-                    measure "$work/runs.toyc.$n" "$toyc" build "$work/$name.toy" -o \
-                        "$work/$name.bin" -c "$n" --procs "$n"
+                    for compiler in $toycs; do
+                        bin=$toyc
+                        [[ $compiler == toyc-pgo ]] && bin=$toyc_pgo
+                        measure "$work/runs.$compiler.$n" "$bin" build "$work/$name.toy" -o \
+                            "$work/$name.bin" -c "$n" --procs "$n"
+                    done
                 done
             done
         done
-        for compiler in go toyc; do
+        for compiler in go $toycs; do
             read -r us1 _ < <(median_of "$work/runs.$compiler.1")
             t1=$(seconds "$us1")
             for n in 1 2; do
