@@ -1,14 +1,14 @@
 //! Register allocation: linear scan over live intervals (Poletto and Sarkar, 1999).
 //!
-//! Input: a function after `critical` and `layout`: no critical edges, blocks in emission
-//! order. Output: `Func::locs`, a register or a stack slot for every value that produces a
-//! word, and `Func::frame`.
+//! Input: a function after `critical` and `layout`: no critical edge into a block with
+//! phis, blocks in emission order. Output: `Func::locs`, a register or a stack slot for
+//! every value that produces a word, and `Func::frame`.
 //!
 //! The algorithm:
 //! 1. Number the code in layout order: each block has a start and an end position, each
 //!    value a position between them. A phi is defined by copies at the end of each
-//!    predecessor (the edge copies emission places there, safe because no edge is
-//!    critical), so a phi and its arguments are all live at those ends.
+//!    predecessor (the edge copies emission places there, safe because no edge into a
+//!    block with phis is critical), so a phi and its arguments are all live at those ends.
 //! 2. Liveness: by backward dataflow on bit sets per block for functions of up to 128
 //!    values, beyond by walking up from each use to the definition (a test checks both
 //!    against the dataflow equations), of every value but the constants that get no
