@@ -1168,10 +1168,10 @@ impl<'a> Builder<'a> {
             ExprKind::Unary(UnOp::Not, inner) if self.info.const_value(cond.id).is_none() => {
                 self.cond(inner, els, then)
             }
-            ExprKind::Binary(op @ (BinOp::LAnd | BinOp::LOr), operands, _)
+            ExprKind::Binary(op @ (BinOp::LAnd | BinOp::LOr), binary)
                 if self.info.const_value(cond.id).is_none() =>
             {
-                let [lhs, rhs] = &**operands;
+                let [lhs, rhs] = &binary.operands;
                 let mid = self.new_block();
                 if *op == BinOp::LAnd {
                     self.cond(lhs, mid, els);
@@ -1219,20 +1219,21 @@ impl<'a> Builder<'a> {
                 let words = self.eval(expr);
                 self.hoisted.insert(expr.id, words);
             }
-            ExprKind::Binary(_, operands, _) => {
-                self.hoist(&operands[0]);
-                self.hoist(&operands[1]);
+            ExprKind::Binary(_, binary) => {
+                self.hoist(&binary.operands[0]);
+                self.hoist(&binary.operands[1]);
             }
-            ExprKind::Call(callee, args) => {
-                if self.is_call(callee) {
-                    let words = self.call_expr(expr, callee, args);
+            ExprKind::Call(call) => {
+                if self.is_call(&call.callee) {
+                    let words = self.call_expr(expr, &call.callee, &call.args);
                     self.hoisted.insert(expr.id, words);
                 } else {
                     let to_interface = matches!(
-                        crate::types::check::unparen(callee).kind,
+                        crate::types::check::unparen(&call.callee).kind,
                         ExprKind::Selector(..)
                     );
-                    args.iter()
+                    call.args
+                        .iter()
                         .for_each(|arg| self.hoist_operand(arg, to_interface));
                 }
             }
@@ -1380,8 +1381,8 @@ impl<'a> Builder<'a> {
                 self.cur = Some(join);
                 SmallVec::from_slice(&[self.read(result)])
             }
-            ExprKind::Binary(op, operands, _) => {
-                let [lhs, rhs] = &**operands;
+            ExprKind::Binary(op, binary) => {
+                let [lhs, rhs] = &binary.operands;
                 let (lty, rty) = (self.type_of(lhs), self.type_of(rhs));
                 let operand_ty = if op.is_comparison() {
                     // `f == nil`: the untyped side takes the other's type.
@@ -1397,7 +1398,7 @@ impl<'a> Builder<'a> {
                 };
                 self.binary_words(*op, operand_ty, &x, &y, Some(rhs))
             }
-            ExprKind::Call(callee, args) => self.call_expr(expr, callee, args),
+            ExprKind::Call(call) => self.call_expr(expr, &call.callee, &call.args),
             _ => unreachable!("the checker rejects {:?}", expr.kind),
         }
     }
@@ -1549,8 +1550,8 @@ impl<'a> Builder<'a> {
         let callee = crate::types::check::unparen(callee);
         match &callee.kind {
             ExprKind::FuncType(_) => return self.conversion(args),
-            ExprKind::Selector(_, field) => {
-                let builtin = match self.file.names.name(field.name) {
+            ExprKind::Selector(selector) => {
+                let builtin = match self.file.names.name(selector.name.name) {
                     "Println" => Builtin::FmtPrintln,
                     _ => Builtin::FmtPrint,
                 };
@@ -1915,15 +1916,15 @@ impl<'a, F: FnMut(Event<'a>)> Walker<F> {
                 self.block(&lit.body);
             }
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
-            ExprKind::Binary(_, operands, _) => {
-                self.expr(&operands[0]);
-                self.expr(&operands[1]);
+            ExprKind::Binary(_, binary) => {
+                self.expr(&binary.operands[0]);
+                self.expr(&binary.operands[1]);
             }
-            ExprKind::Call(callee, args) => {
-                self.expr(callee);
-                args.iter().for_each(|arg| self.expr(arg));
+            ExprKind::Call(call) => {
+                self.expr(&call.callee);
+                call.args.iter().for_each(|arg| self.expr(arg));
             }
-            ExprKind::Selector(base, _) => self.expr(base),
+            ExprKind::Selector(selector) => self.expr(&selector.base),
             _ => {}
         }
     }

@@ -390,8 +390,9 @@ pub enum ExprKind {
     Float,
     /// A rune literal.
     Rune,
-    /// A string literal, decoded.
-    Str(Box<[u8]>),
+    /// A string literal, raw or interpreted; the text is in the span (`lexer::unquote`
+    /// decodes it).
+    Str,
     /// A function literal.
     FuncLit(Box<FuncLit>),
     /// A function type used as an expression, as the callee of a conversion.
@@ -400,14 +401,46 @@ pub enum ExprKind {
     Paren(Box<Expr>),
     /// `op x`.
     Unary(UnOp, Box<Expr>),
-    /// `x op y`, with the operator's span; both operands in one allocation.
-    Binary(BinOp, Box<[Expr; 2]>, Span),
+    /// `x op y`.
+    Binary(BinOp, Box<Binary>),
     /// `func(args)`.
-    Call(Box<Expr>, Box<[Expr]>),
+    Call(Box<Call>),
     /// `x.name`.
-    Selector(Box<Expr>, Ident),
+    Selector(Box<Selector>),
     /// An expression the parser could not read.
     Bad,
+}
+
+// Every variant holds at most one word besides its tag, so that an `Expr` is four words:
+// the tree of a large file is mostly expressions, and its size is the front end's memory
+// and much of its time (a first touch of a page costs a fault).
+const _: () = assert!(std::mem::size_of::<Expr>() == 32);
+
+/// The operands of `x op y`, with the operator's span.
+#[derive(Debug)]
+pub struct Binary {
+    /// `x` and `y`.
+    pub operands: [Expr; 2],
+    /// Where the operator is written.
+    pub op_span: Span,
+}
+
+/// `func(args)`.
+#[derive(Debug)]
+pub struct Call {
+    /// What is called.
+    pub callee: Expr,
+    /// The arguments.
+    pub args: Box<[Expr]>,
+}
+
+/// `x.name`.
+#[derive(Debug)]
+pub struct Selector {
+    /// `x`.
+    pub base: Expr,
+    /// `name`.
+    pub name: Ident,
 }
 
 /// A function literal.

@@ -335,26 +335,25 @@ impl Renumber {
         expr.id.0 += self.node_base;
         match &mut expr.kind {
             ExprKind::Name(sym) => self.symbol(sym),
-            ExprKind::Int | ExprKind::Float | ExprKind::Rune | ExprKind::Str(_) | ExprKind::Bad => {
-            }
+            ExprKind::Int | ExprKind::Float | ExprKind::Rune | ExprKind::Str | ExprKind::Bad => {}
             ExprKind::FuncLit(lit) => {
                 self.signature(&mut lit.sig);
                 self.block(&mut lit.body);
             }
             ExprKind::FuncType(sig) => self.signature(sig),
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
-            ExprKind::Binary(_, operands, _) => {
-                let [left, right] = &mut **operands;
+            ExprKind::Binary(_, binary) => {
+                let [left, right] = &mut binary.operands;
                 self.expr(left);
                 self.expr(right);
             }
-            ExprKind::Call(callee, args) => {
-                self.expr(callee);
-                self.exprs(args);
+            ExprKind::Call(call) => {
+                self.expr(&mut call.callee);
+                self.exprs(&mut call.args);
             }
-            ExprKind::Selector(base, field) => {
-                self.expr(base);
-                self.ident(field);
+            ExprKind::Selector(selector) => {
+                self.expr(&mut selector.base);
+                self.ident(&mut selector.name);
             }
         }
     }

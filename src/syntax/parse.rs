@@ -12,8 +12,8 @@ use lalrpop_util::{ErrorRecovery, ParseError};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::syntax::ast::{
-    BinOp, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, Ident, Import, Interner, NodeId,
-    Param, Signature, Stmt, Symbol, TypeExpr,
+    BinOp, Binary, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, Ident, Import, Interner,
+    NodeId, Param, Signature, Stmt, Symbol, TypeExpr,
 };
 use crate::syntax::lexer::{Lexer, Spanned};
 use crate::syntax::print::expr_string;
@@ -105,10 +105,10 @@ impl<'src> State<'src> {
             && top.precedence() < op.precedence()
         {
             slot.span.hi = hi;
-            let ExprKind::Binary(_, operands, _) = &mut slot.kind else {
+            let ExprKind::Binary(_, binary) = &mut slot.kind else {
                 unreachable!("matched above")
             };
-            slot = &mut operands[1];
+            slot = &mut binary.operands[1];
         }
         let lo = slot.span.lo;
         let placeholder = Expr {
@@ -117,7 +117,13 @@ impl<'src> State<'src> {
             kind: ExprKind::Bad,
         };
         let operand = std::mem::replace(slot, placeholder);
-        let kind = ExprKind::Binary(op, Box::new([operand, right]), op_span);
+        let kind = ExprKind::Binary(
+            op,
+            Box::new(Binary {
+                operands: [operand, right],
+                op_span,
+            }),
+        );
         *slot = self.expr(kind, lo as usize, hi as usize);
         left
     }
@@ -284,7 +290,7 @@ impl<'src> State<'src> {
             [single]
                 if matches!(
                     single.kind,
-                    ExprKind::Name(_) | ExprKind::Int | ExprKind::Str(_)
+                    ExprKind::Name(_) | ExprKind::Int | ExprKind::Str
                 ) =>
             {
                 text(single)

@@ -24,7 +24,7 @@ fn write_expr(src: &str, expr: &Expr, out: &mut String) {
         | ExprKind::Int
         | ExprKind::Float
         | ExprKind::Rune
-        | ExprKind::Str(_)
+        | ExprKind::Str
         | ExprKind::Bad => out.push_str(text(src, expr.span)),
         ExprKind::FuncLit(lit) => {
             out.push_str("func");
@@ -48,18 +48,18 @@ fn write_expr(src: &str, expr: &Expr, out: &mut String) {
             out.push_str(op.text());
             write_expr(src, operand, out);
         }
-        ExprKind::Binary(op, operands, _) => {
-            let [left, right] = &**operands;
+        ExprKind::Binary(op, binary) => {
+            let [left, right] = &binary.operands;
             write_expr(src, left, out);
             out.push(' ');
             out.push_str(op.text());
             out.push(' ');
             write_expr(src, right, out);
         }
-        ExprKind::Call(callee, args) => {
-            write_expr(src, callee, out);
+        ExprKind::Call(call) => {
+            write_expr(src, &call.callee, out);
             out.push('(');
-            for (idx, arg) in args.iter().enumerate() {
+            for (idx, arg) in call.args.iter().enumerate() {
                 if idx > 0 {
                     out.push_str(", ");
                 }
@@ -67,10 +67,10 @@ fn write_expr(src: &str, expr: &Expr, out: &mut String) {
             }
             out.push(')');
         }
-        ExprKind::Selector(base, field) => {
-            write_expr(src, base, out);
+        ExprKind::Selector(selector) => {
+            write_expr(src, &selector.base, out);
             out.push('.');
-            out.push_str(text(src, field.span));
+            out.push_str(text(src, selector.name.span));
         }
     }
 }

@@ -942,9 +942,9 @@ impl<'a> Checker<'a> {
         let vals = measure(n_values, "value");
         let first = &values[0];
         if values.len() == 1
-            && let ExprKind::Call(callee, _) = &unparen(first).kind
+            && let ExprKind::Call(call) = &unparen(first).kind
         {
-            let callee = self.expr_text(callee);
+            let callee = self.expr_text(&call.callee);
             self.error(
                 first.span,
                 format!("assignment mismatch: {vars} but {callee} returns {vals}"),
@@ -1707,9 +1707,9 @@ impl<'a> Checker<'a> {
         // Go's note points at the node's own position: a binary expression's operator, a
         // call's opening parenthesis.
         let pos = match &expr.kind {
-            ExprKind::Binary(_, _, op_span) => *op_span,
-            ExprKind::Call(callee, _) => {
-                let after = callee.span.hi as usize;
+            ExprKind::Binary(_, binary) => binary.op_span,
+            ExprKind::Call(call) => {
+                let after = call.callee.span.hi as usize;
                 let offset = self.source.text[after..].find('(').unwrap_or(0);
                 Span::new(after + offset, after + offset + 1)
             }

@@ -238,13 +238,13 @@ impl<'a> Checker<'a> {
 
     /// Returns whether `expr` calls a function of package `fmt`.
     fn is_fmt_call(&self, expr: Option<&Expr>) -> bool {
-        let Some(ExprKind::Call(callee, _)) = expr.map(|expr| &unparen(expr).kind) else {
+        let Some(ExprKind::Call(call)) = expr.map(|expr| &unparen(expr).kind) else {
             return false;
         };
-        let ExprKind::Selector(base, _) = &unparen(callee).kind else {
+        let ExprKind::Selector(selector) = &unparen(&call.callee).kind else {
             return false;
         };
-        let base = self.info.obj_of(unparen(base).id);
+        let base = self.info.obj_of(unparen(&selector.base).id);
         base.is_some() && base == self.fmt.map(|(fmt, _)| fmt)
     }
 
@@ -252,7 +252,7 @@ impl<'a> Checker<'a> {
     /// `error` type.
     fn fmt_results_unsupported(&mut self, x: &Operand<'a>) {
         let callee = match x.expr.map(|expr| &unparen(expr).kind) {
-            Some(ExprKind::Call(callee, _)) => self.expr_text(callee),
+            Some(ExprKind::Call(call)) => self.expr_text(&call.callee),
             _ => String::new(),
         };
         self.error(
@@ -308,10 +308,10 @@ impl<'a> Checker<'a> {
 
     /// Returns the built-in a call expression calls, if it calls one.
     fn call_kind(&self, call: &Expr) -> Option<Builtin> {
-        let ExprKind::Call(callee, _) = &call.kind else {
+        let ExprKind::Call(call) = &call.kind else {
             return None;
         };
-        let callee = unparen(callee);
+        let callee = unparen(&call.callee);
         match &callee.kind {
             ExprKind::Name(_) => {
                 let obj = self.info.obj_of(callee.id)?;
@@ -363,8 +363,10 @@ impl<'a> Checker<'a> {
                 self.error(expr.span, "rune literals are not supported");
                 Operand::invalid(expr)
             }
-            ExprKind::Str(bytes) => {
-                Operand::constant(UNTYPED_STRING, ConstValue::Str(bytes.clone()), expr)
+            ExprKind::Str => {
+                let text = &self.source.text[expr.span.lo as usize..expr.span.hi as usize];
+                let bytes = crate::syntax::lexer::unquote(text).into();
+                Operand::constant(UNTYPED_STRING, ConstValue::Str(bytes), expr)
             }
             ExprKind::FuncLit(lit) => {
                 let ty = self.func_lit(expr, lit);
@@ -385,12 +387,15 @@ impl<'a> Checker<'a> {
                 x
             }
             ExprKind::Unary(op, operand) => self.unary(expr, *op, operand),
-            ExprKind::Binary(op, operands, op_span) => {
-                let [left, right] = &**operands;
-                self.binary(Some(expr), *op, left, right, *op_span)
+            ExprKind::Binary(op, binary) => {
+                let [left, right] = &binary.operands;
+                self.binary(Some(expr), *op, left, right, binary.op_span)
             }
-            ExprKind::Call(callee, args) => self.call(expr, callee, args),
-            ExprKind::Selector(base, field) => self.selector(expr, base, field.name, field.span),
+            ExprKind::Call(call) => self.call(expr, &call.callee, &call.args),
+            ExprKind::Selector(selector) => {
+                let name = &selector.name;
+                self.selector(expr, &selector.base, name.name, name.span)
+            }
         }
     }
 
@@ -822,8 +827,9 @@ impl<'a> Checker<'a> {
             }
             let span = err_op.span;
             let (left, right) = match expr.kind {
-                ExprKind::Binary(_, ref operands, _) => {
-                    (self.expr_text(&operands[0]), self.expr_text(&operands[1]))
+                ExprKind::Binary(_, ref binary) => {
+                    let [left, right] = &binary.operands;
+                    (self.expr_text(left), self.expr_text(right))
                 }
                 _ => (String::new(), String::new()),
             };
@@ -1032,12 +1038,12 @@ impl<'a> Checker<'a> {
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => {
                 self.update_untyped(inner, target);
             }
-            ExprKind::Binary(BinOp::Shl | BinOp::Shr, operands, _) => {
-                self.update_untyped(&operands[0], target);
+            ExprKind::Binary(BinOp::Shl | BinOp::Shr, binary) => {
+                self.update_untyped(&binary.operands[0], target);
             }
-            ExprKind::Binary(op, operands, _) if !op.is_comparison() => {
-                self.update_untyped(&operands[0], target);
-                self.update_untyped(&operands[1], target);
+            ExprKind::Binary(op, binary) if !op.is_comparison() => {
+                self.update_untyped(&binary.operands[0], target);
+                self.update_untyped(&binary.operands[1], target);
             }
             _ => {}
         }

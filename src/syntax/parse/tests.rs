@@ -13,8 +13,8 @@ fn shape(file: &File, expr: &Expr) -> String {
         ExprKind::Int => "1".to_string(),
         ExprKind::Paren(inner) => format!("[{}]", shape(file, inner)),
         ExprKind::Unary(op, inner) => format!("({op:?} {})", shape(file, inner)),
-        ExprKind::Binary(op, operands, _) => {
-            let [x, y] = &**operands;
+        ExprKind::Binary(op, binary) => {
+            let [x, y] = &binary.operands;
             assert_eq!((expr.span.lo, expr.span.hi), (x.span.lo, y.span.hi));
             format!("({} {op:?} {})", shape(file, x), shape(file, y))
         }
