@@ -11,5 +11,5 @@ cargo bench --bench queue
 RUNS=9 benches/scaling.sh
 cargo bench --bench backend
 benches/simulate.sh
-RUNS=5 FUNCS="2000 5000" SHAPES="small mixed heavy-tail closures" benches/vs_go.sh
+PGO=1 RUNS=5 FUNCS="2000 5000" SHAPES="small mixed heavy-tail closures" benches/vs_go.sh
 python3 benches/plot.py
