@@ -707,5 +707,5 @@ fn link_program(
         relocs: Vec::new(),
     });
     let image = link::link(&units, SymId(0))?;
-    Ok(elf::write(&image))
+    Ok(elf::write(image))
 }

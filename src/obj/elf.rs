@@ -23,13 +23,16 @@ const PHDR_SIZE: u64 = 56;
 /// Bytes before the text: the ELF header and two program headers.
 pub const HEADERS_SIZE: u64 = EHDR_SIZE + 2 * PHDR_SIZE;
 
-/// The laid-out contents of an executable.
+/// The laid-out contents of an executable, in the bytes of its file: the linker places the
+/// units where the file will hold them and [`write`] fills in the headers, so that the
+/// code, megabytes for a large program, is copied once rather than twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Image {
-    /// Code and read-only data, loaded at `BASE + HEADERS_SIZE`.
-    pub text: Vec<u8>,
-    /// Initialized writable data, loaded at [`Image::data_addr`].
-    pub data: Vec<u8>,
+    /// The file: the headers (left zero until `write`), the text from `HEADERS_SIZE`, and
+    /// the data from the page after the text, if there is any.
+    file: Vec<u8>,
+    text_len: u64,
+    data_len: u64,
     /// Zero-initialized bytes after the data.
     pub bss_size: u64,
     /// The address execution starts at.
@@ -37,6 +40,51 @@ pub struct Image {
 }
 
 impl Image {
+    /// Returns an image of `text_len` bytes of text and `data_len` bytes of data, all zero,
+    /// with no bss and entry 0.
+    pub(crate) fn zeroed(text_len: u64, data_len: u64) -> Image {
+        let file_len = if data_len == 0 {
+            HEADERS_SIZE + text_len
+        } else {
+            Image::data_offset(text_len) + data_len
+        };
+        Image {
+            file: vec![0; file_len as usize],
+            text_len,
+            data_len,
+            bss_size: 0,
+            entry: 0,
+        }
+    }
+
+    /// Returns the code and read-only data, loaded at [`Image::text_addr`].
+    pub fn text(&self) -> &[u8] {
+        &self.file[HEADERS_SIZE as usize..(HEADERS_SIZE + self.text_len) as usize]
+    }
+
+    /// Returns the text, to place units in.
+    pub(crate) fn text_mut(&mut self) -> &mut [u8] {
+        &mut self.file[HEADERS_SIZE as usize..(HEADERS_SIZE + self.text_len) as usize]
+    }
+
+    /// Returns the initialized writable data, loaded at [`Image::data_addr`].
+    pub fn data(&self) -> &[u8] {
+        let start = Image::data_offset(self.text_len) as usize;
+        &self.file[start.min(self.file.len())..]
+    }
+
+    /// Returns the data, to place units in.
+    pub(crate) fn data_mut(&mut self) -> &mut [u8] {
+        let start = Image::data_offset(self.text_len) as usize;
+        let len = self.file.len();
+        &mut self.file[start.min(len)..]
+    }
+
+    /// Returns the file offset of the writable segment for a text of `text_len` bytes.
+    fn data_offset(text_len: u64) -> u64 {
+        (HEADERS_SIZE + text_len).next_multiple_of(PAGE)
+    }
+
     /// Returns the address of the first text byte.
     pub fn text_addr() -> u64 {
         BASE + HEADERS_SIZE
@@ -54,12 +102,12 @@ const PF_X: u32 = 1;
 const PF_W: u32 = 2;
 const PF_R: u32 = 4;
 
-/// Returns the bytes of the executable file for `image`.
-pub fn write(image: &Image) -> Vec<u8> {
-    let text_end = HEADERS_SIZE + image.text.len() as u64;
-    let data_offset = text_end.next_multiple_of(PAGE);
-    let data_addr = Image::data_addr(image.text.len() as u64);
-    let mut out = Vec::with_capacity((data_offset as usize) + image.data.len());
+/// Returns the bytes of the executable file for `image`: its own, with the headers filled in.
+pub fn write(image: Image) -> Vec<u8> {
+    let text_end = HEADERS_SIZE + image.text_len;
+    let data_offset = Image::data_offset(image.text_len);
+    let data_addr = Image::data_addr(image.text_len);
+    let mut out = Vec::with_capacity(HEADERS_SIZE as usize);
 
     // ELF header.
     out.extend_from_slice(&[0x7f, b'E', b'L', b'F']);
@@ -86,7 +134,7 @@ pub fn write(image: &Image) -> Vec<u8> {
     // The read-only segment maps the file from its start.
     program_header(&mut out, PF_R | PF_X, 0, BASE, text_end, text_end);
     // The writable segment; its memory is longer than its file image by the bss.
-    let data_len = image.data.len() as u64;
+    let data_len = image.data_len;
     program_header(
         &mut out,
         PF_R | PF_W,
@@ -97,13 +145,11 @@ pub fn write(image: &Image) -> Vec<u8> {
     );
     debug_assert_eq!(out.len() as u64, HEADERS_SIZE);
 
-    out.extend_from_slice(&image.text);
-    // Without initialized data the file ends with the text: the writable segment is all bss.
-    if !image.data.is_empty() {
-        out.resize(data_offset as usize, 0);
-        out.extend_from_slice(&image.data);
-    }
-    out
+    // Without initialized data the file ends with the text (`Image::zeroed`): the writable
+    // segment is all bss.
+    let mut file = image.file;
+    file[..HEADERS_SIZE as usize].copy_from_slice(&out);
+    file
 }
 
 fn program_header(

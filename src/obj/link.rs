@@ -128,10 +128,14 @@ pub fn link(units: &[Unit], entry: SymId) -> Result<Image, LinkError> {
     }
     let addrs = layout(units);
     let text_start = Image::text_addr();
-    let text_len = text_len(units, &addrs);
+    let text_len = section_len(units, &addrs, text_start, |section| {
+        matches!(section, Section::Code | Section::ReadOnly)
+    });
     let data_start = Image::data_addr(text_len);
-    let mut text = vec![0; text_len as usize];
-    let mut data = Vec::new();
+    let data_len = section_len(units, &addrs, data_start, |section| {
+        section == Section::Data
+    });
+    let mut image = Image::zeroed(text_len, data_len);
     let mut bss_end = data_start;
     for (idx, unit) in units.iter().enumerate() {
         let addr = addrs[idx];
@@ -141,14 +145,11 @@ pub fn link(units: &[Unit], entry: SymId) -> Result<Image, LinkError> {
         let placed: &mut [u8] = match unit.section {
             Section::Code | Section::ReadOnly => {
                 let start = (addr - text_start) as usize;
-                &mut text[start..start + len]
+                &mut image.text_mut()[start..start + len]
             }
             Section::Data => {
                 let start = (addr - data_start) as usize;
-                if data.len() < start + len {
-                    data.resize(start + len, 0);
-                }
-                &mut data[start..start + len]
+                &mut image.data_mut()[start..start + len]
             }
             Section::Bss { size } => {
                 debug_assert!(unit.bytes.is_empty(), "a bss unit has no bytes");
@@ -161,13 +162,9 @@ pub fn link(units: &[Unit], entry: SymId) -> Result<Image, LinkError> {
             apply(units, &addrs, unit, addr, reloc, placed)?;
         }
     }
-    let data_end = data_start + data.len() as u64;
-    Ok(Image {
-        text,
-        data,
-        bss_size: bss_end.saturating_sub(data_end),
-        entry: addrs[entry.0 as usize],
-    })
+    image.bss_size = bss_end.saturating_sub(data_start + data_len);
+    image.entry = addrs[entry.0 as usize];
+    Ok(image)
 }
 
 /// Resolves one relocation of `unit`, placed at `addr`, in its `bytes`.
@@ -242,13 +239,14 @@ fn layout(units: &[Unit]) -> Vec<u64> {
     addrs
 }
 
-/// Returns the length of the text (code and read-only data) for the layout `addrs`.
-fn text_len(units: &[Unit], addrs: &[u64]) -> u64 {
+/// Returns the length of the part of a segment starting at `start` that holds the bytes of
+/// the units of the sections `holds` accepts, for the layout `addrs`.
+fn section_len(units: &[Unit], addrs: &[u64], start: u64, holds: impl Fn(Section) -> bool) -> u64 {
     units
         .iter()
         .zip(addrs)
-        .filter(|(unit, _)| matches!(unit.section, Section::Code | Section::ReadOnly))
-        .map(|(unit, &addr)| addr + unit.bytes.len() as u64 - Image::text_addr())
+        .filter(|(unit, _)| holds(unit.section))
+        .map(|(unit, &addr)| addr + unit.bytes.len() as u64 - start)
         .max()
         .unwrap_or(0)
 }

@@ -52,10 +52,10 @@ fn code_comes_before_read_only_data_whatever_the_order_given() {
     let text_addr = Image::text_addr();
     assert_eq!(image.entry, text_addr);
     // start (29 bytes), exit42 aligned to 16, then the message.
-    assert_eq!(&image.text[32..44], &hello_units()[2].bytes[..]);
-    assert_eq!(&image.text[44..47], b"hi\n");
+    assert_eq!(&image.text()[32..44], &hello_units()[2].bytes[..]);
+    assert_eq!(&image.text()[44..47], b"hi\n");
     // The call's displacement reaches exit42 from the end of the call instruction.
-    let call = i32::from_le_bytes(image.text[25..29].try_into().expect("4 bytes"));
+    let call = i32::from_le_bytes(image.text()[25..29].try_into().expect("4 bytes"));
     assert_eq!(i64::from(call), 32 - 29);
 }
 
@@ -102,9 +102,9 @@ fn data_and_bss_follow_on_the_next_page() {
     });
     let image = link(&units, SymId(1)).expect("links");
     let msg_addr = Image::text_addr() + 44;
-    assert_eq!(image.data, (msg_addr + 1).to_le_bytes());
+    assert_eq!(image.data(), (msg_addr + 1).to_le_bytes());
     assert_eq!(image.bss_size, 100);
-    let file = crate::obj::elf::write(&image);
+    let file = crate::obj::elf::write(image);
     assert_eq!(file.len() as u64, crate::obj::elf::PAGE + 8);
 }
 
@@ -114,7 +114,7 @@ fn linked_executable_runs() {
     use std::os::unix::fs::PermissionsExt;
 
     let image = link(&hello_units(), SymId(1)).expect("links");
-    let file = crate::obj::elf::write(&image);
+    let file = crate::obj::elf::write(image);
     let dir = std::env::temp_dir().join(format!("toyc-link-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let path = dir.join("hello");
