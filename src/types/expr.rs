@@ -196,6 +196,10 @@ impl<'a> Checker<'a> {
     }
 
     fn single_value(&mut self, mut x: Operand<'a>) -> Operand<'a> {
+        // Most operands are plain values: only a call's value can be several.
+        if matches!(x.mode, Mode::Constant | Mode::Variable | Mode::Nil) {
+            return x;
+        }
         if x.mode == Mode::NoValue && self.is_fmt_call(x.expr) {
             self.fmt_results_unsupported(&x);
             x.mode = Mode::Invalid;
