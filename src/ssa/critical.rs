@@ -12,8 +12,8 @@
 use crate::ssa::func::Func;
 use crate::ssa::op::{BlockKind, Op};
 
-/// Splits every critical edge into a block with phis. A new block follows its predecessor in `order`, where
-/// `layout` looks for a place for a block its chains leave out.
+/// Splits every critical edge into a block with phis. A new block follows its predecessor
+/// in `order`, where `layout` looks for a place for a block its chains leave out.
 pub fn run(f: &mut Func) {
     let old_order = std::mem::take(&mut f.order);
     let mut order = Vec::with_capacity(old_order.len() * 2);
