@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every table of BENCHMARKS.md, in its order, then redraws the plot. Takes
-# roughly half an hour on two cores; the criterion benches write HTML reports under
+# roughly forty minutes on two cores; the criterion benches write HTML reports under
 # target/criterion/.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
