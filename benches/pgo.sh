@@ -8,7 +8,7 @@
 # every shape with seed 7 (the benchmark scripts use seed 1), built with -c 1 and -c 2, and
 # the run corpus and examples. The profile is made anew each time, from the source as it
 # is, so it never goes stale. Needs rustup's llvm-tools component for llvm-profdata (added
-# if missing). Takes about five minutes on two cores: two release builds.
+# if missing). Takes about four minutes on two cores: two release builds.
 # Usage: benches/pgo.sh
 set -euo pipefail
 

@@ -67,17 +67,16 @@ impl Image {
         &mut self.file[HEADERS_SIZE as usize..(HEADERS_SIZE + self.text_len) as usize]
     }
 
-    /// Returns the initialized writable data, loaded at [`Image::data_addr`].
+    /// Returns the initialized writable data, loaded at [`Image::data_addr`]: the end of
+    /// the file.
     pub fn data(&self) -> &[u8] {
-        let start = Image::data_offset(self.text_len) as usize;
-        &self.file[start.min(self.file.len())..]
+        &self.file[self.file.len() - self.data_len as usize..]
     }
 
     /// Returns the data, to place units in.
     pub(crate) fn data_mut(&mut self) -> &mut [u8] {
-        let start = Image::data_offset(self.text_len) as usize;
-        let len = self.file.len();
-        &mut self.file[start.min(len)..]
+        let start = self.file.len() - self.data_len as usize;
+        &mut self.file[start..]
     }
 
     /// Returns the file offset of the writable segment for a text of `text_len` bytes.
@@ -93,7 +92,8 @@ impl Image {
     /// Returns the address of the writable segment for a text of `text_len` bytes: the first
     /// page boundary after the read-only segment.
     pub fn data_addr(text_len: u64) -> u64 {
-        (BASE + HEADERS_SIZE + text_len).next_multiple_of(PAGE)
+        // `BASE` is page-aligned, so addresses and file offsets agree modulo the page.
+        BASE + Image::data_offset(text_len)
     }
 }
 

@@ -12,8 +12,9 @@
 //!              Ret
 //! ```
 //!
-//! Runs after `critical`, when every predecessor of a block with several is `Plain`. The
-//! copied block loses those edges and, once it has none, leaves `order`.
+//! Runs after `critical`, when every predecessor of a block with phis and several
+//! predecessors is `Plain`. The copied block loses those edges and, once it has none, leaves
+//! `order`.
 
 use crate::ssa::func::Func;
 use crate::ssa::op::{BlockKind, Op};

@@ -311,8 +311,8 @@ impl<'a> Checker<'a> {
     }
 
     /// Returns the built-in a call expression calls, if it calls one.
-    fn call_kind(&self, call: &Expr) -> Option<Builtin> {
-        let ExprKind::Call(call) = &call.kind else {
+    fn call_kind(&self, expr: &Expr) -> Option<Builtin> {
+        let ExprKind::Call(call) = &expr.kind else {
             return None;
         };
         let callee = unparen(&call.callee);
@@ -340,13 +340,17 @@ impl<'a> Checker<'a> {
         x
     }
 
+    /// Returns the source text of a literal, which the tree keeps only as its span.
+    fn literal_text(&self, expr: &Expr) -> &'a str {
+        &self.source.text[expr.span.lo as usize..expr.span.hi as usize]
+    }
+
     fn raw_inner(&mut self, expr: &'a Expr) -> Operand<'a> {
         match &expr.kind {
             ExprKind::Bad => Operand::invalid(expr),
             ExprKind::Name(name) => self.ident(expr, *name),
             ExprKind::Int => {
-                let text = &self.source.text[expr.span.lo as usize..expr.span.hi as usize];
-                match parse_int(text) {
+                match parse_int(self.literal_text(expr)) {
                     Some(value) => {
                         let x = Operand::constant(UNTYPED_INT, ConstValue::Int(value), expr);
                         if x.val.as_ref().is_some_and(ConstValue::overflows_precision) {
@@ -368,8 +372,7 @@ impl<'a> Checker<'a> {
                 Operand::invalid(expr)
             }
             ExprKind::Str => {
-                let text = &self.source.text[expr.span.lo as usize..expr.span.hi as usize];
-                let bytes = crate::syntax::lexer::unquote(text).into();
+                let bytes = crate::syntax::lexer::unquote(self.literal_text(expr)).into();
                 Operand::constant(UNTYPED_STRING, ConstValue::Str(bytes), expr)
             }
             ExprKind::FuncLit(lit) => {
