@@ -1,6 +1,7 @@
 //! Front-end throughput: lexing (with interning), parsing and type-checking generated
-//! programs of over 200,000 lines, single-threaded, and parsing on two threads
-//! (`syntax::chunks`, as `toyc build -c 2` parses), reported in lines per second.
+//! programs of over 200,000 lines, single-threaded, and on two threads as `toyc build -c 2`
+//! runs them (parsing in chunks, `syntax::chunks`; checking bodies in runs, `types::bodies`),
+//! reported in lines per second.
 //!
 //! Two programs: `dense`, 10,000 twenty-line functions of about 7 tokens a line (close to
 //! hand-written Go), and `gen-small`, the output of `toyc gen --funcs 5600 --shape small`
@@ -93,6 +94,13 @@ fn frontend(c: &mut Criterion) {
         group.bench_function("lex+parse+check", |bench| {
             bench.iter_with_large_drop(|| {
                 let (checked, diags) = toyc::driver::front_end(&source);
+                assert!(diags.is_empty(), "the generated program is valid");
+                checked.expect("checked")
+            });
+        });
+        group.bench_function("lex+parse+check, 2 threads", |bench| {
+            bench.iter_with_large_drop(|| {
+                let (checked, diags, _) = toyc::driver::front_end_timed(&source, 2);
                 assert!(diags.is_empty(), "the generated program is valid");
                 checked.expect("checked")
             });

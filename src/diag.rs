@@ -82,6 +82,11 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
+    /// Keeps only the errors for which `keep` returns true, in their order.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(keep);
+    }
+
     /// Returns true when no error was reported.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

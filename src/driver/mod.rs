@@ -105,7 +105,13 @@ pub fn front_end_timed(
         return (None, diags, times);
     };
     let start = std::time::Instant::now();
-    let info = crate::types::check(source, &file, &mut diags);
+    let info = crate::types::check(
+        source,
+        &file,
+        &mut diags,
+        threads,
+        crate::types::bodies::MIN_CHUNK_NODES,
+    );
     times.check = start.elapsed();
     if diags.is_empty() {
         (Some(Checked { file, info }), diags, times)

@@ -49,7 +49,8 @@ pub fn parse(
     if ranges.len() < 2 {
         return parse::parse(file, diags);
     }
-    let chunks = on_threads(
+    let chunks = crate::on_threads(
+        "toyc-parse",
         ranges
             .into_iter()
             .map(|range| move || parse_chunk(text, range)),
@@ -68,17 +69,20 @@ pub fn parse(
         n_nodes += chunk.n_nodes;
         jobs.push((chunk.parsed, renumber));
     }
-    let parts = on_threads(jobs.into_iter().map(|(mut parsed, renumber)| {
-        move || {
-            match &mut parsed {
-                // The first chunk's numbers are already the file's: its base is 0, and its
-                // names were the first interned.
-                Parsed::File(_) => {}
-                Parsed::Decls(decls) => decls.iter_mut().for_each(|decl| renumber.decl(decl)),
+    let parts = crate::on_threads(
+        "toyc-parse",
+        jobs.into_iter().map(|(mut parsed, renumber)| {
+            move || {
+                match &mut parsed {
+                    // The first chunk's numbers are already the file's: its base is 0, and its
+                    // names were the first interned.
+                    Parsed::File(_) => {}
+                    Parsed::Decls(decls) => decls.iter_mut().for_each(|decl| renumber.decl(decl)),
+                }
+                parsed
             }
-            parsed
-        }
-    }));
+        }),
+    );
     let mut parts = parts.into_iter();
     let Some(Parsed::File(mut whole)) = parts.next() else {
         unreachable!("the first chunk starts at the package clause")
@@ -154,38 +158,6 @@ fn parse_chunk(text: &str, range: Range<usize>) -> Option<Chunk> {
         }),
         _ => None,
     }
-}
-
-/// Runs each job on its own thread, the first on the calling one, and returns the results in
-/// order. A panic in a job is resumed on the calling thread once every job has ended.
-fn on_threads<T: Send, J: FnOnce() -> T + Send>(jobs: impl IntoIterator<Item = J>) -> Vec<T> {
-    let mut jobs = jobs.into_iter();
-    let Some(first) = jobs.next() else {
-        return Vec::new();
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .map(|job| {
-                std::thread::Builder::new()
-                    .name("toyc-parse".to_string())
-                    .stack_size(crate::DEEP_STACK)
-                    .spawn_scoped(scope, job)
-                    .expect("a parse thread starts")
-            })
-            .collect();
-        let mut results = vec![first()];
-        let mut panic = None;
-        for handle in handles {
-            match handle.join() {
-                Ok(result) => results.push(result),
-                Err(payload) => panic = Some(payload),
-            }
-        }
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
-        results
-    })
 }
 
 /// Turns a chunk's node numbers and symbols into the file's.

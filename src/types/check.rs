@@ -7,8 +7,9 @@
 //! 2. resolve package-level constants, variables and function signatures in source order,
 //!    each on demand when an earlier one refers to it, recording which package-level objects
 //!    each declaration (function bodies included) uses;
-//! 3. check function bodies in source order; a function literal's body is checked where the
-//!    literal appears, with the enclosing scopes visible;
+//! 3. check function bodies in source order (top-level ones on several threads, `bodies`, to
+//!    the same effect); a function literal's body is checked where the literal appears, with
+//!    the enclosing scopes visible;
 //! 4. report unused variables at the end of each body; then compute the initialization order
 //!    of package-level variables and report initialization cycles (`initorder`); last, the
 //!    unused imports.
@@ -35,7 +36,9 @@ use crate::types::branches;
 use crate::types::constant::ConstValue;
 use crate::types::expr::{Mode, Operand};
 use crate::types::initorder::{self, Node};
-use crate::types::object::{Builtin, FuncId, FuncInfo, FuncNode, Info, ObjId, ObjKind, Object};
+use crate::types::object::{
+    Builtin, FuncId, FuncInfo, FuncNode, Info, NodeFacts, NodeStore, ObjId, ObjKind, Object,
+};
 use crate::types::scope::Scopes;
 use crate::types::ty::{
     self, BOOL, FUNC_VOID, FuncType, INT, INVALID, STRING, Type, TypeId, UNTYPED_BOOL, UNTYPED_NIL,
@@ -45,17 +48,34 @@ use crate::types::ty::{
 /// generous next to real programs, small enough for the checker's stack.
 pub const MAX_NESTING: u32 = 250_000;
 
-/// Type-checks `file`, reporting errors into `diags`.
-pub fn check(source: &SourceFile, file: &File, diags: &mut Diagnostics) -> Info {
-    let mut checker = Checker::new(source, file);
-    branches::check(file, &file.names, &mut checker.branch_errors, source);
-    checker.run();
-    let Checker {
-        info,
-        errors,
-        branch_errors,
-        ..
-    } = checker;
+/// The error past [`MAX_NESTING`], reported once per file.
+pub(crate) const NESTED_TOO_DEEPLY: &str = "program nested too deeply";
+
+/// Type-checks `file`, reporting errors into `diags`, with function bodies checked on up to
+/// `threads` threads in runs of at least `min_chunk` nodes (`types::bodies`). The result
+/// does not depend on `threads`.
+pub fn check(
+    source: &SourceFile,
+    file: &File,
+    diags: &mut Diagnostics,
+    threads: usize,
+    min_chunk: usize,
+) -> Info {
+    let mut store = NodeStore::new(file.n_nodes);
+    let (mut info, values, branch_errors, errors) = {
+        let mut checker = Checker::new(source, file, store.facts());
+        branches::check(file, &file.names, &mut checker.branch_errors, source);
+        checker.run(threads, min_chunk);
+        let Checker {
+            info,
+            errors,
+            branch_errors,
+            nodes,
+            ..
+        } = checker;
+        (info, nodes.into_values(), branch_errors, errors)
+    };
+    info.set_nodes(store, values);
     // Go finds branch errors while parsing, before any type error.
     diags.append(branch_errors);
     diags.append(errors);
@@ -64,7 +84,7 @@ pub fn check(source: &SourceFile, file: &File, diags: &mut Diagnostics) -> Info 
 
 /// A package-level object awaiting resolution.
 #[derive(Clone, Copy, Debug)]
-enum PkgDecl {
+pub(crate) enum PkgDecl {
     /// `decls[decl]`, spec `spec`, name `name`.
     Const {
         decl: usize,
@@ -83,7 +103,7 @@ enum PkgDecl {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Resolution {
+pub(crate) enum Resolution {
     Pending,
     InProgress,
     Done,
@@ -107,17 +127,19 @@ pub(crate) struct Checker<'a> {
     pub(crate) file: &'a File,
     pub(crate) errors: Diagnostics,
     /// Errors of labels, `break` and `continue`, which Go reports before type errors.
-    branch_errors: Diagnostics,
+    pub(crate) branch_errors: Diagnostics,
+    /// Everything but the per-node facts, which are in `nodes`.
     pub(crate) info: Info,
+    pub(crate) nodes: NodeFacts<'a>,
     pub(crate) scopes: Scopes,
     /// Per object: read at least once.
     pub(crate) used: Vec<bool>,
     /// Per object (dense; locals are past its end): the package-level declaration to resolve.
-    pkg: Vec<Option<(PkgDecl, Resolution)>>,
+    pub(crate) pkg: Vec<Option<(PkgDecl, Resolution)>>,
     /// Per package-level object: the package-level objects its initializer or body uses.
-    deps: Vec<Vec<ObjId>>,
+    pub(crate) deps: Vec<Vec<ObjId>>,
     /// The package-level object whose initializer or body is being checked.
-    cur_decl: Option<ObjId>,
+    pub(crate) cur_decl: Option<ObjId>,
     pub(crate) funcs: Vec<FuncCtx>,
     /// The value of `iota` in the constant declaration being checked.
     pub(crate) iota: Option<u32>,
@@ -137,13 +159,25 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(source: &'a SourceFile, file: &'a File) -> Checker<'a> {
-        let mut checker = Checker {
+    fn new(source: &'a SourceFile, file: &'a File, nodes: NodeFacts<'a>) -> Checker<'a> {
+        let mut checker = Checker::bare(source, file, nodes);
+        checker.declare_universe();
+        checker
+    }
+
+    /// Returns a checker with nothing declared, not even the universe.
+    pub(crate) fn bare(
+        source: &'a SourceFile,
+        file: &'a File,
+        nodes: NodeFacts<'a>,
+    ) -> Checker<'a> {
+        Checker {
             source,
             file,
             errors: Diagnostics::default(),
             branch_errors: Diagnostics::default(),
-            info: Info::new(file.n_nodes),
+            info: Info::new(),
+            nodes,
             scopes: Scopes::default(),
             used: Vec::new(),
             pkg: Vec::new(),
@@ -159,9 +193,7 @@ impl<'a> Checker<'a> {
             panic_calls: FxHashSet::default(),
             nesting: 0,
             nesting_reported: false,
-        };
-        checker.declare_universe();
-        checker
+        }
     }
 
     /// Returns the symbol of `name` if the file uses it; predeclared names the file never
@@ -235,7 +267,7 @@ impl<'a> Checker<'a> {
     /// Declares `ident` in the current scope as `obj`, reporting a redeclaration as Go does.
     /// Returns false if the name was already declared in the scope.
     pub(crate) fn declare(&mut self, ident: Ident, obj: ObjId) -> bool {
-        self.info.set_obj(ident.id, obj);
+        self.nodes.set_obj(ident.id, obj);
         if ident.name == self.blank {
             return true;
         }
@@ -261,7 +293,7 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn run(&mut self) {
+    fn run(&mut self, threads: usize, min_chunk: usize) {
         let file = self.file;
         if self.name(file.package.name) != "main" {
             let name = self.name(file.package.name);
@@ -275,21 +307,21 @@ impl<'a> Checker<'a> {
         for decl in &file.decls {
             match decl {
                 Decl::Func(func) => {
-                    let obj = self.info.obj_of(func.name.id);
+                    let obj = self.nodes.obj_of(func.name.id);
                     if let Some(obj) = obj {
                         self.resolve(obj);
                     }
                 }
                 Decl::Var(specs) => {
                     for name in specs.iter().flat_map(|spec| &spec.names) {
-                        if let Some(obj) = self.info.obj_of(name.id) {
+                        if let Some(obj) = self.nodes.obj_of(name.id) {
                             self.resolve(obj);
                         }
                     }
                 }
                 Decl::Const(specs) => {
                     for name in specs.iter().flat_map(|spec| &spec.names) {
-                        if let Some(obj) = self.info.obj_of(name.id) {
+                        if let Some(obj) = self.nodes.obj_of(name.id) {
                             self.resolve(obj);
                         }
                     }
@@ -297,20 +329,7 @@ impl<'a> Checker<'a> {
                 Decl::Bad => {}
             }
         }
-        for decl in &file.decls {
-            if let Decl::Func(func) = decl
-                && let Some(body) = &func.body
-            {
-                let Some(obj) = self.info.obj_of(func.name.id) else {
-                    continue;
-                };
-                let ObjKind::Func(id) = self.info.obj(obj).kind else {
-                    continue;
-                };
-                self.cur_decl = Some(obj);
-                self.func_body(id, &func.sig, body);
-            }
-        }
+        self.check_all_bodies(threads, min_chunk);
         for (lit, id, decl) in std::mem::take(&mut self.deferred_lits) {
             if let ExprKind::FuncLit(func_lit) = &lit.kind {
                 self.cur_decl = decl;
@@ -415,7 +434,7 @@ impl<'a> Checker<'a> {
                         self.new_obj(func.name.name, func.name.span, INVALID, ObjKind::Func(id));
                     self.set_pkg(obj, PkgDecl::Func { decl: decl_idx }, Resolution::Pending);
                     if name == "init" || func.name.name == self.blank {
-                        self.info.set_obj(func.name.id, obj);
+                        self.nodes.set_obj(func.name.id, obj);
                         if name == "init" {
                             self.error(func.name.span, "func init is not supported");
                         }
@@ -485,7 +504,7 @@ impl<'a> Checker<'a> {
         {
             // Go reports it and does not declare the name.
             self.error(ident.span, format!("cannot declare {name} - must be func"));
-            self.info.set_obj(ident.id, obj);
+            self.nodes.set_obj(ident.id, obj);
             return;
         }
         let _ = self.declare(ident, obj);
@@ -552,7 +571,7 @@ impl<'a> Checker<'a> {
         {
             let deps = self.deps.get(obj.0 as usize).cloned().unwrap_or_default();
             for name in &specs[spec].names {
-                if let Some(other) = self.info.obj_of(name.id)
+                if let Some(other) = self.nodes.obj_of(name.id)
                     && other != obj
                 {
                     let idx = other.0 as usize;
@@ -588,7 +607,7 @@ impl<'a> Checker<'a> {
             && let Decl::Var(specs) = &self.file.decls[decl_idx]
         {
             for name in &specs[spec].names {
-                if let Some(other) = self.info.obj_of(name.id) {
+                if let Some(other) = self.nodes.obj_of(name.id) {
                     self.set_pkg(other, decl, state);
                 }
             }
@@ -694,7 +713,7 @@ impl<'a> Checker<'a> {
                 None => (INVALID, None),
             };
             let obj = match only {
-                Some(_) => self.info.obj_of(name.id).expect("collected"),
+                Some(_) => self.nodes.obj_of(name.id).expect("collected"),
                 None => {
                     let placeholder = ObjKind::Const(ConstValue::Bool(false));
                     let obj = self.new_obj(name.name, name.span, ty, placeholder);
@@ -821,7 +840,7 @@ impl<'a> Checker<'a> {
                 self.declare_local(name, obj);
                 obj
             }
-            None => self.info.obj_of(name.id).expect("collected"),
+            None => self.nodes.obj_of(name.id).expect("collected"),
         };
         self.info.objs[obj.0 as usize].ty = ty;
     }
@@ -999,7 +1018,7 @@ impl<'a> Checker<'a> {
                     self.undefined(ident.span, ident.name);
                     return INVALID;
                 };
-                self.info.set_obj(ident.id, obj);
+                self.nodes.set_obj(ident.id, obj);
                 let object = self.info.obj(obj);
                 if let ObjKind::TypeName = object.kind {
                     return object.ty;
@@ -1124,7 +1143,7 @@ impl<'a> Checker<'a> {
                 },
             );
             // A repeated name was reported with the signature.
-            self.info.set_obj(name.id, obj);
+            self.nodes.set_obj(name.id, obj);
             if name.name != self.blank {
                 let _ = self.scopes.declare(name.name, obj);
             }
@@ -1416,7 +1435,7 @@ impl<'a> Checker<'a> {
         if obj_depth != depth {
             return (None, Some(ident));
         }
-        self.info.set_obj(target.id, obj);
+        self.nodes.set_obj(target.id, obj);
         if let ObjKind::Var { .. } = self.info.obj(obj).kind {
             return (Some(self.info.obj(obj).ty), None);
         }
@@ -1442,7 +1461,7 @@ impl<'a> Checker<'a> {
     /// blank identifier or an invalid target (already reported).
     fn lhs_type(&mut self, target: &'a Expr) -> Option<TypeId> {
         if is_blank(self, target) {
-            self.info.node_types[target.id.0 as usize] = INVALID;
+            self.nodes.set_ty(target.id, INVALID);
             return None;
         }
         if let ExprKind::Name(name) = unparen(target).kind
@@ -1726,7 +1745,7 @@ impl<'a> Checker<'a> {
             self.nesting -= 1;
             if !self.nesting_reported {
                 self.nesting_reported = true;
-                self.error(Span::default(), "program nested too deeply");
+                self.error(Span::default(), NESTED_TOO_DEEPLY);
             }
             return false;
         }

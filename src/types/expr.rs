@@ -181,11 +181,11 @@ impl<'a> Checker<'a> {
         let Some(expr) = x.expr else {
             return;
         };
-        self.info.node_types[expr.id.0 as usize] = x.ty;
+        self.nodes.set_ty(expr.id, x.ty);
         if x.mode == Mode::Constant
             && let Some(val) = &x.val
         {
-            self.info.set_const(expr.id, val.clone());
+            self.nodes.set_const(expr.id, val.clone());
         }
     }
 
@@ -248,7 +248,7 @@ impl<'a> Checker<'a> {
         let ExprKind::Selector(selector) = &unparen(&call.callee).kind else {
             return false;
         };
-        let base = self.info.obj_of(unparen(&selector.base).id);
+        let base = self.nodes.obj_of(unparen(&selector.base).id);
         base.is_some() && base == self.fmt.map(|(fmt, _)| fmt)
     }
 
@@ -318,7 +318,7 @@ impl<'a> Checker<'a> {
         let callee = unparen(&call.callee);
         match &callee.kind {
             ExprKind::Name(_) => {
-                let obj = self.info.obj_of(callee.id)?;
+                let obj = self.nodes.obj_of(callee.id)?;
                 match self.info.obj(obj).kind {
                     ObjKind::Builtin(builtin) => Some(builtin),
                     _ => None,
@@ -415,7 +415,7 @@ impl<'a> Checker<'a> {
             self.undefined(expr.span, name);
             return Operand::invalid(expr);
         };
-        self.info.set_obj(expr.id, obj);
+        self.nodes.set_obj(expr.id, obj);
         self.add_dep(obj);
         self.resolve(obj);
         // A package is used only through a selector.
@@ -497,7 +497,7 @@ impl<'a> Checker<'a> {
         if x.mode == Mode::Package {
             let is_fmt = self
                 .fmt
-                .is_some_and(|(fmt, _)| self.info.obj_of(unparen(base).id) == Some(fmt));
+                .is_some_and(|(fmt, _)| self.nodes.obj_of(unparen(base).id) == Some(fmt));
             if !is_fmt {
                 // An unsupported import, already reported.
                 return Operand::invalid(expr);
@@ -1028,13 +1028,12 @@ impl<'a> Checker<'a> {
     /// Go's `updateExprType`: the constant operand of a shift (`1 << 100` in
     /// `1 << 100 >> n`) must then fit in `target`.
     fn update_untyped(&mut self, expr: &'a Expr, target: TypeId) {
-        let id = expr.id.0 as usize;
-        let ty = self.info.node_types[id];
+        let ty = self.nodes.ty(expr.id);
         if !ty::is_untyped(ty) {
             return;
         }
-        self.info.node_types[id] = target;
-        if let Some(value) = self.info.const_value(expr.id).cloned() {
+        self.nodes.set_ty(expr.id, target);
+        if let Some(value) = self.nodes.const_value(expr.id).cloned() {
             if target == INT && value.to_i64().is_none() {
                 let desc = self.operand_string(&Operand::constant(ty, value, expr));
                 self.error(expr.span, format!("{desc} overflows int"));

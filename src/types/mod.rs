@@ -4,6 +4,7 @@
 //! jumps, `initorder` the initialization order of package-level variables; `scope` keeps the visible names, `ty` the types, `constant` exact constant values,
 //! and `object` what names denote and the [`Info`] handed to the back end.
 
+pub mod bodies;
 mod branches;
 pub mod check;
 pub mod constant;

@@ -1,5 +1,7 @@
 //! What names denote, and the facts the checker records for later phases.
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap;
 
 use crate::diag::Span;
@@ -125,7 +127,8 @@ pub enum FuncNode {
 
 /// Everything the checker learned, indexed for the back end.
 ///
-/// Invariant: the per-node vectors have `File::n_nodes` entries.
+/// Invariant: the per-node vectors have `File::n_nodes` entries. While the checker runs they
+/// are empty and the facts are in its [`NodeFacts`]; `check` moves them here at the end.
 #[derive(Debug)]
 pub struct Info {
     /// All types.
@@ -151,18 +154,28 @@ pub struct Info {
 }
 
 impl Info {
-    pub(crate) fn new(n_nodes: u32) -> Info {
+    /// Returns an `Info` with no facts yet; see the invariant.
+    pub(crate) fn new() -> Info {
         Info {
             types: TypeTable::default(),
             objs: Vec::new(),
-            node_types: vec![INVALID; n_nodes as usize],
-            node_objs: vec![NO_OBJ; n_nodes as usize],
-            node_consts: vec![NO_CONST; n_nodes as usize],
+            node_types: Vec::new(),
+            node_objs: Vec::new(),
+            node_consts: Vec::new(),
             consts: Vec::new(),
             funcs: Vec::new(),
             lit_funcs: FxHashMap::default(),
             init_order: Vec::new(),
         }
+    }
+
+    /// Takes in the per-node facts the checker recorded in `store`, with `consts` the values
+    /// its entries index.
+    pub(crate) fn set_nodes(&mut self, store: NodeStore, consts: Vec<ConstValue>) {
+        self.node_types = store.types;
+        self.node_objs = store.objs;
+        self.node_consts = store.consts;
+        self.consts = consts;
     }
 
     /// Returns the object a name node denotes or declares.
@@ -173,10 +186,6 @@ impl Info {
         }
     }
 
-    pub(crate) fn set_obj(&mut self, node: NodeId, obj: ObjId) {
-        self.node_objs[node.0 as usize] = obj.0;
-    }
-
     /// Returns the value of a constant expression node.
     pub fn const_value(&self, node: NodeId) -> Option<&ConstValue> {
         match self.node_consts[node.0 as usize] {
@@ -185,19 +194,230 @@ impl Info {
         }
     }
 
-    /// Records the value of constant expression `node`.
-    pub(crate) fn set_const(&mut self, node: NodeId, value: ConstValue) {
-        let slot = &mut self.node_consts[node.0 as usize];
-        if *slot == NO_CONST {
-            *slot = self.consts.len() as u32;
-            self.consts.push(value);
-        } else {
-            self.consts[*slot as usize] = value;
-        }
-    }
-
     /// Returns the object `id`.
     pub fn obj(&self, id: ObjId) -> &Object {
         &self.objs[id.0 as usize]
+    }
+}
+
+/// The per-node vectors of [`Info`] while the checker fills them.
+pub(crate) struct NodeStore {
+    types: Vec<TypeId>,
+    objs: Vec<u32>,
+    consts: Vec<u32>,
+}
+
+impl NodeStore {
+    /// Returns vectors for `n_nodes` nodes that record no fact yet.
+    pub(crate) fn new(n_nodes: u32) -> NodeStore {
+        let n = n_nodes as usize;
+        NodeStore {
+            types: vec![INVALID; n],
+            objs: vec![NO_OBJ; n],
+            consts: vec![NO_CONST; n],
+        }
+    }
+
+    /// Returns the facts of every node, for the checker to record into.
+    pub(crate) fn facts(&mut self) -> NodeFacts<'_> {
+        NodeFacts {
+            base: 0,
+            types: &mut self.types,
+            objs: &mut self.objs,
+            consts: &mut self.consts,
+            values: Vec::new(),
+            values_base: 0,
+        }
+    }
+}
+
+/// The per-node facts of a contiguous range of nodes, and the constant values recorded for
+/// them: the whole file for the checker, a run of function declarations for a thread that
+/// checks their bodies (`types::bodies`).
+///
+/// Invariant: an entry of `consts` indexes `values` from `values_base`.
+pub(crate) struct NodeFacts<'a> {
+    /// The first node of the range.
+    base: usize,
+    types: &'a mut [TypeId],
+    objs: &'a mut [u32],
+    consts: &'a mut [u32],
+    values: Vec<ConstValue>,
+    values_base: u32,
+}
+
+impl<'a> NodeFacts<'a> {
+    fn idx(&self, node: NodeId) -> usize {
+        node.0 as usize - self.base
+    }
+
+    /// Returns the type of expression `node`.
+    pub(crate) fn ty(&self, node: NodeId) -> TypeId {
+        self.types[self.idx(node)]
+    }
+
+    /// Records the type of expression `node`.
+    pub(crate) fn set_ty(&mut self, node: NodeId, ty: TypeId) {
+        let idx = self.idx(node);
+        self.types[idx] = ty;
+    }
+
+    /// Returns the object a name node denotes or declares.
+    pub(crate) fn obj_of(&self, node: NodeId) -> Option<ObjId> {
+        match self.objs[self.idx(node)] {
+            NO_OBJ => None,
+            idx => Some(ObjId(idx)),
+        }
+    }
+
+    /// Records the object name node `node` denotes or declares.
+    pub(crate) fn set_obj(&mut self, node: NodeId, obj: ObjId) {
+        let idx = self.idx(node);
+        self.objs[idx] = obj.0;
+    }
+
+    /// Returns the value of constant expression `node`.
+    pub(crate) fn const_value(&self, node: NodeId) -> Option<&ConstValue> {
+        match self.consts[self.idx(node)] {
+            NO_CONST => None,
+            idx => Some(&self.values[(idx - self.values_base) as usize]),
+        }
+    }
+
+    /// Records the value of constant expression `node`.
+    pub(crate) fn set_const(&mut self, node: NodeId, value: ConstValue) {
+        let idx = self.idx(node);
+        let slot = &mut self.consts[idx];
+        if *slot == NO_CONST {
+            *slot = self.values_base + self.values.len() as u32;
+            self.values.push(value);
+        } else {
+            self.values[(*slot - self.values_base) as usize] = value;
+        }
+    }
+
+    /// Returns how many constant values have been recorded, counting from index 0.
+    pub(crate) fn n_values(&self) -> u32 {
+        self.values_base + self.values.len() as u32
+    }
+
+    /// Returns the recorded constant values.
+    pub(crate) fn into_values(self) -> Vec<ConstValue> {
+        self.values
+    }
+
+    /// Splits the facts of nodes `bounds[k]..bounds[k + 1]` off, one part per range.
+    /// `bounds` must be increasing and within the range. The first part takes over the
+    /// values recorded so far and goes on numbering them; the others record theirs from index
+    /// [`n_values`](Self::n_values) on, for [`merge`](Self::merge). Give the first part's
+    /// values back with [`rejoin`](Self::rejoin).
+    pub(crate) fn split(&mut self, bounds: &[usize]) -> Vec<NodeFacts<'_>> {
+        let values_base = self.n_values();
+        let first = bounds[0] - self.base;
+        let (mut types, mut objs, mut consts) = (
+            &mut self.types[first..],
+            &mut self.objs[first..],
+            &mut self.consts[first..],
+        );
+        let mut parts = Vec::with_capacity(bounds.len() - 1);
+        for range in bounds.windows(2) {
+            let len = range[1] - range[0];
+            let (t, rest_t) = std::mem::take(&mut types).split_at_mut(len);
+            let (o, rest_o) = std::mem::take(&mut objs).split_at_mut(len);
+            let (c, rest_c) = std::mem::take(&mut consts).split_at_mut(len);
+            (types, objs, consts) = (rest_t, rest_o, rest_c);
+            let (values, values_base) = match parts.is_empty() {
+                true => (std::mem::take(&mut self.values), self.values_base),
+                false => (Vec::new(), values_base),
+            };
+            parts.push(NodeFacts {
+                base: range[0],
+                types: t,
+                objs: o,
+                consts: c,
+                values,
+                values_base,
+            });
+        }
+        parts
+    }
+
+    /// Takes back the values of the first part that [`split`](Self::split) returned.
+    pub(crate) fn rejoin(&mut self, values: Vec<ConstValue>) {
+        self.values = values;
+    }
+
+    /// Takes in the values of a later part that [`split`](Self::split) returned, whose nodes
+    /// `range` record objects, values and types numbered as `shift` says: each is moved to
+    /// where the merge put it.
+    pub(crate) fn merge(&mut self, range: Range<usize>, values: Vec<ConstValue>, shift: &Shift) {
+        let value_delta = self.n_values() - shift.values_from;
+        self.values.extend(values);
+        let (lo, hi) = (range.start - self.base, range.end - self.base);
+        // Each loop adds `delta` to the entries in `from..u32::MAX` (`u32::MAX` is `NO_OBJ`
+        // and `NO_CONST`: no fact), tested with one unsigned comparison so that it vectorizes.
+        const { assert!(NO_OBJ == u32::MAX && NO_CONST == u32::MAX) };
+        let bump = |entries: &mut [u32], from: u32, delta: u32| {
+            if delta != 0 {
+                for entry in entries {
+                    let numbered_by_part = entry.wrapping_sub(from) < u32::MAX - from;
+                    *entry += if numbered_by_part { delta } else { 0 };
+                }
+            }
+        };
+        bump(&mut self.objs[lo..hi], shift.objs_from, shift.obj_delta);
+        bump(&mut self.consts[lo..hi], shift.values_from, value_delta);
+        if !shift.types.is_empty() {
+            for ty in &mut self.types[lo..hi] {
+                *ty = shift.ty(*ty);
+            }
+        }
+    }
+}
+
+/// Where the objects, functions, constant values and types that one part of a parallel check
+/// numbered from the counts at the fork end up once merged.
+pub(crate) struct Shift {
+    /// The number of objects at the fork.
+    pub(crate) objs_from: u32,
+    /// What to add to an object numbered from `objs_from`.
+    pub(crate) obj_delta: u32,
+    /// The number of functions at the fork.
+    pub(crate) funcs_from: u32,
+    /// What to add to a function numbered from `funcs_from`.
+    pub(crate) func_delta: u32,
+    /// The number of constant values at the fork.
+    pub(crate) values_from: u32,
+    /// The number of types at the fork.
+    pub(crate) types_from: u32,
+    /// The merged id of each type the part numbered from `types_from`.
+    pub(crate) types: Vec<TypeId>,
+}
+
+impl Shift {
+    /// Returns where type `ty` ended up.
+    pub(crate) fn ty(&self, ty: TypeId) -> TypeId {
+        match ty.0.checked_sub(self.types_from) {
+            Some(idx) => self.types[idx as usize],
+            None => ty,
+        }
+    }
+
+    /// Returns where object `obj` ended up.
+    pub(crate) fn obj(&self, obj: ObjId) -> ObjId {
+        if obj.0 >= self.objs_from {
+            ObjId(obj.0 + self.obj_delta)
+        } else {
+            obj
+        }
+    }
+
+    /// Returns where function `func` ended up.
+    pub(crate) fn func(&self, func: FuncId) -> FuncId {
+        if func.0 >= self.funcs_from {
+            FuncId(func.0 + self.func_delta)
+        } else {
+            func
+        }
     }
 }

@@ -17,7 +17,7 @@ struct Binding {
 }
 
 /// The names visible at the current point of the walk.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Scopes {
     bindings: FxHashMap<Symbol, Binding>,
     undo: Vec<(Symbol, Option<Binding>)>,

@@ -56,6 +56,21 @@ pub enum Type {
     Tuple(Vec<TypeId>),
 }
 
+impl Type {
+    /// Returns the type with each type it is made of replaced by `map` of it.
+    pub(crate) fn map_ids(self, map: impl Fn(TypeId) -> TypeId) -> Type {
+        match self {
+            Type::Func(func) => Type::Func(FuncType {
+                params: func.params.into_iter().map(&map).collect(),
+                results: func.results.into_iter().map(&map).collect(),
+                ..func
+            }),
+            Type::Tuple(elems) => Type::Tuple(elems.into_iter().map(map).collect()),
+            other => other,
+        }
+    }
+}
+
 /// Parameters and results of a function type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FuncType {
@@ -70,7 +85,7 @@ pub struct FuncType {
 }
 
 /// All types of a program.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TypeTable {
     types: Vec<Type>,
     /// Per type: the id of the same type with every parameter name stripped.
@@ -135,6 +150,22 @@ impl TypeTable {
         self.canonical.push(canonical.unwrap_or(id));
         self.ids.insert(ty, id);
         id
+    }
+
+    /// Returns how many types there are; their ids are below it.
+    pub fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Returns whether there are no types (never: the basic types are always there).
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty()
+    }
+
+    /// Returns the types from id `from` on, in id order, dropping the table.
+    pub(crate) fn into_types_from(self, from: usize) -> Vec<Type> {
+        let mut types = self.types;
+        types.split_off(from)
     }
 
     /// Returns the id of `id` with parameter names stripped, which the back end compiles.

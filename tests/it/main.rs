@@ -1,5 +1,6 @@
 //! The integration tests: one binary, driven by the data under `tests/data/`.
 
+mod bodies;
 mod check;
 mod chunks;
 mod codegen;
