@@ -449,7 +449,7 @@ impl<'a> Builder<'a> {
     // ---- variables ----
 
     fn type_of(&self, expr: &Expr) -> TypeId {
-        self.info.node_types[expr.id.0 as usize]
+        self.info.type_of(expr.id)
     }
 
     fn words_of(&self, ty: TypeId) -> u32 {

@@ -25,6 +25,7 @@ use rustc_hash::FxHashMap;
 
 use crate::diag::{Diagnostics, SourceFile, Span};
 use crate::syntax::ast::{Decl, File, NodeId, Symbol};
+use crate::types::branches::{self, BranchErrors};
 use crate::types::check::{Checker, NESTED_TOO_DEEPLY, PkgDecl, Resolution};
 use crate::types::constant::ConstValue;
 use crate::types::object::{FuncId, FuncInfo, Info, NodeFacts, ObjId, ObjKind, Object, Shift};
@@ -52,7 +53,7 @@ struct State {
     fmt: Option<(ObjId, Span)>,
     blank: Symbol,
     errors: Diagnostics,
-    branch_errors: Diagnostics,
+    branch_errors: BranchErrors,
     nesting_reported: bool,
 }
 
@@ -72,19 +73,22 @@ struct Found {
     /// Per package-level object: the package-level objects its body uses.
     deps: Vec<Vec<ObjId>>,
     errors: Diagnostics,
-    branch_errors: Diagnostics,
+    branch_errors: BranchErrors,
     values: Vec<ConstValue>,
     /// Whether [`NESTED_TOO_DEEPLY`] has been reported, by the fork or before it.
     reported_nesting: bool,
 }
 
 impl<'a> Checker<'a> {
-    /// Checks the body of every top-level function in `decls`, in source order.
+    /// Checks the body of every top-level function in `decls`, in source order: its branch
+    /// statements, then the rest.
     fn check_bodies(&mut self, decls: Range<usize>) {
         for decl in &self.file.decls[decls] {
             if let Decl::Func(func) = decl
                 && let Some(body) = &func.body
             {
+                let branch_errors = &mut self.branch_errors.funcs;
+                branches::check_body(body, &self.file.names, branch_errors, self.source);
                 let Some(obj) = self.nodes.obj_of(func.name.id) else {
                     continue;
                 };
@@ -168,7 +172,7 @@ impl<'a> Checker<'a> {
             fmt: self.fmt,
             blank: self.blank,
             errors: Diagnostics::default(),
-            branch_errors: Diagnostics::default(),
+            branch_errors: BranchErrors::default(),
             nesting_reported: self.nesting_reported,
         }
     }

@@ -3,14 +3,14 @@
 //!
 //! Each function body, top-level or literal, has its own labels and its own loops: a `break`
 //! inside a function literal never leaves a loop around the literal. The walk covers
-//! statements only; the checker calls [`check_body`] for each function literal it meets, so
-//! expressions are not walked twice. Go reports these errors while parsing, before any type
+//! statements only; the checker calls [`check_body`] for each top-level body before checking
+//! it and for each function literal it meets, so expressions are not walked twice. Go reports these errors while parsing, before any type
 //! error: the checker keeps them apart and puts them first.
 
 use rustc_hash::FxHashMap;
 
 use crate::diag::{Diagnostics, SourceFile, Span};
-use crate::syntax::ast::{Block, Decl, File, ForHeader, Interner, Stmt, Symbol};
+use crate::syntax::ast::{Block, ForHeader, Interner, Stmt, Symbol};
 
 /// What a labelled statement is, for the targets of `break` and `continue`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,14 +51,28 @@ struct Context {
     enclosing: Vec<(Span, Target)>,
 }
 
-/// Checks the bodies of the top-level functions of `file`.
-pub(crate) fn check(file: &File, names: &Interner, diags: &mut Diagnostics, source: &SourceFile) {
-    for decl in &file.decls {
-        if let Decl::Func(func) = decl
-            && let Some(body) = &func.body
-        {
-            check_body(body, names, diags, source);
-        }
+/// Branch errors in the order the checker reports them: those of top-level function bodies in
+/// source order, then those of function literals in the order the checker meets them.
+#[derive(Debug, Default)]
+pub(crate) struct BranchErrors {
+    /// Errors of top-level function bodies.
+    pub(crate) funcs: Diagnostics,
+    /// Errors of function literal bodies.
+    pub(crate) lits: Diagnostics,
+}
+
+impl BranchErrors {
+    /// Moves the errors of `other`, found after those of `self`, into `self`.
+    pub(crate) fn append(&mut self, other: BranchErrors) {
+        self.funcs.append(other.funcs);
+        self.lits.append(other.lits);
+    }
+
+    /// Returns all the errors, in order.
+    pub(crate) fn into_diagnostics(self) -> Diagnostics {
+        let mut all = self.funcs;
+        all.append(self.lits);
+        all
     }
 }
 

@@ -14,11 +14,11 @@
 //!    of package-level variables and report initialization cycles (`initorder`); last, the
 //!    unused imports.
 //!
-//! Branch statements (labels, `break`, `continue`) are checked by `branches` before any of
-//! this, as Go's parser checks them.
+//! Branch statements (labels, `break`, `continue`) are checked by `branches`, body by body
+//! with step 3, and reported before every other error, as Go's parser finds them first.
 //!
 //! Postconditions when no error is reported:
-//! - `Info::node_types` gives every expression its final type (untyped constants keep their
+//! - `Info::type_of` gives every expression its final type (untyped constants keep their
 //!   untyped type; their value is in `Info::const_value`). An expression left with an untyped
 //!   type that is not constant (a comparison, or `1 << n` inside a larger expression) has the
 //!   default type at run time: `bool` or `int`;
@@ -32,7 +32,7 @@ use crate::syntax::ast::{
     self, Block, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, FuncLit, Ident, NodeId,
     Signature, Stmt, Symbol, TypeExpr, VarSpec,
 };
-use crate::types::branches;
+use crate::types::branches::{self, BranchErrors};
 use crate::types::constant::ConstValue;
 use crate::types::expr::{Mode, Operand};
 use crate::types::initorder::{self, Node};
@@ -64,7 +64,6 @@ pub fn check(
     let mut store = NodeStore::new(file.n_nodes);
     let (mut info, values, branch_errors, errors) = {
         let mut checker = Checker::new(source, file, store.facts());
-        branches::check(file, &file.names, &mut checker.branch_errors, source);
         checker.run(threads, min_chunk);
         let Checker {
             info,
@@ -77,7 +76,7 @@ pub fn check(
     };
     info.set_nodes(store, values);
     // Go finds branch errors while parsing, before any type error.
-    diags.append(branch_errors);
+    diags.append(branch_errors.into_diagnostics());
     diags.append(errors);
     info
 }
@@ -127,7 +126,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) file: &'a File,
     pub(crate) errors: Diagnostics,
     /// Errors of labels, `break` and `continue`, which Go reports before type errors.
-    pub(crate) branch_errors: Diagnostics,
+    pub(crate) branch_errors: BranchErrors,
     /// Everything but the per-node facts, which are in `nodes`.
     pub(crate) info: Info,
     pub(crate) nodes: NodeFacts<'a>,
@@ -175,7 +174,7 @@ impl<'a> Checker<'a> {
             source,
             file,
             errors: Diagnostics::default(),
-            branch_errors: Diagnostics::default(),
+            branch_errors: BranchErrors::default(),
             info: Info::new(),
             nodes,
             scopes: Scopes::default(),
@@ -1173,7 +1172,7 @@ impl<'a> Checker<'a> {
         branches::check_body(
             &lit.body,
             &self.file.names,
-            &mut self.branch_errors,
+            &mut self.branch_errors.lits,
             self.source,
         );
         let ty = self.signature_type(&lit.sig);

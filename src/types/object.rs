@@ -9,11 +9,13 @@ use crate::syntax::ast::{NodeId, Symbol};
 use crate::types::constant::ConstValue;
 use crate::types::ty::{INVALID, TypeId, TypeTable};
 
-/// The entry of `Info::node_consts` for a node that is not constant.
-const NO_CONST: u32 = u32::MAX;
+/// The entry of `Info::node_objs` and `Info::node_consts` for a node without the fact; the
+/// others are one more than the index they stand for. Zero, so that the vectors start as
+/// zeroed memory, which the system maps lazily: each page is touched first by the thread that
+/// checks its nodes (`bodies`), not all at once before checking starts.
+const NONE: u32 = 0;
 
-/// The entry of `Info::node_objs` for a node that denotes no object.
-const NO_OBJ: u32 = u32::MAX;
+const _: () = assert!(INVALID.0 == 0, "node types start as zeroed memory");
 
 /// Index of an [`Object`] in [`Info::objs`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -135,11 +137,13 @@ pub struct Info {
     pub types: TypeTable,
     /// All objects; predeclared ones first.
     pub objs: Vec<Object>,
-    /// Per node: the type of an expression ([`INVALID`] for other nodes).
-    pub node_types: Vec<TypeId>,
-    /// Per node: the object a name denotes or declares, or [`NO_OBJ`].
+    /// Per node: the type of an expression ([`INVALID`] for other nodes), as its index, so
+    /// that the vector starts as zeroed memory too.
+    node_types: Vec<u32>,
+    /// Per node: the object a name denotes or declares, plus one, or [`NONE`].
     node_objs: Vec<u32>,
-    /// Per node: the index in `consts` of a constant expression's value.
+    /// Per node: the index in `consts` of a constant expression's value, plus one, or
+    /// [`NONE`].
     node_consts: Vec<u32>,
     /// Constant values, in the order they were recorded.
     consts: Vec<ConstValue>,
@@ -178,19 +182,24 @@ impl Info {
         self.consts = consts;
     }
 
+    /// Returns the type of expression `node` ([`INVALID`] for other nodes).
+    pub fn type_of(&self, node: NodeId) -> TypeId {
+        TypeId(self.node_types[node.0 as usize])
+    }
+
     /// Returns the object a name node denotes or declares.
     pub fn obj_of(&self, node: NodeId) -> Option<ObjId> {
         match self.node_objs[node.0 as usize] {
-            NO_OBJ => None,
-            idx => Some(ObjId(idx)),
+            NONE => None,
+            entry => Some(ObjId(entry - 1)),
         }
     }
 
     /// Returns the value of a constant expression node.
     pub fn const_value(&self, node: NodeId) -> Option<&ConstValue> {
         match self.node_consts[node.0 as usize] {
-            NO_CONST => None,
-            idx => Some(&self.consts[idx as usize]),
+            NONE => None,
+            entry => Some(&self.consts[entry as usize - 1]),
         }
     }
 
@@ -202,7 +211,7 @@ impl Info {
 
 /// The per-node vectors of [`Info`] while the checker fills them.
 pub(crate) struct NodeStore {
-    types: Vec<TypeId>,
+    types: Vec<u32>,
     objs: Vec<u32>,
     consts: Vec<u32>,
 }
@@ -212,9 +221,9 @@ impl NodeStore {
     pub(crate) fn new(n_nodes: u32) -> NodeStore {
         let n = n_nodes as usize;
         NodeStore {
-            types: vec![INVALID; n],
-            objs: vec![NO_OBJ; n],
-            consts: vec![NO_CONST; n],
+            types: vec![INVALID.0; n],
+            objs: vec![NONE; n],
+            consts: vec![NONE; n],
         }
     }
 
@@ -239,7 +248,7 @@ impl NodeStore {
 pub(crate) struct NodeFacts<'a> {
     /// The first node of the range.
     base: usize,
-    types: &'a mut [TypeId],
+    types: &'a mut [u32],
     objs: &'a mut [u32],
     consts: &'a mut [u32],
     values: Vec<ConstValue>,
@@ -253,34 +262,34 @@ impl<'a> NodeFacts<'a> {
 
     /// Returns the type of expression `node`.
     pub(crate) fn ty(&self, node: NodeId) -> TypeId {
-        self.types[self.idx(node)]
+        TypeId(self.types[self.idx(node)])
     }
 
     /// Records the type of expression `node`.
     pub(crate) fn set_ty(&mut self, node: NodeId, ty: TypeId) {
         let idx = self.idx(node);
-        self.types[idx] = ty;
+        self.types[idx] = ty.0;
     }
 
     /// Returns the object a name node denotes or declares.
     pub(crate) fn obj_of(&self, node: NodeId) -> Option<ObjId> {
         match self.objs[self.idx(node)] {
-            NO_OBJ => None,
-            idx => Some(ObjId(idx)),
+            NONE => None,
+            entry => Some(ObjId(entry - 1)),
         }
     }
 
     /// Records the object name node `node` denotes or declares.
     pub(crate) fn set_obj(&mut self, node: NodeId, obj: ObjId) {
         let idx = self.idx(node);
-        self.objs[idx] = obj.0;
+        self.objs[idx] = obj.0 + 1;
     }
 
     /// Returns the value of constant expression `node`.
     pub(crate) fn const_value(&self, node: NodeId) -> Option<&ConstValue> {
         match self.consts[self.idx(node)] {
-            NO_CONST => None,
-            idx => Some(&self.values[(idx - self.values_base) as usize]),
+            NONE => None,
+            entry => Some(&self.values[(entry - 1 - self.values_base) as usize]),
         }
     }
 
@@ -288,11 +297,11 @@ impl<'a> NodeFacts<'a> {
     pub(crate) fn set_const(&mut self, node: NodeId, value: ConstValue) {
         let idx = self.idx(node);
         let slot = &mut self.consts[idx];
-        if *slot == NO_CONST {
-            *slot = self.values_base + self.values.len() as u32;
+        if *slot == NONE {
+            *slot = self.values_base + self.values.len() as u32 + 1;
             self.values.push(value);
         } else {
-            self.values[(*slot - self.values_base) as usize] = value;
+            self.values[(*slot - 1 - self.values_base) as usize] = value;
         }
     }
 
@@ -354,14 +363,12 @@ impl<'a> NodeFacts<'a> {
         let value_delta = self.n_values() - shift.values_from;
         self.values.extend(values);
         let (lo, hi) = (range.start - self.base, range.end - self.base);
-        // Each loop adds `delta` to the entries in `from..u32::MAX` (`u32::MAX` is `NO_OBJ`
-        // and `NO_CONST`: no fact), tested with one unsigned comparison so that it vectorizes.
-        const { assert!(NO_OBJ == u32::MAX && NO_CONST == u32::MAX) };
+        // Adds `delta` to the entries that stand for an index from `from` on (an entry is
+        // the index plus one, and `NONE` is 0): a loop without branches, which vectorizes.
         let bump = |entries: &mut [u32], from: u32, delta: u32| {
             if delta != 0 {
                 for entry in entries {
-                    let numbered_by_part = entry.wrapping_sub(from) < u32::MAX - from;
-                    *entry += if numbered_by_part { delta } else { 0 };
+                    *entry += if *entry > from { delta } else { 0 };
                 }
             }
         };
@@ -369,7 +376,7 @@ impl<'a> NodeFacts<'a> {
         bump(&mut self.consts[lo..hi], shift.values_from, value_delta);
         if !shift.types.is_empty() {
             for ty in &mut self.types[lo..hi] {
-                *ty = shift.ty(*ty);
+                *ty = shift.ty(TypeId(*ty)).0;
             }
         }
     }

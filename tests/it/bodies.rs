@@ -31,7 +31,7 @@ fn dump(info: &Info, n_nodes: u32) -> String {
             out,
             "node {} {:?} {:?} {:?}",
             node.0,
-            info.node_types[node.0 as usize],
+            info.type_of(node),
             info.obj_of(node),
             info.const_value(node)
         );
