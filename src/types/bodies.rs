@@ -6,10 +6,10 @@
 //! literals and types it creates, the errors it finds. So the functions are cut into runs of
 //! about equal node counts, each checked on its own thread and recording into its run's
 //! slice of the per-node vectors. The first run, on the calling thread, takes over the
-//! checker's state and gives it back. Each later run gets a copy (a fork) and numbers the
-//! objects, literals, constant values and types it creates from the counts at the fork; the
-//! merge appends what each found, in order, and moves its numbers up by what the runs before
-//! it created (`Shift`). Function literals at package level are checked afterwards, on the
+//! checker's state and gives it back. Each later run copies, on its own thread, a snapshot
+//! taken once (a fork), and numbers the objects, literals, constant values and types it
+//! creates from the counts at the fork; the merge appends what each found, in order, and
+//! moves its numbers up by what the runs before it created (`Shift`). Function literals at package level are checked afterwards, on the
 //! calling thread, as `check` does.
 //!
 //! **Invariant:** the result is exactly the serial check's. Within a run the bodies are
@@ -17,7 +17,7 @@
 //! from the fork; the merge places runs in source order, so each run's count starts where the
 //! serial check's would; and a type that a run creates is interned anew at the merge, so it
 //! gets the id it would have had serially. Errors are appended run by run, in the order the
-//! serial check finds them. `tests/it/check.rs` compares the two on the whole corpus.
+//! serial check finds them. `tests/it/bodies.rs` compares the two on the whole corpus.
 
 use std::ops::Range;
 
@@ -30,7 +30,7 @@ use crate::types::check::{Checker, NESTED_TOO_DEEPLY, PkgDecl, Resolution};
 use crate::types::constant::ConstValue;
 use crate::types::object::{FuncId, FuncInfo, Info, NodeFacts, ObjId, ObjKind, Object, Shift};
 use crate::types::scope::Scopes;
-use crate::types::ty::Type;
+use crate::types::ty::{Type, TypeTable};
 
 /// Below this many nodes a run of function bodies is not worth a thread.
 pub const MIN_CHUNK_NODES: usize = 16 * 1024;
@@ -42,8 +42,8 @@ struct Chunk {
     nodes: Range<usize>,
 }
 
-/// A checker's state once the package-level declarations are resolved: what a fork starts
-/// from, and what the first run takes over and gives back.
+/// A checker's state once the package-level declarations are resolved: what the first run
+/// takes over and gives back, and what a fork starts from.
 struct State {
     info: Info,
     scopes: Scopes,
@@ -55,6 +55,58 @@ struct State {
     errors: Diagnostics,
     branch_errors: BranchErrors,
     nesting_reported: bool,
+}
+
+/// What a fork reads of the checker's state, copied once for all forks.
+#[derive(Clone)]
+struct Snapshot {
+    types: TypeTable,
+    objs: Vec<Object>,
+    funcs: Vec<FuncInfo>,
+    scopes: Scopes,
+    used: Vec<bool>,
+    pkg: Vec<Option<(PkgDecl, Resolution)>>,
+    fmt: Option<(ObjId, Span)>,
+    blank: Symbol,
+    nesting_reported: bool,
+}
+
+impl Snapshot {
+    /// Returns a fork's state: copies of the snapshot, with nothing found yet.
+    fn fork(&self) -> State {
+        let Snapshot {
+            types,
+            objs,
+            funcs,
+            scopes,
+            used,
+            pkg,
+            fmt,
+            blank,
+            nesting_reported,
+        } = self.clone();
+        let mut info = Info::new();
+        (info.types, info.objs, info.funcs) = (types, objs, funcs);
+        State {
+            info,
+            scopes,
+            used,
+            pkg,
+            deps: Vec::new(),
+            fmt,
+            blank,
+            errors: Diagnostics::default(),
+            branch_errors: BranchErrors::default(),
+            nesting_reported,
+        }
+    }
+}
+
+/// What a run gives back: the first, the checker's state and the constant values it recorded;
+/// a later one, what it found.
+enum Ran {
+    First(Box<(State, Vec<ConstValue>)>),
+    Later(Box<Found>),
 }
 
 /// What a fork of a later run found, numbered from the counts at the fork.
@@ -104,8 +156,8 @@ impl<'a> Checker<'a> {
 
     /// Checks every top-level function body, on up to `threads` threads in runs of at least
     /// `min_chunk` nodes. This checker's own state goes to the first run, on the calling
-    /// thread, and comes back with what the run found; the later runs get copies, and what
-    /// they find is merged in after.
+    /// thread, and comes back with what the run found; each later run copies a snapshot of it
+    /// on its own thread, and what they find is merged in after.
     pub(crate) fn check_all_bodies(&mut self, threads: usize, min_chunk: usize) {
         let chunks = cut(self.file, threads, min_chunk);
         if chunks.len() < 2 {
@@ -116,34 +168,41 @@ impl<'a> Checker<'a> {
         let funcs_from = self.info.funcs.len();
         let types_from = self.info.types.len();
         let values_from = self.nodes.n_values();
-        let mut states: Vec<State> = chunks[1..].iter().map(|_| self.copy_state()).collect();
-        states.insert(0, self.take_state());
+        let snapshot = self.snapshot();
+        let mut own = Some(self.take_state());
         let mut bounds: Vec<usize> = chunks.iter().map(|chunk| chunk.nodes.start).collect();
         bounds.push(self.file.n_nodes as usize);
-        let (source, file) = (self.source, self.file);
-        let mut checkers = crate::on_threads(
+        let (source, file, snapshot) = (self.source, self.file, &snapshot);
+        let mut ran = crate::on_threads(
             "toyc-check",
             chunks
                 .iter()
-                .zip(states)
                 .zip(self.nodes.split(&bounds))
-                .map(|((chunk, state), nodes)| {
-                    let decls = chunk.decls.clone();
+                .map(|(chunk, nodes)| {
+                    let (own, decls) = (own.take(), chunk.decls.clone());
                     move || {
+                        let first = own.is_some();
+                        let state = own.unwrap_or_else(|| snapshot.fork());
                         let mut checker = Checker::from_state(source, file, state, nodes);
                         checker.check_bodies(decls);
-                        checker
+                        match first {
+                            true => Ran::First(Box::new(checker.into_state())),
+                            false => Ran::Later(Box::new(
+                                checker.found(objs_from, funcs_from, types_from),
+                            )),
+                        }
                     }
                 }),
         );
-        let found: Vec<Found> = checkers
-            .drain(1..)
-            .map(|checker| checker.found(objs_from, funcs_from, types_from))
-            .collect();
-        let first = checkers.pop().expect("one checker per run");
-        let state = first.into_state();
-        self.restore_state(state);
-        for (chunk, found) in chunks[1..].iter().zip(found) {
+        let later = ran.split_off(1);
+        let Some(Ran::First(state)) = ran.pop() else {
+            unreachable!("the first run has the checker's state")
+        };
+        self.restore_state(*state);
+        for (chunk, ran) in chunks[1..].iter().zip(later) {
+            let Ran::Later(found) = ran else {
+                unreachable!("later runs find")
+            };
             let shift = Shift {
                 objs_from: objs_from as u32,
                 obj_delta: (self.info.objs.len() - objs_from) as u32,
@@ -153,26 +212,21 @@ impl<'a> Checker<'a> {
                 types_from: types_from as u32,
                 types: Vec::new(),
             };
-            self.merge(chunk.nodes.clone(), found, shift);
+            self.merge(chunk.nodes.clone(), *found, shift);
         }
     }
 
-    /// Returns copies of what a fork reads, with nothing found yet.
-    fn copy_state(&self) -> State {
-        let mut info = Info::new();
-        info.types = self.info.types.clone();
-        info.objs = self.info.objs.clone();
-        info.funcs = self.info.funcs.clone();
-        State {
-            info,
+    /// Returns copies of what a fork reads.
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            types: self.info.types.clone(),
+            objs: self.info.objs.clone(),
+            funcs: self.info.funcs.clone(),
             scopes: self.scopes.clone(),
             used: self.used.clone(),
             pkg: self.pkg.clone(),
-            deps: Vec::new(),
             fmt: self.fmt,
             blank: self.blank,
-            errors: Diagnostics::default(),
-            branch_errors: BranchErrors::default(),
             nesting_reported: self.nesting_reported,
         }
     }
