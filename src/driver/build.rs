@@ -14,6 +14,7 @@
 //! reported in source order. A compile error does not stop the others, so every function's
 //! errors are reported, sorted by position. `TOYC_FAULT` injects failures for tests (see [`Faults`]).
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
@@ -551,6 +552,65 @@ pub fn sym_name(program: &Program<'_>, sym: Sym) -> String {
     }
 }
 
+/// The link unit of each symbol, numbered in layout order by [`SymIds::next`]. A symbol
+/// given none is [`SymIds::NONE`], which the linker reports as unknown.
+struct SymIds {
+    /// How many have been numbered.
+    n: u32,
+    runtimes: FxHashMap<Runtime, SymId>,
+    init: SymId,
+    main: SymId,
+    /// Per function: its code.
+    funcs: Vec<SymId>,
+    /// Per function: its static closure.
+    func_values: Vec<SymId>,
+    globals: FxHashMap<ObjId, SymId>,
+}
+
+impl SymIds {
+    const NONE: SymId = SymId(u32::MAX);
+
+    fn new(n_funcs: usize) -> SymIds {
+        SymIds {
+            n: 0,
+            runtimes: FxHashMap::default(),
+            init: SymIds::NONE,
+            main: SymIds::NONE,
+            funcs: vec![SymIds::NONE; n_funcs],
+            func_values: vec![SymIds::NONE; n_funcs],
+            globals: FxHashMap::default(),
+        }
+    }
+
+    /// Returns the next unit's number.
+    fn next(&mut self) -> SymId {
+        self.n += 1;
+        SymId(self.n - 1)
+    }
+
+    /// Numbers runtime symbol `rt` next.
+    fn runtime(&mut self, rt: Runtime) {
+        let id = self.next();
+        self.runtimes.insert(rt, id);
+    }
+
+    /// Returns the unit of `sym`, which is not a string literal (those are numbered per
+    /// compiled function).
+    fn get(&self, sym: Sym) -> SymId {
+        let of = |ids: &[SymId], func: FuncId| ids.get(func.0 as usize).copied();
+        match sym {
+            Sym::Func(func) => of(&self.funcs, func),
+            Sym::FuncValue(func) => of(&self.func_values, func),
+            Sym::Init => Some(self.init),
+            Sym::Main => Some(self.main),
+            Sym::Global(obj) => self.globals.get(&obj).copied(),
+            Sym::Runtime(rt) => self.runtimes.get(&rt).copied(),
+            Sym::Str(_) => unreachable!("string literals are numbered per unit"),
+        }
+        .unwrap_or(SymIds::NONE)
+    }
+}
+
 fn link_program(
     program: &Program<'_>,
     init: Compiled,
@@ -567,33 +627,28 @@ fn link_program(
         .expect("the checker requires main");
 
     // Assign symbol ids in layout order.
-    let mut ids: FxHashMap<Sym, SymId> = FxHashMap::default();
-    let mut n = 0u32;
-    let next = |sym: Sym, ids: &mut FxHashMap<Sym, SymId>, n: &mut u32| {
-        ids.insert(sym, SymId(*n));
-        *n += 1;
-    };
+    let mut ids = SymIds::new(info.funcs.len());
     let code_runtimes: Vec<Runtime> = Runtime::ALL
         .iter()
         .copied()
         .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry)
         .collect();
-    next(Sym::Runtime(Runtime::Entry), &mut ids, &mut n);
+    ids.runtime(Runtime::Entry);
     for &rt in &code_runtimes {
-        next(Sym::Runtime(rt), &mut ids, &mut n);
+        ids.runtime(rt);
     }
-    next(Sym::Init, &mut ids, &mut n);
+    ids.init = ids.next();
     let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
         .map(FuncId)
         .filter(|func| funcs[func.0 as usize].is_some())
         .collect();
     for &func in &compiled_funcs {
-        next(Sym::Func(func), &mut ids, &mut n);
+        ids.funcs[func.0 as usize] = ids.next();
     }
     for &func in &compiled_funcs {
-        next(Sym::FuncValue(func), &mut ids, &mut n);
+        ids.func_values[func.0 as usize] = ids.next();
     }
-    ids.insert(Sym::Main, ids[&Sym::Func(main)]);
+    ids.main = ids.funcs[main.0 as usize];
     // A function that was never compiled (a job lost by a queue) has no symbol; linking
     // then fails with an unknown symbol rather than producing a broken executable.
     // String literals: per compiled unit, in unit order; each unit's first string number.
@@ -602,8 +657,8 @@ fn link_program(
         .collect();
     let mut string_bases = Vec::with_capacity(units_in_order.len());
     for compiled in &units_in_order {
-        string_bases.push(n);
-        n += compiled.strings.len() as u32;
+        string_bases.push(ids.n);
+        ids.n += compiled.strings.len() as u32;
     }
     let globals: Vec<ObjId> = info
         .objs
@@ -613,47 +668,50 @@ fn link_program(
         .map(|(idx, _)| ObjId(idx as u32))
         .collect();
     for &global in &globals {
-        next(Sym::Global(global), &mut ids, &mut n);
+        let id = ids.next();
+        ids.globals.insert(global, id);
     }
-    next(Sym::Runtime(Runtime::Data), &mut ids, &mut n);
+    ids.runtime(Runtime::Data);
 
-    let mut units: Vec<LinkUnit> = Vec::with_capacity(n as usize);
-    let mut add_code =
-        |name: String, code: MachineCode, string_base: u32, units: &mut Vec<LinkUnit>| {
-            let relocs = code
-                .relocs
-                .iter()
-                .map(|reloc| Reloc {
-                    offset: reloc.offset,
-                    kind: reloc.kind,
-                    target: match reloc.sym {
-                        Sym::Str(idx) => SymId(string_base + idx),
-                        sym => ids[&sym],
-                    },
-                    addend: reloc.addend,
-                })
-                .collect();
-            if options.listing {
-                listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
-                listing.push_str(&amd64::listing(&code, &|sym| sym_name(program, sym)));
-            }
-            units.push(LinkUnit {
-                name,
-                section: Section::Code,
-                align: 16,
-                bytes: code.bytes,
-                relocs,
-            });
-        };
+    let mut units: Vec<LinkUnit> = Vec::with_capacity(ids.n as usize);
+    let mut add_code = |name: Cow<'static, str>,
+                        code: MachineCode,
+                        string_base: u32,
+                        units: &mut Vec<LinkUnit>| {
+        let relocs = code
+            .relocs
+            .iter()
+            .map(|reloc| Reloc {
+                offset: reloc.offset,
+                kind: reloc.kind,
+                target: match reloc.sym {
+                    Sym::Str(idx) => SymId(string_base + idx),
+                    sym => ids.get(sym),
+                },
+                addend: reloc.addend,
+            })
+            .collect();
+        if options.listing {
+            listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
+            listing.push_str(&amd64::listing(&code, &|sym| sym_name(program, sym)));
+        }
+        units.push(LinkUnit {
+            name,
+            section: Section::Code,
+            align: 16,
+            bytes: code.bytes,
+            relocs,
+        });
+    };
     add_code(
-        Runtime::Entry.name().to_string(),
+        Runtime::Entry.name().into(),
         amd64::runtime::assemble(Runtime::Entry),
         0,
         &mut units,
     );
     for &rt in &code_runtimes {
         add_code(
-            rt.name().to_string(),
+            rt.name().into(),
             amd64::runtime::assemble(rt),
             0,
             &mut units,
@@ -661,26 +719,26 @@ fn link_program(
     }
     let mut strings = Vec::new();
     for (compiled, &base) in units_in_order.into_iter().zip(&string_bases) {
-        add_code(compiled.name, compiled.code, base, &mut units);
+        add_code(compiled.name.into(), compiled.code, base, &mut units);
         strings.extend(compiled.strings);
     }
     for &func in &compiled_funcs {
         units.push(LinkUnit {
-            name: sym_name(program, Sym::FuncValue(func)),
+            name: sym_name(program, Sym::FuncValue(func)).into(),
             section: Section::ReadOnly,
             align: 8,
             bytes: vec![0; 8],
             relocs: vec![Reloc {
                 offset: 0,
                 kind: link::RelocKind::Abs64,
-                target: ids[&Sym::Func(func)],
+                target: ids.funcs[func.0 as usize],
                 addend: 0,
             }],
         });
     }
     for string in strings {
         units.push(LinkUnit {
-            name: "go:string".to_string(),
+            name: "go:string".into(),
             section: Section::ReadOnly,
             align: 1,
             bytes: string.into_vec(),
@@ -690,7 +748,7 @@ fn link_program(
     for &global in &globals {
         let size = 8 * u64::from(build::words(info.obj(global).ty));
         units.push(LinkUnit {
-            name: sym_name(program, Sym::Global(global)),
+            name: sym_name(program, Sym::Global(global)).into(),
             section: Section::Bss { size },
             align: 8,
             bytes: Vec::new(),
@@ -698,7 +756,7 @@ fn link_program(
         });
     }
     units.push(LinkUnit {
-        name: Runtime::Data.name().to_string(),
+        name: Runtime::Data.name().into(),
         section: Section::Bss {
             size: amd64::runtime::DATA_SIZE,
         },

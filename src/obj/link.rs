@@ -11,6 +11,8 @@
 //! jump or RIP-relative operand: target + addend - address of the field, as ELF's
 //! `R_X86_64_PC32`) and `Abs64` (an absolute address in data, `R_X86_64_64`).
 
+use std::borrow::Cow;
+
 use crate::obj::elf::Image;
 
 /// Index of a unit in the slice given to [`link`]; units are the symbols.
@@ -37,7 +39,7 @@ pub enum Section {
 #[derive(Clone, Debug)]
 pub struct Unit {
     /// Its name, for errors and listings.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// Its section.
     pub section: Section,
     /// Its alignment in bytes, a power of two.
@@ -178,7 +180,7 @@ fn apply(
 ) -> Result<(), LinkError> {
     let Some(target_unit) = units.get(reloc.target.0 as usize) else {
         return Err(LinkError::UnknownSymbol {
-            from: unit.name.clone(),
+            from: unit.name.to_string(),
             target: reloc.target.0,
         });
     };
@@ -190,7 +192,7 @@ fn apply(
     };
     if field + width > bytes.len() {
         return Err(LinkError::FieldOutOfUnit {
-            unit: unit.name.clone(),
+            unit: unit.name.to_string(),
             offset: reloc.offset,
         });
     }
@@ -199,8 +201,8 @@ fn apply(
             let place = addr + u64::from(reloc.offset);
             let value =
                 i32::try_from(target as i64 - place as i64).map_err(|_| LinkError::OutOfRange {
-                    unit: unit.name.clone(),
-                    target: target_unit.name.clone(),
+                    unit: unit.name.to_string(),
+                    target: target_unit.name.to_string(),
                 })?;
             bytes[field..field + 4].copy_from_slice(&value.to_le_bytes());
         }

@@ -4,7 +4,7 @@ use super::*;
 
 fn code(name: &str, bytes: &[u8], relocs: Vec<Reloc>) -> Unit {
     Unit {
-        name: name.to_string(),
+        name: name.to_string().into(),
         section: Section::Code,
         align: 16,
         bytes: bytes.to_vec(),
@@ -35,7 +35,7 @@ fn hello_units() -> Vec<Unit> {
     };
     vec![
         Unit {
-            name: "msg".to_string(),
+            name: "msg".to_string().into(),
             section: Section::ReadOnly,
             align: 1,
             bytes: b"hi\n".to_vec(),
@@ -82,7 +82,7 @@ fn relocation_errors_name_the_unit() {
 fn data_and_bss_follow_on_the_next_page() {
     let mut units = hello_units();
     units.push(Unit {
-        name: "counter".to_string(),
+        name: "counter".to_string().into(),
         section: Section::Data,
         align: 8,
         bytes: vec![0; 8],
@@ -94,7 +94,7 @@ fn data_and_bss_follow_on_the_next_page() {
         }],
     });
     units.push(Unit {
-        name: "zeros".to_string(),
+        name: "zeros".to_string().into(),
         section: Section::Bss { size: 100 },
         align: 8,
         bytes: Vec::new(),
