@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Validates the scaling simulator and writes the data for the speedup plot.
-# 1. Builds a generated closure-heavy program once at -c 1 with --trace: the per-function
-#    costs the simulator replays.
+# 1. Builds a generated closure-heavy program at -c 1 with --trace, once per round, and keeps
+#    the trace whose total work is the median: the per-function costs the simulator replays.
 # 2. Measures the back end's wall time (from --timings, median of RUNS) for each queue
 #    strategy at -c 1, 2, ... up to the machine's CPU count (with --procs N, so N threads
-#    really run), the machine as it is found.
+#    really run), the machine as it is found. The rounds interleave the traced builds with
+#    the measured ones, as this machine's speed drifts over minutes: a single trace taken
+#    before them put the simulation 5 to 21 % off the measured -c 1 builds it should match.
 # 3. Measures how much per-function costs grow when two workers run at once (total work at
 #    -c 2 over -c 1), the simulator's contention input.
 # 4. Runs benches/simulate.py: simulated makespans for 1..64 workers, and the error against
@@ -29,7 +31,6 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$toyc" gen --funcs "$funcs" --shape "$shape" --seed 1 >"$work/prog.toy"
-"$toyc" build "$work/prog.toy" -o "$work/prog" -c 1 --trace "$out/trace-c1.json"
 
 work_ms() {
     "$toyc" build "$work/prog.toy" -o "$work/prog" "$@" --timings 2>&1 |
@@ -60,13 +61,17 @@ if [[ -z $counts ]]; then
     fi
 fi
 strategies="go stack channel steal"
-for _ in $(seq "$runs"); do
+for round in $(seq "$runs"); do
+    trace="$work/trace-$round.json"
+    echo "$(work_ms -c 1 --trace "$trace") $trace" >>"$work/traces"
     for queue in $strategies; do
         for c in $counts; do
             backend_ms -c "$c" --procs "$c" --queue "$queue" >>"$work/$queue.$c"
         done
     done
 done
+cp "$(sort -n "$work/traces" | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')" \
+    "$out/trace-c1.json"
 # Per-function cost growth when two workers run at once: total work at -c 2 over -c 1.
 inflation=0
 if [[ $cpus -gt 1 ]]; then

@@ -109,8 +109,8 @@ enum Command {
 /// The flags of `build` and `run`.
 #[derive(clap::Args)]
 struct CompileArgs {
-    /// Compile functions with N workers, and parse a large file on as many threads
-    /// [default: the number of CPUs].
+    /// Compile functions with N workers, and parse and check a large file on as many
+    /// threads [default: the number of CPUs].
     #[arg(short = 'c', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     workers: Option<u32>,
     /// Run at most P workers at once, as GOMAXPROCS does for Go's [default: the number of

@@ -89,8 +89,9 @@ pub struct FrontEndTimes {
     pub check: std::time::Duration,
 }
 
-/// Runs [`front_end`], parsing a large file on up to `threads` threads, and also returns how
-/// long each phase took. The result does not depend on `threads`.
+/// Runs [`front_end`], parsing a large file and checking its function bodies on up to
+/// `threads` threads, and also returns how long each phase took. The result does not depend
+/// on `threads`.
 pub fn front_end_timed(
     source: &SourceFile,
     threads: usize,
