@@ -38,7 +38,8 @@ pub const MIN_CHUNK_NODES: usize = 16 * 1024;
 /// A run of top-level declarations whose function bodies one thread checks.
 struct Chunk {
     decls: Range<usize>,
-    /// Their nodes, and those of any declaration without a body among them.
+    /// The nodes from just past the previous run's last function (node 0 for the first run)
+    /// to its own last function's name (to the file's last node for the last run).
     nodes: Range<usize>,
 }
 
@@ -254,17 +255,21 @@ impl<'a> Checker<'a> {
         nodes: NodeFacts<'a>,
     ) -> Checker<'a> {
         let mut checker = Checker::bare(source, file, nodes);
-        checker.info = state.info;
-        checker.scopes = state.scopes;
-        checker.used = state.used;
-        checker.pkg = state.pkg;
-        checker.deps = state.deps;
-        checker.fmt = state.fmt;
-        checker.blank = state.blank;
-        checker.errors = state.errors;
-        checker.branch_errors = state.branch_errors;
-        checker.nesting_reported = state.nesting_reported;
+        checker.put_state(state);
         checker
+    }
+
+    fn put_state(&mut self, state: State) {
+        self.info = state.info;
+        self.scopes = state.scopes;
+        self.used = state.used;
+        self.pkg = state.pkg;
+        self.deps = state.deps;
+        self.fmt = state.fmt;
+        self.blank = state.blank;
+        self.errors = state.errors;
+        self.branch_errors = state.branch_errors;
+        self.nesting_reported = state.nesting_reported;
     }
 
     /// Returns the state of the first run's checker, and the constant values it recorded.
@@ -287,19 +292,12 @@ impl<'a> Checker<'a> {
     /// Takes back the state [`take_state`](Self::take_state) moved out, as the first run
     /// left it.
     fn restore_state(&mut self, (state, values): (State, Vec<ConstValue>)) {
-        self.info = state.info;
-        self.scopes = state.scopes;
-        self.used = state.used;
-        self.pkg = state.pkg;
-        self.deps = state.deps;
-        self.errors = state.errors;
-        self.branch_errors = state.branch_errors;
-        self.nesting_reported = state.nesting_reported;
+        self.put_state(state);
         self.nodes.rejoin(values);
     }
 
     /// Returns what the fork of a later run found: what it created past the counts at the
-    /// state.
+    /// fork.
     fn found(self, objs_from: usize, funcs_from: usize, types_from: usize) -> Found {
         let Checker {
             mut info,

@@ -8,7 +8,7 @@ use toyc::syntax::{ast::NodeId, parse};
 use toyc::types::{self, Info, bodies};
 use toyc::workload::{Shape, generate};
 
-use crate::support::{file_name, toy_files};
+use crate::support::corpus;
 
 /// Everything `info` holds about a file of `n_nodes` nodes, as text; hash maps sorted.
 fn dump(info: &Info, n_nodes: u32) -> String {
@@ -66,23 +66,12 @@ fn both(name: &str, text: &str, threads: usize) -> (String, String, usize) {
 
 #[test]
 fn every_corpus_file_checks_alike_on_several_threads() {
-    let dirs = [
-        "tests/data/run",
-        "tests/data/codegen",
-        "tests/data/check/err",
-        "tests/data/check/unsupported",
-        "examples",
-    ];
     let mut cut = 0;
-    for dir in dirs {
-        for path in toy_files(dir) {
-            let text = std::fs::read_to_string(&path).expect("a readable file");
-            let name = file_name(&path);
-            for threads in [2, 64] {
-                let (serial, parallel, runs) = both(&name, &text, threads);
-                assert_eq!(serial, parallel, "{dir}/{name} on {threads} threads");
-                cut += usize::from(runs > 1);
-            }
+    for (dir, name, text) in corpus() {
+        for threads in [2, 64] {
+            let (serial, parallel, runs) = both(&name, &text, threads);
+            assert_eq!(serial, parallel, "{dir}/{name} on {threads} threads");
+            cut += usize::from(runs > 1);
         }
     }
     // About 130 corpus files have two functions or more.

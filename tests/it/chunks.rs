@@ -5,7 +5,7 @@ use toyc::diag::{Diagnostics, SourceFile};
 use toyc::syntax::{chunks, parse};
 use toyc::workload::{Shape, generate};
 
-use crate::support::{file_name, toy_files};
+use crate::support::corpus;
 
 /// Parses `text` serially and in chunks of at least `min_chunk` bytes, and returns both
 /// results as text: the tree's `Debug` form and the errors.
@@ -26,23 +26,12 @@ fn both(name: &str, text: &str, min_chunk: usize) -> (String, String) {
 
 #[test]
 fn every_corpus_file_parses_alike_in_chunks() {
-    let dirs = [
-        "tests/data/run",
-        "tests/data/codegen",
-        "tests/data/check/err",
-        "tests/data/check/unsupported",
-        "examples",
-    ];
     let mut cut = 0;
-    for dir in dirs {
-        for path in toy_files(dir) {
-            let text = std::fs::read_to_string(&path).expect("a readable file");
-            let name = file_name(&path);
-            // One byte: a chunk at every top-level declaration the cut allows.
-            let (serial, chunked) = both(&name, &text, 1);
-            assert_eq!(serial, chunked, "{dir}/{name}");
-            cut += usize::from(chunks::starts(&text, 4, 1).len() > 1);
-        }
+    for (dir, name, text) in corpus() {
+        // One byte: a chunk at every top-level declaration the cut allows.
+        let (serial, chunked) = both(&name, &text, 1);
+        assert_eq!(serial, chunked, "{dir}/{name}");
+        cut += usize::from(chunks::starts(&text, 4, 1).len() > 1);
     }
     assert!(cut > 200, "only {cut} corpus files were cut into chunks");
 }

@@ -23,6 +23,26 @@ pub fn toy_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Every `.toy` file of the corpus (the run, codegen, check and unsupported data and the
+/// examples), as its directory, its file name and its text.
+pub fn corpus() -> Vec<(&'static str, String, String)> {
+    let dirs = [
+        "tests/data/run",
+        "tests/data/codegen",
+        "tests/data/check/err",
+        "tests/data/check/unsupported",
+        "examples",
+    ];
+    let mut files = Vec::new();
+    for dir in dirs {
+        for path in toy_files(dir) {
+            let text = std::fs::read_to_string(&path).expect("a readable file");
+            files.push((dir, file_name(&path), text));
+        }
+    }
+    files
+}
+
 /// Returns the file name of `path`.
 pub fn file_name(path: &Path) -> String {
     path.file_name()
