@@ -32,7 +32,8 @@ use crate::types::object::{FuncId, FuncInfo, Info, NodeFacts, ObjId, ObjKind, Ob
 use crate::types::scope::Scopes;
 use crate::types::ty::{Type, TypeTable};
 
-/// Below this many nodes a run of function bodies is not worth a thread.
+/// The nodes per thread below which another thread is not worth starting: the file gets at
+/// most one run per this many nodes.
 pub const MIN_CHUNK_NODES: usize = 16 * 1024;
 
 /// A run of top-level declarations whose function bodies one thread checks.
@@ -155,7 +156,7 @@ impl<'a> Checker<'a> {
         self.cur_decl = None;
     }
 
-    /// Checks every top-level function body, on up to `threads` threads in runs of at least
+    /// Checks every top-level function body, on up to `threads` threads and at most one per
     /// `min_chunk` nodes. This checker's own state goes to the first run, on the calling
     /// thread, and comes back with what the run found; each later run copies a snapshot of it
     /// on its own thread, and what they find is merged in after.
@@ -396,7 +397,7 @@ impl<'a> Checker<'a> {
 }
 
 /// Returns the runs of declarations whose function bodies `check` gives a thread each, with
-/// up to `threads` threads and runs of at least `min_chunk` nodes; one run or none means the
+/// up to `threads` threads and at most one per `min_chunk` nodes; one run or none means the
 /// bodies are checked on the calling thread.
 pub fn runs(file: &File, threads: usize, min_chunk: usize) -> Vec<Range<usize>> {
     cut(file, threads, min_chunk)
@@ -405,8 +406,9 @@ pub fn runs(file: &File, threads: usize, min_chunk: usize) -> Vec<Range<usize>> 
         .collect()
 }
 
-/// Cuts the top-level functions with bodies into up to `threads` runs of about equal node
-/// counts, each of at least `min_chunk` nodes.
+/// Cuts the top-level functions with bodies into up to `threads` runs, at most one per
+/// `min_chunk` nodes. Cuts fall between functions, once the runs so far hold their share of
+/// the nodes, so runs are about equal when no function is large next to a share.
 fn cut(file: &File, threads: usize, min_chunk: usize) -> Vec<Chunk> {
     // Each function with a body, as its declaration and the last of its nodes: its name's,
     // since the grammar inlines `Ident` and so numbers a declaration's name in the

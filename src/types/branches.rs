@@ -4,8 +4,9 @@
 //! Each function body, top-level or literal, has its own labels and its own loops: a `break`
 //! inside a function literal never leaves a loop around the literal. The walk covers
 //! statements only; the checker calls [`check_body`] for each top-level body before checking
-//! it and for each function literal it meets, so expressions are not walked twice. Go reports these errors while parsing, before any type
-//! error: the checker keeps them apart and puts them first.
+//! it and for each function literal it meets, so expressions are not walked twice. Go
+//! reports these errors while parsing, before any type error: the checker keeps them apart
+//! and puts them first.
 
 use rustc_hash::FxHashMap;
 

@@ -52,7 +52,7 @@ pub const MAX_NESTING: u32 = 250_000;
 pub(crate) const NESTED_TOO_DEEPLY: &str = "program nested too deeply";
 
 /// Type-checks `file`, reporting errors into `diags`, with function bodies checked on up to
-/// `threads` threads in runs of at least `min_chunk` nodes (`types::bodies`). The result
+/// `threads` threads and at most one per `min_chunk` nodes (`types::bodies`). The result
 /// does not depend on `threads`.
 pub fn check(
     source: &SourceFile,

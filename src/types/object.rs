@@ -10,12 +10,9 @@ use crate::types::constant::ConstValue;
 use crate::types::ty::{INVALID, TypeId, TypeTable};
 
 /// The entry of `Info::node_objs` and `Info::node_consts` for a node without the fact; the
-/// others are one more than the index they stand for. Zero, so that the vectors start as
-/// zeroed memory, which the system maps lazily: each page is touched first by the thread that
-/// checks its nodes (`bodies`), not all at once before checking starts.
+/// others are one more than the index they stand for, so that renumbering the indices from
+/// some index on (`NodeFacts::merge`) is one comparison that passes over this entry.
 const NONE: u32 = 0;
-
-const _: () = assert!(INVALID.0 == 0, "node types start as zeroed memory");
 
 /// Index of an [`Object`] in [`Info::objs`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -137,9 +134,8 @@ pub struct Info {
     pub types: TypeTable,
     /// All objects; predeclared ones first.
     pub objs: Vec<Object>,
-    /// Per node: the type of an expression ([`INVALID`] for other nodes), as its index, so
-    /// that the vector starts as zeroed memory too.
-    node_types: Vec<u32>,
+    /// Per node: the type of an expression ([`INVALID`] for other nodes).
+    node_types: Vec<TypeId>,
     /// Per node: the object a name denotes or declares, plus one, or [`NONE`].
     node_objs: Vec<u32>,
     /// Per node: the index in `consts` of a constant expression's value, plus one, or
@@ -184,7 +180,7 @@ impl Info {
 
     /// Returns the type of expression `node` ([`INVALID`] for other nodes).
     pub fn type_of(&self, node: NodeId) -> TypeId {
-        TypeId(self.node_types[node.0 as usize])
+        self.node_types[node.0 as usize]
     }
 
     /// Returns the object a name node denotes or declares.
@@ -211,7 +207,7 @@ impl Info {
 
 /// The per-node vectors of [`Info`] while the checker fills them.
 pub(crate) struct NodeStore {
-    types: Vec<u32>,
+    types: Vec<TypeId>,
     objs: Vec<u32>,
     consts: Vec<u32>,
 }
@@ -221,7 +217,7 @@ impl NodeStore {
     pub(crate) fn new(n_nodes: u32) -> NodeStore {
         let n = n_nodes as usize;
         NodeStore {
-            types: vec![INVALID.0; n],
+            types: vec![INVALID; n],
             objs: vec![NONE; n],
             consts: vec![NONE; n],
         }
@@ -248,7 +244,7 @@ impl NodeStore {
 pub(crate) struct NodeFacts<'a> {
     /// The first node of the range.
     base: usize,
-    types: &'a mut [u32],
+    types: &'a mut [TypeId],
     objs: &'a mut [u32],
     consts: &'a mut [u32],
     values: Vec<ConstValue>,
@@ -262,13 +258,13 @@ impl<'a> NodeFacts<'a> {
 
     /// Returns the type of expression `node`.
     pub(crate) fn ty(&self, node: NodeId) -> TypeId {
-        TypeId(self.types[self.idx(node)])
+        self.types[self.idx(node)]
     }
 
     /// Records the type of expression `node`.
     pub(crate) fn set_ty(&mut self, node: NodeId, ty: TypeId) {
         let idx = self.idx(node);
-        self.types[idx] = ty.0;
+        self.types[idx] = ty;
     }
 
     /// Returns the object a name node denotes or declares.
@@ -376,7 +372,7 @@ impl<'a> NodeFacts<'a> {
         bump(&mut self.consts[lo..hi], shift.values_from, value_delta);
         if !shift.types.is_empty() {
             for ty in &mut self.types[lo..hi] {
-                *ty = shift.ty(TypeId(*ty)).0;
+                *ty = shift.ty(*ty);
             }
         }
     }
