@@ -15,6 +15,7 @@
 //! errors are reported, sorted by position. `TOYC_FAULT` injects failures for tests (see [`Faults`]).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
@@ -255,7 +256,7 @@ struct Job {
 struct Compiled {
     name: String,
     code: MachineCode,
-    strings: Vec<Box<[u8]>>,
+    strings: Vec<Arc<[u8]>>,
     ssa: String,
 }
 
@@ -611,6 +612,36 @@ impl SymIds {
     }
 }
 
+/// Returns each distinct string of `units` once, in order of first use, and per unit the
+/// index there of each of its strings. Strings shared with the checker (a constant used in
+/// many functions) are matched by address before their bytes are hashed.
+fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
+    let mut distinct: Vec<Arc<[u8]>> = Vec::new();
+    let mut by_address: FxHashMap<*const u8, u32> = FxHashMap::default();
+    let mut by_content: FxHashMap<&[u8], u32> = FxHashMap::default();
+    let unit_strings = units
+        .iter()
+        .map(|compiled| {
+            compiled
+                .strings
+                .iter()
+                .map(|string| {
+                    if let Some(&idx) = by_address.get(&string.as_ptr()) {
+                        return idx;
+                    }
+                    let idx = *by_content.entry(&string[..]).or_insert_with(|| {
+                        distinct.push(Arc::clone(string));
+                        distinct.len() as u32 - 1
+                    });
+                    by_address.insert(string.as_ptr(), idx);
+                    idx
+                })
+                .collect()
+        })
+        .collect();
+    (distinct, unit_strings)
+}
+
 fn link_program(
     program: &Program<'_>,
     init: Compiled,
@@ -651,15 +682,14 @@ fn link_program(
     ids.main = ids.funcs[main.0 as usize];
     // A function that was never compiled (a job lost by a queue) has no symbol; linking
     // then fails with an unknown symbol rather than producing a broken executable.
-    // String literals: per compiled unit, in unit order; each unit's first string number.
+    // String literals: numbered per unit, laid out once each in order of first use, as Go's
+    // linker keeps one `go:string` symbol per content.
     let units_in_order: Vec<Compiled> = std::iter::once(init)
         .chain(funcs.into_iter().flatten())
         .collect();
-    let mut string_bases = Vec::with_capacity(units_in_order.len());
-    for compiled in &units_in_order {
-        string_bases.push(ids.n);
-        ids.n += compiled.strings.len() as u32;
-    }
+    let (strings, unit_strings) = dedup_strings(&units_in_order);
+    let string_base = ids.n;
+    ids.n += strings.len() as u32;
     let globals: Vec<ObjId> = info
         .objs
         .iter()
@@ -676,7 +706,7 @@ fn link_program(
     let mut units: Vec<LinkUnit> = Vec::with_capacity(ids.n as usize);
     let mut add_code = |name: Cow<'static, str>,
                         code: MachineCode,
-                        string_base: u32,
+                        string_ids: &[u32],
                         units: &mut Vec<LinkUnit>| {
         let relocs = code
             .relocs
@@ -685,7 +715,7 @@ fn link_program(
                 offset: reloc.offset,
                 kind: reloc.kind,
                 target: match reloc.sym {
-                    Sym::Str(idx) => SymId(string_base + idx),
+                    Sym::Str(idx) => SymId(string_base + string_ids[idx as usize]),
                     sym => ids.get(sym),
                 },
                 addend: reloc.addend,
@@ -706,21 +736,19 @@ fn link_program(
     add_code(
         Runtime::Entry.name().into(),
         amd64::runtime::assemble(Runtime::Entry),
-        0,
+        &[],
         &mut units,
     );
     for &rt in &code_runtimes {
         add_code(
             rt.name().into(),
             amd64::runtime::assemble(rt),
-            0,
+            &[],
             &mut units,
         );
     }
-    let mut strings = Vec::new();
-    for (compiled, &base) in units_in_order.into_iter().zip(&string_bases) {
-        add_code(compiled.name.into(), compiled.code, base, &mut units);
-        strings.extend(compiled.strings);
+    for (compiled, string_ids) in units_in_order.into_iter().zip(&unit_strings) {
+        add_code(compiled.name.into(), compiled.code, string_ids, &mut units);
     }
     for &func in &compiled_funcs {
         units.push(LinkUnit {
@@ -741,7 +769,7 @@ fn link_program(
             name: "go:string".into(),
             section: Section::ReadOnly,
             align: 1,
-            bytes: string.into_vec(),
+            bytes: string.to_vec(),
             relocs: Vec::new(),
         });
     }

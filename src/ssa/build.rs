@@ -26,6 +26,8 @@
 //! are all reachable from the entry or unreachable ones that `deadcode` removes, plus the
 //! closures the body creates, as new units of work.
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
@@ -266,15 +268,18 @@ impl<'a> Builder<'a> {
         self.value(Op::Addr, idx, &[])
     }
 
-    fn string_lit(&mut self, bytes: &[u8]) -> Words {
+    /// Returns the words of a constant string. The unit keeps the checker's bytes, shared
+    /// (a constant used in many functions is never copied per use).
+    fn string_lit(&mut self, bytes: &Arc<[u8]>) -> Words {
         if bytes.is_empty() {
             let zero = self.constant(0);
             return SmallVec::from_slice(&[zero, zero]);
         }
-        let idx = match self.f.strings.iter().position(|s| **s == *bytes) {
+        let same = |s: &Arc<[u8]>| Arc::ptr_eq(s, bytes) || **s == **bytes;
+        let idx = match self.f.strings.iter().position(same) {
             Some(idx) => idx,
             None => {
-                self.f.strings.push(bytes.into());
+                self.f.strings.push(Arc::clone(bytes));
                 self.f.strings.len() - 1
             }
         };
@@ -1334,7 +1339,7 @@ impl<'a> Builder<'a> {
                     let v = value.to_i64().expect("the checker bounds typed constants");
                     SmallVec::from_slice(&[self.constant(v)])
                 }
-                ConstValue::Str(bytes) => self.string_lit(bytes),
+                ConstValue::Str(string) => self.string_lit(string.bytes()),
             };
         }
         match &expr.kind {

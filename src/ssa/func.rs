@@ -203,8 +203,8 @@ pub struct Func {
     pub syms: Vec<Sym>,
     /// Index of each symbol in `syms`.
     sym_index: rustc_hash::FxHashMap<Sym, i64>,
-    /// String literals, referred to as `Sym::Str`.
-    pub strings: Vec<Box<[u8]>>,
+    /// String literals, referred to as `Sym::Str`: the checker's bytes, shared.
+    pub strings: Vec<std::sync::Arc<[u8]>>,
     /// Words of arguments the caller passes.
     pub arg_words: u32,
     /// Words of results.

@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 use std::ops;
+use std::sync::{Arc, OnceLock};
 
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
@@ -26,7 +27,125 @@ pub enum ConstValue {
     /// An integer of any size.
     Int(Int),
     /// A byte string.
-    Str(Box<[u8]>),
+    Str(ConstStr),
+}
+
+/// A constant string, shared rather than copied: every expression that uses a constant holds
+/// the same bytes, and a concatenation is a node over its operands, made into bytes once,
+/// when first read, as `go/constant` builds its strings. A chain of `"..." + "..."` lines
+/// thus costs one node per `+` and, at most, one copy of the bytes of the expressions that
+/// are read, rather than a copy at every step of the chain.
+///
+/// Invariant: `len` is the number of bytes; a leaf's `flat` is set from the start.
+#[derive(Clone)]
+pub struct ConstStr(Arc<StrNode>);
+
+struct StrNode {
+    len: usize,
+    /// The operands of a concatenation; `None` for a leaf.
+    parts: Option<(ConstStr, ConstStr)>,
+    /// The bytes, once read.
+    flat: OnceLock<Arc<[u8]>>,
+}
+
+impl ConstStr {
+    /// Returns a string of these bytes.
+    pub fn new(bytes: Arc<[u8]>) -> ConstStr {
+        ConstStr(Arc::new(StrNode {
+            len: bytes.len(),
+            parts: None,
+            flat: OnceLock::from(bytes),
+        }))
+    }
+
+    /// Returns `self + other`, without copying either.
+    pub fn concat(&self, other: &ConstStr) -> ConstStr {
+        if other.is_empty() {
+            return self.clone();
+        }
+        if self.is_empty() {
+            return other.clone();
+        }
+        ConstStr(Arc::new(StrNode {
+            len: self.len() + other.len(),
+            parts: Some((self.clone(), other.clone())),
+            flat: OnceLock::new(),
+        }))
+    }
+
+    /// Returns the number of bytes.
+    pub fn len(&self) -> usize {
+        self.0.len
+    }
+
+    /// Returns whether the string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+
+    /// Returns the bytes, joining a concatenation's parts on the first call. The walk keeps
+    /// its own stack: a chain of concatenations is as deep as the source is long.
+    pub fn bytes(&self) -> &Arc<[u8]> {
+        self.0.flat.get_or_init(|| {
+            let mut out = Vec::with_capacity(self.0.len);
+            let mut pending = vec![self];
+            while let Some(node) = pending.pop() {
+                match (node.0.flat.get(), &node.0.parts) {
+                    (Some(bytes), _) => out.extend_from_slice(bytes),
+                    (None, Some((left, right))) => {
+                        pending.push(right);
+                        pending.push(left);
+                    }
+                    (None, None) => unreachable!("a leaf holds its bytes"),
+                }
+            }
+            out.into()
+        })
+    }
+}
+
+impl Drop for StrNode {
+    /// Drops a chain of concatenations without recursing once per link.
+    fn drop(&mut self) {
+        let mut pending: Vec<ConstStr> = Vec::new();
+        if let Some((left, right)) = self.parts.take() {
+            pending.extend([left, right]);
+        }
+        while let Some(part) = pending.pop() {
+            if let Some(mut node) = Arc::into_inner(part.0)
+                && let Some((left, right)) = node.parts.take()
+            {
+                pending.extend([left, right]);
+            }
+        }
+    }
+}
+
+impl PartialEq for ConstStr {
+    fn eq(&self, other: &ConstStr) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.len() == other.len() && self.bytes() == other.bytes())
+    }
+}
+
+impl Eq for ConstStr {}
+
+impl Ord for ConstStr {
+    fn cmp(&self, other: &ConstStr) -> Ordering {
+        self.bytes().cmp(other.bytes())
+    }
+}
+
+impl PartialOrd for ConstStr {
+    fn partial_cmp(&self, other: &ConstStr) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Debug for ConstStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&quote(self.bytes()))
+    }
 }
 
 /// An exact integer.
@@ -281,9 +400,12 @@ impl std::fmt::Display for ConstValue {
         match self {
             ConstValue::Bool(value) => write!(f, "{value}"),
             ConstValue::Int(value) => write!(f, "{value}"),
-            ConstValue::Str(bytes) => {
+            ConstValue::Str(string) => {
                 const MAX_LEN: usize = 72;
-                let quoted = quote(bytes);
+                // A byte quotes to at least one character of every four, so the first
+                // 4 * MAX_LEN bytes decide what is shown.
+                let bytes = string.bytes();
+                let quoted = quote(&bytes[..bytes.len().min(4 * MAX_LEN + 4)]);
                 if quoted.chars().count() > MAX_LEN {
                     let cut: String = quoted.chars().take(MAX_LEN - 3).collect();
                     write!(f, "{cut}...")

@@ -8,7 +8,7 @@
 use crate::diag::Span;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
 use crate::types::check::{Checker, unparen};
-use crate::types::constant::{ConstValue, Int};
+use crate::types::constant::{ConstStr, ConstValue, Int};
 use crate::types::object::{Builtin, ObjKind};
 use crate::types::ty::{
     self, BOOL, INT, INVALID, STRING, Type, TypeId, UNTYPED_BOOL, UNTYPED_INT, UNTYPED_NIL,
@@ -373,7 +373,7 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Str => {
                 let bytes = crate::syntax::lexer::unquote(self.literal_text(expr)).into();
-                Operand::constant(UNTYPED_STRING, ConstValue::Str(bytes), expr)
+                Operand::constant(UNTYPED_STRING, ConstValue::Str(ConstStr::new(bytes)), expr)
             }
             ExprKind::FuncLit(lit) => {
                 let ty = self.func_lit(expr, lit);
@@ -669,11 +669,7 @@ impl<'a> Checker<'a> {
                     BinOp::LAnd => a && b,
                     _ => a || b,
                 }),
-                (ConstValue::Str(a), ConstValue::Str(b)) => {
-                    let mut bytes = a.to_vec();
-                    bytes.extend_from_slice(&b);
-                    ConstValue::Str(bytes.into())
-                }
+                (ConstValue::Str(a), ConstValue::Str(b)) => ConstValue::Str(a.concat(&b)),
                 _ => unreachable!("operands have matching types"),
             };
             let mut z = Operand::constant(x.ty, value, result_expr);
@@ -1357,10 +1353,10 @@ impl<'a> Checker<'a> {
                     return Operand::invalid(expr);
                 }
                 if x.mode == Mode::Constant {
-                    let ConstValue::Str(bytes) = x.val.take().expect("constant") else {
+                    let ConstValue::Str(string) = x.val.take().expect("constant") else {
                         unreachable!("a string constant")
                     };
-                    return Operand::constant(INT, ConstValue::Int(bytes.len().into()), expr);
+                    return Operand::constant(INT, ConstValue::Int(string.len().into()), expr);
                 }
                 Operand::new(Mode::Value, INT, expr)
             }

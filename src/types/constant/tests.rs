@@ -1,5 +1,5 @@
-//! Unit tests of constant integers: the word paths agree with big-number arithmetic, and
-//! results are words exactly when they fit.
+//! Unit tests of constants: the word paths of integers agree with big-number arithmetic,
+//! results are words exactly when they fit, and constant strings join lazily.
 
 use super::*;
 use num_traits::Zero;
@@ -77,4 +77,47 @@ fn unary_operators_and_shifts_agree_with_big_numbers() {
         assert_eq!(x.is_negative(), a.is_negative(), "sign of {a}");
         assert_eq!(x.to_string(), a.to_string());
     }
+}
+
+fn leaf(text: &str) -> ConstStr {
+    ConstStr::new(text.as_bytes().into())
+}
+
+#[test]
+fn string_concatenation_joins_on_first_read_and_shares_the_rest() {
+    let abc = leaf("a").concat(&leaf("b")).concat(&leaf("c"));
+    let both = abc.concat(&abc);
+    assert_eq!(both.len(), 6);
+    assert_eq!(&**both.bytes(), b"abcabc");
+    assert_eq!(&**abc.bytes(), b"abc");
+    assert_eq!(abc.concat(&leaf("")), abc);
+    assert!(leaf("ab") < leaf("b"));
+    assert_eq!(format!("{}", ConstValue::Str(both)), "\"abcabc\"");
+}
+
+/// A chain as long as a large file is read and dropped without recursing once per link.
+#[test]
+fn a_long_concatenation_chain_is_read_and_dropped_on_a_small_stack() {
+    let chain = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(|| {
+            let mut chain = leaf("");
+            for _ in 0..1_000_000 {
+                chain = chain.concat(&leaf("x"));
+            }
+            let len = chain.bytes().len();
+            drop(chain);
+            len
+        })
+        .expect("the thread starts")
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(chain, 1_000_000);
+}
+
+#[test]
+fn a_long_string_is_shown_cut_as_go_shows_it() {
+    let text = ConstValue::Str(leaf(&"é".repeat(1000))).to_string();
+    assert_eq!(text.chars().count(), 72);
+    assert!(text.ends_with("éé..."), "{text}");
 }
