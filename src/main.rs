@@ -12,6 +12,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use toyc::diag::{self, Style};
 use toyc::driver;
 use toyc::driver::build::{BuildError, BuildOptions, Faults, Order};
+use toyc::driver::output;
 use toyc::driver::queue::Strategy;
 use toyc::workload::{self, Shape};
 
@@ -182,8 +183,11 @@ fn main() -> ExitCode {
             ssa,
             compile,
         } => {
-            let output = output.unwrap_or_else(|| default_output(&file));
-            match options(&compile, listing, ssa) {
+            let output = output::resolve(output.as_deref(), &file);
+            match options(&compile, listing, ssa).and_then(|options| {
+                install_signals()?;
+                Ok(options)
+            }) {
                 Ok(options) => build(&file, &output, &options, &compile),
                 Err(status) => status,
             }
@@ -192,13 +196,15 @@ fn main() -> ExitCode {
             file,
             args,
             compile,
-        } => match options(&compile, false, None) {
+        } => match options(&compile, false, None).and_then(|options| {
+            install_signals()?;
+            Ok(options)
+        }) {
             Ok(options) => run(&file, &args, &options, &compile, huge_pages_off),
             Err(status) => status,
         },
         Command::GenTest { seed, size, panics } => {
-            print!("{}", workload::random::generate(seed, size, panics));
-            ExitCode::SUCCESS
+            print_out(workload::random::generate(seed, size, panics).as_bytes())
         }
         Command::Gen { funcs, shape, seed } => {
             let shape = match shape {
@@ -208,10 +214,55 @@ fn main() -> ExitCode {
                 GenShape::Closures => Shape::Closures,
                 GenShape::DeepClosures => Shape::DeepClosures,
             };
-            print!("{}", workload::generate(shape, funcs, seed));
-            ExitCode::SUCCESS
+            print_out(workload::generate(shape, funcs, seed).as_bytes())
         }
     }
+}
+
+/// Writes a line to standard error. A standard error that cannot be written (closed, or a
+/// full device) is ignored: there is nowhere left to say anything, and the exit status
+/// still tells what happened.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Writes `bytes` to standard output. A reader that went away (`| head`) ends the output
+/// quietly with success, as command-line tools do; any other failure is reported, with
+/// exit status 2.
+fn print_out(bytes: &[u8]) -> ExitCode {
+    match write_out(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(status) => status,
+    }
+}
+
+/// Writes `bytes` to standard output: `Ok` when written or when the reader went away.
+fn write_out(bytes: &[u8]) -> Result<(), ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => {
+            say!(
+                "toyc: cannot write to standard output: {}",
+                output::os_message(&error)
+            );
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// Starts cleaning up on interruptions (`driver::signals`).
+fn install_signals() -> Result<(), ExitCode> {
+    driver::signals::install().map_err(|error| {
+        say!(
+            "toyc: cannot handle signals: {}",
+            output::os_message(&error)
+        );
+        ExitCode::from(2)
+    })
 }
 
 /// Turns the flags (and `TOYC_FAULT`) into build options; a bad `TOYC_FAULT` is a usage
@@ -223,7 +274,7 @@ fn options(
 ) -> Result<BuildOptions, ExitCode> {
     let faults = match std::env::var("TOYC_FAULT") {
         Ok(text) => text.parse().map_err(|error| {
-            eprintln!("toyc: {error}");
+            say!("toyc: {error}");
             ExitCode::from(2)
         })?,
         Err(_) => Faults::default(),
@@ -257,7 +308,7 @@ fn read(path: &Path) -> Result<toyc::diag::SourceFile, ExitCode> {
                 } else {
                     "invalid UTF-8 encoding"
                 };
-                eprintln!("{}:{line}:{col}: {message}", path.display());
+                say!("{}:{line}:{col}: {message}", path.display());
                 if idx == 10 {
                     break;
                 }
@@ -265,19 +316,21 @@ fn read(path: &Path) -> Result<toyc::diag::SourceFile, ExitCode> {
             ExitCode::from(1)
         }
         error => {
-            eprintln!("toyc: {}: {error}", path.display());
+            say!("toyc: {}: {error}", path.display());
             ExitCode::from(2)
         }
     })
 }
 
-/// Returns `go build`'s default output name: the file's stem, in the current directory.
-fn default_output(file: &Path) -> PathBuf {
-    PathBuf::from(file.file_stem().unwrap_or(file.as_os_str()))
-}
-
 fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileArgs) -> ExitCode {
     let started = Instant::now();
+    let targets = match output_targets(path, output, compile.trace.as_deref()) {
+        Ok(targets) => targets,
+        Err(message) => {
+            say!("toyc: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let source = match read(path) {
         Ok(source) => source,
         Err(status) => return status,
@@ -297,36 +350,36 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
         Ok(Err(BuildError::Errors(diags))) => return report(&source, &diags, compile.color),
         Ok(Err(BuildError::Internal(failures))) => {
             for (func, message) in failures {
-                eprintln!("toyc: internal compiler error in function {func}: {message}");
+                say!("toyc: internal compiler error in function {func}: {message}");
             }
             return ExitCode::from(3);
         }
         Ok(Err(BuildError::Link(error))) => {
-            eprintln!("toyc: internal compiler error: link: {error}");
+            say!("toyc: internal compiler error: link: {error}");
             return ExitCode::from(3);
         }
         Ok(Ok(built)) => built,
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(built.ssa.as_bytes())
-        .and_then(|()| stdout.write_all(built.listing.as_bytes()))
-        .is_err()
-    {
-        return ExitCode::from(2);
+    if let Err(status) = write_out(built.ssa.as_bytes()) {
+        return status;
+    }
+    if let Err(status) = write_out(built.listing.as_bytes()) {
+        return status;
     }
     let write_start = Instant::now();
-    if let Err(error) = driver::write_executable(output, &built.executable) {
-        eprintln!("toyc: cannot write {}: {error}", output.display());
+    // The trace first: if it cannot be written, the old executable stays in place.
+    if let (Some(trace), Some(target)) = (&compile.trace, targets.trace) {
+        let json = driver::report::trace_json(&built.report);
+        if let Err(message) = output::write(trace, target, json.as_bytes(), false) {
+            say!("toyc: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Err(message) = output::write(output, targets.executable, &built.executable, true) {
+        say!("toyc: {message}");
         return ExitCode::from(2);
     }
     let write_time = write_start.elapsed();
-    if let Some(trace) = &compile.trace
-        && let Err(error) = std::fs::write(trace, driver::report::trace_json(&built.report))
-    {
-        eprintln!("toyc: cannot write {}: {error}", trace.display());
-        return ExitCode::from(2);
-    }
     if compile.timings {
         let phases = [
             ("read", read_time),
@@ -337,12 +390,38 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
             ("link", built.report.link),
             ("write", write_time),
         ];
-        eprint!(
+        let _ = write!(
+            std::io::stderr(),
             "{}",
-            driver::report::timings(&phases, &built.report, options)
+            driver::report::timings(&phases, &built.report, options, driver::peak_memory())
         );
     }
     ExitCode::SUCCESS
+}
+
+/// How the outputs of a build may be written.
+struct Targets {
+    executable: output::Target,
+    trace: Option<output::Target>,
+}
+
+/// Checks, before any work, that the build may write `output` (and `trace`) without
+/// replacing a file that is not toyc's own.
+fn output_targets(path: &Path, output: &Path, trace: Option<&Path>) -> Result<Targets, String> {
+    let executable = output::check(output, output::Kind::Executable, path)?;
+    let trace = match trace {
+        None => None,
+        Some(trace) => {
+            if trace == output || output::same_file(trace, output) {
+                return Err(format!(
+                    "--trace and -o name the same file {:?}",
+                    trace.display().to_string()
+                ));
+            }
+            Some(output::check(trace, output::Kind::Trace, path)?)
+        }
+    };
+    Ok(Targets { executable, trace })
 }
 
 fn run(
@@ -352,20 +431,39 @@ fn run(
     compile: &CompileArgs,
     huge_pages_off: bool,
 ) -> ExitCode {
-    let dir = match tempfile::tempdir() {
+    let dir = match tempfile::Builder::new().prefix("toyc-run-").tempdir() {
         Ok(dir) => dir,
         Err(error) => {
-            eprintln!("toyc: cannot create a temporary directory: {error}");
+            say!(
+                "toyc: cannot create a temporary directory: {}",
+                output::os_message(&error)
+            );
             return ExitCode::from(2);
         }
     };
-    let exe = dir.path().join(default_output(path));
+    let _registered = driver::signals::register(dir.path());
+    let exe = output::resolve(Some(dir.path()), path);
     let status = build(path, &exe, options, compile);
     if status != ExitCode::SUCCESS {
         return status;
     }
     driver::restore_huge_pages(huge_pages_off);
-    match std::process::Command::new(&exe).args(args).status() {
+    let mut child = match std::process::Command::new(&exe).args(args).spawn() {
+        Ok(child) => child,
+        Err(error) => {
+            say!(
+                "toyc: cannot run {}: {}",
+                path.display(),
+                output::os_message(&error)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    // Interruptions go to the program from here; toyc cleans up when it has ended.
+    driver::signals::set_child(child.id());
+    driver::wait_exited(child.id());
+    driver::signals::forget_child();
+    match child.wait() {
         Ok(status) => {
             use std::os::unix::process::ExitStatusExt;
             let code = status
@@ -374,7 +472,11 @@ fn run(
             ExitCode::from(code as u8)
         }
         Err(error) => {
-            eprintln!("toyc: cannot run {}: {error}", exe.display());
+            say!(
+                "toyc: cannot run {}: {}",
+                path.display(),
+                output::os_message(&error)
+            );
             ExitCode::from(2)
         }
     }
@@ -392,10 +494,9 @@ fn report(
         Color::Auto => (Style::Short, ColorChoice::Never),
     };
     let mut stderr = StandardStream::stderr(choice);
-    if let Err(error) = diag::render(source, diags, style, &mut stderr) {
-        eprintln!("toyc: cannot write diagnostics: {error}");
-        return ExitCode::from(2);
-    }
+    // A standard error that cannot take the diagnostics leaves only the exit status to
+    // tell that the program has errors.
+    let _ = diag::render(source, diags, style, &mut stderr);
     ExitCode::from(1)
 }
 

@@ -6,8 +6,10 @@
 //! the pages a deep program touches are ever committed.
 
 pub mod build;
+pub mod output;
 pub mod queue;
 pub mod report;
+pub mod signals;
 
 use std::path::Path;
 
@@ -169,27 +171,30 @@ pub fn restore_huge_pages(inherited_off: bool) {
     let _ = inherited_off;
 }
 
-/// Writes an executable: to a temporary file beside `path`, made executable, then renamed,
-/// so that a failed write never leaves a broken executable behind. A `path` that exists and
-/// is not a regular file (`/dev/null`, a pipe) is written in place: renaming over it would
-/// replace the device with a file.
-pub fn write_executable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::PermissionsExt;
-    if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)?
-            .write_all(bytes);
+/// Returns the peak resident memory of this process so far, in bytes (Linux's `VmHWM`), or
+/// `None` where the system does not say.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
+/// Waits until process `id`, a child of toyc, has ended, without reaping it: while it is
+/// not reaped its id cannot be given to another process, so a signal passed on to it
+/// reaches it or nothing.
+pub fn wait_exited(id: u32) {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
+        let Some(pid) = Pid::from_raw(id as i32) else {
+            return;
+        };
+        while let Err(rustix::io::Errno::INTR) = waitid(
+            WaitId::Pid(pid),
+            WaitIdOptions::EXITED | WaitIdOptions::NOWAIT,
+        ) {}
     }
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(bytes)?;
-    file.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o755))?;
-    file.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    #[cfg(not(target_os = "linux"))]
+    let _ = id;
 }

@@ -15,8 +15,14 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
 }
 
-/// Returns the `--timings` text: the phases, then one line per worker, then the totals.
-pub fn timings(phases: &[(&str, Duration)], report: &Report, options: &BuildOptions) -> String {
+/// Returns the `--timings` text: the phases, then one line per worker, then the totals and
+/// the process's peak resident memory, when known.
+pub fn timings(
+    phases: &[(&str, Duration)],
+    report: &Report,
+    options: &BuildOptions,
+    peak_memory: Option<u64>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "phase         wall (ms)");
     for (name, time) in phases {
@@ -58,6 +64,9 @@ pub fn timings(phases: &[(&str, Duration)], report: &Report, options: &BuildOpti
         ms(report.critical_path())
     );
     let _ = writeln!(out, "efficiency     {:>10.1} %", 100.0 * efficiency);
+    if let Some(bytes) = peak_memory {
+        let _ = writeln!(out, "peak memory    {:>10.1} MB", bytes as f64 / 1e6);
+    }
     out
 }
 

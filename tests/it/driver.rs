@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use toyc::diag::SourceFile;
 use toyc::driver::build::{BuildOptions, Built, Order};
 use toyc::driver::queue::Strategy;
-use toyc::driver::{self};
+use toyc::driver::{self, output};
 use toyc::workload::{self, Shape};
 
 /// A closure-heavy program: closures in closures, generated, valid Go.
@@ -303,7 +303,11 @@ fn an_output_that_is_not_a_regular_file_is_written_in_place() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read(fifo).expect("the FIFO is read"))
     };
-    driver::write_executable(&fifo, b"\x7fELF").expect("the FIFO is written");
+    let input = dir.path().join("in.toy");
+    std::fs::write(&input, "package main\n").expect("the input is written");
+    let target = output::check(&fifo, output::Kind::Executable, &input).expect("a FIFO is ours");
+    assert_eq!(target, output::Target::InPlace);
+    output::write(&fifo, target, b"\x7fELF", true).expect("the FIFO is written");
     // Checked before joining: had the FIFO been replaced, the reader would wait forever.
     let kind = std::fs::symlink_metadata(&fifo).expect("the FIFO is still there");
     assert!(kind.file_type().is_fifo(), "the FIFO was replaced");

@@ -7,5 +7,6 @@ mod codegen;
 mod driver;
 mod fuzz;
 mod run;
+mod safety;
 mod support;
 mod tidy;

@@ -26,7 +26,13 @@ pub fn build_to(path: &Path, dir: &Path, options: &BuildOptions) -> std::path::P
         driver::build::build(&checked, options).expect("the program links")
     });
     let exe = dir.join(path.file_stem().expect("a file name"));
-    driver::write_executable(&exe, &built.executable).expect("the executable is written");
+    driver::output::write(
+        &exe,
+        driver::output::Target::Replace,
+        &built.executable,
+        true,
+    )
+    .expect("the executable is written");
     exe
 }
 
