@@ -14,7 +14,9 @@
 //!
 //! Output: print statements collect their text in a buffer and write it with one `write`
 //! per statement (`printlock` … `printunlock`), the way Go's runtime and `fmt` write one
-//! line at a time; the buffer is flushed early when full.
+//! line at a time; the buffer is flushed early when full. Every panic and fatal error
+//! empties the buffer and points it at standard error first, as Go's runtime writes them
+//! to fd 2 whatever the program printed last.
 
 use iced_x86::Code;
 use iced_x86::code_asm::*;
@@ -237,7 +239,13 @@ fn alloc(asm: &mut Asm) {
     syscall(asm, SYS_MMAP);
     asm.ins(|a| a.cmp(rax, -4096));
     asm.jump(Code::Jb_rel8_64, mapped);
-    print_text(asm, b"fatal error: out of memory\n");
+    // Go's wording, less its "(N in use)".
+    to_stderr(asm);
+    print_text(asm, b"runtime: out of memory: cannot allocate ");
+    asm.ins(|a| a.push(qword_ptr(rsp + 8)));
+    asm.call_sym(Sym::Runtime(Runtime::PrintInt));
+    asm.ins(|a| a.pop(rax));
+    print_text(asm, b"-byte block\nfatal error: out of memory\n");
     asm.call_sym(Sym::Runtime(Runtime::Flush));
     exit(asm, 2);
     asm.place(mapped);
