@@ -26,7 +26,13 @@ use crate::amd64::emit::{MachineCode, SMALL_FRAME};
 use crate::ssa::{Runtime, Sym};
 
 /// Size of the main stack: Go's limit is 1,000,000,000 bytes.
-pub const STACK_SIZE: i64 = 1 << 30;
+const STACK_SIZE: i64 = 1 << 30;
+/// The smallest main stack `entry` settles for when `STACK_SIZE` is refused (an address
+/// space limit, `ulimit -v`). It is 8 times `GUARD_SLACK`, so thousands of frames still
+/// fit. Going lower would buy little: a process that cannot map the last probe, twice
+/// this size (see `map_stack`), cannot map a heap arena (`ARENA`) either, so it could not
+/// concatenate a single string.
+const MIN_STACK: i64 = 1 << 20;
 /// Room below the stack guard, for the largest frame that checks `rsp` directly and for
 /// the runtime's own frames.
 const GUARD_SLACK: i64 = 2 * SMALL_FRAME;
@@ -41,6 +47,8 @@ const HEAP_PTR: i64 = 8;
 const HEAP_END: i64 = 16;
 const FD: i64 = 24;
 const LEN: i64 = 32;
+/// The size of the main stack that `entry` kept.
+const STACK: i64 = 40;
 const BUF: i64 = 64;
 /// Size of `runtime.data`.
 pub const DATA_SIZE: u64 = (BUF + BUF_SIZE) as u64;
@@ -49,6 +57,7 @@ const DATA: Sym = Sym::Runtime(Runtime::Data);
 
 const SYS_WRITE: u32 = 1;
 const SYS_MMAP: u32 = 9;
+const SYS_MUNMAP: u32 = 11;
 const SYS_EXIT_GROUP: u32 = 231;
 
 /// Assembles runtime function `rt` (not `Data`, which is zero-initialized memory).
@@ -109,12 +118,7 @@ pub fn assemble(rt: Runtime) -> MachineCode {
               [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]\n",
             true,
         ),
-        Runtime::StackOverflow => fatal(
-            &mut asm,
-            b"runtime: goroutine stack exceeds 1000000000-byte limit\n\
-              fatal error: stack overflow\n",
-            false,
-        ),
+        Runtime::StackOverflow => morestack(&mut asm),
         Runtime::PanicInt => {
             start_panic(&mut asm);
             asm.ins(|a| a.push(qword_ptr(rsp + 8)));
@@ -180,29 +184,68 @@ fn print_bool_rax(asm: &mut Asm) {
     asm.place(done);
 }
 
-/// `_rt0`: maps the main stack, sets the guard, runs `main.init` and `main.main`, exits 0.
+/// `_rt0`: maps the main stack, runs `main.init` and `main.main`, exits 0.
 fn entry(asm: &mut Asm) {
+    map_stack(asm);
+    asm.call_sym(Sym::Init);
+    asm.call_sym(Sym::Main);
+    exit(asm, 0);
+}
+
+/// Maps the main stack, switches `rsp` to its top and records its guard and size in
+/// `runtime.data`; reports a fatal error if no workable stack can be had.
+///
+/// `STACK_SIZE` is reserved, not committed (`MAP_NORESERVE`), so it normally costs
+/// nothing. An address space limit below about 1 GiB refuses it (`ulimit -v 1000000`,
+/// under which Go's executables run); then the size halves until one maps, down to
+/// twice `MIN_STACK`, and the lower half of that one is given back. The first size that
+/// maps after twice it was refused is more than half of the free address space, so
+/// keeping all of it could leave the heap almost nothing; keeping half leaves the heap at
+/// least as much as the stack. Go's goroutine stacks live on the heap and fail to grow
+/// when an allocation fails, so `morestack` reports running out of memory then, as Go
+/// does under such a limit.
+///
+/// Invariant: the guard is the kept stack's lowest address plus `GUARD_SLACK`, and
+/// `[data + STACK]` its size, so overflow detection matches the stack actually mapped.
+fn map_stack(asm: &mut Asm) {
+    let probe = asm.new_label();
+    let mapped = asm.new_label();
+    let kept = asm.new_label();
+    // RBX: the size asked for; the syscalls keep it.
+    asm.ins(|a| a.mov(ebx, STACK_SIZE as u32));
+    asm.place(probe);
     asm.ins(|a| a.xor(edi, edi));
-    asm.ins(|a| a.mov(rsi, STACK_SIZE));
+    asm.ins(|a| a.mov(rsi, rbx));
     asm.ins(|a| a.mov(edx, 3u32)); // PROT_READ | PROT_WRITE
     asm.ins(|a| a.mov(r10d, 0x4022u32)); // MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
     asm.ins(|a| a.mov(r8, -1i64));
     asm.ins(|a| a.xor(r9d, r9d));
     syscall(asm, SYS_MMAP);
-    let mapped = asm.new_label();
     asm.ins(|a| a.cmp(rax, -4096));
     asm.jump(Code::Jb_rel8_64, mapped);
-    exit(asm, 2);
+    asm.ins(|a| a.shr(rbx, 1));
+    asm.ins(|a| a.cmp(rbx, (2 * MIN_STACK) as i32));
+    asm.jump(Code::Jae_rel8_64, probe);
+    fatal(asm, b"fatal error: cannot allocate the main stack\n", false);
     asm.place(mapped);
-    asm.ins(|a| a.lea(rcx, qword_ptr(rax + GUARD_SLACK as i32)));
+    asm.ins(|a| a.cmp(rbx, STACK_SIZE as i32));
+    asm.jump(Code::Je_rel8_64, kept);
+    // A smaller size: keep the upper half (the stack grows down from the top). Should
+    // `munmap` fail, the lower half merely stays mapped and unused.
+    asm.ins(|a| a.shr(rbx, 1));
+    asm.ins(|a| a.mov(r12, rax));
+    asm.ins(|a| a.mov(rdi, rax));
+    asm.ins(|a| a.mov(rsi, rbx));
+    syscall(asm, SYS_MUNMAP);
+    asm.ins(|a| a.lea(rax, qword_ptr(r12 + rbx)));
+    asm.place(kept);
+    // RAX: the stack's lowest address; RBX: its size.
     asm.ins(|a| a.mov(rdx, rax));
-    asm.ins(|a| a.mov(rax, rcx));
+    asm.ins(|a| a.lea(rax, qword_ptr(rdx + GUARD_SLACK as i32)));
     store(asm, GUARD);
-    asm.ins(|a| a.mov(rax, STACK_SIZE));
-    asm.ins(|a| a.lea(rsp, qword_ptr(rdx + rax)));
-    asm.call_sym(Sym::Init);
-    asm.call_sym(Sym::Main);
-    exit(asm, 0);
+    asm.ins(|a| a.mov(rax, rbx));
+    store(asm, STACK);
+    asm.ins(|a| a.lea(rsp, qword_ptr(rdx + rbx)));
 }
 
 /// `mallocgc(size) ptr`: bump allocation from mmap'd arenas; memory is zero and never freed.
@@ -493,6 +536,37 @@ fn fatal(asm: &mut Asm, message: &[u8], trace: bool) {
     if trace {
         print_text(asm, b"\ngoroutine 1 [running]:\nmain.main()\n");
     }
+    asm.call_sym(Sym::Runtime(Runtime::Flush));
+    exit(asm, 2);
+}
+
+/// `morestack()`: the stack guard was crossed. With the full `STACK_SIZE`, Go's stack
+/// overflow; with a smaller stack (an address space limit refused the full one, see
+/// `map_stack`), Go's out of memory, as Go's runtime fails to allocate a larger stack
+/// under such a limit before it reaches its stack limit.
+fn morestack(asm: &mut Asm) {
+    let limited = asm.new_label();
+    to_stderr(asm);
+    load(asm, 0, STACK);
+    asm.ins(|a| a.cmp(rax, STACK_SIZE as i32));
+    asm.jump(Code::Jne_rel8_64, limited);
+    print_text(
+        asm,
+        b"runtime: goroutine stack exceeds 1000000000-byte limit\n\
+          fatal error: stack overflow\n",
+    );
+    asm.call_sym(Sym::Runtime(Runtime::Flush));
+    exit(asm, 2);
+    asm.place(limited);
+    print_text(
+        asm,
+        b"runtime: out of memory: cannot grow the stack beyond ",
+    );
+    load(asm, 0, STACK);
+    asm.ins(|a| a.push(rax));
+    asm.call_sym(Sym::Runtime(Runtime::PrintInt));
+    asm.ins(|a| a.pop(rax));
+    print_text(asm, b" bytes\nfatal error: out of memory\n");
     asm.call_sym(Sym::Runtime(Runtime::Flush));
     exit(asm, 2);
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::run::{Outcome, build_to, compare, spawn, wait};
-use crate::support::toy_files;
+use crate::support::{root, toy_files};
 use toyc::driver::build::BuildOptions;
 
 /// The shell's exit status for a program it found but could not start.
@@ -46,4 +46,26 @@ fn programs_under_conditions_behave_as_go() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Where not even a small main stack can be mapped, the executable says so on standard
+/// error and exits with status 2. Go cannot start there either, but fails earlier, in its
+/// own words (`fatal error: failed to reserve page summary memory`), so this is no
+/// comparison.
+#[test]
+fn main_stack_refused_is_reported() {
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let path = root().join("examples/hello.toy");
+    let exe = build_to(&path, work.path(), &BuildOptions::default());
+    let script = work.path().join("limit.sh");
+    // 1000 KiB of address space: the executable loads, but less than the smallest stack
+    // `entry` tries to map (twice its 1 MiB floor) is free.
+    std::fs::write(&script, "ulimit -v 1000\nexec \"$1\"\n").expect("the script is written");
+    let outcome = run_script(&script, &exe);
+    assert_eq!(
+        String::from_utf8_lossy(&outcome.stderr),
+        "fatal error: cannot allocate the main stack\n"
+    );
+    assert_eq!(outcome.stdout, b"");
+    assert_eq!(outcome.status, 2);
 }
