@@ -17,6 +17,18 @@
 //! line at a time; the buffer is flushed early when full. Every panic and fatal error
 //! empties the buffer and points it at standard error first, as Go's runtime writes them
 //! to fd 2 whatever the program printed last.
+//!
+//! Broken pipes, as Go (measured with Go 1.27 on Linux, a program writing to a pipe whose
+//! reader has gone): Go's runtime catches SIGPIPE and does nothing with it, so the `write`
+//! fails with EPIPE instead of killing the process. What happens next depends on who
+//! wrote. `print`/`println` and panic messages go through the runtime's own `write`,
+//! which ignores every error: the program carries on (a panic still exits with status 2).
+//! `fmt.Print`/`Println` write through `os.Stdout`, whose `epipecheck` calls
+//! `runtime.sigpipe` on EPIPE for fds 1 and 2: it unblocks SIGPIPE, restores its default
+//! action and raises it, so the process dies of SIGPIPE (shells show status 141), even
+//! when it was started with SIGPIPE ignored. Toy writes fd 1 only from `fmt` and fd 2
+//! only from the runtime, so the rule here is by descriptor: `entry` ignores SIGPIPE, and
+//! `flush` dies of SIGPIPE on EPIPE from fd 1 and drops every other failed write.
 
 use iced_x86::Code;
 use iced_x86::code_asm::*;
@@ -58,7 +70,19 @@ const DATA: Sym = Sym::Runtime(Runtime::Data);
 const SYS_WRITE: u32 = 1;
 const SYS_MMAP: u32 = 9;
 const SYS_MUNMAP: u32 = 11;
+const SYS_RT_SIGACTION: u32 = 13;
+const SYS_RT_SIGPROCMASK: u32 = 14;
+const SYS_GETPID: u32 = 39;
+const SYS_KILL: u32 = 62;
 const SYS_EXIT_GROUP: u32 = 231;
+
+const SIGPIPE: u32 = 13;
+const SIG_DFL: i32 = 0;
+const SIG_IGN: i32 = 1;
+const SIG_UNBLOCK: u32 = 1;
+/// The kernel's signal set size, in bytes (`_NSIG / 8`).
+const SIGSET_SIZE: u32 = 8;
+const EPIPE: i32 = 32;
 
 /// Assembles runtime function `rt` (not `Data`, which is zero-initialized memory).
 pub fn assemble(rt: Runtime) -> MachineCode {
@@ -184,12 +208,30 @@ fn print_bool_rax(asm: &mut Asm) {
     asm.place(done);
 }
 
-/// `_rt0`: maps the main stack, runs `main.init` and `main.main`, exits 0.
+/// `_rt0`: ignores SIGPIPE (see the module comment), maps the main stack, runs
+/// `main.init` and `main.main`, exits 0.
 fn entry(asm: &mut Asm) {
+    set_sigpipe(asm, SIG_IGN);
     map_stack(asm);
     asm.call_sym(Sym::Init);
     asm.call_sym(Sym::Main);
     exit(asm, 0);
+}
+
+/// Sets SIGPIPE's action to `handler` (`SIG_DFL` or `SIG_IGN`, which need no restorer)
+/// with `rt_sigaction`, building the kernel's `struct sigaction` (handler, flags,
+/// restorer, mask) on the stack.
+fn set_sigpipe(asm: &mut Asm, handler: i32) {
+    for _ in 0..3 {
+        asm.ins(|a| a.push(0));
+    }
+    asm.ins(|a| a.push(handler));
+    asm.ins(|a| a.mov(edi, SIGPIPE));
+    asm.ins(|a| a.mov(rsi, rsp));
+    asm.ins(|a| a.xor(edx, edx));
+    asm.ins(|a| a.mov(r10d, SIGSET_SIZE));
+    syscall(asm, SYS_RT_SIGACTION);
+    asm.ins(|a| a.add(rsp, 32));
 }
 
 /// Maps the main stack, switches `rsp` to its top and records its guard and size in
@@ -412,9 +454,12 @@ fn printbytes(asm: &mut Asm) {
     asm.ins(|a| a.ret());
 }
 
-/// `flush`: writes the buffer to the statement's file descriptor and empties it.
+/// `flush`: writes the buffer to the statement's file descriptor and empties it. A failed
+/// write drops the rest of the buffer, except that EPIPE on standard output kills the
+/// process with SIGPIPE (the module comment says why).
 fn flush(asm: &mut Asm) {
     let top = asm.new_label();
+    let failed = asm.new_label();
     let done = asm.new_label();
     lea_data(asm, 6, BUF);
     load(asm, 2, LEN);
@@ -424,14 +469,40 @@ fn flush(asm: &mut Asm) {
     load(asm, 7, FD);
     syscall(asm, SYS_WRITE);
     asm.ins(|a| a.test(rax, rax));
-    asm.jump(Code::Jle_rel8_64, done);
+    asm.jump(Code::Jle_rel8_64, failed);
     asm.ins(|a| a.add(rsi, rax));
     asm.ins(|a| a.sub(rdx, rax));
     asm.jump(Code::Jmp_rel8_64, top);
+    asm.place(failed);
+    asm.ins(|a| a.cmp(rax, -EPIPE));
+    asm.jump(Code::Jne_rel8_64, done);
+    // The syscall keeps RDI, the descriptor.
+    asm.ins(|a| a.cmp(edi, 1));
+    asm.jump(Code::Jne_rel8_64, done);
+    die_of_sigpipe(asm);
     asm.place(done);
     asm.ins(|a| a.xor(eax, eax));
     store(asm, LEN);
     asm.ins(|a| a.ret());
+}
+
+/// Kills the process with SIGPIPE as Go's `dieFromSignal` ends up doing: the default
+/// action, the signal unblocked (the mask is inherited across `exec`), raised; and should
+/// the process survive it, an exit with 128 + SIGPIPE, the shell's status for a death by
+/// that signal.
+fn die_of_sigpipe(asm: &mut Asm) {
+    set_sigpipe(asm, SIG_DFL);
+    asm.ins(|a| a.push(1 << (SIGPIPE - 1)));
+    asm.ins(|a| a.mov(edi, SIG_UNBLOCK));
+    asm.ins(|a| a.mov(rsi, rsp));
+    asm.ins(|a| a.xor(edx, edx));
+    asm.ins(|a| a.mov(r10d, SIGSET_SIZE));
+    syscall(asm, SYS_RT_SIGPROCMASK);
+    syscall(asm, SYS_GETPID);
+    asm.ins(|a| a.mov(edi, eax));
+    asm.ins(|a| a.mov(esi, SIGPIPE));
+    syscall(asm, SYS_KILL);
+    exit(asm, 128 + SIGPIPE);
 }
 
 /// Loads the argument into RAX and makes a 32-byte buffer on the stack, filled backwards
