@@ -14,7 +14,21 @@
 //!
 //! Output: print statements collect their text in a buffer and write it with one `write`
 //! per statement (`printlock` … `printunlock`), the way Go's runtime and `fmt` write one
-//! line at a time; the buffer is flushed early when full.
+//! line at a time; the buffer is flushed early when full. Every panic and fatal error
+//! empties the buffer and points it at standard error first, as Go's runtime writes them
+//! to fd 2 whatever the program printed last.
+//!
+//! Broken pipes, as Go (measured with Go 1.27 on Linux, a program writing to a pipe whose
+//! reader has gone): Go's runtime catches SIGPIPE and does nothing with it, so the `write`
+//! fails with EPIPE instead of killing the process. What happens next depends on who
+//! wrote. `print`/`println` and panic messages go through the runtime's own `write`,
+//! which ignores every error: the program carries on (a panic still exits with status 2).
+//! `fmt.Print`/`Println` write through `os.Stdout`, whose `epipecheck` calls
+//! `runtime.sigpipe` on EPIPE for fds 1 and 2: it unblocks SIGPIPE, restores its default
+//! action and raises it, so the process dies of SIGPIPE (shells show status 141), even
+//! when it was started with SIGPIPE ignored. Toy writes fd 1 only from `fmt` and fd 2
+//! only from the runtime, so the rule here is by descriptor: `entry` ignores SIGPIPE, and
+//! `flush` dies of SIGPIPE on EPIPE from fd 1 and drops every other failed write.
 
 use iced_x86::Code;
 use iced_x86::code_asm::*;
@@ -24,7 +38,13 @@ use crate::amd64::emit::{MachineCode, SMALL_FRAME};
 use crate::ssa::{Runtime, Sym};
 
 /// Size of the main stack: Go's limit is 1,000,000,000 bytes.
-pub const STACK_SIZE: i64 = 1 << 30;
+const STACK_SIZE: i64 = 1 << 30;
+/// The smallest main stack `entry` settles for when `STACK_SIZE` is refused (an address
+/// space limit, `ulimit -v`). It is 8 times `GUARD_SLACK`, so thousands of frames still
+/// fit. Going lower would buy little: a process that cannot map the last probe, twice
+/// this size (see `map_stack`), cannot map a heap arena (`ARENA`) either, so it could not
+/// concatenate a single string.
+const MIN_STACK: i64 = 1 << 20;
 /// Room below the stack guard, for the largest frame that checks `rsp` directly and for
 /// the runtime's own frames.
 const GUARD_SLACK: i64 = 2 * SMALL_FRAME;
@@ -39,6 +59,8 @@ const HEAP_PTR: i64 = 8;
 const HEAP_END: i64 = 16;
 const FD: i64 = 24;
 const LEN: i64 = 32;
+/// The size of the main stack that `entry` kept.
+const STACK: i64 = 40;
 const BUF: i64 = 64;
 /// Size of `runtime.data`.
 pub const DATA_SIZE: u64 = (BUF + BUF_SIZE) as u64;
@@ -47,7 +69,20 @@ const DATA: Sym = Sym::Runtime(Runtime::Data);
 
 const SYS_WRITE: u32 = 1;
 const SYS_MMAP: u32 = 9;
+const SYS_MUNMAP: u32 = 11;
+const SYS_RT_SIGACTION: u32 = 13;
+const SYS_RT_SIGPROCMASK: u32 = 14;
+const SYS_GETPID: u32 = 39;
+const SYS_KILL: u32 = 62;
 const SYS_EXIT_GROUP: u32 = 231;
+
+const SIGPIPE: u32 = 13;
+const SIG_DFL: i32 = 0;
+const SIG_IGN: i32 = 1;
+const SIG_UNBLOCK: u32 = 1;
+/// The kernel's signal set size, in bytes (`_NSIG / 8`).
+const SIGSET_SIZE: u32 = 8;
+const EPIPE: i32 = 32;
 
 /// Assembles runtime function `rt` (not `Data`, which is zero-initialized memory).
 pub fn assemble(rt: Runtime) -> MachineCode {
@@ -107,12 +142,7 @@ pub fn assemble(rt: Runtime) -> MachineCode {
               [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]\n",
             true,
         ),
-        Runtime::StackOverflow => fatal(
-            &mut asm,
-            b"runtime: goroutine stack exceeds 1000000000-byte limit\n\
-              fatal error: stack overflow\n",
-            false,
-        ),
+        Runtime::StackOverflow => morestack(&mut asm),
         Runtime::PanicInt => {
             start_panic(&mut asm);
             asm.ins(|a| a.push(qword_ptr(rsp + 8)));
@@ -178,29 +208,86 @@ fn print_bool_rax(asm: &mut Asm) {
     asm.place(done);
 }
 
-/// `_rt0`: maps the main stack, sets the guard, runs `main.init` and `main.main`, exits 0.
+/// `_rt0`: ignores SIGPIPE (see the module comment), maps the main stack, runs
+/// `main.init` and `main.main`, exits 0.
 fn entry(asm: &mut Asm) {
+    set_sigpipe(asm, SIG_IGN);
+    map_stack(asm);
+    asm.call_sym(Sym::Init);
+    asm.call_sym(Sym::Main);
+    exit(asm, 0);
+}
+
+/// Sets SIGPIPE's action to `handler` (`SIG_DFL` or `SIG_IGN`, which need no restorer)
+/// with `rt_sigaction`, building the kernel's `struct sigaction` (handler, flags,
+/// restorer, mask) on the stack.
+fn set_sigpipe(asm: &mut Asm, handler: i32) {
+    for _ in 0..3 {
+        asm.ins(|a| a.push(0));
+    }
+    asm.ins(|a| a.push(handler));
+    asm.ins(|a| a.mov(edi, SIGPIPE));
+    asm.ins(|a| a.mov(rsi, rsp));
+    asm.ins(|a| a.xor(edx, edx));
+    asm.ins(|a| a.mov(r10d, SIGSET_SIZE));
+    syscall(asm, SYS_RT_SIGACTION);
+    asm.ins(|a| a.add(rsp, 32));
+}
+
+/// Maps the main stack, switches `rsp` to its top and records its guard and size in
+/// `runtime.data`; reports a fatal error if no workable stack can be had.
+///
+/// `STACK_SIZE` is reserved, not committed (`MAP_NORESERVE`), so it normally costs
+/// nothing. An address space limit below about 1 GiB refuses it (`ulimit -v 1000000`,
+/// under which Go's executables run); then the size halves until one maps, down to
+/// twice `MIN_STACK`, and the lower half of that one is given back. The first size that
+/// maps after twice it was refused is more than half of the free address space, so
+/// keeping all of it could leave the heap almost nothing; keeping half leaves the heap at
+/// least as much as the stack. Go's goroutine stacks live on the heap and fail to grow
+/// when an allocation fails, so `morestack` reports running out of memory then, as Go
+/// does under such a limit.
+///
+/// Invariant: the guard is the kept stack's lowest address plus `GUARD_SLACK`, and
+/// `[data + STACK]` its size, so overflow detection matches the stack actually mapped.
+fn map_stack(asm: &mut Asm) {
+    let probe = asm.new_label();
+    let mapped = asm.new_label();
+    let kept = asm.new_label();
+    // RBX: the size asked for; the syscalls keep it.
+    asm.ins(|a| a.mov(ebx, STACK_SIZE as u32));
+    asm.place(probe);
     asm.ins(|a| a.xor(edi, edi));
-    asm.ins(|a| a.mov(rsi, STACK_SIZE));
+    asm.ins(|a| a.mov(rsi, rbx));
     asm.ins(|a| a.mov(edx, 3u32)); // PROT_READ | PROT_WRITE
     asm.ins(|a| a.mov(r10d, 0x4022u32)); // MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
     asm.ins(|a| a.mov(r8, -1i64));
     asm.ins(|a| a.xor(r9d, r9d));
     syscall(asm, SYS_MMAP);
-    let mapped = asm.new_label();
     asm.ins(|a| a.cmp(rax, -4096));
     asm.jump(Code::Jb_rel8_64, mapped);
-    exit(asm, 2);
+    asm.ins(|a| a.shr(rbx, 1));
+    asm.ins(|a| a.cmp(rbx, (2 * MIN_STACK) as i32));
+    asm.jump(Code::Jae_rel8_64, probe);
+    fatal(asm, b"fatal error: cannot allocate the main stack\n", false);
     asm.place(mapped);
-    asm.ins(|a| a.lea(rcx, qword_ptr(rax + GUARD_SLACK as i32)));
+    asm.ins(|a| a.cmp(rbx, STACK_SIZE as i32));
+    asm.jump(Code::Je_rel8_64, kept);
+    // A smaller size: keep the upper half (the stack grows down from the top). Should
+    // `munmap` fail, the lower half merely stays mapped and unused.
+    asm.ins(|a| a.shr(rbx, 1));
+    asm.ins(|a| a.mov(r12, rax));
+    asm.ins(|a| a.mov(rdi, rax));
+    asm.ins(|a| a.mov(rsi, rbx));
+    syscall(asm, SYS_MUNMAP);
+    asm.ins(|a| a.lea(rax, qword_ptr(r12 + rbx)));
+    asm.place(kept);
+    // RAX: the stack's lowest address; RBX: its size.
     asm.ins(|a| a.mov(rdx, rax));
-    asm.ins(|a| a.mov(rax, rcx));
+    asm.ins(|a| a.lea(rax, qword_ptr(rdx + GUARD_SLACK as i32)));
     store(asm, GUARD);
-    asm.ins(|a| a.mov(rax, STACK_SIZE));
-    asm.ins(|a| a.lea(rsp, qword_ptr(rdx + rax)));
-    asm.call_sym(Sym::Init);
-    asm.call_sym(Sym::Main);
-    exit(asm, 0);
+    asm.ins(|a| a.mov(rax, rbx));
+    store(asm, STACK);
+    asm.ins(|a| a.lea(rsp, qword_ptr(rdx + rbx)));
 }
 
 /// `mallocgc(size) ptr`: bump allocation from mmap'd arenas; memory is zero and never freed.
@@ -237,7 +324,13 @@ fn alloc(asm: &mut Asm) {
     syscall(asm, SYS_MMAP);
     asm.ins(|a| a.cmp(rax, -4096));
     asm.jump(Code::Jb_rel8_64, mapped);
-    print_text(asm, b"fatal error: out of memory\n");
+    // Go's wording, less its "(N in use)".
+    to_stderr(asm);
+    print_text(asm, b"runtime: out of memory: cannot allocate ");
+    asm.ins(|a| a.push(qword_ptr(rsp + 8)));
+    asm.call_sym(Sym::Runtime(Runtime::PrintInt));
+    asm.ins(|a| a.pop(rax));
+    print_text(asm, b"-byte block\nfatal error: out of memory\n");
     asm.call_sym(Sym::Runtime(Runtime::Flush));
     exit(asm, 2);
     asm.place(mapped);
@@ -361,9 +454,12 @@ fn printbytes(asm: &mut Asm) {
     asm.ins(|a| a.ret());
 }
 
-/// `flush`: writes the buffer to the statement's file descriptor and empties it.
+/// `flush`: writes the buffer to the statement's file descriptor and empties it. A failed
+/// write drops the rest of the buffer, except that EPIPE on standard output kills the
+/// process with SIGPIPE (the module comment says why).
 fn flush(asm: &mut Asm) {
     let top = asm.new_label();
+    let failed = asm.new_label();
     let done = asm.new_label();
     lea_data(asm, 6, BUF);
     load(asm, 2, LEN);
@@ -373,14 +469,40 @@ fn flush(asm: &mut Asm) {
     load(asm, 7, FD);
     syscall(asm, SYS_WRITE);
     asm.ins(|a| a.test(rax, rax));
-    asm.jump(Code::Jle_rel8_64, done);
+    asm.jump(Code::Jle_rel8_64, failed);
     asm.ins(|a| a.add(rsi, rax));
     asm.ins(|a| a.sub(rdx, rax));
     asm.jump(Code::Jmp_rel8_64, top);
+    asm.place(failed);
+    asm.ins(|a| a.cmp(rax, -EPIPE));
+    asm.jump(Code::Jne_rel8_64, done);
+    // The syscall keeps RDI, the descriptor.
+    asm.ins(|a| a.cmp(edi, 1));
+    asm.jump(Code::Jne_rel8_64, done);
+    die_of_sigpipe(asm);
     asm.place(done);
     asm.ins(|a| a.xor(eax, eax));
     store(asm, LEN);
     asm.ins(|a| a.ret());
+}
+
+/// Kills the process with SIGPIPE as Go's `dieFromSignal` ends up doing: the default
+/// action, the signal unblocked (the mask is inherited across `exec`), raised; and should
+/// the process survive it, an exit with 128 + SIGPIPE, the shell's status for a death by
+/// that signal.
+fn die_of_sigpipe(asm: &mut Asm) {
+    set_sigpipe(asm, SIG_DFL);
+    asm.ins(|a| a.push(1 << (SIGPIPE - 1)));
+    asm.ins(|a| a.mov(edi, SIG_UNBLOCK));
+    asm.ins(|a| a.mov(rsi, rsp));
+    asm.ins(|a| a.xor(edx, edx));
+    asm.ins(|a| a.mov(r10d, SIGSET_SIZE));
+    syscall(asm, SYS_RT_SIGPROCMASK);
+    syscall(asm, SYS_GETPID);
+    asm.ins(|a| a.mov(edi, eax));
+    asm.ins(|a| a.mov(esi, SIGPIPE));
+    syscall(asm, SYS_KILL);
+    exit(asm, 128 + SIGPIPE);
 }
 
 /// Loads the argument into RAX and makes a 32-byte buffer on the stack, filled backwards
@@ -485,6 +607,37 @@ fn fatal(asm: &mut Asm, message: &[u8], trace: bool) {
     if trace {
         print_text(asm, b"\ngoroutine 1 [running]:\nmain.main()\n");
     }
+    asm.call_sym(Sym::Runtime(Runtime::Flush));
+    exit(asm, 2);
+}
+
+/// `morestack()`: the stack guard was crossed. With the full `STACK_SIZE`, Go's stack
+/// overflow; with a smaller stack (an address space limit refused the full one, see
+/// `map_stack`), Go's out of memory, as Go's runtime fails to allocate a larger stack
+/// under such a limit before it reaches its stack limit.
+fn morestack(asm: &mut Asm) {
+    let limited = asm.new_label();
+    to_stderr(asm);
+    load(asm, 0, STACK);
+    asm.ins(|a| a.cmp(rax, STACK_SIZE as i32));
+    asm.jump(Code::Jne_rel8_64, limited);
+    print_text(
+        asm,
+        b"runtime: goroutine stack exceeds 1000000000-byte limit\n\
+          fatal error: stack overflow\n",
+    );
+    asm.call_sym(Sym::Runtime(Runtime::Flush));
+    exit(asm, 2);
+    asm.place(limited);
+    print_text(
+        asm,
+        b"runtime: out of memory: cannot grow the stack beyond ",
+    );
+    load(asm, 0, STACK);
+    asm.ins(|a| a.push(rax));
+    asm.call_sym(Sym::Runtime(Runtime::PrintInt));
+    asm.ins(|a| a.pop(rax));
+    print_text(asm, b" bytes\nfatal error: out of memory\n");
     asm.call_sym(Sym::Runtime(Runtime::Flush));
     exit(asm, 2);
 }

@@ -69,7 +69,7 @@ def cut_stderr(data):
     if cut is None:
         return text
     first_drop = cut
-    if "fatal error: stack overflow" in lines[cut]:
+    if "fatal error: " in lines[cut]:
         while first_drop > 0 and lines[first_drop - 1].startswith("runtime: "):
             first_drop -= 1
     kept = [l for l in lines[:first_drop] if not l.startswith("[signal ")]

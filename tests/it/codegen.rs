@@ -60,7 +60,7 @@ fn listing_shows_runtime_messages_as_data() {
     assert!(
         built
             .listing
-            .contains(r#"data    "fatal error: out of memory\n""#),
+            .contains(r#"data    "panic: runtime error: integer divide by zero\n"#),
         "{}",
         built.listing
     );

@@ -4,6 +4,7 @@ mod bodies;
 mod check;
 mod chunks;
 mod codegen;
+mod conditions;
 mod driver;
 mod fuzz;
 mod run;

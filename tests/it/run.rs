@@ -5,7 +5,7 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::{file_name, root, toy_files};
@@ -49,20 +49,29 @@ pub fn run_exe(exe: &Path) -> Outcome {
     // copy of its descriptor in that child until it execs: the kernel then refuses to run
     // the file ("text file busy") for a moment. Try again, as cargo does.
     let mut tries = 0;
-    let mut child = loop {
-        match Command::new(exe)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-        {
+    loop {
+        match spawn(Command::new(exe)) {
             Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
                 tries += 1;
                 std::thread::sleep(Duration::from_millis(10));
             }
-            started => break started.expect("the executable starts"),
+            started => break wait(started.expect("the executable starts"), exe),
         }
-    };
+    }
+}
+
+/// Starts `command` with no input and its output piped.
+pub fn spawn(mut command: Command) -> std::io::Result<Child> {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+}
+
+/// Collects the output and exit status of `child`, started by `spawn` to run `exe`, under
+/// the watchdog. A death by signal N reads as status 128 + N, as a shell shows it.
+pub fn wait(mut child: Child, exe: &Path) -> Outcome {
     let mut stdout_pipe = child.stdout.take().expect("piped");
     let mut stderr_pipe = child.stderr.take().expect("piped");
     let out_thread = std::thread::spawn(move || {
@@ -98,7 +107,8 @@ pub fn run_exe(exe: &Path) -> Outcome {
 
 /// Cuts stderr as the recorded expectations are cut: up to and including the first line
 /// that starts with (or failing that, contains) `panic: ` or `fatal error: `, without
-/// `[signal …` lines and the `runtime: …` lines just before `fatal error: stack overflow`.
+/// `[signal …` lines and the `runtime: …` lines just before a `fatal error: ` line (the
+/// runtime's details: addresses, sizes in use, which differ between the two runtimes).
 pub fn cut_stderr(stderr: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(stderr);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -112,7 +122,7 @@ pub fn cut_stderr(stderr: &[u8]) -> Vec<u8> {
         return stderr.to_vec();
     };
     let mut first_drop = cut;
-    if lines[cut].contains("fatal error: stack overflow") {
+    if lines[cut].contains("fatal error: ") {
         while first_drop > 0 && lines[first_drop - 1].starts_with("runtime: ") {
             first_drop -= 1;
         }
@@ -133,40 +143,47 @@ fn expected(path: &Path, ext: &str) -> Vec<u8> {
     std::fs::read(&file).unwrap_or_else(|error| panic!("cannot read {}: {error}", file.display()))
 }
 
+/// Compares what the program at `path` did with what Go's executable did, recorded beside
+/// it; returns a description of each mismatch.
+pub fn compare(path: &Path, outcome: &Outcome) -> Vec<String> {
+    let name = file_name(path);
+    let mut failures = Vec::new();
+    let status: i32 = String::from_utf8_lossy(&expected(path, "status"))
+        .trim()
+        .parse()
+        .expect("a status");
+    let want_out = expected(path, "stdout");
+    let want_err = expected(path, "stderr");
+    let got_err = cut_stderr(&outcome.stderr);
+    let streams = [
+        ("stdout", &want_out, &outcome.stdout),
+        ("stderr", &want_err, &got_err),
+    ];
+    for (stream, want, got) in streams {
+        if got != want {
+            failures.push(format!(
+                "{name}: {stream} differs\n--- want\n{}\n--- got\n{}",
+                String::from_utf8_lossy(want),
+                String::from_utf8_lossy(got)
+            ));
+        }
+    }
+    if outcome.status != status {
+        failures.push(format!(
+            "{name}: exit status {} (want {status})",
+            outcome.status
+        ));
+    }
+    failures
+}
+
 /// Compiles and runs every program in `dir`; returns a description of each mismatch.
 fn run_dir(dir: &str) -> Vec<String> {
     let work = tempfile::tempdir().expect("a temporary directory");
     let mut failures = Vec::new();
     for path in toy_files(dir) {
-        let name = file_name(&path);
         let exe = build_to(&path, work.path(), &BuildOptions::default());
-        let outcome = run_exe(&exe);
-        let status: i32 = String::from_utf8_lossy(&expected(&path, "status"))
-            .trim()
-            .parse()
-            .expect("a status");
-        let want_out = expected(&path, "stdout");
-        let want_err = expected(&path, "stderr");
-        let got_err = cut_stderr(&outcome.stderr);
-        let streams = [
-            ("stdout", &want_out, &outcome.stdout),
-            ("stderr", &want_err, &got_err),
-        ];
-        for (stream, want, got) in streams {
-            if got != want {
-                failures.push(format!(
-                    "{name}: {stream} differs\n--- want\n{}\n--- got\n{}",
-                    String::from_utf8_lossy(want),
-                    String::from_utf8_lossy(got)
-                ));
-            }
-        }
-        if outcome.status != status {
-            failures.push(format!(
-                "{name}: exit status {} (want {status})",
-                outcome.status
-            ));
-        }
+        failures.extend(compare(&path, &run_exe(&exe)));
     }
     failures
 }
