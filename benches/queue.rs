@@ -25,15 +25,16 @@ fn empty_jobs(c: &mut Criterion) {
         for &n in workers {
             group.bench_with_input(BenchmarkId::new(strategy.name(), n), &n, |bench, &n| {
                 bench.iter(|| {
-                    let run = queue::run(strategy, n, (0..JOBS).collect(), |job: u32| Done {
-                        result: (),
-                        generated: if job.is_multiple_of(10) && job < JOBS {
-                            vec![JOBS + job]
-                        } else {
-                            Vec::new()
-                        },
-                        failed: false,
-                    });
+                    let run =
+                        queue::run(strategy, n, 1 << 20, (0..JOBS).collect(), |job: u32| Done {
+                            result: (),
+                            generated: if job.is_multiple_of(10) && job < JOBS {
+                                vec![JOBS + job]
+                            } else {
+                                Vec::new()
+                            },
+                            failed: false,
+                        });
                     assert_eq!(run.results.len() as u32, JOBS + JOBS / 10);
                 });
             });

@@ -111,7 +111,7 @@ enum Command {
 #[derive(clap::Args)]
 struct CompileArgs {
     /// Compile functions with N workers, and parse and check a large file on as many
-    /// threads [default: the number of CPUs].
+    /// threads [default: the number of CPUs; at most 256 threads run].
     #[arg(short = 'c', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     workers: Option<u32>,
     /// Run at most P workers at once, as GOMAXPROCS does for Go's [default: the number of
@@ -254,6 +254,13 @@ fn write_out(bytes: &[u8]) -> Result<(), ExitCode> {
     }
 }
 
+/// Reports that the pipeline's thread could not start (the system's limit on threads or
+/// address space): exit status 2, as for other resources toyc cannot have.
+fn cannot_start(error: &std::io::Error) -> ExitCode {
+    say!("toyc: cannot start a thread: {}", output::os_message(error));
+    ExitCode::from(2)
+}
+
 /// Starts cleaning up on interruptions (`driver::signals`).
 fn install_signals() -> Result<(), ExitCode> {
     driver::signals::install().map_err(|error| {
@@ -336,7 +343,7 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
         Err(status) => return status,
     };
     let read_time = started.elapsed();
-    let (front, outcome) = driver::with_large_stack(|| {
+    let pipeline = driver::with_stack_for(source.text.len(), || {
         let (checked, diags, front) = driver::front_end_timed(&source, options.threads());
         let built = checked
             .as_ref()
@@ -345,6 +352,10 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
         std::mem::forget(checked);
         (front, built.ok_or(diags))
     });
+    let (front, outcome) = match pipeline {
+        Ok(done) => done,
+        Err(error) => return cannot_start(&error),
+    };
     let built = match outcome {
         Err(diags) => return report(&source, &diags, compile.color),
         Ok(Err(BuildError::Errors(diags))) => return report(&source, &diags, compile.color),
@@ -505,12 +516,16 @@ fn check(path: &std::path::Path, color: Color) -> ExitCode {
         Ok(source) => source,
         Err(status) => return status,
     };
-    let diags = driver::with_large_stack(|| {
+    let checked = driver::with_stack_for(source.text.len(), || {
         let (checked, diags) = driver::front_end(&source);
         // The process is about to exit: freeing the tree node by node would only cost time.
         std::mem::forget(checked);
         diags
     });
+    let diags = match checked {
+        Ok(diags) => diags,
+        Err(error) => return cannot_start(&error),
+    };
     if diags.is_empty() {
         return ExitCode::SUCCESS;
     }

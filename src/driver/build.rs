@@ -28,6 +28,7 @@ use crate::obj::elf;
 use crate::obj::link::{self, LinkError, Reloc, Section, SymId, Unit as LinkUnit};
 use crate::ssa::build::{self, Program, Unit};
 use crate::ssa::{Func, Runtime, Sym, passes, print};
+use crate::syntax::ast;
 use crate::types::object::ObjKind;
 use crate::types::{FuncId, ObjId};
 
@@ -67,11 +68,21 @@ impl Default for BuildOptions {
     }
 }
 
+/// The most threads a phase starts, whatever `-c` and `--procs` ask: more only take turns on
+/// the CPUs and contend for the queue's lock, and each costs its stack's address space.
+pub const MAX_THREADS: usize = 256;
+
 impl BuildOptions {
-    /// Returns the number of worker threads: `-c`, capped by `--procs`.
+    /// Returns the number of worker threads: `-c`, capped by `--procs` and [`MAX_THREADS`].
     pub fn threads(&self) -> usize {
         let procs = self.procs.unwrap_or_else(num_cpus::get);
-        self.workers.min(procs).max(1)
+        self.workers.min(procs).clamp(1, MAX_THREADS)
+    }
+
+    /// Returns whether [`MAX_THREADS`] lowered the number of threads asked for.
+    pub fn capped(&self) -> bool {
+        let procs = self.procs.unwrap_or_else(num_cpus::get);
+        self.workers.min(procs) > MAX_THREADS
     }
 }
 
@@ -212,6 +223,8 @@ pub struct Report {
     pub backend: Duration,
     /// Wall time of linking.
     pub link: Duration,
+    /// Workers whose thread could not start, and why the first did not.
+    pub unstarted: Option<(usize, String)>,
 }
 
 impl Report {
@@ -384,6 +397,28 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
     }
 }
 
+/// Returns the stack a worker needs: room for the deepest unit, a top-level function or a
+/// package variable's initializer (`main.init`), with a body inlined into it; closures lie
+/// inside their top-level function.
+fn worker_stack(program: &Program<'_>) -> usize {
+    let info = program.info;
+    let funcs = (0..info.funcs.len() as u32)
+        .map(FuncId)
+        .filter(|&func| info.funcs[func.0 as usize].parent.is_none())
+        .map(|func| program.span(func))
+        .map(|span| span.hi - span.lo);
+    let vars = program.file.decls.iter().flat_map(|decl| match decl {
+        ast::Decl::Var(specs) => specs
+            .iter()
+            .flat_map(|spec| &spec.values)
+            .map(|value| value.span.hi - value.span.lo)
+            .collect(),
+        ast::Decl::Func(_) | ast::Decl::Const(_) | ast::Decl::Bad => Vec::new(),
+    });
+    let deepest = funcs.chain(vars).max().unwrap_or(0);
+    crate::stack_for((deepest + build::INLINE_MAX_BYTES) as usize)
+}
+
 /// Returns the initial jobs in the order they are taken.
 fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
     let info = program.info;
@@ -438,35 +473,43 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let info = &checked.info;
     let jobs = initial_jobs(&program, options.order);
     let index = index_start.elapsed();
-    let run = queue::run(options.strategy, options.threads(), jobs, |job: Job| {
-        let (outcome, closures) = run_job(&program, options, &job);
-        // An internal error stops the handing out of work; a compile error does not, so
-        // every function's errors are reported.
-        let failed = matches!(outcome, Outcome::Panic(_));
-        let generated = closures
-            .into_iter()
-            .map(|unit| {
-                let id = match &unit {
-                    Unit::Func { func, .. } => func.0,
-                    Unit::Init => unreachable!("init is never a closure"),
-                };
-                Job {
-                    unit,
-                    id,
-                    parent: Some(job.id),
-                }
-            })
-            .collect();
-        Done {
-            result: (job.id, job.parent, outcome),
-            generated,
-            failed,
-        }
-    });
+    let stack = worker_stack(&program);
+    let run = queue::run(
+        options.strategy,
+        options.threads(),
+        stack,
+        jobs,
+        |job: Job| {
+            let (outcome, closures) = run_job(&program, options, &job);
+            // An internal error stops the handing out of work; a compile error does not, so
+            // every function's errors are reported.
+            let failed = matches!(outcome, Outcome::Panic(_));
+            let generated = closures
+                .into_iter()
+                .map(|unit| {
+                    let id = match &unit {
+                        Unit::Func { func, .. } => func.0,
+                        Unit::Init => unreachable!("init is never a closure"),
+                    };
+                    Job {
+                        unit,
+                        id,
+                        parent: Some(job.id),
+                    }
+                })
+                .collect();
+            Done {
+                result: (job.id, job.parent, outcome),
+                generated,
+                failed,
+            }
+        },
+    );
 
     let mut report = Report {
         jobs: Vec::with_capacity(run.results.len()),
         workers: run.workers,
+        unstarted: run.unstarted,
         index,
         backend: run.wall,
         link: Duration::ZERO,

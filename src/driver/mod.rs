@@ -1,9 +1,10 @@
 //! The compile pipeline: reads a file and runs the phases over it.
 //!
 //! The front end walks the syntax tree recursively, and a program may nest deeply (10,000
-//! levels of parentheses are legal Go), so the pipeline runs on a thread with a large stack
-//! rather than on the main thread's few megabytes. The stack is reserved address space; only
-//! the pages a deep program touches are ever committed.
+//! levels of parentheses are legal Go), so the pipeline runs on a thread whose stack is
+//! sized to the source (`stack_for`) rather than on the main thread's few megabytes. The
+//! stack is reserved address space; only the pages a deep program touches are ever
+//! committed.
 
 pub mod build;
 pub mod output;
@@ -123,20 +124,29 @@ pub fn front_end_timed(
     }
 }
 
-/// Runs `work` on a thread with a stack large enough for deeply nested programs, and
-/// returns its result. A panic in `work` is resumed on the calling thread.
-pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+/// Runs `work` on a thread with a stack for a program of `bytes` bytes of source, however
+/// deeply it nests (`stack_for`), and returns its result, or why the thread could not start.
+/// A panic in `work` is resumed on the calling thread.
+pub fn with_stack_for<T: Send>(
+    bytes: usize,
+    work: impl FnOnce() -> T + Send,
+) -> std::io::Result<T> {
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("toyc-pipeline".to_string())
-            .stack_size(crate::DEEP_STACK)
-            .spawn_scoped(scope, work)
-            .expect("the pipeline thread starts");
+            .stack_size(crate::stack_for(bytes))
+            .spawn_scoped(scope, work)?;
         match handle.join() {
-            Ok(result) => result,
+            Ok(result) => Ok(result),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+/// Runs `work` on a thread with the stack of the most deeply nested program toyc accepts,
+/// for callers that hold no source yet (tests, benches).
+pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    with_stack_for(usize::MAX, work).expect("the pipeline thread starts")
 }
 
 /// Turns transparent huge pages off for this process and returns whether they were off

@@ -35,6 +35,19 @@ pub fn timings(
         report.workers.len(),
         options.strategy.name()
     );
+    if options.capped() {
+        let _ = writeln!(
+            out,
+            "note: at most {} threads run, whatever -c and --procs ask",
+            crate::driver::build::MAX_THREADS
+        );
+    }
+    if let Some((count, error)) = &report.unstarted {
+        let _ = writeln!(
+            out,
+            "note: {count} worker threads could not start ({error}); the others did their work"
+        );
+    }
     let _ = writeln!(
         out,
         "worker  functions   busy (ms)   idle (ms)   lock wait (ms)"

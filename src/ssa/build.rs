@@ -168,7 +168,7 @@ struct Inlining {
 
 /// The largest body, in bytes of source from the name to the closing brace, that a call
 /// may be replaced with: small leaf-like functions, as Go's inliner budget picks them.
-const INLINE_MAX_BYTES: u32 = 240;
+pub(crate) const INLINE_MAX_BYTES: u32 = 240;
 
 /// How deeply inlined literal bodies may nest: a literal calling a closure it captured,
 /// which calls another.

@@ -49,8 +49,12 @@ pub fn parse(
     if ranges.len() < 2 {
         return parse::parse(file, diags);
     }
+    // Parsing itself does not recurse, but dropping a chunk's trees and renumbering them
+    // walk them.
+    let stack = crate::stack_for(ranges.iter().map(|range| range.len()).max().unwrap_or(0));
     let chunks = crate::on_threads(
         "toyc-parse",
+        stack,
         ranges
             .into_iter()
             .map(|range| move || parse_chunk(text, range)),
@@ -71,6 +75,7 @@ pub fn parse(
     }
     let parts = crate::on_threads(
         "toyc-parse",
+        stack,
         jobs.into_iter().map(|(mut parsed, renumber)| {
             move || {
                 match &mut parsed {

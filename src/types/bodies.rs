@@ -175,8 +175,21 @@ impl<'a> Checker<'a> {
         let mut bounds: Vec<usize> = chunks.iter().map(|chunk| chunk.nodes.start).collect();
         bounds.push(self.file.n_nodes as usize);
         let (source, file, snapshot) = (self.source, self.file, &snapshot);
+        let longest = chunks
+            .iter()
+            .flat_map(|chunk| &self.file.decls[chunk.decls.clone()])
+            .map(|decl| match decl {
+                Decl::Func(func) => func
+                    .body
+                    .as_ref()
+                    .map_or(0, |body| (body.rbrace.hi - func.name.span.lo) as usize),
+                Decl::Var(_) | Decl::Const(_) | Decl::Bad => 0,
+            })
+            .max()
+            .unwrap_or(0);
         let mut ran = crate::on_threads(
             "toyc-check",
+            crate::stack_for(longest),
             chunks
                 .iter()
                 .zip(self.nodes.split(&bounds))

@@ -434,3 +434,107 @@ fn concatenation_chains_take_linear_memory() {
         .expect("it runs");
     assert_eq!(run.stderr, b"1599925 800005\n");
 }
+
+/// Threads are sized to their work: hello builds and runs in 1 GB of address space at any
+/// worker count (it needed 3.2 GB when every thread reserved a 1 GiB stack), also with eight
+/// threads running at once, and a worker count past any use is capped, with a note, rather
+/// than aborting.
+#[test]
+fn hello_builds_in_one_gigabyte_of_address_space_at_any_worker_count() {
+    let scratch = Scratch::new();
+    for (idx, flags) in ["-c 1", "-c 2", "-c 8", "-c 64", "-c 8 --procs 8"]
+        .iter()
+        .enumerate()
+    {
+        let script = format!(
+            "ulimit -v 1000000 && \"$0\" build {flags} -o hello-{idx} hello.toy && exec ./hello-{idx}"
+        );
+        let out = Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_toyc")])
+            .current_dir(scratch.dir.path())
+            .output()
+            .expect("sh runs");
+        assert_eq!(
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).as_ref()
+            ),
+            (Some(0), "hello\n"),
+            "{flags}"
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_toyc"))
+        .args([
+            "build",
+            "-c",
+            "100000",
+            "--procs",
+            "100000",
+            "--timings",
+            "hello.toy",
+        ])
+        .current_dir(scratch.dir.path())
+        .output()
+        .expect("toyc runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("-c 100000, 256 worker threads")
+            && stderr.contains("note: at most 256 threads run"),
+        "{stderr}"
+    );
+}
+
+/// Deep nesting gets the stack it needs, on the pipeline's thread and the workers', though
+/// the file is small: each level of nesting takes a byte or two of source.
+#[test]
+fn deeply_nested_programs_build_on_stacks_sized_to_their_source() {
+    const DEPTH: usize = 10_000;
+    let cases = [
+        (
+            "parens",
+            format!(
+                "x := {}1{}\n\tprintln(x)",
+                "(".repeat(DEPTH),
+                ")".repeat(DEPTH)
+            ),
+        ),
+        (
+            "blocks",
+            format!("{}println(1){}", "{\n".repeat(DEPTH), "}\n".repeat(DEPTH)),
+        ),
+        (
+            "literals",
+            format!(
+                "{}println(1){}",
+                "func() {\n".repeat(DEPTH),
+                "}()\n".repeat(DEPTH)
+            ),
+        ),
+        (
+            "chain",
+            format!(
+                "x := \"a\"{}\n\tprintln(len(x))",
+                " + \"b\"".repeat(DEPTH * 10)
+            ),
+        ),
+    ];
+    let scratch = Scratch::new();
+    for (name, body) in cases {
+        let text = format!("package main\n\nfunc main() {{\n\t{body}\n}}\n");
+        std::fs::write(scratch.path(&format!("{name}.toy")), text).expect("writable");
+        let (status, stderr) = scratch.toyc(&["build", "-c", "2", &format!("{name}.toy")]);
+        assert_eq!(status, 0, "{name}: {stderr}");
+        let run = Command::new(scratch.path(name)).output().expect("it runs");
+        let want: &[u8] = if name == "chain" { b"100001\n" } else { b"1\n" };
+        assert_eq!(run.stderr, want, "{name}");
+    }
+    let text = format!(
+        "package main\n\nvar g = {}1{}\n\nfunc main() {{\n\tprintln(g)\n}}\n",
+        "(".repeat(DEPTH),
+        ")".repeat(DEPTH)
+    );
+    std::fs::write(scratch.path("global.toy"), text).expect("writable");
+    let (status, stderr) = scratch.toyc(&["build", "global.toy"]);
+    assert_eq!(status, 0, "{stderr}");
+}

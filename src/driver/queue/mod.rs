@@ -124,73 +124,115 @@ pub struct Run<R> {
     pub workers: Vec<WorkerStats>,
     /// Wall time from start to the last join.
     pub wall: Duration,
+    /// Workers whose thread could not start, and why the first did not; the others ran
+    /// their share.
+    pub unstarted: Option<(usize, String)>,
 }
 
 /// Runs `work` on every job (`initial[0]` first) and on every job a job produces, with
-/// `workers` threads sharing them by `strategy`.
-pub fn run<J, R, F>(strategy: Strategy, workers: usize, initial: Vec<J>, work: F) -> Run<R>
+/// `workers` threads of `stack` bytes of stack sharing them by `strategy`. A worker whose
+/// thread cannot start is reported in [`Run::unstarted`]; when none can, the calling thread
+/// is the one worker.
+pub fn run<J, R, F>(
+    strategy: Strategy,
+    workers: usize,
+    stack: usize,
+    initial: Vec<J>,
+    work: F,
+) -> Run<R>
 where
     J: Send,
     R: Send,
     F: Fn(J) -> Done<J, R> + Sync,
 {
     let start = Instant::now();
-    let (results, stats) = match strategy {
-        Strategy::Go => spawn(&go::GoQueue::new(initial), workers, &work, start),
-        Strategy::Stack => spawn(&stack::StackQueue::new(initial), workers, &work, start),
-        Strategy::Channel => spawn(&channel::ChannelQueue::new(initial), workers, &work, start),
-        Strategy::Steal => spawn(
-            &steal::StealQueue::new(initial, workers),
-            workers,
-            &work,
-            start,
-        ),
-        Strategy::Seq => seq::run(initial, &work, start),
+    let threads = Threads {
+        workers,
+        stack,
+        start,
+    };
+    let ((results, stats), unstarted) = match strategy {
+        Strategy::Go => threads.spawn(&go::GoQueue::new(initial), &work),
+        Strategy::Stack => threads.spawn(&stack::StackQueue::new(initial), &work),
+        Strategy::Channel => threads.spawn(&channel::ChannelQueue::new(initial), &work),
+        Strategy::Steal => threads.spawn(&steal::StealQueue::new(initial, workers), &work),
+        Strategy::Seq => (seq::run(initial, &work, start), None),
     };
     Run {
         results,
         workers: stats,
         wall: start.elapsed(),
+        unstarted,
     }
 }
 
 type Gathered<R> = (Vec<Timed<R>>, Vec<WorkerStats>);
 
-fn spawn<J, R, F, Q>(queue: &Q, workers: usize, work: &F, start: Instant) -> Gathered<R>
-where
-    J: Send,
-    R: Send,
-    F: Fn(J) -> Done<J, R> + Sync,
-    Q: Queue<J>,
-{
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|idx| {
-                std::thread::Builder::new()
+/// How to start the workers.
+struct Threads {
+    workers: usize,
+    stack: usize,
+    start: Instant,
+}
+
+impl Threads {
+    fn spawn<J, R, F, Q>(&self, queue: &Q, work: &F) -> (Gathered<R>, Option<(usize, String)>)
+    where
+        J: Send,
+        R: Send,
+        F: Fn(J) -> Done<J, R> + Sync,
+        Q: Queue<J>,
+    {
+        let start = self.start;
+        std::thread::scope(|scope| {
+            let mut unstarted: Option<(usize, String)> = None;
+            let mut handles = Vec::with_capacity(self.workers);
+            for idx in 0..self.workers {
+                let spawned = std::thread::Builder::new()
                     .name(format!("toyc-worker-{idx}"))
-                    .stack_size(crate::DEEP_STACK)
-                    .spawn_scoped(scope, move || worker(queue, idx, work, start))
-                    .expect("a worker thread starts")
-            })
-            .collect();
-        let mut results = Vec::new();
-        let mut stats = Vec::with_capacity(workers);
-        let mut panic = None;
-        // Join every worker before re-raising a panic: no thread is left running.
-        for handle in handles {
-            match handle.join() {
-                Ok((worker_results, worker_stats)) => {
-                    results.extend(worker_results);
-                    stats.push(worker_stats);
+                    .stack_size(self.stack)
+                    .spawn_scoped(scope, move || worker(queue, idx, work, start));
+                match spawned {
+                    Ok(handle) => handles.push(handle),
+                    Err(error) => match &mut unstarted {
+                        Some((count, _)) => *count += 1,
+                        None => unstarted = Some((1, error.to_string())),
+                    },
                 }
-                Err(payload) => panic = Some(payload),
             }
+            if handles.is_empty() {
+                // The calling thread's stack is at least a worker's: it holds the pipeline.
+                let (results, stats) = worker(queue, 0, work, start);
+                return ((results, vec![stats]), unstarted);
+            }
+            (join(handles, self.workers), unstarted)
+        })
+    }
+}
+
+/// Joins the workers and gathers what they did; a worker's panic is resumed once all have
+/// been joined.
+fn join<R>(
+    handles: Vec<std::thread::ScopedJoinHandle<'_, (Vec<Timed<R>>, WorkerStats)>>,
+    workers: usize,
+) -> Gathered<R> {
+    let mut results = Vec::new();
+    let mut stats = Vec::with_capacity(workers);
+    let mut panic = None;
+    // Join every worker before re-raising a panic: no thread is left running.
+    for handle in handles {
+        match handle.join() {
+            Ok((worker_results, worker_stats)) => {
+                results.extend(worker_results);
+                stats.push(worker_stats);
+            }
+            Err(payload) => panic = Some(payload),
         }
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
-        (results, stats)
-    })
+    }
+    if let Some(payload) = panic {
+        std::panic::resume_unwind(payload);
+    }
+    (results, stats)
 }
 
 fn worker<J, R, F, Q>(
