@@ -23,6 +23,8 @@ use crate::types::Info;
 pub enum ReadError {
     /// The file could not be opened or read.
     Io(std::io::Error),
+    /// The file holds more than [`MAX_SOURCE_BYTES`].
+    TooLarge,
     /// The file is not UTF-8 text: where the first invalid sequence of each line starts, as
     /// a line and a byte column, both from 1 (Go reports `invalid UTF-8 encoding` there).
     NotUtf8(Vec<(usize, usize)>),
@@ -31,15 +33,69 @@ pub enum ReadError {
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::Io(error) => write!(f, "{error}"),
+            ReadError::Io(error) => f.write_str(&output::os_message(error)),
+            ReadError::TooLarge => write!(
+                f,
+                "file too large: toyc reads at most {} MiB of source",
+                MAX_SOURCE_BYTES >> 20
+            ),
             ReadError::NotUtf8(_) => f.write_str("invalid UTF-8 encoding"),
         }
     }
 }
 
-/// Reads `path` as a source file named as the user wrote it.
+/// The largest source file toyc reads: a build takes about 25 bytes of memory per byte of
+/// source, so a larger file could not be compiled on a machine of ordinary size, and
+/// source positions must fit 32 bits.
+pub const MAX_SOURCE_BYTES: usize = 256 << 20;
+
+/// How many NUL bytes toyc reads before it stops reading: gc reports each as an error and
+/// gives up at its tenth error, so nothing past the tenth could be reported (a stream of
+/// zeros, `/dev/zero`, ends there rather than filling memory).
+const MAX_NULS: usize = 10;
+
+/// Reads `path` as a source file named as the user wrote it: at most [`MAX_SOURCE_BYTES`],
+/// and only up to its tenth NUL byte.
 pub fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    // A regular file says its size; a pipe or a device is measured as it is read.
+    if file
+        .metadata()
+        .is_ok_and(|meta| meta.is_file() && meta.len() > MAX_SOURCE_BYTES as u64)
+    {
+        return Err(ReadError::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    let mut nuls = 0;
+    let mut chunk = vec![0; 1 << 16];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(ReadError::Io(error)),
+        };
+        let mut take = n;
+        for (idx, _) in chunk[..n]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &byte)| byte == 0)
+        {
+            nuls += 1;
+            if nuls == MAX_NULS {
+                take = idx + 1;
+                break;
+            }
+        }
+        if bytes.len() + take > MAX_SOURCE_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk[..take]);
+        if nuls == MAX_NULS {
+            break;
+        }
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path.display().to_string(), text)),
         Err(error) => Err(ReadError::NotUtf8(invalid_utf8(error.as_bytes()))),

@@ -538,3 +538,31 @@ fn deeply_nested_programs_build_on_stacks_sized_to_their_source() {
     let (status, stderr) = scratch.toyc(&["build", "global.toy"]);
     assert_eq!(status, 0, "{stderr}");
 }
+
+/// A stream of zeros ends at gc's tenth error rather than filling memory, and a file past
+/// the size toyc reads is refused with a message.
+#[test]
+fn endless_or_huge_input_is_refused_early() {
+    let out = Command::new(env!("CARGO_BIN_EXE_toyc"))
+        .args(["check", "/dev/zero"])
+        .output()
+        .expect("toyc runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "/dev/zero:1:1: invalid NUL character\n/dev/zero:1:11: syntax error: package statement must be first\n"
+    );
+    let scratch = Scratch::new();
+    let huge = std::fs::File::create(scratch.path("huge.toy")).expect("writable");
+    // A sparse file: its size costs no disk.
+    huge.set_len(toyc::driver::MAX_SOURCE_BYTES as u64 + 1)
+        .expect("sized");
+    let (status, stderr) = scratch.toyc(&["check", "huge.toy"]);
+    assert_eq!(
+        (status, stderr.as_str()),
+        (
+            2,
+            "toyc: huge.toy: file too large: toyc reads at most 256 MiB of source\n"
+        )
+    );
+}
