@@ -150,10 +150,12 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 self.cur_decl = Some(obj);
+                self.too_deep = false;
                 self.func_body(id, &func.sig, body);
             }
         }
         self.cur_decl = None;
+        self.too_deep = false;
     }
 
     /// Checks every top-level function body, on up to `threads` threads and at most one per

@@ -332,7 +332,7 @@ impl<'a> Checker<'a> {
     /// Checks any expression, recording its type (and value) for the back end. The result
     /// may be no value, several values (a call), a type or a built-in.
     pub(crate) fn raw(&mut self, expr: &'a Expr) -> Operand<'a> {
-        if !self.enter() {
+        if !self.enter(expr.span) {
             return Operand::invalid(expr);
         }
         let x = self.raw_inner(expr);

@@ -144,6 +144,31 @@ fn deep_nesting_checks_or_is_diagnosed() {
     }
 }
 
+/// Past `MAX_NESTING` levels the checker gives up on the declaration that nests too deeply:
+/// it reports where the limit was reached, and nothing of that declaration after it, since
+/// what was skipped would make any such error a guess (`x` and `fmt`, used only in the
+/// skipped part, would seem unused). Errors found before, and in other declarations, stay.
+#[test]
+fn nesting_too_deeply_is_reported_where_the_limit_is_reached_and_alone() {
+    let depth = toyc::types::check::MAX_NESTING as usize + 1;
+    let text = format!(
+        "package main\n\nimport \"fmt\"\n\nfunc main() {{\n\tvar s string = 1\n\tx := 1\n\t{}fmt.Println(x){}\n\tvar t string = 2\n}}\n\nfunc other() {{\n\ty := 1\n}}\n",
+        "{".repeat(depth),
+        "}".repeat(depth)
+    );
+    let out = check_text("deep.toy", &text);
+    // Each `{` opens a block one level deeper; the last one is one level too many.
+    let column = 2 + depth - 1;
+    assert_eq!(
+        out,
+        format!(
+            "deep.toy:6:17: cannot use 1 (untyped int constant) as string value in variable declaration\n\
+             deep.toy:8:{column}: program nested too deeply\n\
+             deep.toy:13:2: declared and not used: y\n"
+        )
+    );
+}
+
 #[test]
 fn too_many_errors_stops_at_ten_like_go() {
     let body: String = (0..15).map(|idx| format!("\tundefined{idx}()\n")).collect();
