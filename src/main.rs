@@ -60,7 +60,7 @@ enum Command {
         #[arg(short = 'S')]
         listing: bool,
         /// Print the SSA form of function NAME (`main`, `outer.func1`) after every pass to
-        /// standard output.
+        /// standard output. A NAME that is not compiled is a usage error.
         #[arg(long = "ssa", value_name = "NAME")]
         ssa: Option<String>,
         #[command(flatten)]
@@ -359,6 +359,12 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
     let built = match outcome {
         Err(diags) => return report(&source, &diags, compile.color),
         Ok(Err(BuildError::Errors(diags))) => return report(&source, &diags, compile.color),
+        Ok(Err(BuildError::Names(errors))) => {
+            for error in errors {
+                eprintln!("toyc: {error}");
+            }
+            return ExitCode::from(2);
+        }
         Ok(Err(BuildError::Internal(failures))) => {
             for (func, message) in failures {
                 say!("toyc: internal compiler error in function {func}: {message}");

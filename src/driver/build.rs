@@ -13,12 +13,18 @@
 //! stop handing out work; running jobs finish, every thread is joined, and the failures are
 //! reported in source order. A compile error does not stop the others, so every function's
 //! errors are reported, sorted by position. `TOYC_FAULT` injects failures for tests (see [`Faults`]).
+//!
+//! The functions that `--ssa` and `TOYC_FAULT` name must exist: a name the program lacks
+//! fails the build before any job runs, with the nearest names it has ([`NameError`]). A
+//! literal may exist and still never become a job, when its creation was optimized away;
+//! naming it fails the build once every job has run, before anything is linked, rather than
+//! printing or injecting nothing without a word.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::amd64::{self, MachineCode};
 use crate::diag::{Diagnostics, Span};
@@ -184,10 +190,157 @@ pub struct Built {
 pub enum BuildError {
     /// Errors in the program, found by the back end (today only injected ones).
     Errors(Diagnostics),
+    /// Functions named by `--ssa` or `TOYC_FAULT` that the build cannot honour: a usage
+    /// error.
+    Names(Vec<NameError>),
     /// The compiler failed while compiling these functions (name, message), in source order.
     Internal(Vec<(String, String)>),
     /// The linker failed: a compiler bug.
     Link(LinkError),
+}
+
+/// A function named by `--ssa` or `TOYC_FAULT` that the build cannot honour.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameError {
+    /// Where the name was given: `--ssa` or `TOYC_FAULT`.
+    pub flag: &'static str,
+    /// The name as given.
+    pub name: String,
+    /// What is wrong with it.
+    pub kind: NameErrorKind,
+}
+
+/// What is wrong with a name in a [`NameError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameErrorKind {
+    /// The program has no function of that name; these are the nearest it has, nearest
+    /// first. Found before the back end starts.
+    Unknown {
+        /// At most [`MAX_NEAREST`] names.
+        nearest: Vec<String>,
+    },
+    /// The function is a literal that no job compiled: its calls were inlined and its
+    /// closure removed, or the code that creates it was. Found once the back end has run.
+    NotCompiled,
+}
+
+/// How many of the nearest names a [`NameErrorKind::Unknown`] lists.
+pub const MAX_NEAREST: usize = 3;
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let NameError { flag, name, kind } = self;
+        match kind {
+            NameErrorKind::Unknown { nearest } => write!(
+                f,
+                "{flag}: no function named {name} (nearest: {})",
+                nearest.join(", ")
+            ),
+            NameErrorKind::NotCompiled => write!(
+                f,
+                "{flag}: function {name} was inlined into its callers or optimized away, \
+                 and not compiled on its own"
+            ),
+        }
+    }
+}
+
+/// A function named by `--ssa` or `TOYC_FAULT`, with the jobs that stand for it.
+struct Named<'o> {
+    flag: &'static str,
+    name: &'o str,
+    jobs: Vec<u32>,
+}
+
+/// Returns the jobs each name given by `--ssa` and `TOYC_FAULT` stands for, or, if some name
+/// stands for none, an error for each such name. Names are Go's (`main`, `outer.func1`,
+/// `init`); `--ssa` also takes them qualified (`main.fib`), as `compile` matches them.
+fn named_jobs<'o>(
+    program: &Program<'_>,
+    options: &'o BuildOptions,
+) -> Result<Vec<Named<'o>>, Vec<NameError>> {
+    let info = program.info;
+    let init = info.funcs.len() as u32;
+    let names: Vec<(&str, u32)> = info
+        .funcs
+        .iter()
+        .enumerate()
+        .map(|(idx, func)| (func.name.as_str(), idx as u32))
+        .chain(std::iter::once(("init", init)))
+        .collect();
+    // Each name, where it was given and, for `--ssa`, the name without a `main.` prefix.
+    let ssa = options
+        .ssa_func
+        .iter()
+        .map(|name| ("--ssa", name.as_str(), name.strip_prefix("main.")));
+    let faults = options
+        .faults
+        .0
+        .iter()
+        .map(|(name, _)| ("TOYC_FAULT", name.as_str(), None));
+    let mut named = Vec::new();
+    let mut errors = Vec::new();
+    for (flag, name, bare) in ssa.chain(faults) {
+        let jobs: Vec<u32> = names
+            .iter()
+            .filter(|&&(go_name, _)| go_name == name || Some(go_name) == bare)
+            .map(|&(_, id)| id)
+            .collect();
+        if !jobs.is_empty() {
+            named.push(Named { flag, name, jobs });
+            continue;
+        }
+        let distance = |go_name: &str| {
+            let qualified = edit_distance(name, go_name);
+            bare.map_or(qualified, |bare| {
+                qualified.min(edit_distance(bare, go_name))
+            })
+        };
+        let mut scored: Vec<(usize, &str)> = names
+            .iter()
+            .map(|&(go_name, _)| (distance(go_name), go_name))
+            .collect();
+        scored.sort_unstable();
+        let error = NameError {
+            flag,
+            name: name.to_string(),
+            kind: NameErrorKind::Unknown {
+                nearest: scored
+                    .into_iter()
+                    .take(MAX_NEAREST)
+                    .map(|(_, go_name)| go_name.to_string())
+                    .collect(),
+            },
+        };
+        if !errors.contains(&error) {
+            errors.push(error);
+        }
+    }
+    if errors.is_empty() {
+        Ok(named)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Returns the Levenshtein distance between `a` and `b`, counted in characters: the fewest
+/// insertions, deletions and substitutions that turn one into the other.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    // `row[j]`: the distance between the part of `a` read so far and `b[..j]`.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (a_idx, a_ch) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = a_idx + 1;
+        for (b_idx, &b_ch) in b.iter().enumerate() {
+            let above = row[b_idx + 1];
+            row[b_idx + 1] = (above + 1)
+                .min(row[b_idx] + 1)
+                .min(diagonal + usize::from(a_ch != b_ch));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// One job the back end ran.
@@ -471,6 +624,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let index_start = Instant::now();
     let program = Program::new(&checked.file, &checked.info);
     let info = &checked.info;
+    let named = named_jobs(&program, options).map_err(BuildError::Names)?;
     let jobs = initial_jobs(&program, options.order);
     let index = index_start.elapsed();
     let stack = worker_stack(&program);
@@ -563,6 +717,22 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
             diags.error(span, message);
         }
         return Err(BuildError::Errors(diags));
+    }
+    // Every job has run: a named function that none compiled never will be.
+    let ran: FxHashSet<u32> = report.jobs.iter().map(|job| job.id).collect();
+    let mut not_compiled: Vec<NameError> = Vec::new();
+    for named in named {
+        let error = NameError {
+            flag: named.flag,
+            name: named.name.to_string(),
+            kind: NameErrorKind::NotCompiled,
+        };
+        if !named.jobs.iter().any(|id| ran.contains(id)) && !not_compiled.contains(&error) {
+            not_compiled.push(error);
+        }
+    }
+    if !not_compiled.is_empty() {
+        return Err(BuildError::Names(not_compiled));
     }
     let init = init.ok_or_else(|| {
         BuildError::Internal(vec![("init".to_string(), "never compiled".to_string())])

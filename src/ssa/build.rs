@@ -1967,7 +1967,7 @@ impl<'a> Program<'a> {
             let end = decl
                 .body
                 .as_ref()
-                .map_or(decl.name.span.hi, |body| body.rbrace.hi);
+                .map_or(decl.name.span.hi, |body| body.span.hi);
             spans[idx] = crate::diag::Span::new(decl.name.span.lo as usize, end as usize);
             if !func.closures.is_empty()
                 && let Some(body) = &decl.body

@@ -212,8 +212,20 @@ pub struct ConstSpec {
 pub struct Block {
     /// The statements.
     pub stmts: Box<[Stmt]>,
-    /// The closing brace, where Go reports `missing return`.
-    pub rbrace: Span,
+    /// From the opening brace to the closing one, both included.
+    pub span: Span,
+}
+
+impl Block {
+    /// Returns the opening brace: where the block starts.
+    pub fn lbrace(&self) -> Span {
+        Span::new(self.span.lo as usize, self.span.lo as usize + 1)
+    }
+
+    /// Returns the closing brace, where Go reports `missing return`.
+    pub fn rbrace(&self) -> Span {
+        Span::new(self.span.hi as usize - 1, self.span.hi as usize)
+    }
 }
 
 /// A statement.

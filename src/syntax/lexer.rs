@@ -6,6 +6,11 @@
 //! `++ --` or `) ] }` becomes a `;` token. Literals are checked here, with Go's messages at Go's
 //! positions; a bad literal still produces its token, so parsing goes on. Lexical errors never
 //! stop the stream: the parser sees every well-formed token.
+//!
+//! An identifier is read whole, as Go's scanner reads it, whatever characters outside ASCII
+//! it holds: those Go rejects get Go's errors, and a name Go accepts gets one error saying
+//! that Toy's identifiers are ASCII, where the name first appears. Either way the parser
+//! sees one name, so it reads on as Go's does.
 
 use std::ops::Range;
 
@@ -14,6 +19,7 @@ use logos::Logos;
 use crate::diag::{Diagnostics, Span};
 use crate::syntax::ast::Interner;
 use crate::syntax::token::{Name, Quoted, Tok};
+use crate::syntax::unicode::{self, Class, char_name};
 
 /// A token with its byte range, as LALRPOP expects.
 pub type Spanned<'src> = (usize, Tok<'src>, usize);
@@ -107,6 +113,41 @@ impl<'src> Lexer<'src> {
     }
 }
 
+impl Lexer<'_> {
+    /// Reports an identifier starting at offset `lo` that holds characters outside ASCII:
+    /// Go's errors for the characters Go does not allow in identifiers, at each; failing
+    /// those, a valid Go name, that Toy does not support it, once per name, where it first
+    /// appears (`first_sight`).
+    #[inline(never)]
+    fn check_non_ascii_ident(&mut self, text: &str, lo: usize, first_sight: bool) {
+        let mut valid = true;
+        for (idx, ch) in text.char_indices() {
+            let message = match unicode::class(ch) {
+                Class::Letter => continue,
+                Class::Digit if idx > 0 => continue,
+                Class::Digit => format!("identifier cannot begin with digit {}", char_name(ch)),
+                Class::Other | Class::Unprintable => {
+                    format!("invalid character {} in identifier", char_name(ch))
+                }
+            };
+            valid = false;
+            self.diags.error(Span::new(lo + idx, lo + idx), message);
+        }
+        if let Some((idx, ch)) = text.char_indices().find(|(_, ch)| !ch.is_ascii())
+            && valid
+            && first_sight
+        {
+            self.diags.error(
+                Span::new(lo + idx, lo + idx),
+                format!(
+                    "non-ASCII character {} in identifier {text} is not supported",
+                    char_name(ch)
+                ),
+            );
+        }
+    }
+}
+
 impl<'src> Iterator for Lexer<'src> {
     type Item = Result<Spanned<'src>, std::convert::Infallible>;
 
@@ -131,16 +172,12 @@ impl<'src> Iterator for Lexer<'src> {
                         .chars()
                         .next()
                         .unwrap_or('\0');
-                    // Go allows Unicode letters in identifiers; Toy does not.
+                    // Only ASCII and byte-order marks get here: every other character
+                    // outside ASCII starts a `NonAsciiIdent`.
                     let message = if ch == '\0' {
                         "invalid NUL character".to_string()
                     } else if ch == '\u{FEFF}' {
                         "invalid BOM in the middle of the file".to_string()
-                    } else if ch.is_alphabetic() {
-                        format!(
-                            "non-ASCII letter {} in identifiers is not supported",
-                            char_name(ch)
-                        )
                     } else {
                         format!("invalid character {}", char_name(ch))
                     };
@@ -154,6 +191,14 @@ impl<'src> Iterator for Lexer<'src> {
                     sym: self.names.intern(name.text),
                     ..name
                 }),
+                Tok::NonAsciiIdent(text) => {
+                    let first_sight = self.names.lookup(text).is_none();
+                    self.check_non_ascii_ident(text, range.start, first_sight);
+                    Tok::Ident(Name {
+                        text,
+                        sym: self.names.intern(text),
+                    })
+                }
                 tok @ (Tok::Int(_)
                 | Tok::Str(_)
                 | Tok::Rune(_)
@@ -220,15 +265,6 @@ fn allows_semi(tok: &Tok) -> bool {
             | Tok::RBrack
             | Tok::RBrace
     )
-}
-
-/// Formats a character as Go's `%#U` verb does: `U+0040 '@'`.
-fn char_name(ch: char) -> String {
-    if ch.is_control() {
-        format!("U+{:04X}", ch as u32)
-    } else {
-        format!("U+{:04X} '{ch}'", ch as u32)
-    }
 }
 
 /// Checks an integer literal's digits and underscores, as Go's scanner does.

@@ -3,7 +3,8 @@
 //! `token` recognises tokens, `lexer` validates literals, interns identifiers and inserts Go's
 //! semicolons, `parse` drives the LALRPOP parser generated from `grammar/toy.lalrpop` and
 //! words syntax errors as Go does, and `chunks` runs that parser on several threads over a
-//! large file. Nothing outside this module sees logos or LALRPOP.
+//! large file; `unicode` holds Go's classes of the characters outside ASCII, for
+//! identifiers. Nothing outside this module sees logos or LALRPOP.
 
 pub mod ast;
 pub mod chunks;
@@ -11,3 +12,4 @@ pub mod lexer;
 pub mod parse;
 pub mod print;
 pub mod token;
+pub(crate) mod unicode;

@@ -30,6 +30,16 @@ pub enum Tok<'src> {
     /// An identifier.
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*", |lex| Name { text: lex.slice(), sym: Symbol(u32::MAX) })]
     Ident(Name<'src>),
+    /// An identifier with a character outside ASCII (but not a byte-order mark, which the
+    /// lexer reports on its own). Go's scanner takes every such character into an
+    /// identifier, and so does this token, so that the parser reads one name where Go does;
+    /// the lexer reports it, since Toy's identifiers are ASCII, and passes it on as an
+    /// `Ident`.
+    #[regex(
+        r"([A-Za-z_][A-Za-z0-9_]*)?[\x{80}-\x{FEFE}\x{FF00}-\x{10FFFF}][A-Za-z0-9_\x{80}-\x{FEFE}\x{FF00}-\x{10FFFF}]*",
+        |lex| lex.slice()
+    )]
+    NonAsciiIdent(&'src str),
     /// An integer literal of any base, not yet validated.
     #[regex(r"0[xX][0-9A-Fa-f_]*", |lex| lex.slice())]
     #[regex(r"0[bBoO][0-9_]*", |lex| lex.slice())]

@@ -150,10 +150,12 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 self.cur_decl = Some(obj);
+                self.too_deep = false;
                 self.func_body(id, &func.sig, body);
             }
         }
         self.cur_decl = None;
+        self.too_deep = false;
     }
 
     /// Checks every top-level function body, on up to `threads` threads and at most one per
@@ -182,7 +184,7 @@ impl<'a> Checker<'a> {
                 Decl::Func(func) => func
                     .body
                     .as_ref()
-                    .map_or(0, |body| (body.rbrace.hi - func.name.span.lo) as usize),
+                    .map_or(0, |body| (body.rbrace().hi - func.name.span.lo) as usize),
                 Decl::Var(_) | Decl::Const(_) | Decl::Bad => 0,
             })
             .max()

@@ -154,7 +154,13 @@ pub(crate) struct Checker<'a> {
     /// Calls of the built-in `panic`, which terminate a statement list.
     pub(crate) panic_calls: FxHashSet<crate::syntax::ast::NodeId>,
     pub(crate) nesting: u32,
+    /// Whether [`NESTED_TOO_DEEPLY`] has been reported: once per file.
     pub(crate) nesting_reported: bool,
+    /// Whether the declaration being checked nests too deeply: what the checker skipped
+    /// would make any later error of it a guess (a variable used only in the skipped part
+    /// seems unused), so none is reported. Cleared as each declaration starts, and so never
+    /// carried from one body to another, nor between threads.
+    pub(crate) too_deep: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -192,6 +198,7 @@ impl<'a> Checker<'a> {
             panic_calls: FxHashSet::default(),
             nesting: 0,
             nesting_reported: false,
+            too_deep: false,
         }
     }
 
@@ -258,9 +265,24 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports an error at `span`, or at the constant being declared while an inherited
-    /// initializer is evaluated, as Go does.
+    /// initializer is evaluated, as Go does; nothing once the declaration being checked
+    /// nests too deeply (see [`enter`](Self::enter)).
     pub(crate) fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.errors.error(self.errpos.unwrap_or(span), message);
+        if !self.too_deep {
+            self.errors.error(self.errpos.unwrap_or(span), message);
+        }
+    }
+
+    /// Reports an error with positioned continuation lines, as [`error`](Self::error) does.
+    pub(crate) fn error_with_notes(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        notes: Vec<(Span, String)>,
+    ) {
+        if !self.too_deep {
+            self.errors.error_with_notes(span, message, notes);
+        }
     }
 
     /// Declares `ident` in the current scope as `obj`, reporting a redeclaration as Go does.
@@ -279,7 +301,7 @@ impl<'a> Checker<'a> {
                 }
                 _ => format!("{name} redeclared in this block"),
             };
-            self.errors.error_with_notes(
+            self.error_with_notes(
                 ident.span,
                 message,
                 vec![(
@@ -332,14 +354,18 @@ impl<'a> Checker<'a> {
         for (lit, id, decl) in std::mem::take(&mut self.deferred_lits) {
             if let ExprKind::FuncLit(func_lit) = &lit.kind {
                 self.cur_decl = decl;
+                self.too_deep = false;
                 self.func_body(id, &func_lit.sig, &func_lit.body);
             }
         }
         self.cur_decl = None;
+        self.too_deep = false;
         self.init_order();
-        // As in Go, unused imports are reported last.
+        // As in Go, unused imports are reported last; but where the checker skipped a part
+        // that nests too deeply, `fmt` may be used there.
         if let Some((obj, span)) = self.fmt
             && !self.used[obj.0 as usize]
+            && !self.nesting_reported
         {
             self.unused_imports.push(span);
         }
@@ -522,6 +548,7 @@ impl<'a> Checker<'a> {
         }
         self.set_resolution(obj, decl, Resolution::InProgress);
         let saved_decl = self.cur_decl.replace(obj);
+        let saved_too_deep = std::mem::take(&mut self.too_deep);
         let file = self.file;
         // Invariant: package-level objects resolve only while the package-level declarations
         // are checked, before any function body, so only package scopes are open here.
@@ -584,6 +611,7 @@ impl<'a> Checker<'a> {
         self.iota = saved_iota;
         self.errpos = saved_errpos;
         self.cur_decl = saved_decl;
+        self.too_deep = saved_too_deep;
         self.set_resolution(obj, decl, Resolution::Done);
     }
 
@@ -671,7 +699,7 @@ impl<'a> Checker<'a> {
                 notes.push((self.info.obj(obj).span, message));
                 obj = next;
             }
-            self.errors.error_with_notes(
+            self.error_with_notes(
                 first_span,
                 format!("initialization cycle for {first_name}"),
                 notes,
@@ -1059,7 +1087,7 @@ impl<'a> Checker<'a> {
             }
             if let Some(first) = seen.iter().find(|other| other.name == name.name) {
                 let text = self.name(name.name);
-                self.errors.error_with_notes(
+                self.error_with_notes(
                     name.span,
                     format!("{text} redeclared in this block"),
                     vec![(first.span, format!("other declaration of {text}"))],
@@ -1149,7 +1177,7 @@ impl<'a> Checker<'a> {
         }
         self.stmt_list(&body.stmts);
         if !results.is_empty() && !is_terminating_list(&body.stmts, None, &self.panic_calls) {
-            self.error(body.rbrace, "missing return");
+            self.error(body.rbrace(), "missing return");
         }
         self.scopes.pop();
         let func = self.funcs.pop().expect("pushed above");
@@ -1245,10 +1273,20 @@ impl<'a> Checker<'a> {
     }
 
     fn stmt(&mut self, stmt: &'a Stmt) {
-        if !self.enter() {
+        // A statement with no position holds nothing to check, so it cannot nest deeper.
+        let Some(pos) = stmt_pos(stmt) else {
+            return;
+        };
+        if !self.enter(pos) {
             return;
         }
+        self.stmt_inner(stmt);
+        self.leave();
+    }
+
+    fn stmt_inner(&mut self, stmt: &'a Stmt) {
         match stmt {
+            // `stmt` skips them: they have no position.
             Stmt::Empty | Stmt::Bad => {}
             Stmt::Expr(expr) => self.expr_stmt(expr),
             Stmt::Var(specs) => {
@@ -1279,7 +1317,6 @@ impl<'a> Checker<'a> {
             Stmt::IncDec { target, inc, .. } => {
                 let mut x = self.expr(target);
                 if x.mode == Mode::Invalid {
-                    self.leave();
                     return;
                 }
                 if !ty::is_integer(x.ty) {
@@ -1333,7 +1370,6 @@ impl<'a> Checker<'a> {
             Stmt::Branch { .. } => {}
             Stmt::Labeled { stmt, .. } => self.stmt(stmt),
         }
-        self.leave();
     }
 
     fn condition(&mut self, cond: &'a Expr, what: &str) {
@@ -1715,7 +1751,7 @@ impl<'a> Checker<'a> {
         {
             let first = *first;
             let desc = self.operand_string(&x);
-            self.errors.error_with_notes(
+            self.error_with_notes(
                 expr.span,
                 format!("duplicate case {desc} in expression switch"),
                 vec![(first, "previous case".to_string())],
@@ -1736,16 +1772,19 @@ impl<'a> Checker<'a> {
         seen.push((value, x.ty, pos));
     }
 
-    /// Increments the nesting depth; returns false (after reporting once) past
-    /// [`MAX_NESTING`].
-    pub(crate) fn enter(&mut self) -> bool {
+    /// Increments the nesting depth for the statement or expression at `span`. Past
+    /// [`MAX_NESTING`], returns false, so that it is skipped, and gives up on the declaration
+    /// being checked: the first time in the file, it reports [`NESTED_TOO_DEEPLY`] at `span`,
+    /// and from then on the declaration reports nothing more.
+    pub(crate) fn enter(&mut self, span: Span) -> bool {
         self.nesting += 1;
         if self.nesting > MAX_NESTING {
             self.nesting -= 1;
             if !self.nesting_reported {
                 self.nesting_reported = true;
-                self.error(Span::default(), NESTED_TOO_DEEPLY);
+                self.errors.error(span, NESTED_TOO_DEEPLY);
             }
+            self.too_deep = true;
             return false;
         }
         true
@@ -1753,6 +1792,33 @@ impl<'a> Checker<'a> {
 
     pub(crate) fn leave(&mut self) {
         self.nesting -= 1;
+    }
+}
+
+/// Returns where a statement starts, as far as the tree keeps it, for
+/// [`NESTED_TOO_DEEPLY`]; `None` for a statement that holds nothing (`;`, `var ()`).
+fn stmt_pos(stmt: &Stmt) -> Option<Span> {
+    match stmt {
+        Stmt::Expr(expr) => Some(expr.span),
+        Stmt::Var(specs) => specs
+            .first()
+            .and_then(|spec| spec.names.first())
+            .map(|name| name.span),
+        Stmt::Const(specs) => specs
+            .first()
+            .and_then(|spec| spec.names.first())
+            .map(|name| name.span),
+        Stmt::Define { lhs, span, .. } | Stmt::Assign { lhs, span, .. } => {
+            Some(lhs.first().map_or(*span, |target| target.span))
+        }
+        Stmt::IncDec { target, .. } => Some(target.span),
+        Stmt::Block(block) => Some(block.lbrace()),
+        Stmt::If(if_stmt) => Some(if_stmt.span),
+        Stmt::For(for_stmt) => Some(for_stmt.span),
+        Stmt::Switch(switch) => Some(switch.span),
+        Stmt::Return { span, .. } | Stmt::Branch { span, .. } => Some(*span),
+        Stmt::Labeled { label, .. } => Some(label.span),
+        Stmt::Empty | Stmt::Bad => None,
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::diag::Span;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
+use crate::syntax::unicode::is_valid_name;
 use crate::types::check::{Checker, unparen};
 use crate::types::constant::{ConstStr, ConstValue, Int};
 use crate::types::object::{Builtin, ObjKind};
@@ -331,7 +332,7 @@ impl<'a> Checker<'a> {
     /// Checks any expression, recording its type (and value) for the back end. The result
     /// may be no value, several values (a call), a type or a built-in.
     pub(crate) fn raw(&mut self, expr: &'a Expr) -> Operand<'a> {
-        if !self.enter() {
+        if !self.enter(expr.span) {
             return Operand::invalid(expr);
         }
         let x = self.raw_inner(expr);
@@ -465,9 +466,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a name with no declaration: Go's `undefined: x`, or, for Go's predeclared
-    /// names that Toy lacks, that the name is not supported.
+    /// names that Toy lacks, that the name is not supported. A name that is no Go
+    /// identifier (`a€`) was reported by the lexer, and, as in Go, is not reported again.
     pub(crate) fn undefined(&mut self, span: Span, name: crate::syntax::ast::Symbol) {
         let text = self.name(name);
+        if !is_valid_name(text) {
+            return;
+        }
         if GO_ONLY_PREDECLARED.contains(&text) {
             self.error(span, format!("{text} is not supported"));
         } else {
@@ -513,8 +518,16 @@ impl<'a> Checker<'a> {
                     self.error(field_span, format!("fmt.{field_name} is not supported"));
                     return Operand::invalid(expr);
                 }
+                // As in Go, a name that is no Go identifier was reported by the lexer.
+                _ if !is_valid_name(field_name) => return Operand::invalid(expr),
                 _ => {
-                    let capitalized = field_name[..1].to_uppercase() + &field_name[1..];
+                    let mut chars = field_name.chars();
+                    let capitalized: String = chars
+                        .next()
+                        .into_iter()
+                        .flat_map(char::to_uppercase)
+                        .chain(chars)
+                        .collect();
                     let message = if matches!(capitalized.as_str(), "Println" | "Print" | "Printf")
                     {
                         format!("undefined: fmt.{field_name} (but have {capitalized})")

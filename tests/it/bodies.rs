@@ -90,18 +90,21 @@ fn generated_programs_check_alike_on_several_threads() {
     }
 }
 
+/// Each body that nests too deeply is given up, whichever thread checks it: `v`, used only
+/// in the part skipped, is not reported unused in `a` or `b`, while `x` is in `main`.
 #[test]
 fn nesting_too_deeply_is_reported_once_whichever_thread_finds_it() {
     let depth = types::check::MAX_NESTING as usize + 1;
-    let deep = format!("{}{}", "{".repeat(depth), "}".repeat(depth));
+    let deep = format!("{}_ = v{}", "{".repeat(depth), "}".repeat(depth));
     // Blocks number no nodes: the sums give `a` and `b` a run each, and `main` the third.
     let sum = "_ = 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1";
     let text = format!(
-        "package main\n\nfunc a() {{\n{sum}\n{deep}\n}}\n\nfunc b() {{\n{sum}\n{deep}\n}}\n\nfunc main() {{ x := 1 }}\n"
+        "package main\n\nfunc a() {{\n{sum}\nv := 1\n{deep}\n}}\n\nfunc b() {{\n{sum}\nv := 1\n{deep}\n}}\n\nfunc main() {{ x := 1 }}\n"
     );
     let (serial, parallel, runs) = both("deep.toy", &text, 3);
     assert_eq!(runs, 3);
     assert_eq!(serial.matches("program nested too deeply").count(), 1);
+    assert_eq!(serial.matches("declared and not used").count(), 1);
     assert!(serial.contains("declared and not used: x"));
     assert_eq!(serial, parallel);
 }

@@ -2,7 +2,9 @@
 
 use insta::assert_snapshot;
 
-use crate::support::{check_file, check_text, file_name, toy_files};
+use toyc::diag::Style;
+
+use crate::support::{check_file, check_text, check_text_in, file_name, toy_files};
 
 /// Error cases whose output differs from Go's on purpose or for a known reason, with why.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
@@ -144,6 +146,31 @@ fn deep_nesting_checks_or_is_diagnosed() {
     }
 }
 
+/// Past `MAX_NESTING` levels the checker gives up on the declaration that nests too deeply:
+/// it reports where the limit was reached, and nothing of that declaration after it, since
+/// what was skipped would make any such error a guess (`x` and `fmt`, used only in the
+/// skipped part, would seem unused). Errors found before, and in other declarations, stay.
+#[test]
+fn nesting_too_deeply_is_reported_where_the_limit_is_reached_and_alone() {
+    let depth = toyc::types::check::MAX_NESTING as usize + 1;
+    let text = format!(
+        "package main\n\nimport \"fmt\"\n\nfunc main() {{\n\tvar s string = 1\n\tx := 1\n\t{}fmt.Println(x){}\n\tvar t string = 2\n}}\n\nfunc other() {{\n\ty := 1\n}}\n",
+        "{".repeat(depth),
+        "}".repeat(depth)
+    );
+    let out = check_text("deep.toy", &text);
+    // Each `{` opens a block one level deeper; the last one is one level too many.
+    let column = 2 + depth - 1;
+    assert_eq!(
+        out,
+        format!(
+            "deep.toy:6:17: cannot use 1 (untyped int constant) as string value in variable declaration\n\
+             deep.toy:8:{column}: program nested too deeply\n\
+             deep.toy:13:2: declared and not used: y\n"
+        )
+    );
+}
+
 #[test]
 fn too_many_errors_stops_at_ten_like_go() {
     let body: String = (0..15).map(|idx| format!("\tundefined{idx}()\n")).collect();
@@ -238,6 +265,49 @@ func main() {
         .map(|&obj| checked.file.names.name(checked.info.obj(obj).name))
         .collect();
     assert_eq!(order, ["d", "b", "c", "a"]);
+}
+
+/// A rich excerpt shows at most `EXCERPT_WIDTH` characters of a source line, around the
+/// error, so an error at the end of a line of 300 KB prints a few hundred bytes (it printed
+/// the line, then as many spaces before the caret). The short form is Go's, unchanged.
+#[test]
+fn rich_excerpts_cut_long_lines_around_the_error() {
+    let line = format!("\tprintln(\"{}\", z)", "a".repeat(300_000));
+    let text = format!("package main\n\nfunc main() {{\n{line}\n}}\n");
+    let column = line.find(" z)").expect("the error is on the line") + 2;
+    assert_eq!(
+        check_text("long.toy", &text),
+        format!("long.toy:4:{column}: undefined: z\n")
+    );
+    let rich = check_text_in("long.toy", &text, Style::Rich);
+    assert!(rich.len() < 1000, "{} bytes:\n{rich}", rich.len());
+    assert!(rich.contains(&format!("long.toy:4:{column}")), "{rich}");
+    // The error is near the end of the line: the window is the line's last characters.
+    let shown = &line[line.len() - toyc::diag::EXCERPT_WIDTH..];
+    assert!(rich.contains(&format!("4 │ …{shown}\n")), "{rich}");
+
+    // So does `toyc check` itself, in colour.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("long.toy");
+    std::fs::write(&file, &text).expect("the file is written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_toyc"))
+        .args(["check", "--color", "always"])
+        .arg(&file)
+        .output()
+        .expect("toyc runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.len() < 2000, "{} bytes", out.stderr.len());
+}
+
+/// How a cut line looks: the window stays on the primary label; a note that falls outside
+/// it points at the `…` that stands for its part of the line.
+#[test]
+fn rich_excerpt_of_long_lines() {
+    let digits = "0123456789".repeat(40);
+    let text = format!(
+        "package main\n\nfunc main() {{\n\tvar x = \"{digits}\"; var x = 2\n\tprintln(\"{digits}\", z, \"{digits}\")\n}}\n"
+    );
+    assert_snapshot!(check_text_in("long.toy", &text, Style::Rich));
 }
 
 /// A file that is not UTF-8 gets Go's scanner error at the first bad byte of each line

@@ -102,14 +102,12 @@ fn closures_are_compiled_after_their_parents_and_exactly_once() {
     }
 }
 
-/// As in Go, a closure is compiled only if the code of the function that makes it still
-/// creates it: here `func1` is called in place, inlined and its closure removed, while
-/// `func2` escapes. `small` may be inlined into other functions, where its closures may
-/// survive, so both of its closures are compiled.
-#[test]
-fn closures_whose_creation_was_optimized_away_are_not_compiled() {
+/// A program whose literal `big.func1` is called in place, inlined and its closure removed,
+/// while `big.func2` escapes. `small` may be inlined into other functions, where its
+/// closures may survive.
+fn inlined_closure_program() -> String {
     let padding = "\tacc = acc*3 + 1\n".repeat(20);
-    let text = format!(
+    format!(
         "package main\n\nimport \"fmt\"\n\n\
          func big(n int) func() int {{\n\tacc := n\n{padding}\
          \tinc := func(x int) int {{ acc += x; return acc }}\n\
@@ -117,7 +115,15 @@ fn closures_whose_creation_was_optimized_away_are_not_compiled() {
          \treturn func() int {{ return acc }}\n}}\n\n\
          func small(n int) int {{\n\tf := func() int {{ return n }}\n\tg := func() int {{ return n + 1 }}\n\treturn f() + g()\n}}\n\n\
          func main() {{\n\tfmt.Println(big(1)(), small(2))\n}}\n"
-    );
+    )
+}
+
+/// As in Go, a closure is compiled only if the code of the function that makes it still
+/// creates it: `big.func1` is not, `big.func2` is. `small` may be inlined into other
+/// functions, where its closures may survive, so both of its closures are compiled.
+#[test]
+fn closures_whose_creation_was_optimized_away_are_not_compiled() {
+    let text = inlined_closure_program();
     let report = build_text(&text, &BuildOptions::default()).report;
     let mut names: Vec<&str> = report.jobs.iter().map(|job| job.name.as_str()).collect();
     names.sort_unstable();
@@ -284,6 +290,72 @@ fn bad_worker_counts_and_faults_are_usage_errors() {
         assert_eq!(toyc_build(&file, &out, &args, "").status, 2, "{args:?}");
     }
     assert_eq!(toyc_build(&file, &out, &[], "explode:leaf").status, 2);
+}
+
+/// `--ssa` and `TOYC_FAULT` must name functions that are compiled: a name the program lacks
+/// is a usage error before anything is compiled, with the nearest names it has; a literal
+/// that was never compiled on its own is one once the back end has run. Nothing is written.
+#[test]
+fn naming_a_function_that_is_not_compiled_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let faulty = dir.path().join("faulty.toy");
+    std::fs::write(&faulty, FAULTY).expect("the program is written");
+    let inlined = dir.path().join("inlined.toy");
+    std::fs::write(&inlined, inlined_closure_program()).expect("the program is written");
+    let out = dir.path().join("out");
+    let never_compiled =
+        "was inlined into its callers or optimized away, and not compiled on its own";
+    let cases = [
+        (
+            &faulty,
+            &["--ssa", "lef"][..],
+            "",
+            "toyc: --ssa: no function named lef (nearest: leaf, nest, init)\n".to_string(),
+        ),
+        (
+            &faulty,
+            &["--ssa", "nest.func2"],
+            "",
+            "toyc: --ssa: no function named nest.func2 (nearest: nest.func1, nest.func1.1, nest)\n"
+                .to_string(),
+        ),
+        // Checked before any job runs, so the error on `zlast` is never injected.
+        (
+            &faulty,
+            &[],
+            "panic:lef,error:zlast,slow:mian:1",
+            "toyc: TOYC_FAULT: no function named lef (nearest: leaf, nest, init)\n\
+             toyc: TOYC_FAULT: no function named mian (nearest: main, leaf, init)\n"
+                .to_string(),
+        ),
+        (
+            &inlined,
+            &["--ssa", "big.func1"],
+            "",
+            format!("toyc: --ssa: function big.func1 {never_compiled}\n"),
+        ),
+        (
+            &inlined,
+            &[],
+            "panic:big.func1,slow:big.func1:1",
+            format!("toyc: TOYC_FAULT: function big.func1 {never_compiled}\n"),
+        ),
+    ];
+    for (file, args, fault, stderr) in cases {
+        let ran = toyc_build(file, &out, args, fault);
+        assert_eq!(ran.stderr, stderr, "{args:?} {fault}");
+        assert_eq!(ran.status, 2, "{args:?} {fault}");
+        assert!(!out.exists(), "{args:?} {fault} left an executable behind");
+    }
+    // Names that stand for compiled functions, qualified or not, are fine.
+    for (file, args) in [
+        (&faulty, ["--ssa", "main.nest.func1.1"]),
+        (&faulty, ["--ssa", "init"]),
+        (&inlined, ["--ssa", "big.func2"]),
+    ] {
+        let ran = toyc_build(file, &out, &args, "");
+        assert_eq!(ran.status, 0, "{args:?}: {}", ran.stderr);
+    }
 }
 
 /// `-o /dev/null` must not replace the device with a file, which the rename that protects

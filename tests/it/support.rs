@@ -55,10 +55,16 @@ pub fn file_name(path: &Path) -> String {
 /// Checks `text` as a file named `name` and returns the diagnostics as `toyc check` prints
 /// them in short form (empty for a valid program).
 pub fn check_text(name: &str, text: &str) -> String {
+    check_text_in(name, text, Style::Short)
+}
+
+/// Checks `text` as a file named `name` and returns the diagnostics in `style`, without
+/// colours.
+pub fn check_text_in(name: &str, text: &str, style: Style) -> String {
     let source = SourceFile::new(name, text);
     let diags = driver::with_large_stack(|| driver::front_end(&source).1);
     let mut out = NoColor::new(Vec::new());
-    diag::render(&source, &diags, Style::Short, &mut out).expect("writing to memory succeeds");
+    diag::render(&source, &diags, style, &mut out).expect("writing to memory succeeds");
     String::from_utf8(out.into_inner()).expect("diagnostics are UTF-8")
 }
 

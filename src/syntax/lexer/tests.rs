@@ -91,3 +91,32 @@ fn invalid_characters_are_reported_and_skipped() {
     assert_eq!(tokens, ["a", "b", "⏎"]);
     assert_eq!(errors, ["2: invalid character U+0040 '@'"]);
 }
+
+#[test]
+fn an_identifier_with_characters_outside_ascii_is_one_token() {
+    // A valid Go name: one error, where the name first appears.
+    let (tokens, errors) = lex("é := café + é\nfuncé");
+    assert_eq!(
+        tokens,
+        ["é", "Define", "café", "Add", "é", "⏎", "funcé", "⏎"]
+    );
+    assert_eq!(
+        errors,
+        [
+            "0: non-ASCII character U+00E9 'é' in identifier é is not supported",
+            "9: non-ASCII character U+00E9 'é' in identifier café is not supported",
+            "21: non-ASCII character U+00E9 'é' in identifier funcé is not supported",
+        ]
+    );
+    // Characters Go does not take in identifiers: Go's errors, at each occurrence.
+    let (tokens, errors) = lex("a€ ٣x a€");
+    assert_eq!(tokens, ["a€", "٣x", "a€", "⏎"]);
+    assert_eq!(
+        errors,
+        [
+            "1: invalid character U+20AC '€' in identifier",
+            "5: identifier cannot begin with digit U+0663 '٣'",
+            "10: invalid character U+20AC '€' in identifier",
+        ]
+    );
+}
