@@ -55,18 +55,29 @@ pub const MAX_SOURCE_BYTES: usize = 256 << 20;
 const MAX_NULS: usize = 10;
 
 /// Reads `path` as a source file named as the user wrote it: at most [`MAX_SOURCE_BYTES`],
-/// and only up to its tenth NUL byte.
+/// and, from a stream, only up to its tenth NUL byte.
 pub fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
     use std::io::Read;
     let mut file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    // A regular file says its size; a pipe or a device is measured as it is read.
-    if file
-        .metadata()
-        .is_ok_and(|meta| meta.is_file() && meta.len() > MAX_SOURCE_BYTES as u64)
-    {
-        return Err(ReadError::TooLarge);
-    }
+    // A regular file says its size, so it is read whole; a pipe or a device is measured as
+    // it is read, and may be endless.
     let mut bytes = Vec::new();
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+    {
+        if meta.len() > MAX_SOURCE_BYTES as u64 {
+            return Err(ReadError::TooLarge);
+        }
+        bytes.reserve_exact(meta.len() as usize);
+        (&mut file)
+            .take(MAX_SOURCE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+        if bytes.len() > MAX_SOURCE_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        return decode(path, bytes);
+    }
     let mut nuls = 0;
     let mut chunk = vec![0; 1 << 16];
     loop {
@@ -76,17 +87,21 @@ pub fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(error) => return Err(ReadError::Io(error)),
         };
+        // Counted a chunk at a time (a loop the compiler vectorizes); the tenth is looked
+        // for only in the chunk that holds it.
         let mut take = n;
-        for (idx, _) in chunk[..n]
-            .iter()
-            .enumerate()
-            .filter(|&(_, &byte)| byte == 0)
-        {
-            nuls += 1;
-            if nuls == MAX_NULS {
-                take = idx + 1;
-                break;
-            }
+        let found = chunk[..n].iter().filter(|&&byte| byte == 0).count();
+        if nuls + found >= MAX_NULS {
+            let (idx, _) = chunk[..n]
+                .iter()
+                .enumerate()
+                .filter(|&(_, &byte)| byte == 0)
+                .nth(MAX_NULS - nuls - 1)
+                .expect("the chunk holds the tenth NUL");
+            take = idx + 1;
+            nuls = MAX_NULS;
+        } else {
+            nuls += found;
         }
         if bytes.len() + take > MAX_SOURCE_BYTES {
             return Err(ReadError::TooLarge);
@@ -96,6 +111,11 @@ pub fn read_source(path: &Path) -> Result<SourceFile, ReadError> {
             break;
         }
     }
+    decode(path, bytes)
+}
+
+/// Returns `bytes` as the source file `path`, or where they are not UTF-8.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path.display().to_string(), text)),
         Err(error) => Err(ReadError::NotUtf8(invalid_utf8(error.as_bytes()))),
