@@ -361,7 +361,7 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
         Ok(Err(BuildError::Errors(diags))) => return report(&source, &diags, compile.color),
         Ok(Err(BuildError::Names(errors))) => {
             for error in errors {
-                eprintln!("toyc: {error}");
+                say!("toyc: {error}");
             }
             return ExitCode::from(2);
         }
