@@ -4,7 +4,9 @@ use insta::assert_snapshot;
 
 use toyc::diag::Style;
 
-use crate::support::{check_file, check_text, check_text_in, file_name, toy_files};
+use crate::support::{
+    NESTING_DEPTH, check_file, check_text, check_text_in, deep_nesting_cases, file_name, toy_files,
+};
 
 /// Error cases whose output differs from Go's on purpose or for a known reason, with why.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
@@ -105,44 +107,12 @@ fn error_cases_match_go() {
 
 #[test]
 fn deep_nesting_checks_or_is_diagnosed() {
-    const DEPTH: usize = 10_000;
-    let cases = [
-        (
-            "parens",
-            format!(
-                "x := {}1{}\n\tprintln(x)",
-                "(".repeat(DEPTH),
-                ")".repeat(DEPTH)
-            ),
-        ),
-        (
-            "blocks",
-            format!("{}println(1){}", "{\n".repeat(DEPTH), "}\n".repeat(DEPTH)),
-        ),
-        (
-            "func literals",
-            format!(
-                "{}println(1){}",
-                "func() {\n".repeat(DEPTH),
-                "}()\n".repeat(DEPTH)
-            ),
-        ),
-        (
-            "else if chain",
-            format!(
-                "x := 1\n\tif x == 0 {{\n\t}}{}\n\tprintln(x)",
-                " else if x == 1 {\n\t}".repeat(DEPTH)
-            ),
-        ),
-        (
-            "binary chain",
-            format!("x := 1{}\n\tprintln(x)", " + 1".repeat(DEPTH * 10)),
-        ),
-    ];
-    for (what, body) in cases {
-        let text = format!("package main\n\nfunc main() {{\n\t{body}\n}}\n");
+    for (name, text, _) in deep_nesting_cases() {
         let out = check_text("deep.toy", &text);
-        assert_eq!(out, "", "{what} nested {DEPTH} deep should check clean");
+        assert_eq!(
+            out, "",
+            "{name} nested {NESTING_DEPTH} deep should check clean"
+        );
     }
 }
 

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{NESTING_DEPTH, deep_nesting_cases};
+
 const HELLO: &str = "package main\n\nfunc main() {\n\tprintln(\"hello\")\n}\n";
 
 /// A scratch directory holding `hello.toy`.
@@ -489,50 +491,18 @@ fn hello_builds_in_one_gigabyte_of_address_space_at_any_worker_count() {
 /// the file is small: each level of nesting takes a byte or two of source.
 #[test]
 fn deeply_nested_programs_build_on_stacks_sized_to_their_source() {
-    const DEPTH: usize = 10_000;
-    let cases = [
-        (
-            "parens",
-            format!(
-                "x := {}1{}\n\tprintln(x)",
-                "(".repeat(DEPTH),
-                ")".repeat(DEPTH)
-            ),
-        ),
-        (
-            "blocks",
-            format!("{}println(1){}", "{\n".repeat(DEPTH), "}\n".repeat(DEPTH)),
-        ),
-        (
-            "literals",
-            format!(
-                "{}println(1){}",
-                "func() {\n".repeat(DEPTH),
-                "}()\n".repeat(DEPTH)
-            ),
-        ),
-        (
-            "chain",
-            format!(
-                "x := \"a\"{}\n\tprintln(len(x))",
-                " + \"b\"".repeat(DEPTH * 10)
-            ),
-        ),
-    ];
     let scratch = Scratch::new();
-    for (name, body) in cases {
-        let text = format!("package main\n\nfunc main() {{\n\t{body}\n}}\n");
+    for (name, text, printed) in deep_nesting_cases() {
         std::fs::write(scratch.path(&format!("{name}.toy")), text).expect("writable");
         let (status, stderr) = scratch.toyc(&["build", "-c", "2", &format!("{name}.toy")]);
         assert_eq!(status, 0, "{name}: {stderr}");
         let run = Command::new(scratch.path(name)).output().expect("it runs");
-        let want: &[u8] = if name == "chain" { b"100001\n" } else { b"1\n" };
-        assert_eq!(run.stderr, want, "{name}");
+        assert_eq!(String::from_utf8_lossy(&run.stderr), printed, "{name}");
     }
     let text = format!(
         "package main\n\nvar g = {}1{}\n\nfunc main() {{\n\tprintln(g)\n}}\n",
-        "(".repeat(DEPTH),
-        ")".repeat(DEPTH)
+        "(".repeat(NESTING_DEPTH),
+        ")".repeat(NESTING_DEPTH)
     );
     std::fs::write(scratch.path("global.toy"), text).expect("writable");
     let (status, stderr) = scratch.toyc(&["build", "global.toy"]);

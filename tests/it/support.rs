@@ -74,3 +74,66 @@ pub fn check_file(path: &Path) -> String {
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     check_text(&file_name(path), &text)
 }
+
+/// How many levels deep the nesting cases go: far below `MAX_NESTING`, far above what a
+/// fixed 8 MiB stack survives.
+pub const NESTING_DEPTH: usize = 10_000;
+
+/// Programs nested `NESTING_DEPTH` levels deep, each way the grammar nests, as their name,
+/// their text and what they print (with `println`, to standard error).
+pub fn deep_nesting_cases() -> Vec<(&'static str, String, &'static str)> {
+    let depth = NESTING_DEPTH;
+    let bodies = [
+        (
+            "parens",
+            format!(
+                "x := {}1{}\n\tprintln(x)",
+                "(".repeat(depth),
+                ")".repeat(depth)
+            ),
+            "1\n",
+        ),
+        (
+            "blocks",
+            format!("{}println(1){}", "{\n".repeat(depth), "}\n".repeat(depth)),
+            "1\n",
+        ),
+        (
+            "literals",
+            format!(
+                "{}println(1){}",
+                "func() {\n".repeat(depth),
+                "}()\n".repeat(depth)
+            ),
+            "1\n",
+        ),
+        (
+            "else_if",
+            format!(
+                "x := 1\n\tif x == 0 {{\n\t}}{}\n\tprintln(x)",
+                " else if x == 1 {\n\t}".repeat(depth)
+            ),
+            "1\n",
+        ),
+        (
+            "sum",
+            format!("x := 1{}\n\tprintln(x)", " + 1".repeat(depth * 10)),
+            "100001\n",
+        ),
+        (
+            "concatenation",
+            format!(
+                "x := \"a\"{}\n\tprintln(len(x))",
+                " + \"b\"".repeat(depth * 10)
+            ),
+            "100001\n",
+        ),
+    ];
+    bodies
+        .into_iter()
+        .map(|(name, body, printed)| {
+            let text = format!("package main\n\nfunc main() {{\n\t{body}\n}}\n");
+            (name, text, printed)
+        })
+        .collect()
+}
