@@ -7,8 +7,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::run::{Outcome, build_to, compare, spawn, wait};
-use crate::support::{root, toy_files};
+use crate::run::{Outcome, assert_dir_behaves_as_go, build_to, spawn, wait};
+use crate::support::root;
 use toyc::driver::build::BuildOptions;
 
 /// The shell's exit status for a program it found but could not start.
@@ -33,19 +33,9 @@ fn run_script(script: &Path, exe: &Path) -> Outcome {
 
 #[test]
 fn programs_under_conditions_behave_as_go() {
-    let work = tempfile::tempdir().expect("a temporary directory");
-    let mut failures = Vec::new();
-    for path in toy_files("tests/data/conditions") {
-        let exe = build_to(&path, work.path(), &BuildOptions::default());
-        let outcome = run_script(&path.with_extension("sh"), &exe);
-        failures.extend(compare(&path, &outcome));
-    }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_dir_behaves_as_go("tests/data/conditions", |path, exe| {
+        run_script(&path.with_extension("sh"), exe)
+    });
 }
 
 /// Where not even a small main stack can be mapped, the executable says so on standard

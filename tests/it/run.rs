@@ -177,37 +177,31 @@ pub fn compare(path: &Path, outcome: &Outcome) -> Vec<String> {
     failures
 }
 
-/// Compiles and runs every program in `dir`; returns a description of each mismatch.
-fn run_dir(dir: &str) -> Vec<String> {
+/// Compiles every program in `dir` and runs it with `run` (given the source and the
+/// executable); fails with a description of each mismatch with Go's recorded outcome.
+pub fn assert_dir_behaves_as_go(dir: &str, run: impl Fn(&Path, &Path) -> Outcome) {
     let work = tempfile::tempdir().expect("a temporary directory");
     let mut failures = Vec::new();
     for path in toy_files(dir) {
         let exe = build_to(&path, work.path(), &BuildOptions::default());
-        failures.extend(compare(&path, &run_exe(&exe)));
+        failures.extend(compare(&path, &run(&path, &exe)));
     }
-    failures
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn run_corpus_behaves_as_go() {
-    let failures = run_dir("tests/data/run");
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_dir_behaves_as_go("tests/data/run", |_, exe| run_exe(exe));
 }
 
 #[test]
 fn examples_behave_as_go() {
-    let failures = run_dir("examples");
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_dir_behaves_as_go("examples", |_, exe| run_exe(exe));
 }
 
 #[test]
