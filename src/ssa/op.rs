@@ -173,6 +173,58 @@ impl Op {
         )
     }
 
+    /// Reports whether the operation is generic, as `build` produces it, rather than an
+    /// amd64 one that only `lower` introduces.
+    pub fn is_generic(self) -> bool {
+        match self {
+            Op::Const
+            | Op::Addr
+            | Op::Arg
+            | Op::ClosurePtr
+            | Op::Copy
+            | Op::Phi
+            | Op::Add
+            | Op::Sub
+            | Op::Mul
+            | Op::Div
+            | Op::Mod
+            | Op::And
+            | Op::Or
+            | Op::Xor
+            | Op::AndNot
+            | Op::Shl
+            | Op::Shr
+            | Op::Neg
+            | Op::Com
+            | Op::Not
+            | Op::Min
+            | Op::Max
+            | Op::Eq
+            | Op::Ne
+            | Op::Lt
+            | Op::Le
+            | Op::Gt
+            | Op::Ge
+            | Op::Load
+            | Op::Store
+            | Op::LoadResult
+            | Op::SetResult
+            | Op::StaticCall
+            | Op::ClosureCall => true,
+            Op::AddConst
+            | Op::MulConst
+            | Op::AndConst
+            | Op::OrConst
+            | Op::XorConst
+            | Op::ShlConst
+            | Op::SarConst
+            | Op::DivConst
+            | Op::ModConst
+            | Op::Cmp
+            | Op::CmpConst => false,
+        }
+    }
+
     /// Reports whether the value is a call.
     pub fn is_call(self) -> bool {
         matches!(self, Op::StaticCall | Op::ClosureCall)

@@ -1,14 +1,17 @@
 //! The pass pipeline, declared as data as in Go's `ssa/compile.go`.
 //!
 //! `compile` runs the passes in order; in debug builds (and when asked) `check::verify`
-//! runs after each one, and a hook sees the function after each pass (`--ssa NAME`).
-//! `ORDER` states which pass must run before which, and why; a unit test checks `PASSES`
-//! against it.
+//! runs after each one, and a hook sees the function after each pass (`--ssa NAME`). Each
+//! pass declares the properties it establishes and those it may break
+//! (`check::Property`); the verifier checks, after each pass, every property established
+//! and not broken since, starting from those of construction (`BUILT`). `ORDER` states
+//! which pass must run before which, and why; a unit test checks `PASSES` against it.
 
+use crate::ssa::check::{self, Properties, Property};
 use crate::ssa::func::Func;
 use crate::ssa::{
-    allocelim, branchelim, check, copyelim, critical, cse, deadcode, fuse, layout, lower, opt,
-    phielim, regalloc, retdup,
+    allocelim, branchelim, copyelim, critical, cse, deadcode, fuse, layout, lower, opt, phielim,
+    regalloc, retdup,
 };
 
 /// One pass of the pipeline.
@@ -17,81 +20,155 @@ pub struct Pass {
     pub name: &'static str,
     /// The transformation.
     pub run: fn(&mut Func),
+    /// The properties that hold after it, whatever held before.
+    pub establishes: &'static [Property],
+    /// The properties that may no longer hold after it, though they held before.
+    pub breaks: &'static [Property],
 }
 
-/// The passes, in the order they run.
+/// The properties of a function as construction leaves it.
+pub const BUILT: &[Property] = &[Property::Generic];
+
+/// The passes, in the order they run. A pass that breaks a property says why.
 pub const PASSES: &[Pass] = &[
     Pass {
         name: "early deadcode",
         run: deadcode::run,
+        establishes: &[Property::NoUnreachableBlocks, Property::NoDeadValues],
+        // A phi left with one argument becomes a copy.
+        breaks: &[Property::NoCopies],
     },
     Pass {
         name: "early fuse",
         run: fuse::run,
+        establishes: &[Property::Fused],
+        // The absorbed block's phis become copies.
+        breaks: &[Property::NoCopies],
     },
     Pass {
         name: "early phielim",
         run: phielim::run,
+        establishes: &[Property::NoTrivialPhis],
+        // A trivial phi becomes a copy of one argument, dropping its uses of the others
+        // (another phi of the same cycle).
+        breaks: &[Property::NoDeadValues, Property::NoCopies],
     },
     Pass {
         name: "early copyelim",
         run: copyelim::run,
+        establishes: &[Property::NoCopies],
+        breaks: &[],
     },
     Pass {
         name: "allocelim",
         run: allocelim::run,
+        establishes: &[],
+        // The words stored to a removed allocation may have no other use; a phi of
+        // forwarded words may merge one value.
+        breaks: &[Property::NoDeadValues, Property::NoTrivialPhis],
     },
     Pass {
         name: "opt",
         run: opt::run,
+        establishes: &[],
+        // Folding leaves operands unused and values copies of others; a folded branch
+        // leaves blocks unreachable and a jump to a block with one predecessor.
+        breaks: &[
+            Property::NoUnreachableBlocks,
+            Property::NoDeadValues,
+            Property::Fused,
+            Property::NoTrivialPhis,
+            Property::NoCopies,
+        ],
     },
     Pass {
         name: "opt deadcode",
         run: deadcode::run,
+        establishes: &[Property::NoUnreachableBlocks, Property::NoDeadValues],
+        // A phi left with one argument becomes a copy.
+        breaks: &[Property::NoCopies],
     },
     Pass {
         name: "phielim",
         run: phielim::run,
+        establishes: &[Property::NoTrivialPhis],
+        // As in "early phielim".
+        breaks: &[Property::NoDeadValues, Property::NoCopies],
     },
     Pass {
         name: "copyelim",
         run: copyelim::run,
+        establishes: &[Property::NoCopies],
+        breaks: &[],
     },
     Pass {
         name: "generic cse",
         run: cse::run,
+        establishes: &[],
+        // Duplicates become copies, and phis of them trivial; a duplicate's operand that
+        // was itself a duplicate loses its one use.
+        breaks: &[
+            Property::NoDeadValues,
+            Property::NoTrivialPhis,
+            Property::NoCopies,
+        ],
     },
     Pass {
         name: "branchelim",
         run: branchelim::run,
+        establishes: &[],
+        // A folded branch leaves its condition unused, a jump to a block with one
+        // predecessor, and a join with fewer arguments, maybe one (a copy).
+        breaks: &[
+            Property::NoDeadValues,
+            Property::Fused,
+            Property::NoTrivialPhis,
+            Property::NoCopies,
+        ],
     },
     Pass {
         name: "cse copyelim",
         run: copyelim::run,
+        establishes: &[Property::NoCopies],
+        breaks: &[],
     },
     Pass {
         name: "lower",
         run: lower::run,
+        establishes: &[],
+        // An immediate operand leaves its constant unused.
+        breaks: &[Property::Generic, Property::NoDeadValues],
     },
     Pass {
         name: "lowered deadcode",
         run: deadcode::values,
+        establishes: &[Property::NoDeadValues],
+        breaks: &[],
     },
     Pass {
         name: "critical",
         run: critical::run,
+        establishes: &[Property::NoCriticalPhiEdges],
+        breaks: &[],
     },
     Pass {
         name: "retdup",
         run: retdup::run,
+        establishes: &[],
+        // The phis of a return left with some predecessors keep only their arguments.
+        breaks: &[Property::NoTrivialPhis],
     },
     Pass {
         name: "layout",
         run: layout::run,
+        establishes: &[Property::LaidOut],
+        breaks: &[],
     },
     Pass {
         name: "regalloc",
         run: regalloc::run,
+        establishes: &[Property::Allocated],
+        breaks: &[],
     },
 ];
 
@@ -175,16 +252,21 @@ pub const ORDER: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Runs every pass over `f`, calling `after` with each pass's name and result.
+/// Runs every pass over `f`, calling `after` with each pass's name and result; with
+/// `verify`, checks `f` after construction and after each pass, for the properties that
+/// hold there.
 pub fn compile(f: &mut Func, verify: bool, mut after: impl FnMut(&str, &Func)) {
+    let mut holds = Properties::of(BUILT);
     if verify {
-        check::verify(f, "build");
+        check::verify(f, "build", holds);
     }
     after("start", f);
     for pass in PASSES {
         (pass.run)(f);
         if verify {
-            check::verify(f, pass.name);
+            holds.remove(pass.breaks);
+            holds.add(pass.establishes);
+            check::verify(f, pass.name, holds);
         }
         after(pass.name, f);
     }
@@ -192,7 +274,8 @@ pub fn compile(f: &mut Func, verify: bool, mut after: impl FnMut(&str, &Func)) {
 
 #[cfg(test)]
 mod tests {
-    use super::{ORDER, PASSES};
+    use super::{BUILT, ORDER, PASSES};
+    use crate::ssa::check::Property;
 
     #[test]
     fn passes_respect_the_declared_order() {
@@ -207,6 +290,31 @@ mod tests {
                 position(before) < position(after),
                 "{before} must run before {after}: {reason}"
             );
+        }
+    }
+
+    #[test]
+    fn no_pass_establishes_what_it_breaks() {
+        for pass in PASSES {
+            for property in pass.breaks {
+                assert!(
+                    !pass.establishes.contains(property),
+                    "{} both establishes and breaks {property:?}",
+                    pass.name
+                );
+            }
+        }
+    }
+
+    /// A property nothing establishes would never be checked.
+    #[test]
+    fn every_property_is_established_somewhere() {
+        for property in Property::ALL {
+            let established = BUILT.contains(&property)
+                || PASSES
+                    .iter()
+                    .any(|pass| pass.establishes.contains(&property));
+            assert!(established, "nothing establishes {property:?}");
         }
     }
 }
