@@ -212,3 +212,118 @@ fn remove_unread(f: &mut Func, allocs: &[(ValueId, ValueId)], local: &[bool]) ->
     f.out_words = crate::ssa::abi::out_words(f);
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::op::Op;
+    use crate::ssa::testfun::{Valu, bloc, branch, fun, goto, ret, valu, valu_sym};
+    use crate::ssa::{Runtime, Sym};
+
+    /// `ptr := alloc(8)`: the call, its result and the size.
+    fn alloc() -> [Valu; 3] {
+        [
+            valu("size", Op::Const, 8, &[]),
+            valu_sym(
+                "call",
+                Op::StaticCall,
+                Sym::Runtime(Runtime::Alloc),
+                &["size"],
+            ),
+            valu("ptr", Op::LoadResult, 0, &[]),
+        ]
+    }
+
+    /// `*ptr = x; return *ptr`: the load reads `x`, and the allocation goes.
+    #[test]
+    fn allocelim_forwards_a_store_and_removes_the_allocation() {
+        let [size, call, ptr] = alloc();
+        let mut fun = fun(
+            "entry",
+            [bloc(
+                "entry",
+                [
+                    valu("x", Op::Arg, 0, &[]),
+                    size,
+                    call,
+                    ptr,
+                    valu("store", Op::Store, 0, &["ptr", "x"]),
+                    valu("load", Op::Load, 0, &["ptr"]),
+                    valu("r", Op::SetResult, 0, &["load"]),
+                ],
+                ret(),
+            )],
+        );
+        fun.run("allocelim");
+        for name in ["call", "ptr", "store", "load"] {
+            assert!(!fun.has_value(name), "{name} stays");
+        }
+        assert_eq!(fun.args("r"), [fun.v("x")]);
+    }
+
+    /// An allocation that is returned escapes: its stores and loads stay.
+    #[test]
+    fn allocelim_keeps_an_allocation_that_escapes() {
+        let [size, call, ptr] = alloc();
+        let mut fun = fun(
+            "entry",
+            [bloc(
+                "entry",
+                [
+                    valu("x", Op::Arg, 0, &[]),
+                    size,
+                    call,
+                    ptr,
+                    valu("store", Op::Store, 0, &["ptr", "x"]),
+                    valu("load", Op::Load, 0, &["ptr"]),
+                    valu("r0", Op::SetResult, 0, &["load"]),
+                    valu("r1", Op::SetResult, 1, &["ptr"]),
+                ],
+                ret(),
+            )],
+        );
+        fun.run("allocelim");
+        for name in ["call", "ptr", "store", "load"] {
+            assert!(fun.has_value(name), "{name} went");
+        }
+    }
+
+    /// A store before a join is not forwarded to a load after it, which keeps the
+    /// allocation.
+    #[test]
+    fn allocelim_does_not_forward_across_a_join() {
+        let [size, call, ptr] = alloc();
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [
+                        valu("x", Op::Arg, 0, &[]),
+                        size,
+                        call,
+                        ptr,
+                        valu("store", Op::Store, 0, &["ptr", "x"]),
+                    ],
+                    branch("x", "then", "join"),
+                ),
+                bloc(
+                    "then",
+                    [valu("store2", Op::Store, 0, &["ptr", "size"])],
+                    goto("join"),
+                ),
+                bloc(
+                    "join",
+                    [
+                        valu("load", Op::Load, 0, &["ptr"]),
+                        valu("r", Op::SetResult, 0, &["load"]),
+                    ],
+                    ret(),
+                ),
+            ],
+        );
+        fun.run("allocelim");
+        for name in ["ptr", "store", "store2", "load"] {
+            assert!(fun.has_value(name), "{name} went");
+        }
+    }
+}

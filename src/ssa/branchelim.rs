@@ -130,3 +130,90 @@ fn is_zero(f: &Func, v: ValueId) -> bool {
     let value = f.value(resolve(f, v));
     value.op == Op::Const && value.aux == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::op::{BlockKind, Op};
+    use crate::ssa::testfun::{bloc, branch, exit, fun, ret, valu, valu_sym};
+    use crate::ssa::{Runtime, Sym};
+
+    /// `if x == 0 { if x == 0 { … } else { panic } }`: the inner test is known true.
+    #[test]
+    fn branchelim_folds_a_branch_a_dominating_branch_decides() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [
+                        valu("x", Op::Arg, 0, &[]),
+                        valu("zero", Op::Const, 0, &[]),
+                        valu("c", Op::Eq, 0, &["x", "zero"]),
+                    ],
+                    branch("c", "then", "else"),
+                ),
+                bloc("then", [], branch("c", "again", "never")),
+                bloc("again", [], ret()),
+                bloc(
+                    "never",
+                    [valu_sym(
+                        "call",
+                        Op::StaticCall,
+                        Sym::Runtime(Runtime::PanicDivide),
+                        &[],
+                    )],
+                    exit(),
+                ),
+                bloc("else", [], ret()),
+            ],
+        );
+        fun.run("branchelim");
+        let then = fun.f.block(fun.b("then"));
+        assert_eq!(then.kind, BlockKind::Plain);
+        assert_eq!(then.succs.as_slice(), [fun.b("again")]);
+        assert!(!fun.has_block("never"));
+        assert_eq!(fun.f.block(fun.b("entry")).kind, BlockKind::If);
+    }
+
+    /// A word `runtime.mallocgc` returned is never nil.
+    #[test]
+    fn branchelim_folds_a_nil_check_of_a_fresh_allocation() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [
+                        valu("size", Op::Const, 16, &[]),
+                        valu_sym(
+                            "call",
+                            Op::StaticCall,
+                            Sym::Runtime(Runtime::Alloc),
+                            &["size"],
+                        ),
+                        valu("ptr", Op::LoadResult, 0, &[]),
+                        valu("zero", Op::Const, 0, &[]),
+                        valu("is_nil", Op::Eq, 0, &["ptr", "zero"]),
+                    ],
+                    branch("is_nil", "panic", "ok"),
+                ),
+                bloc(
+                    "panic",
+                    [valu_sym(
+                        "panic_call",
+                        Op::StaticCall,
+                        Sym::Runtime(Runtime::PanicNil),
+                        &[],
+                    )],
+                    exit(),
+                ),
+                bloc("ok", [valu("r", Op::SetResult, 0, &["ptr"])], ret()),
+            ],
+        );
+        fun.run("branchelim");
+        let entry = fun.f.block(fun.b("entry"));
+        assert_eq!(entry.kind, BlockKind::Plain);
+        assert_eq!(entry.succs.as_slice(), [fun.b("ok")]);
+        assert!(!fun.has_block("panic"));
+    }
+}

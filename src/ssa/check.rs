@@ -716,3 +716,6 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

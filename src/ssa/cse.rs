@@ -103,3 +103,79 @@ fn merge(f: &mut Func, scratch: &mut Scratch) {
         stack.extend(children.iter().rev().map(|&child| Visit::Enter(child)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::op::Op;
+    use crate::ssa::testfun::{bloc, branch, fun, goto, ret, valu};
+
+    /// `x + y` in the entry and `y + x` below it: the second becomes a copy of the first.
+    #[test]
+    fn cse_merges_equal_values_where_one_dominates() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [
+                        valu("x", Op::Arg, 0, &[]),
+                        valu("y", Op::Arg, 1, &[]),
+                        valu("a", Op::Add, 0, &["x", "y"]),
+                    ],
+                    goto("next"),
+                ),
+                bloc(
+                    "next",
+                    [
+                        valu("b", Op::Add, 0, &["y", "x"]),
+                        valu("sum", Op::Mul, 0, &["a", "b"]),
+                        valu("r", Op::SetResult, 0, &["sum"]),
+                    ],
+                    ret(),
+                ),
+            ],
+        );
+        fun.run("generic cse");
+        assert_eq!(fun.op("a"), Op::Add);
+        assert_eq!(fun.op("b"), Op::Copy);
+        assert_eq!(fun.args("b"), [fun.v("a")]);
+    }
+
+    /// Equal values on the two sides of a branch stay: neither dominates the other. Equal
+    /// loads stay too: memory may change between them.
+    #[test]
+    fn cse_keeps_values_in_sibling_blocks_and_loads() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [
+                        valu("x", Op::Arg, 0, &[]),
+                        valu("load1", Op::Load, 0, &["x"]),
+                        valu("load2", Op::Load, 0, &["x"]),
+                    ],
+                    branch("x", "then", "else"),
+                ),
+                bloc("then", [valu("neg1", Op::Neg, 0, &["load1"])], goto("join")),
+                bloc("else", [valu("neg2", Op::Neg, 0, &["load1"])], goto("join")),
+                bloc(
+                    "join",
+                    [
+                        valu("p", Op::Phi, 0, &["neg1", "neg2"]),
+                        valu("sum", Op::Add, 0, &["p", "load2"]),
+                        valu("r", Op::SetResult, 0, &["sum"]),
+                    ],
+                    ret(),
+                ),
+            ],
+        );
+        fun.run("generic cse");
+        for name in ["load1", "load2"] {
+            assert_eq!(fun.op(name), Op::Load);
+        }
+        for name in ["neg1", "neg2"] {
+            assert_eq!(fun.op(name), Op::Neg);
+        }
+    }
+}

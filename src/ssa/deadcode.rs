@@ -122,3 +122,67 @@ pub fn values(f: &mut Func) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::op::Op;
+    use crate::ssa::testfun::{bloc, branch, fun, goto, ret, valu};
+
+    /// Go's `TestDeadLoop`: a loop the entry does not reach goes, with its values and its
+    /// argument of the phi where it joins the live code.
+    #[test]
+    fn deadcode_removes_unreachable_loop() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc("entry", [valu("x", Op::Arg, 0, &[])], goto("exit")),
+                bloc(
+                    "exit",
+                    [
+                        valu("p", Op::Phi, 0, &["x", "deadval"]),
+                        valu("r", Op::SetResult, 0, &["p"]),
+                    ],
+                    ret(),
+                ),
+                bloc(
+                    "deadblock",
+                    [valu("deadval", Op::Const, 1, &[])],
+                    branch("deadval", "deadblock", "exit"),
+                ),
+            ],
+        );
+        fun.run("early deadcode");
+        assert!(!fun.has_block("deadblock"));
+        assert!(!fun.has_value("deadval"));
+        assert_eq!(
+            fun.f.block(fun.b("exit")).preds.as_slice(),
+            [fun.b("entry")]
+        );
+        assert_eq!(fun.op("p"), Op::Copy);
+        assert_eq!(fun.args("p"), [fun.v("x")]);
+    }
+
+    /// Go's `TestDeadValue`, with a chain of unused values and a load, which stays.
+    #[test]
+    fn deadcode_removes_unused_values_but_not_effects() {
+        let mut fun = fun(
+            "entry",
+            [bloc(
+                "entry",
+                [
+                    valu("x", Op::Arg, 0, &[]),
+                    valu("deadval", Op::Const, 37, &[]),
+                    valu("sum", Op::Add, 0, &["x", "deadval"]),
+                    valu("load", Op::Load, 0, &["x"]),
+                    valu("r", Op::SetResult, 0, &["x"]),
+                ],
+                ret(),
+            )],
+        );
+        fun.run("early deadcode");
+        assert!(!fun.has_value("deadval"));
+        assert!(!fun.has_value("sum"));
+        assert!(fun.has_value("load"));
+        assert!(fun.has_value("r"));
+    }
+}

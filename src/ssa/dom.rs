@@ -127,3 +127,52 @@ fn intersect(idom: &[Option<BlockId>], number: &[u32], a: BlockId, b: BlockId) -
     }
     a
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DomTree;
+    use crate::ssa::check::{self, Properties};
+    use crate::ssa::op::Op;
+    use crate::ssa::testfun::{bloc, branch, fun, goto, ret, valu};
+
+    /// A diamond, then a loop, and a block the entry does not reach.
+    #[test]
+    fn dom_finds_the_immediate_dominator_of_each_block() {
+        let fun = fun(
+            "entry",
+            [
+                bloc("entry", [valu("x", Op::Arg, 0, &[])], branch("x", "a", "b")),
+                bloc("a", [], goto("join")),
+                bloc("b", [], goto("join")),
+                bloc("join", [], goto("head")),
+                bloc("head", [], branch("x", "body", "exit")),
+                bloc("body", [], goto("head")),
+                bloc("exit", [], ret()),
+                bloc("orphan", [], goto("exit")),
+            ],
+        );
+        check::verify(&fun.f, "test", Properties::default());
+        let dom = DomTree::new(&fun.f);
+        let idom = |name: &str| dom.idom[fun.b(name).0 as usize];
+        for (block, parent) in [
+            ("entry", "entry"),
+            ("a", "entry"),
+            ("b", "entry"),
+            ("join", "entry"),
+            ("head", "join"),
+            ("body", "head"),
+            ("exit", "head"),
+        ] {
+            assert_eq!(idom(block), Some(fun.b(parent)), "idom of {block}");
+        }
+        assert_eq!(idom("orphan"), None);
+        // Children in reverse postorder: the walk from the entry finishes `a` (through
+        // `join`) before it reaches `b`, and `body` before `exit`.
+        assert_eq!(
+            dom.children(fun.b("entry")),
+            [fun.b("b"), fun.b("a"), fun.b("join")]
+        );
+        assert_eq!(dom.children(fun.b("head")), [fun.b("exit"), fun.b("body")]);
+        assert!(dom.children(fun.b("body")).is_empty());
+    }
+}

@@ -80,3 +80,77 @@ fn absorb(f: &mut Func, block: BlockId, succ: BlockId) {
     b.control = control;
     b.succs = succs;
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::op::{BlockKind, Op};
+    use crate::ssa::testfun::{bloc, branch, fun, goto, ret, valu};
+
+    /// The example above: `b2` goes into `b1`, its phi becoming a copy.
+    #[test]
+    fn fuse_absorbs_a_block_with_one_predecessor() {
+        let mut fun = fun(
+            "b1",
+            [
+                bloc(
+                    "b1",
+                    [
+                        valu("x", Op::Arg, 0, &[]),
+                        valu("y", Op::Arg, 1, &[]),
+                        valu("sum", Op::Add, 0, &["x", "y"]),
+                    ],
+                    goto("b2"),
+                ),
+                bloc(
+                    "b2",
+                    [
+                        valu("p", Op::Phi, 0, &["sum"]),
+                        valu("square", Op::Mul, 0, &["p", "p"]),
+                        valu("r", Op::SetResult, 0, &["square"]),
+                    ],
+                    ret(),
+                ),
+            ],
+        );
+        fun.run("early fuse");
+        assert_eq!(fun.f.order, [fun.b("b1")]);
+        let b1 = fun.f.block(fun.b("b1"));
+        assert_eq!(b1.kind, BlockKind::Ret);
+        let names = ["x", "y", "sum", "p", "square", "r"];
+        assert_eq!(b1.values, names.map(|name| fun.v(name)));
+        assert_eq!(fun.op("p"), Op::Copy);
+    }
+
+    /// A chain of jumps folds into its first block; a join of two blocks stays.
+    #[test]
+    fn fuse_folds_a_chain_but_not_a_join() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [valu("x", Op::Arg, 0, &[])],
+                    branch("x", "a", "join"),
+                ),
+                bloc("a", [], goto("b")),
+                bloc("b", [], goto("c")),
+                bloc("c", [valu("y", Op::Neg, 0, &["x"])], goto("join")),
+                bloc(
+                    "join",
+                    [
+                        valu("p", Op::Phi, 0, &["x", "y"]),
+                        valu("r", Op::SetResult, 0, &["p"]),
+                    ],
+                    ret(),
+                ),
+            ],
+        );
+        fun.run("early fuse");
+        assert_eq!(fun.f.order, [fun.b("entry"), fun.b("a"), fun.b("join")]);
+        assert_eq!(fun.f.value(fun.v("y")).block, fun.b("a"));
+        assert_eq!(
+            fun.f.block(fun.b("join")).preds.as_slice(),
+            [fun.b("entry"), fun.b("a")]
+        );
+    }
+}

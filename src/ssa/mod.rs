@@ -1,7 +1,7 @@
 //! The SSA back end, after Go's `cmd/compile/internal/ssa`: construction (`build`), the
 //! function form (`func`, `op`), the calling conventions (`abi`), the pass pipeline
 //! (`passes`), the checker run between passes (`check`), the text form (`print`) and
-//! register allocation (`regalloc`).
+//! register allocation (`regalloc`); for tests, a builder of functions (`testfun`).
 
 pub mod abi;
 pub mod allocelim;
@@ -24,6 +24,8 @@ pub mod phielim;
 pub mod print;
 pub mod regalloc;
 pub mod retdup;
+#[cfg(test)]
+mod testfun;
 
 pub use func::{Block, BlockId, Func, Runtime, Sym, Value, ValueId};
 pub use op::{BlockKind, Cond, Op};

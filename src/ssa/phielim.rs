@@ -70,3 +70,66 @@ pub fn resolve_in(values: &[Value], mut v: ValueId) -> ValueId {
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::op::Op;
+    use crate::ssa::testfun::{bloc, branch, fun, goto, ret, valu};
+
+    /// A loop whose phi only carries its entry value around is a copy of that value; a
+    /// phi of two values stays, ahead of the copy.
+    #[test]
+    fn phielim_turns_a_phi_of_one_value_into_a_copy() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [valu("x", Op::Arg, 0, &[]), valu("n", Op::Arg, 1, &[])],
+                    goto("loop"),
+                ),
+                bloc(
+                    "loop",
+                    [
+                        valu("same", Op::Phi, 0, &["x", "same"]),
+                        valu("i", Op::Phi, 0, &["n", "next"]),
+                        valu("next", Op::Add, 0, &["i", "same"]),
+                    ],
+                    branch("i", "body", "done"),
+                ),
+                bloc("body", [], goto("loop")),
+                bloc("done", [valu("r", Op::SetResult, 0, &["same"])], ret()),
+            ],
+        );
+        fun.run("early phielim");
+        assert_eq!(fun.op("same"), Op::Copy);
+        assert_eq!(fun.args("same"), [fun.v("x")]);
+        assert_eq!(fun.op("i"), Op::Phi);
+        let values = &fun.f.block(fun.b("loop")).values;
+        assert_eq!(values[..2], [fun.v("i"), fun.v("same")]);
+    }
+
+    /// A phi whose arguments are copies of one value is trivial too.
+    #[test]
+    fn phielim_looks_through_copies() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc("entry", [valu("x", Op::Arg, 0, &[])], branch("x", "a", "b")),
+                bloc("a", [valu("copy", Op::Copy, 0, &["x"])], goto("join")),
+                bloc("b", [], goto("join")),
+                bloc(
+                    "join",
+                    [
+                        valu("p", Op::Phi, 0, &["copy", "x"]),
+                        valu("r", Op::SetResult, 0, &["p"]),
+                    ],
+                    ret(),
+                ),
+            ],
+        );
+        fun.run("phielim");
+        assert_eq!(fun.op("p"), Op::Copy);
+        assert_eq!(fun.args("p"), [fun.v("x")]);
+    }
+}
