@@ -137,6 +137,11 @@ struct CompileArgs {
     /// How to show diagnostics.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Verify the SSA form of every function after every pass, as debug builds of toyc
+    /// always do; a failure is an internal compiler error. TOYC_CHECK=1 in the environment
+    /// does the same: either turns it on.
+    #[arg(long)]
+    check: bool,
 }
 
 /// The `--queue` names.
@@ -272,8 +277,8 @@ fn install_signals() -> Result<(), ExitCode> {
     })
 }
 
-/// Turns the flags (and `TOYC_FAULT`) into build options; a bad `TOYC_FAULT` is a usage
-/// error.
+/// Turns the flags (and `TOYC_FAULT`, `TOYC_CHECK`) into build options; a bad `TOYC_FAULT`,
+/// or a `TOYC_CHECK` other than 0, 1 or empty, is a usage error.
 fn options(
     compile: &CompileArgs,
     listing: bool,
@@ -285,6 +290,15 @@ fn options(
             ExitCode::from(2)
         })?,
         Err(_) => Faults::default(),
+    };
+    let check_env = match std::env::var_os("TOYC_CHECK") {
+        None => false,
+        Some(value) if value.is_empty() || value == "0" => false,
+        Some(value) if value == "1" => true,
+        Some(value) => {
+            say!("toyc: bad TOYC_CHECK {value:?}: want 1 (on) or 0 (off)");
+            return Err(ExitCode::from(2));
+        }
     };
     Ok(BuildOptions {
         listing,
@@ -300,6 +314,7 @@ fn options(
         },
         order: compile.order,
         faults,
+        check: compile.check || check_env,
     })
 }
 

@@ -58,6 +58,8 @@ pub struct BuildOptions {
     pub order: Order,
     /// Injected failures (`TOYC_FAULT`).
     pub faults: Faults,
+    /// Verify the SSA form after every pass (`--check`), as debug builds always do.
+    pub check: bool,
 }
 
 impl Default for BuildOptions {
@@ -70,6 +72,7 @@ impl Default for BuildOptions {
             strategy: Strategy::Stack,
             order: Order::Largest,
             faults: Faults::default(),
+            check: false,
         }
     }
 }
@@ -444,7 +447,8 @@ fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compi
             .is_some_and(|name| f.name.strip_prefix("main.") == Some(name));
     let names = |sym: Sym| sym_name(program, sym);
     let mut ssa = String::new();
-    passes::compile(&mut f, cfg!(debug_assertions), |pass, f: &Func| {
+    let verify = options.check || cfg!(debug_assertions);
+    passes::compile(&mut f, verify, |pass, f: &Func| {
         if dump {
             ssa.push_str(&format!("# {} after {pass}\n", f.name));
             ssa.push_str(&print::print(f, &names));

@@ -1,8 +1,8 @@
 //! The pass pipeline, declared as data as in Go's `ssa/compile.go`.
 //!
-//! `compile` runs the passes in order; in debug builds (and when asked) `check::verify`
-//! runs after each one, and a hook sees the function after each pass (`--ssa NAME`). Each
-//! pass declares the properties it establishes and those it may break
+//! `compile` runs the passes in order; in debug builds (and under `--check`)
+//! `check::verify` runs after each one, and a hook sees the function after each pass
+//! (`--ssa NAME`). Each pass declares the properties it establishes and those it may break
 //! (`check::Property`); the verifier checks, after each pass, every property established
 //! and not broken since, starting from those of construction (`BUILT`). `ORDER` states
 //! which pass must run before which, and why; a unit test checks `PASSES` against it.

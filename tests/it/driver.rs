@@ -292,6 +292,37 @@ fn bad_worker_counts_and_faults_are_usage_errors() {
     assert_eq!(toyc_build(&file, &out, &[], "explode:leaf").status, 2);
 }
 
+/// `--check` and `TOYC_CHECK=1` turn the verifier on (always on in a debug build, as these
+/// tests run) and change no byte of the executable; `TOYC_CHECK` takes 0, 1 or nothing.
+#[test]
+fn checking_changes_nothing_and_takes_a_flag_or_the_environment() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("faulty.toy");
+    std::fs::write(&file, FAULTY).expect("the program is written");
+    let build = |name: &str, args: &[&str], check: &str| {
+        let out = dir.path().join(name);
+        let ran = Command::new(env!("CARGO_BIN_EXE_toyc"))
+            .arg("build")
+            .arg(&file)
+            .arg("-o")
+            .arg(&out)
+            .args(args)
+            .env("TOYC_CHECK", check)
+            .output()
+            .expect("toyc runs");
+        let status = ran.status.code().unwrap_or(-1);
+        (status, std::fs::read(out).ok())
+    };
+    let (status, plain) = build("plain", &[], "0");
+    assert_eq!(status, 0);
+    assert!(plain.is_some());
+    assert_eq!(build("flag", &["--check"], "0"), (0, plain.clone()));
+    assert_eq!(build("env", &[], "1"), (0, plain.clone()));
+    assert_eq!(build("both", &["--check"], "1"), (0, plain.clone()));
+    assert_eq!(build("empty", &[], ""), (0, plain));
+    assert_eq!(build("bad", &[], "yes"), (2, None));
+}
+
 /// `--ssa` and `TOYC_FAULT` must name functions that are compiled: a name the program lacks
 /// is a usage error before anything is compiled, with the nearest names it has; a literal
 /// that was never compiled on its own is one once the back end has run. Nothing is written.
