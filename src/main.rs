@@ -25,7 +25,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 ///
 /// Exit status: 0 on success; 1 when the program has errors; 2 when the input cannot be
 /// read, the output cannot be written or the command line is wrong; 3 on an internal
-/// compiler error (a bug in toyc, reported with the function it happened in).
+/// compiler error (a bug in toyc, reported with the phase and the function it happened in).
 #[derive(Parser)]
 #[command(name = "toyc", version)]
 struct Cli {
@@ -381,8 +381,8 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
             return ExitCode::from(2);
         }
         Ok(Err(BuildError::Internal(failures))) => {
-            for (func, message) in failures {
-                say!("toyc: internal compiler error in function {func}: {message}");
+            for message in failures {
+                say!("toyc: internal compiler error: {message}");
             }
             return ExitCode::from(3);
         }

@@ -9,10 +9,11 @@
 //! literals), read-only data, variables — so the executable depends only on the source,
 //! whatever the strategy, the order or the number of workers.
 //!
-//! A panic in a job (caught with `catch_unwind`: an internal compiler error) makes the queue
-//! stop handing out work; running jobs finish, every thread is joined, and the failures are
-//! reported in source order. A compile error does not stop the others, so every function's
-//! errors are reported, sorted by position. `TOYC_FAULT` injects failures for tests (see [`Faults`]).
+//! A panic in a job (caught with `catch_unwind`: an internal compiler error, reported as
+//! Go's `panic during PHASE while compiling FUNC`, the phase read from `passes::phase`) makes
+//! the queue stop handing out work; running jobs finish, every thread is joined, and the
+//! failures are reported in source order. A compile error does not stop the others, so
+//! every function's errors are reported, sorted by position. `TOYC_FAULT` injects failures for tests (see [`Faults`]).
 //!
 //! The functions that `--ssa` and `TOYC_FAULT` name must exist: a name the program lacks
 //! fails the build before any job runs, with the nearest names it has ([`NameError`]). A
@@ -127,8 +128,9 @@ impl std::str::FromStr for Order {
 /// A failure to inject into the compilation of one function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
-    /// Panic inside the back end.
-    Panic,
+    /// Panic in this phase (`passes::phase_named`): at the start of construction or
+    /// emission, at the end of a pass.
+    Panic(&'static str),
     /// Report a compile error.
     Error,
     /// Sleep this many milliseconds before compiling.
@@ -136,7 +138,8 @@ pub enum Fault {
 }
 
 /// Failures to inject, by function name (Go's: `main`, `outer.func1`, `init`), parsed from
-/// `TOYC_FAULT=panic:NAME,error:NAME,slow:NAME:MILLIS`.
+/// `TOYC_FAULT=panic:NAME,panic:NAME:PHASE,error:NAME,slow:NAME:MILLIS`; `panic:NAME`
+/// panics in phase `build`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Faults(Vec<(String, Fault)>);
 
@@ -147,7 +150,13 @@ impl std::str::FromStr for Faults {
         let mut faults = Vec::new();
         for item in text.split(',').filter(|item| !item.is_empty()) {
             let fault = match item.split(':').collect::<Vec<_>>().as_slice() {
-                ["panic", name] => (name.to_string(), Fault::Panic),
+                ["panic", name] => (name.to_string(), Fault::Panic(passes::BUILD)),
+                ["panic", name, phase] => {
+                    let phase = passes::phase_named(phase).ok_or_else(|| {
+                        format!("bad phase in TOYC_FAULT item {item:?}: want build, a pass or emit")
+                    })?;
+                    (name.to_string(), Fault::Panic(phase))
+                }
                 ["error", name] => (name.to_string(), Fault::Error),
                 ["slow", name, millis] => {
                     let millis = millis
@@ -157,7 +166,7 @@ impl std::str::FromStr for Faults {
                 }
                 _ => {
                     return Err(format!(
-                        "bad TOYC_FAULT item {item:?}: want panic:NAME, error:NAME or slow:NAME:MILLIS"
+                        "bad TOYC_FAULT item {item:?}: want panic:NAME, panic:NAME:PHASE, error:NAME or slow:NAME:MILLIS"
                     ));
                 }
             };
@@ -196,8 +205,9 @@ pub enum BuildError {
     /// Functions named by `--ssa` or `TOYC_FAULT` that the build cannot honour: a usage
     /// error.
     Names(Vec<NameError>),
-    /// The compiler failed while compiling these functions (name, message), in source order.
-    Internal(Vec<(String, String)>),
+    /// The compiler failed while compiling these functions, in source order: what went
+    /// wrong, in which phase of which function.
+    Internal(Vec<String>),
     /// The linker failed: a compiler bug.
     Link(LinkError),
 }
@@ -436,9 +446,22 @@ enum Outcome {
     Panic(String),
 }
 
-/// Compiles one unit: SSA construction, the passes, emission. Returns the closures its code
-/// creates as new units.
-fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compiled, Vec<Unit>) {
+/// Compiles one unit: SSA construction, the passes, emission, each entered as the
+/// thread's phase. Returns the closures its code creates as new units. Panics in phase
+/// `panic_in` (`TOYC_FAULT`), if any.
+fn compile(
+    program: &Program<'_>,
+    unit: &Unit,
+    options: &BuildOptions,
+    panic_in: Option<&'static str>,
+) -> (Compiled, Vec<Unit>) {
+    let inject = |phase: &str| {
+        if panic_in == Some(phase) {
+            panic!("injected panic");
+        }
+    };
+    passes::enter(passes::BUILD);
+    inject(passes::BUILD);
     let (mut f, closures) = build::build(program, unit);
     let dump = options.ssa_func.as_deref() == Some(f.name.as_str())
         || options
@@ -449,12 +472,15 @@ fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compi
     let mut ssa = String::new();
     let verify = options.check || cfg!(debug_assertions);
     passes::compile(&mut f, verify, |pass, f: &Func| {
+        inject(pass);
         if dump {
             ssa.push_str(&format!("# {} after {pass}\n", f.name));
             ssa.push_str(&print::print(f, &names));
             ssa.push('\n');
         }
     });
+    passes::enter(passes::EMIT);
+    inject(passes::EMIT);
     let code = amd64::emit(&f);
     let closures = created_closures(program, unit, closures, &code);
     // Strings are numbered per function; they stay with the code until linking.
@@ -521,7 +547,7 @@ fn job_span(program: &Program<'_>, id: u32) -> Span {
 /// Runs one job: injected faults, then `compile` under `catch_unwind`.
 fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome, Vec<Unit>) {
     let name = job_name(program, job.id);
-    let mut panic_now = false;
+    let mut panic_in = None;
     for fault in options.faults.get(name) {
         match fault {
             Fault::Slow(millis) => std::thread::sleep(Duration::from_millis(millis)),
@@ -532,14 +558,11 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
                     Vec::new(),
                 );
             }
-            Fault::Panic => panic_now = true,
+            Fault::Panic(phase) => panic_in = Some(phase),
         }
     }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if panic_now {
-            panic!("injected panic in function {name}");
-        }
-        compile(program, &job.unit, options)
+        compile(program, &job.unit, options, panic_in)
     }));
     match result {
         Ok((compiled, closures)) => (Outcome::Compiled(compiled), closures),
@@ -549,6 +572,8 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|text| text.to_string()))
                 .unwrap_or_else(|| "unknown panic".to_string());
+            let phase = passes::phase();
+            let message = format!("panic during {phase} while compiling {name}: {message}");
             (Outcome::Panic(message), Vec::new())
         }
     }
@@ -709,10 +734,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     if !panics.is_empty() {
         panics.sort_by_key(|(id, _)| job_span(&program, *id).lo);
         return Err(BuildError::Internal(
-            panics
-                .into_iter()
-                .map(|(id, message)| (job_name(&program, id).to_string(), message))
-                .collect(),
+            panics.into_iter().map(|(_, message)| message).collect(),
         ));
     }
     if !errors.is_empty() {
@@ -738,9 +760,8 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     if !not_compiled.is_empty() {
         return Err(BuildError::Names(not_compiled));
     }
-    let init = init.ok_or_else(|| {
-        BuildError::Internal(vec![("init".to_string(), "never compiled".to_string())])
-    })?;
+    let init =
+        init.ok_or_else(|| BuildError::Internal(vec!["init was never compiled".to_string()]))?;
     ssa.sort_by_key(|(id, _)| *id);
     let ssa = ssa.into_iter().map(|(_, text)| text).collect();
     let mut listing = String::new();

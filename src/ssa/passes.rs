@@ -6,6 +6,13 @@
 //! (`check::Property`); the verifier checks, after each pass, every property established
 //! and not broken since, starting from those of construction (`BUILT`). `ORDER` states
 //! which pass must run before which, and why; a unit test checks `PASSES` against it.
+//!
+//! The phase a thread is in (construction, a pass, emission) is kept in a thread-local
+//! (`enter`, `phase`), so that an internal compiler error can name it as Go's `panic
+//! during PASS while compiling FUNC` does: entering one stores a `&'static str`, nothing
+//! more.
+
+use std::cell::Cell;
 
 use crate::ssa::check::{self, Properties, Property};
 use crate::ssa::func::Func;
@@ -252,16 +259,46 @@ pub const ORDER: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The phase before the passes: SSA construction.
+pub const BUILD: &str = "build";
+
+/// The phase after the passes: emission of machine code.
+pub const EMIT: &str = "emit";
+
+thread_local! {
+    static PHASE: Cell<&'static str> = const { Cell::new("") };
+}
+
+/// Records that this thread enters `phase`: [`BUILD`], a pass's name or [`EMIT`].
+pub fn enter(phase: &'static str) {
+    PHASE.set(phase);
+}
+
+/// Returns the phase this thread entered last (empty if none).
+pub fn phase() -> &'static str {
+    PHASE.get()
+}
+
+/// Returns the phase called `name`: [`BUILD`], a pass or [`EMIT`].
+pub fn phase_named(name: &str) -> Option<&'static str> {
+    std::iter::once(BUILD)
+        .chain(PASSES.iter().map(|pass| pass.name))
+        .chain(std::iter::once(EMIT))
+        .find(|&phase| phase == name)
+}
+
 /// Runs every pass over `f`, calling `after` with each pass's name and result; with
 /// `verify`, checks `f` after construction and after each pass, for the properties that
-/// hold there.
+/// hold there. Each pass is entered as the thread's phase; the caller enters [`BUILD`] and
+/// [`EMIT`] around the rest.
 pub fn compile(f: &mut Func, verify: bool, mut after: impl FnMut(&str, &Func)) {
     let mut holds = Properties::of(BUILT);
     if verify {
-        check::verify(f, "build", holds);
+        check::verify(f, BUILD, holds);
     }
     after("start", f);
     for pass in PASSES {
+        enter(pass.name);
         (pass.run)(f);
         if verify {
             holds.remove(pass.breaks);
@@ -274,7 +311,7 @@ pub fn compile(f: &mut Func, verify: bool, mut after: impl FnMut(&str, &Func)) {
 
 #[cfg(test)]
 mod tests {
-    use super::{BUILT, ORDER, PASSES};
+    use super::{BUILD, BUILT, EMIT, ORDER, PASSES, phase_named};
     use crate::ssa::check::Property;
 
     #[test]
@@ -316,5 +353,14 @@ mod tests {
                     .any(|pass| pass.establishes.contains(&property));
             assert!(established, "nothing establishes {property:?}");
         }
+    }
+
+    #[test]
+    fn phases_are_construction_the_passes_and_emission() {
+        for name in [BUILD, "early deadcode", "regalloc", EMIT] {
+            assert_eq!(phase_named(name), Some(name));
+        }
+        assert_eq!(phase_named("start"), None);
+        assert_eq!(phase_named("deadcode"), None);
     }
 }

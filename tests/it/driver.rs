@@ -227,10 +227,22 @@ fn injected_faults_report_the_function_without_hanging() {
         (
             "panic:leaf",
             3,
-            "internal compiler error in function leaf: injected panic",
+            "toyc: internal compiler error: panic during build while compiling leaf: \
+             injected panic\n",
         ),
-        ("panic:nest.func1.1", 3, "in function nest.func1.1"),
-        ("panic:zlast", 3, "in function zlast"),
+        ("panic:nest.func1.1", 3, "while compiling nest.func1.1: "),
+        ("panic:zlast", 3, "while compiling zlast: "),
+        (
+            "panic:leaf:lower",
+            3,
+            "toyc: internal compiler error: panic during lower while compiling leaf: \
+             injected panic\n",
+        ),
+        (
+            "panic:nest.func1.1:early deadcode",
+            3,
+            "panic during early deadcode while compiling nest.func1.1: ",
+        ),
         (
             "error:leaf",
             1,
@@ -246,7 +258,7 @@ fn injected_faults_report_the_function_without_hanging() {
             1,
             "faulty.toy:3:6: injected error in function leaf\n",
         ),
-        ("slow:main:50,panic:leaf", 3, "in function leaf"),
+        ("slow:main:50,panic:leaf", 3, "while compiling leaf: "),
     ];
     for strategy in ["go", "stack", "channel", "steal", "seq"] {
         for workers in ["1", "2", "8"] {
@@ -289,7 +301,42 @@ fn bad_worker_counts_and_faults_are_usage_errors() {
     for args in [["-c", "0"], ["-c", "many"], ["--order", "biggest"]] {
         assert_eq!(toyc_build(&file, &out, &args, "").status, 2, "{args:?}");
     }
-    assert_eq!(toyc_build(&file, &out, &[], "explode:leaf").status, 2);
+    for fault in [
+        "explode:leaf",
+        "panic:leaf:lowering",
+        "panic:leaf:lower:now",
+    ] {
+        assert_eq!(toyc_build(&file, &out, &[], fault).status, 2, "{fault}");
+    }
+}
+
+/// An internal compiler error names the phase it happened in, as Go's `panic during PASS
+/// while compiling FUNC` does: construction, each pass, emission. The injected panic in a
+/// pass comes at its end, once it has run (and the verifier after it).
+#[test]
+fn an_internal_compiler_error_names_its_phase() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("faulty.toy");
+    std::fs::write(&file, FAULTY).expect("the program is written");
+    let out = dir.path().join("faulty");
+    let phases = std::iter::once("build")
+        .chain(toyc::ssa::passes::PASSES.iter().map(|pass| pass.name))
+        .chain(std::iter::once("emit"));
+    for phase in phases {
+        let ran = toyc_build(&file, &out, &["-c", "2"], &format!("panic:zlast:{phase}"));
+        assert_eq!(ran.status, 3, "{phase}: {}", ran.stderr);
+        // The panic's own report (Rust's hook) comes first; toyc's ends standard error.
+        let report = format!(
+            "\ntoyc: internal compiler error: panic during {phase} while compiling zlast: \
+             injected panic\n"
+        );
+        assert!(
+            ran.stderr.ends_with(&report),
+            "{phase}: stderr does not end with {report:?}:\n{}",
+            ran.stderr
+        );
+        assert!(!out.exists(), "{phase} left an executable behind");
+    }
 }
 
 /// `--check` and `TOYC_CHECK=1` turn the verifier on (always on in a debug build, as these
