@@ -51,6 +51,10 @@ pub const MAX_NESTING: u32 = 250_000;
 /// The error past [`MAX_NESTING`], reported once per file.
 pub(crate) const NESTED_TOO_DEEPLY: &str = "program nested too deeply";
 
+/// Strips parentheses: moved to `syntax::ast`, and named here until the SSA builder names it
+/// there.
+pub(crate) use crate::syntax::ast::unparen;
+
 /// Type-checks `file`, reporting errors into `diags`, with function bodies checked on up to
 /// `threads` threads and at most one per `min_chunk` nodes (`types::bodies`). The result
 /// does not depend on `threads`.
@@ -1828,14 +1832,6 @@ fn measure(n: usize, unit: &str) -> String {
     } else {
         format!("{n} {unit}s")
     }
-}
-
-/// Strips parentheses.
-pub(crate) fn unparen(mut expr: &Expr) -> &Expr {
-    while let ExprKind::Paren(inner) = &expr.kind {
-        expr = inner;
-    }
-    expr
 }
 
 fn is_blank(checker: &Checker<'_>, expr: &Expr) -> bool {

@@ -6,9 +6,9 @@
 //! the value is representable, with Go's messages.
 
 use crate::diag::Span;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp, unparen};
 use crate::syntax::unicode::is_valid_name;
-use crate::types::check::{Checker, unparen};
+use crate::types::check::Checker;
 use crate::types::constant::{ConstStr, ConstValue, Int};
 use crate::types::object::{Builtin, ObjKind};
 use crate::types::ty::{
