@@ -24,6 +24,11 @@
 //!   default type at run time: `bool` or `int`;
 //! - every name expression and declaring identifier has its object in `Info::obj_of`;
 //! - `Info::funcs` lists every function and literal, with the variables each literal captures.
+//!
+//! The checker's own state is in two structs, each moved or reset whole: [`State`], what the
+//! check has declared and found so far, which `bodies` hands to the threads that check the
+//! top-level function bodies and merges back; and [`Env`], where the walk is, which is empty
+//! between declarations.
 
 use rustc_hash::FxHashSet;
 
@@ -66,18 +71,17 @@ pub fn check(
     min_chunk: usize,
 ) -> Info {
     let mut store = NodeStore::new(file.n_nodes);
-    let (mut info, values, branch_errors, errors) = {
+    let (state, values) = {
         let mut checker = Checker::new(source, file, store.facts());
         checker.run(threads, min_chunk);
-        let Checker {
-            info,
-            errors,
-            branch_errors,
-            nodes,
-            ..
-        } = checker;
-        (info, nodes.into_values(), branch_errors, errors)
+        (checker.state, checker.nodes.into_values())
     };
+    let State {
+        mut info,
+        errors,
+        branch_errors,
+        ..
+    } = state;
     info.set_nodes(store, values);
     // Go finds branch errors while parsing, before any type error.
     diags.append(branch_errors.into_diagnostics());
@@ -125,15 +129,36 @@ pub(crate) struct FuncCtx {
     named_results: bool,
 }
 
+/// A type checker of one file, or of one run of its function bodies (`bodies`).
 pub(crate) struct Checker<'a> {
     pub(crate) source: &'a SourceFile,
     pub(crate) file: &'a File,
+    /// The facts of the nodes this checker records: the whole file's, or those of a run of
+    /// function declarations (`bodies`).
+    pub(crate) nodes: NodeFacts<'a>,
+    /// What the check has declared and found so far.
+    pub(crate) state: State,
+    /// Where the walk is.
+    pub(crate) env: Env,
+    /// Literals met at package level, with their functions and the declarations that hold
+    /// them, checked after the top-level function bodies. Only the checker of the whole file
+    /// meets them: a checker of a run of bodies starts with none, and a body defers none.
+    pub(crate) deferred_lits: Vec<(&'a Expr, FuncId, Option<ObjId>)>,
+}
+
+/// What the check has declared and found so far: everything a checker holds but the file,
+/// the facts of its nodes and where its walk is.
+///
+/// It is one struct so that it moves whole: `bodies` hands it to the thread that checks the
+/// first run of top-level function bodies and takes it back, forks it for the other runs,
+/// and merges what they found, and each of those steps names every field, so that a field
+/// added here does not compile until each says what becomes of it.
+pub(crate) struct State {
+    /// Everything but the per-node facts, which are in `Checker::nodes`.
+    pub(crate) info: Info,
     pub(crate) errors: Diagnostics,
     /// Errors of labels, `break` and `continue`, which Go reports before type errors.
     pub(crate) branch_errors: BranchErrors,
-    /// Everything but the per-node facts, which are in `nodes`.
-    pub(crate) info: Info,
-    pub(crate) nodes: NodeFacts<'a>,
     pub(crate) scopes: Scopes,
     /// Per object: read at least once.
     pub(crate) used: Vec<bool>,
@@ -141,25 +166,35 @@ pub(crate) struct Checker<'a> {
     pub(crate) pkg: Vec<Option<(PkgDecl, Resolution)>>,
     /// Per package-level object: the package-level objects its initializer or body uses.
     pub(crate) deps: Vec<Vec<ObjId>>,
+    /// The import of `fmt`, if any.
+    pub(crate) fmt: Option<(ObjId, Span)>,
+    /// The symbol of `_`, or one no name has if the file never writes it.
+    pub(crate) blank: Symbol,
+    /// Calls of the built-in `panic`, which terminate a statement list.
+    pub(crate) panic_calls: FxHashSet<NodeId>,
+    /// Whether [`NESTED_TOO_DEEPLY`] has been reported: once per file.
+    pub(crate) nesting_reported: bool,
+}
+
+/// Where the walk is, as types2's `environment`: the declaration being checked, the function
+/// bodies around the current point, and what a constant declaration or the nesting limit
+/// says about it.
+///
+/// Invariant: it is empty (its default) between declarations, so a thread that checks a
+/// run of function bodies starts with a fresh one.
+#[derive(Default)]
+pub(crate) struct Env {
     /// The package-level object whose initializer or body is being checked.
     pub(crate) cur_decl: Option<ObjId>,
+    /// The function bodies being checked, innermost last.
     pub(crate) funcs: Vec<FuncCtx>,
     /// The value of `iota` in the constant declaration being checked.
     pub(crate) iota: Option<u32>,
     /// While an inherited constant initializer (`const ( a = f(iota); b )`) is evaluated for
     /// `b`: the position of `b`, where its errors are reported.
-    errpos: Option<Span>,
-    /// Literals met at package level, checked with the function bodies.
-    deferred_lits: Vec<(&'a Expr, FuncId, Option<ObjId>)>,
-    pub(crate) fmt: Option<(ObjId, Span)>,
-    /// Imports found unused, reported at the end.
-    unused_imports: Vec<Span>,
-    pub(crate) blank: Symbol,
-    /// Calls of the built-in `panic`, which terminate a statement list.
-    pub(crate) panic_calls: FxHashSet<crate::syntax::ast::NodeId>,
+    pub(crate) errpos: Option<Span>,
+    /// How deeply the current statement or expression nests.
     pub(crate) nesting: u32,
-    /// Whether [`NESTED_TOO_DEEPLY`] has been reported: once per file.
-    pub(crate) nesting_reported: bool,
     /// Whether the declaration being checked nests too deeply: what the checker skipped
     /// would make any later error of it a guess (a variable used only in the skipped part
     /// seems unused), so none is reported. Cleared as each declaration starts, and so never
@@ -167,42 +202,47 @@ pub(crate) struct Checker<'a> {
     pub(crate) too_deep: bool,
 }
 
-impl<'a> Checker<'a> {
-    fn new(source: &'a SourceFile, file: &'a File, nodes: NodeFacts<'a>) -> Checker<'a> {
-        let mut checker = Checker::bare(source, file, nodes);
-        checker.declare_universe();
-        checker
-    }
-
-    /// Returns a checker with nothing declared, not even the universe.
-    pub(crate) fn bare(
-        source: &'a SourceFile,
-        file: &'a File,
-        nodes: NodeFacts<'a>,
-    ) -> Checker<'a> {
-        Checker {
-            source,
-            file,
+impl State {
+    /// Returns the state of a check that has declared nothing, not even the universe.
+    pub(crate) fn new() -> State {
+        State {
+            info: Info::new(),
             errors: Diagnostics::default(),
             branch_errors: BranchErrors::default(),
-            info: Info::new(),
-            nodes,
             scopes: Scopes::default(),
             used: Vec::new(),
             pkg: Vec::new(),
             deps: Vec::new(),
-            cur_decl: None,
-            funcs: Vec::new(),
-            iota: None,
-            errpos: None,
-            deferred_lits: Vec::new(),
             fmt: None,
-            unused_imports: Vec::new(),
             blank: Symbol(u32::MAX),
             panic_calls: FxHashSet::default(),
-            nesting: 0,
             nesting_reported: false,
-            too_deep: false,
+        }
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// Returns a checker of `file` with the universe declared.
+    pub(crate) fn new(source: &'a SourceFile, file: &'a File, nodes: NodeFacts<'a>) -> Checker<'a> {
+        let mut checker = Checker::with_state(source, file, nodes, State::new());
+        checker.declare_universe();
+        checker
+    }
+
+    /// Returns a checker that goes on from `state`, at no point of a walk.
+    pub(crate) fn with_state(
+        source: &'a SourceFile,
+        file: &'a File,
+        nodes: NodeFacts<'a>,
+        state: State,
+    ) -> Checker<'a> {
+        Checker {
+            source,
+            file,
+            nodes,
+            state,
+            env: Env::default(),
+            deferred_lits: Vec::new(),
         }
     }
 
@@ -237,9 +277,9 @@ impl<'a> Checker<'a> {
             self.predeclare(name, INVALID, ObjKind::Builtin(builtin));
         }
         if let Some(blank) = self.symbol("_") {
-            self.blank = blank;
+            self.state.blank = blank;
         }
-        self.scopes.push();
+        self.state.scopes.push();
     }
 
     fn predeclare(&mut self, name: &str, ty: TypeId, kind: ObjKind) {
@@ -247,20 +287,21 @@ impl<'a> Checker<'a> {
             return;
         };
         let obj = self.new_obj(sym, Span::default(), ty, kind);
-        self.scopes
+        self.state
+            .scopes
             .declare(sym, obj)
             .expect("predeclared names are distinct");
     }
 
     pub(crate) fn new_obj(&mut self, name: Symbol, span: Span, ty: TypeId, kind: ObjKind) -> ObjId {
-        let id = ObjId(self.info.objs.len() as u32);
-        self.info.objs.push(Object {
+        let id = ObjId(self.state.info.objs.len() as u32);
+        self.state.info.objs.push(Object {
             name,
             span,
             ty,
             kind,
         });
-        self.used.push(false);
+        self.state.used.push(false);
         id
     }
 
@@ -272,8 +313,10 @@ impl<'a> Checker<'a> {
     /// initializer is evaluated, as Go does; nothing once the declaration being checked
     /// nests too deeply (see [`enter`](Self::enter)).
     pub(crate) fn error(&mut self, span: Span, message: impl Into<String>) {
-        if !self.too_deep {
-            self.errors.error(self.errpos.unwrap_or(span), message);
+        if !self.env.too_deep {
+            self.state
+                .errors
+                .error(self.env.errpos.unwrap_or(span), message);
         }
     }
 
@@ -284,8 +327,8 @@ impl<'a> Checker<'a> {
         message: impl Into<String>,
         notes: Vec<(Span, String)>,
     ) {
-        if !self.too_deep {
-            self.errors.error_with_notes(span, message, notes);
+        if !self.env.too_deep {
+            self.state.errors.error_with_notes(span, message, notes);
         }
     }
 
@@ -293,13 +336,13 @@ impl<'a> Checker<'a> {
     /// Returns false if the name was already declared in the scope.
     pub(crate) fn declare(&mut self, ident: Ident, obj: ObjId) -> bool {
         self.nodes.set_obj(ident.id, obj);
-        if ident.name == self.blank {
+        if ident.name == self.state.blank {
             return true;
         }
-        if let Err(other) = self.scopes.declare(ident.name, obj) {
-            let other_span = self.info.obj(other).span;
+        if let Err(other) = self.state.scopes.declare(ident.name, obj) {
+            let other_span = self.state.info.obj(other).span;
             let name = self.name(ident.name);
-            let message = match self.info.obj(other).kind {
+            let message = match self.state.info.obj(other).kind {
                 ObjKind::Package => {
                     format!("{name} already declared through import of package fmt (\"fmt\")")
                 }
@@ -318,6 +361,7 @@ impl<'a> Checker<'a> {
         true
     }
 
+    /// Checks the file, in the order of the module comment.
     fn run(&mut self, threads: usize, min_chunk: usize) {
         let file = self.file;
         if self.name(file.package.name) != "main" {
@@ -327,53 +371,28 @@ impl<'a> Checker<'a> {
                 format!("package {name} is not a main package: toyc builds programs"),
             );
         }
-        self.check_imports();
+        let mut unused = self.check_imports();
         self.collect();
-        for decl in &file.decls {
-            match decl {
-                Decl::Func(func) => {
-                    let obj = self.nodes.obj_of(func.name.id);
-                    if let Some(obj) = obj {
-                        self.resolve(obj);
-                    }
-                }
-                Decl::Var(specs) => {
-                    for name in specs.iter().flat_map(|spec| &spec.names) {
-                        if let Some(obj) = self.nodes.obj_of(name.id) {
-                            self.resolve(obj);
-                        }
-                    }
-                }
-                Decl::Const(specs) => {
-                    for name in specs.iter().flat_map(|spec| &spec.names) {
-                        if let Some(obj) = self.nodes.obj_of(name.id) {
-                            self.resolve(obj);
-                        }
-                    }
-                }
-                Decl::Bad => {}
-            }
-        }
+        self.package_objects();
         self.check_all_bodies(threads, min_chunk);
         for (lit, id, decl) in std::mem::take(&mut self.deferred_lits) {
             if let ExprKind::FuncLit(func_lit) = &lit.kind {
-                self.cur_decl = decl;
-                self.too_deep = false;
+                self.env.cur_decl = decl;
+                self.env.too_deep = false;
                 self.func_body(id, &func_lit.sig, &func_lit.body);
             }
         }
-        self.cur_decl = None;
-        self.too_deep = false;
+        self.env.cur_decl = None;
+        self.env.too_deep = false;
         self.init_order();
         // As in Go, unused imports are reported last; but where the checker skipped a part
         // that nests too deeply, `fmt` may be used there.
-        if let Some((obj, span)) = self.fmt
-            && !self.used[obj.0 as usize]
-            && !self.nesting_reported
+        if let Some((obj, span)) = self.state.fmt
+            && !self.state.used[obj.0 as usize]
+            && !self.state.nesting_reported
         {
-            self.unused_imports.push(span);
+            unused.push(span);
         }
-        let mut unused = std::mem::take(&mut self.unused_imports);
         unused.sort_by_key(|span| span.lo);
         for span in unused {
             let import = file.imports.iter().find(|import| import.span == span);
@@ -384,14 +403,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_imports(&mut self) {
+    /// Checks the imports, declaring `fmt`; returns those found unused already (a package
+    /// whose name the file never writes), to be reported last.
+    pub(crate) fn check_imports(&mut self) -> Vec<Span> {
         let file = self.file;
+        let mut unused = Vec::new();
         for import in &file.imports {
             if import.path != b"fmt" {
                 let name = String::from_utf8_lossy(&import.path);
                 let base = name.rsplit('/').next().unwrap_or_default();
                 if self.symbol(base).is_none() {
-                    self.unused_imports.push(import.span);
+                    unused.push(import.span);
                     continue;
                 }
                 self.error(
@@ -404,7 +426,7 @@ impl<'a> Checker<'a> {
                 // Bind the name so that its uses are not reported as undefined too.
                 if let Some(sym) = self.symbol(base) {
                     let obj = self.new_obj(sym, import.span, INVALID, ObjKind::Package);
-                    let _ = self.scopes.declare(sym, obj);
+                    let _ = self.state.scopes.declare(sym, obj);
                 }
                 continue;
             }
@@ -414,23 +436,24 @@ impl<'a> Checker<'a> {
             }
             let Some(sym) = self.symbol("fmt") else {
                 // The file never mentions the name.
-                self.unused_imports.push(import.span);
+                unused.push(import.span);
                 continue;
             };
             let obj = self.new_obj(sym, import.span, INVALID, ObjKind::Package);
-            if self.fmt.is_some() {
+            if self.state.fmt.is_some() {
                 self.error(import.span, "fmt redeclared in this block");
                 continue;
             }
-            self.fmt = Some((obj, import.span));
+            self.state.fmt = Some((obj, import.span));
             // The package name lives in the file scope, which encloses no declarations of
             // its own: bind it at package depth.
-            let _ = self.scopes.declare(sym, obj);
+            let _ = self.state.scopes.declare(sym, obj);
         }
+        unused
     }
 
     /// Declares every package-level name, in source order, without resolving any.
-    fn collect(&mut self) {
+    pub(crate) fn collect(&mut self) {
         let file = self.file;
         let mut main_seen = false;
         let main_sym = self.symbol("main");
@@ -448,9 +471,9 @@ impl<'a> Checker<'a> {
             main_seen |= declares_main;
             match decl {
                 Decl::Func(func) => {
-                    let id = FuncId(self.info.funcs.len() as u32);
+                    let id = FuncId(self.state.info.funcs.len() as u32);
                     let name = self.name(func.name.name);
-                    self.info.funcs.push(FuncInfo {
+                    self.state.info.funcs.push(FuncInfo {
                         name: name.to_string(),
                         node: FuncNode::Decl(decl_idx),
                         parent: None,
@@ -462,7 +485,7 @@ impl<'a> Checker<'a> {
                     let obj =
                         self.new_obj(func.name.name, func.name.span, INVALID, ObjKind::Func(id));
                     self.set_pkg(obj, PkgDecl::Func { decl: decl_idx }, Resolution::Pending);
-                    if name == "init" || func.name.name == self.blank {
+                    if name == "init" || func.name.name == self.state.blank {
                         self.nodes.set_obj(func.name.id, obj);
                         if name == "init" {
                             self.error(func.name.span, "func init is not supported");
@@ -529,7 +552,7 @@ impl<'a> Checker<'a> {
     fn declare_pkg(&mut self, ident: Ident, obj: ObjId) {
         let name = self.name(ident.name);
         if (name == "main" || name == "init")
-            && !matches!(self.info.obj(obj).kind, ObjKind::Func(_))
+            && !matches!(self.state.info.obj(obj).kind, ObjKind::Func(_))
         {
             // Go reports it and does not declare the name.
             self.error(ident.span, format!("cannot declare {name} - must be func"));
@@ -539,9 +562,40 @@ impl<'a> Checker<'a> {
         let _ = self.declare(ident, obj);
     }
 
+    /// Resolves every package-level object in source order, as types2's `packageObjects`;
+    /// those an earlier declaration refers to are resolved by then.
+    pub(crate) fn package_objects(&mut self) {
+        let file = self.file;
+        for decl in &file.decls {
+            match decl {
+                Decl::Func(func) => {
+                    let obj = self.nodes.obj_of(func.name.id);
+                    if let Some(obj) = obj {
+                        self.resolve(obj);
+                    }
+                }
+                Decl::Var(specs) => {
+                    for name in specs.iter().flat_map(|spec| &spec.names) {
+                        if let Some(obj) = self.nodes.obj_of(name.id) {
+                            self.resolve(obj);
+                        }
+                    }
+                }
+                Decl::Const(specs) => {
+                    for name in specs.iter().flat_map(|spec| &spec.names) {
+                        if let Some(obj) = self.nodes.obj_of(name.id) {
+                            self.resolve(obj);
+                        }
+                    }
+                }
+                Decl::Bad => {}
+            }
+        }
+    }
+
     /// Resolves a package-level object now if it is still pending.
     pub(crate) fn resolve(&mut self, obj: ObjId) {
-        let Some(&Some((decl, state))) = self.pkg.get(obj.0 as usize) else {
+        let Some(&Some((decl, state))) = self.state.pkg.get(obj.0 as usize) else {
             return;
         };
         match state {
@@ -551,14 +605,14 @@ impl<'a> Checker<'a> {
             Resolution::Pending => {}
         }
         self.set_resolution(obj, decl, Resolution::InProgress);
-        let saved_decl = self.cur_decl.replace(obj);
-        let saved_too_deep = std::mem::take(&mut self.too_deep);
+        let saved_decl = self.env.cur_decl.replace(obj);
+        let saved_too_deep = std::mem::take(&mut self.env.too_deep);
         let file = self.file;
         // Invariant: package-level objects resolve only while the package-level declarations
         // are checked, before any function body, so only package scopes are open here.
-        debug_assert!(self.funcs.is_empty());
-        let saved_iota = self.iota.take();
-        let saved_errpos = self.errpos.take();
+        debug_assert!(self.env.funcs.is_empty());
+        let saved_iota = self.env.iota.take();
+        let saved_errpos = self.env.errpos.take();
         match decl {
             PkgDecl::Const { decl, spec, name } => {
                 let Decl::Const(specs) = &file.decls[decl] else {
@@ -577,11 +631,11 @@ impl<'a> Checker<'a> {
                     unreachable!("a function comes from a func declaration")
                 };
                 let ty = self.signature_type(&func.sig);
-                self.info.objs[obj.0 as usize].ty = ty;
-                if let ObjKind::Func(id) = self.info.obj(obj).kind {
-                    self.info.funcs[id.0 as usize].ty = ty;
+                self.state.info.objs[obj.0 as usize].ty = ty;
+                if let ObjKind::Func(id) = self.state.info.obj(obj).kind {
+                    self.state.info.funcs[id.0 as usize].ty = ty;
                 }
-                let is_void = self.info.types.identical(ty, FUNC_VOID);
+                let is_void = self.state.info.types.identical(ty, FUNC_VOID);
                 if self.name(func.name.name) == "main" && !is_void && ty != INVALID {
                     self.error(
                         func.name.span,
@@ -599,32 +653,37 @@ impl<'a> Checker<'a> {
         } = decl
             && let Decl::Var(specs) = &file.decls[decl_idx]
         {
-            let deps = self.deps.get(obj.0 as usize).cloned().unwrap_or_default();
+            let deps = self
+                .state
+                .deps
+                .get(obj.0 as usize)
+                .cloned()
+                .unwrap_or_default();
             for name in &specs[spec].names {
                 if let Some(other) = self.nodes.obj_of(name.id)
                     && other != obj
                 {
                     let idx = other.0 as usize;
-                    if self.deps.len() <= idx {
-                        self.deps.resize_with(idx + 1, Vec::new);
+                    if self.state.deps.len() <= idx {
+                        self.state.deps.resize_with(idx + 1, Vec::new);
                     }
-                    self.deps[idx] = deps.clone();
+                    self.state.deps[idx] = deps.clone();
                 }
             }
         }
-        self.iota = saved_iota;
-        self.errpos = saved_errpos;
-        self.cur_decl = saved_decl;
-        self.too_deep = saved_too_deep;
+        self.env.iota = saved_iota;
+        self.env.errpos = saved_errpos;
+        self.env.cur_decl = saved_decl;
+        self.env.too_deep = saved_too_deep;
         self.set_resolution(obj, decl, Resolution::Done);
     }
 
     fn set_pkg(&mut self, obj: ObjId, decl: PkgDecl, state: Resolution) {
         let idx = obj.0 as usize;
-        if self.pkg.len() <= idx {
-            self.pkg.resize(idx + 1, None);
+        if self.state.pkg.len() <= idx {
+            self.state.pkg.resize(idx + 1, None);
         }
-        self.pkg[idx] = Some((decl, state));
+        self.state.pkg[idx] = Some((decl, state));
     }
 
     /// Sets the state of `obj`; the names of a `var` spec initialized by one call share
@@ -648,15 +707,20 @@ impl<'a> Checker<'a> {
 
     /// Records that the declaration being checked uses package-level object `obj`.
     pub(crate) fn add_dep(&mut self, obj: ObjId) {
-        let Some(decl) = self.cur_decl else {
+        let Some(decl) = self.env.cur_decl else {
             return;
         };
-        if self.pkg.get(obj.0 as usize).is_some_and(Option::is_some) {
+        if self
+            .state
+            .pkg
+            .get(obj.0 as usize)
+            .is_some_and(Option::is_some)
+        {
             let idx = decl.0 as usize;
-            if self.deps.len() <= idx {
-                self.deps.resize_with(idx + 1, Vec::new);
+            if self.state.deps.len() <= idx {
+                self.state.deps.resize_with(idx + 1, Vec::new);
             }
-            self.deps[idx].push(obj);
+            self.state.deps[idx].push(obj);
         }
     }
 
@@ -664,6 +728,7 @@ impl<'a> Checker<'a> {
     /// initialization cycles, as Go's `initOrder`.
     fn init_order(&mut self) {
         let nodes: Vec<Node> = self
+            .state
             .pkg
             .iter()
             .enumerate()
@@ -672,19 +737,19 @@ impl<'a> Checker<'a> {
                 let obj = ObjId(idx as u32);
                 Some(Node {
                     obj,
-                    span: self.info.obj(obj).span,
+                    span: self.state.info.obj(obj).span,
                     is_const: matches!(decl, PkgDecl::Const { .. }),
                     is_func: matches!(decl, PkgDecl::Func { .. }),
-                    deps: self.deps.get(idx).cloned().unwrap_or_default(),
+                    deps: self.state.deps.get(idx).cloned().unwrap_or_default(),
                 })
             })
             .collect();
         let (order, cycles) = initorder::init_order(&nodes);
-        self.info.init_order = order;
+        self.state.info.init_order = order;
         for cycle in cycles {
             let first = cycle[0];
-            let first_name = self.name(self.info.obj(first).name);
-            let first_span = self.info.obj(first).span;
+            let first_name = self.name(self.state.info.obj(first).name);
+            let first_span = self.state.info.obj(first).span;
             if cycle.len() == 1 {
                 self.error(
                     first_span,
@@ -697,10 +762,10 @@ impl<'a> Checker<'a> {
             for &next in cycle.iter().rev() {
                 let message = format!(
                     "{} refers to {}",
-                    self.name(self.info.obj(obj).name),
-                    self.name(self.info.obj(next).name)
+                    self.name(self.state.info.obj(obj).name),
+                    self.name(self.state.info.obj(next).name)
                 );
-                notes.push((self.info.obj(obj).span, message));
+                notes.push((self.state.info.obj(obj).span, message));
                 obj = next;
             }
             self.error_with_notes(
@@ -728,7 +793,7 @@ impl<'a> Checker<'a> {
         let declared = source
             .and_then(|source| source.ty.as_ref())
             .map(|ty| self.type_expr(ty));
-        self.iota = Some(spec.iota);
+        self.env.iota = Some(spec.iota);
         let names: Vec<(usize, &'a Ident)> = match only {
             Some(name_idx) => vec![(name_idx, &spec.names[name_idx])],
             None => spec.names.iter().enumerate().collect(),
@@ -736,9 +801,9 @@ impl<'a> Checker<'a> {
         for (name_idx, name) in names {
             let (ty, value) = match values.get(name_idx) {
                 Some(value_expr) => {
-                    self.errpos = inherited.then_some(name.span);
+                    self.env.errpos = inherited.then_some(name.span);
                     let result = self.const_value(value_expr, declared);
-                    self.errpos = None;
+                    self.env.errpos = None;
                     result
                 }
                 None => (INVALID, None),
@@ -752,7 +817,7 @@ impl<'a> Checker<'a> {
                     obj
                 }
             };
-            let object = &mut self.info.objs[obj.0 as usize];
+            let object = &mut self.state.info.objs[obj.0 as usize];
             match value {
                 Some(value) => {
                     object.ty = ty;
@@ -764,7 +829,7 @@ impl<'a> Checker<'a> {
         if only.is_none_or(|name_idx| name_idx == 0) {
             self.const_arity(spec, values, inherited);
         }
-        self.iota = None;
+        self.env.iota = None;
     }
 
     /// Reports a constant spec with more or fewer values than names, as Go's `arity`.
@@ -873,14 +938,14 @@ impl<'a> Checker<'a> {
             }
             None => self.nodes.obj_of(name.id).expect("collected"),
         };
-        self.info.objs[obj.0 as usize].ty = ty;
+        self.state.info.objs[obj.0 as usize].ty = ty;
     }
 
     /// Declares a local variable and remembers it for the unused check.
     pub(crate) fn declare_local(&mut self, ident: Ident, obj: ObjId) {
         if self.declare(ident, obj)
-            && ident.name != self.blank
-            && let Some(func) = self.funcs.last_mut()
+            && ident.name != self.state.blank
+            && let Some(func) = self.env.funcs.last_mut()
         {
             func.locals.push(obj);
         }
@@ -1035,7 +1100,7 @@ impl<'a> Checker<'a> {
                 UNTYPED_BOOL => "bool".to_string(),
                 ty::UNTYPED_STRING => "string".to_string(),
                 UNTYPED_NIL => "nil".to_string(),
-                other => self.info.types.display(other),
+                other => self.state.info.types.display(other),
             })
             .collect();
         format!("({})", parts.join(", "))
@@ -1045,12 +1110,12 @@ impl<'a> Checker<'a> {
     pub(crate) fn type_expr(&mut self, ty: &'a TypeExpr) -> TypeId {
         match ty {
             TypeExpr::Name(ident) => {
-                let Some(obj) = self.scopes.lookup(ident.name) else {
+                let Some(obj) = self.state.scopes.lookup(ident.name) else {
                     self.undefined(ident.span, ident.name);
                     return INVALID;
                 };
                 self.nodes.set_obj(ident.id, obj);
-                let object = self.info.obj(obj);
+                let object = self.state.info.obj(obj);
                 if let ObjKind::TypeName = object.kind {
                     return object.ty;
                 }
@@ -1086,7 +1151,7 @@ impl<'a> Checker<'a> {
             .chain(&sig.results)
             .filter_map(|param| param.name)
         {
-            if name.name == self.blank {
+            if name.name == self.state.blank {
                 continue;
             }
             if let Some(first) = seen.iter().find(|other| other.name == name.name) {
@@ -1125,7 +1190,7 @@ impl<'a> Checker<'a> {
             }
         };
         let (param_names, result_names) = (names(&sig.params), names(&sig.results));
-        self.info.types.intern(Type::Func(FuncType {
+        self.state.info.types.intern(Type::Func(FuncType {
             params,
             results,
             param_names,
@@ -1136,27 +1201,29 @@ impl<'a> Checker<'a> {
     /// Checks the body of function `id`: parameters, statements, the terminating statement,
     /// and unused variables.
     pub(crate) fn func_body(&mut self, id: FuncId, sig: &'a Signature, body: &'a Block) {
-        let func_ty = self.info.funcs[id.0 as usize].ty;
+        let func_ty = self.state.info.funcs[id.0 as usize].ty;
         let results = self
+            .state
             .info
             .types
             .func(func_ty)
             .map(|func| func.results.clone())
             .unwrap_or_default();
         let param_types = self
+            .state
             .info
             .types
             .func(func_ty)
             .map(|func| func.params.clone())
             .unwrap_or_default();
-        self.funcs.push(FuncCtx {
+        self.env.funcs.push(FuncCtx {
             id,
             results: results.clone(),
             locals: Vec::new(),
             n_lits: 0,
             named_results: sig.results.iter().any(|result| result.name.is_some()),
         });
-        self.scopes.push();
+        self.state.scopes.push();
         // Named results are rejected by `signature_type`, but declared all the same so that
         // their uses are not reported as undefined.
         let all_types = param_types.iter().chain(&results);
@@ -1175,24 +1242,24 @@ impl<'a> Checker<'a> {
             );
             // A repeated name was reported with the signature.
             self.nodes.set_obj(name.id, obj);
-            if name.name != self.blank {
-                let _ = self.scopes.declare(name.name, obj);
+            if name.name != self.state.blank {
+                let _ = self.state.scopes.declare(name.name, obj);
             }
         }
         self.stmt_list(&body.stmts);
-        if !results.is_empty() && !is_terminating_list(&body.stmts, None, &self.panic_calls) {
+        if !results.is_empty() && !is_terminating_list(&body.stmts, None, &self.state.panic_calls) {
             self.error(body.rbrace(), "missing return");
         }
-        self.scopes.pop();
-        let func = self.funcs.pop().expect("pushed above");
+        self.state.scopes.pop();
+        let func = self.env.funcs.pop().expect("pushed above");
         let mut unused: Vec<ObjId> = func
             .locals
             .into_iter()
-            .filter(|obj| !self.used[obj.0 as usize])
+            .filter(|obj| !self.state.used[obj.0 as usize])
             .collect();
-        unused.sort_by_key(|obj| self.info.obj(*obj).span.lo);
+        unused.sort_by_key(|obj| self.state.info.obj(*obj).span.lo);
         for obj in unused {
-            let object = self.info.obj(obj);
+            let object = self.state.info.obj(obj);
             let message = format!("declared and not used: {}", self.name(object.name));
             self.error(object.span, message);
         }
@@ -1204,17 +1271,17 @@ impl<'a> Checker<'a> {
         branches::check_body(
             &lit.body,
             &self.file.names,
-            &mut self.branch_errors.lits,
+            &mut self.state.branch_errors.lits,
             self.source,
         );
         let ty = self.signature_type(&lit.sig);
-        let id = FuncId(self.info.funcs.len() as u32);
-        let (name, parent) = match self.funcs.last_mut() {
+        let id = FuncId(self.state.info.funcs.len() as u32);
+        let (name, parent) = match self.env.funcs.last_mut() {
             Some(parent) => {
                 parent.n_lits += 1;
                 let parent_id = parent.id;
-                let parent_name = &self.info.funcs[parent_id.0 as usize].name;
-                let is_lit = self.info.funcs[parent_id.0 as usize].parent.is_some();
+                let parent_name = &self.state.info.funcs[parent_id.0 as usize].name;
+                let is_lit = self.state.info.funcs[parent_id.0 as usize].parent.is_some();
                 let name = if is_lit {
                     format!("{parent_name}.{}", parent.n_lits)
                 } else {
@@ -1227,7 +1294,7 @@ impl<'a> Checker<'a> {
                 (format!("glob..func{n}"), None)
             }
         };
-        self.info.funcs.push(FuncInfo {
+        self.state.info.funcs.push(FuncInfo {
             name,
             node: FuncNode::Lit(expr.id),
             parent,
@@ -1235,13 +1302,13 @@ impl<'a> Checker<'a> {
             captures: Vec::new(),
             closures: Vec::new(),
         });
-        self.info.lit_funcs.insert(expr.id, id);
+        self.state.info.lit_funcs.insert(expr.id, id);
         match parent {
             Some(parent) => {
-                self.info.funcs[parent.0 as usize].closures.push(id);
+                self.state.info.funcs[parent.0 as usize].closures.push(id);
                 self.func_body(id, &lit.sig, &lit.body);
             }
-            None => self.deferred_lits.push((expr, id, self.cur_decl)),
+            None => self.deferred_lits.push((expr, id, self.env.cur_decl)),
         }
         ty
     }
@@ -1249,11 +1316,11 @@ impl<'a> Checker<'a> {
     /// Records that the current function refers to local variable `obj` of another function:
     /// every literal between here and the variable's owner captures it.
     pub(crate) fn note_capture(&mut self, obj: ObjId, owner: FuncId) {
-        for func in self.funcs.iter().rev() {
+        for func in self.env.funcs.iter().rev() {
             if func.id == owner {
                 break;
             }
-            let captures = &mut self.info.funcs[func.id.0 as usize].captures;
+            let captures = &mut self.state.info.funcs[func.id.0 as usize].captures;
             if !captures.contains(&obj) {
                 captures.push(obj);
             }
@@ -1261,7 +1328,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn current_func(&self) -> Option<FuncId> {
-        self.funcs.last().map(|func| func.id)
+        self.env.funcs.last().map(|func| func.id)
     }
 
     fn stmt_list(&mut self, stmts: &'a [Stmt]) {
@@ -1271,9 +1338,9 @@ impl<'a> Checker<'a> {
     }
 
     fn block(&mut self, block: &'a Block) {
-        self.scopes.push();
+        self.state.scopes.push();
         self.stmt_list(&block.stmts);
-        self.scopes.pop();
+        self.state.scopes.pop();
     }
 
     fn stmt(&mut self, stmt: &'a Stmt) {
@@ -1325,7 +1392,7 @@ impl<'a> Checker<'a> {
                 }
                 if !ty::is_integer(x.ty) {
                     let op = if *inc { "++" } else { "--" };
-                    let ty = self.info.types.display(x.ty);
+                    let ty = self.state.info.types.display(x.ty);
                     let text = self.expr_text(target);
                     self.error(
                         target.span,
@@ -1338,7 +1405,7 @@ impl<'a> Checker<'a> {
             }
             Stmt::Block(block) => self.block(block),
             Stmt::If(if_stmt) => {
-                self.scopes.push();
+                self.state.scopes.push();
                 if let Some(init) = &if_stmt.init {
                     self.stmt(init);
                 }
@@ -1347,18 +1414,19 @@ impl<'a> Checker<'a> {
                 if let Some(els) = &if_stmt.els {
                     self.stmt(els);
                 }
-                self.scopes.pop();
+                self.state.scopes.pop();
             }
             Stmt::For(for_stmt) => self.for_stmt(for_stmt),
             Stmt::Switch(switch) => self.switch_stmt(switch),
             Stmt::Return { results, span } => {
                 let targets: Vec<Option<TypeId>> = self
+                    .env
                     .funcs
                     .last()
                     .map(|func| func.results.iter().map(|&ty| Some(ty)).collect())
                     .unwrap_or_default();
                 if results.is_empty() {
-                    let named = self.funcs.last().is_some_and(|func| func.named_results);
+                    let named = self.env.funcs.last().is_some_and(|func| func.named_results);
                     if !targets.is_empty() && !named {
                         self.return_error(*span, &targets, &[]);
                     }
@@ -1398,7 +1466,7 @@ impl<'a> Checker<'a> {
 
     fn short_var_decl(&mut self, lhs: &'a [Expr], rhs: &'a [Expr], span: Span) {
         let owner = self.current_func();
-        let depth = self.scopes.depth();
+        let depth = self.state.scopes.depth();
         let mut seen: Vec<Symbol> = Vec::new();
         // Per left-hand side: the type of a variable this scope already has (`None` for a new
         // or erroneous one), and the name to declare if it is new.
@@ -1429,7 +1497,7 @@ impl<'a> Checker<'a> {
                     is_param: false,
                 },
             );
-            if ident.name != self.blank {
+            if ident.name != self.state.blank {
                 any_new = true;
             }
             self.declare_local(ident, obj);
@@ -1459,7 +1527,7 @@ impl<'a> Checker<'a> {
             name,
             span: target.span,
         };
-        if name == self.blank {
+        if name == self.state.blank {
             return (None, Some(ident));
         }
         if seen.contains(&name) {
@@ -1468,15 +1536,15 @@ impl<'a> Checker<'a> {
             return (None, None);
         }
         seen.push(name);
-        let Some((obj, obj_depth)) = self.scopes.lookup_depth(name) else {
+        let Some((obj, obj_depth)) = self.state.scopes.lookup_depth(name) else {
             return (None, Some(ident));
         };
         if obj_depth != depth {
             return (None, Some(ident));
         }
         self.nodes.set_obj(target.id, obj);
-        if let ObjKind::Var { .. } = self.info.obj(obj).kind {
-            return (Some(self.info.obj(obj).ty), None);
+        if let ObjKind::Var { .. } = self.state.info.obj(obj).kind {
+            return (Some(self.state.info.obj(obj).ty), None);
         }
         self.error(target.span, format!("cannot assign to {}", self.name(name)));
         (None, None)
@@ -1504,12 +1572,12 @@ impl<'a> Checker<'a> {
             return None;
         }
         if let ExprKind::Name(name) = unparen(target).kind
-            && let Some(obj) = self.scopes.lookup(name)
-            && let ObjKind::Var { .. } = self.info.obj(obj).kind
+            && let Some(obj) = self.state.scopes.lookup(name)
+            && let ObjKind::Var { .. } = self.state.info.obj(obj).kind
         {
-            let used = self.used[obj.0 as usize];
+            let used = self.state.used[obj.0 as usize];
             let x = self.expr(target);
-            self.used[obj.0 as usize] = used;
+            self.state.used[obj.0 as usize] = used;
             return (x.mode != Mode::Invalid).then_some(x.ty);
         }
         let x = self.expr(target);
@@ -1564,7 +1632,7 @@ impl<'a> Checker<'a> {
     }
 
     fn for_stmt(&mut self, for_stmt: &'a ast::ForStmt) {
-        self.scopes.push();
+        self.state.scopes.push();
         match &for_stmt.header {
             ForHeader::Clause { init, cond, post } => {
                 if let Some(init) = init {
@@ -1592,7 +1660,7 @@ impl<'a> Checker<'a> {
             } => self.range_clause(key.as_ref(), value.as_ref(), *define, expr, for_stmt.span),
         }
         self.block(&for_stmt.body);
-        self.scopes.pop();
+        self.state.scopes.pop();
     }
 
     fn range_clause(
@@ -1612,7 +1680,7 @@ impl<'a> Checker<'a> {
             if !ty::is_integer(x.ty) {
                 if ty::is_string(x.ty) {
                     self.error(expr.span, "range over a string is not supported");
-                } else if self.info.types.func(x.ty).is_some() {
+                } else if self.state.info.types.func(x.ty).is_some() {
                     self.error(expr.span, "range over a function is not supported");
                 } else {
                     let desc = self.operand_string(&x);
@@ -1636,10 +1704,10 @@ impl<'a> Checker<'a> {
             for target in vars {
                 if let Some(target_ty) = self.lhs_type(target)
                     && elem_ty != INVALID
-                    && !self.info.types.identical(target_ty, elem_ty)
+                    && !self.state.info.types.identical(target_ty, elem_ty)
                     && target_ty != INVALID
                 {
-                    let target_name = self.info.types.display(target_ty);
+                    let target_name = self.state.info.types.display(target_ty);
                     let range_desc = range_desc.as_deref().unwrap_or_default();
                     self.error(
                         expr.span,
@@ -1658,7 +1726,7 @@ impl<'a> Checker<'a> {
                 self.error(target.span, format!("non-name {text} on left side of :="));
                 continue;
             };
-            any_new |= name != self.blank;
+            any_new |= name != self.state.blank;
             let ident = Ident {
                 id: target.id,
                 name,
@@ -1678,7 +1746,7 @@ impl<'a> Checker<'a> {
     }
 
     fn switch_stmt(&mut self, switch: &'a ast::SwitchStmt) {
-        self.scopes.push();
+        self.state.scopes.push();
         if let Some(init) = &switch.init {
             self.stmt(init);
         }
@@ -1720,11 +1788,11 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            self.scopes.push();
+            self.state.scopes.push();
             self.stmt_list(&clause.body);
-            self.scopes.pop();
+            self.state.scopes.pop();
         }
-        self.scopes.pop();
+        self.state.scopes.pop();
     }
 
     fn case_value(
@@ -1781,21 +1849,21 @@ impl<'a> Checker<'a> {
     /// being checked: the first time in the file, it reports [`NESTED_TOO_DEEPLY`] at `span`,
     /// and from then on the declaration reports nothing more.
     pub(crate) fn enter(&mut self, span: Span) -> bool {
-        self.nesting += 1;
-        if self.nesting > MAX_NESTING {
-            self.nesting -= 1;
-            if !self.nesting_reported {
-                self.nesting_reported = true;
-                self.errors.error(span, NESTED_TOO_DEEPLY);
+        self.env.nesting += 1;
+        if self.env.nesting > MAX_NESTING {
+            self.env.nesting -= 1;
+            if !self.state.nesting_reported {
+                self.state.nesting_reported = true;
+                self.state.errors.error(span, NESTED_TOO_DEEPLY);
             }
-            self.too_deep = true;
+            self.env.too_deep = true;
             return false;
         }
         true
     }
 
     pub(crate) fn leave(&mut self) {
-        self.nesting -= 1;
+        self.env.nesting -= 1;
     }
 }
 
@@ -1835,7 +1903,7 @@ fn measure(n: usize, unit: &str) -> String {
 }
 
 fn is_blank(checker: &Checker<'_>, expr: &Expr) -> bool {
-    matches!(unparen(expr).kind, ExprKind::Name(name) if name == checker.blank)
+    matches!(unparen(expr).kind, ExprKind::Name(name) if name == checker.state.blank)
 }
 
 /// Returns whether a statement list ends in a terminating statement, as Go's specification

@@ -142,7 +142,7 @@ impl<'a> Checker<'a> {
                 false
             }
             _ if ty::is_untyped(x.ty) => {
-                out.push_str(&self.info.types.display(x.ty));
+                out.push_str(&self.state.info.types.display(x.ty));
                 out.push(' ');
                 false
             }
@@ -170,7 +170,7 @@ impl<'a> Checker<'a> {
         }
         if has_type {
             out.push_str(" of type ");
-            out.push_str(&self.info.types.display(x.ty));
+            out.push_str(&self.state.info.types.display(x.ty));
         }
         if !text.is_empty() {
             out.push(')');
@@ -230,7 +230,7 @@ impl<'a> Checker<'a> {
             x.mode = Mode::Invalid;
             return x;
         }
-        if let Type::Tuple(_) = self.info.types.get(x.ty) {
+        if let Type::Tuple(_) = self.state.info.types.get(x.ty) {
             let desc = self.operand_string(&x);
             self.error(
                 x.span,
@@ -250,7 +250,7 @@ impl<'a> Checker<'a> {
             return false;
         };
         let base = self.nodes.obj_of(unparen(&selector.base).id);
-        base.is_some() && base == self.fmt.map(|(fmt, _)| fmt)
+        base.is_some() && base == self.state.fmt.map(|(fmt, _)| fmt)
     }
 
     /// Reports the use of `fmt.Println`'s results, `(n int, err error)` in Go: Toy has no
@@ -270,7 +270,7 @@ impl<'a> Checker<'a> {
     /// results gives one operand per result.
     pub(crate) fn multi_expr(&mut self, expr: &'a Expr) -> Vec<Operand<'a>> {
         let x = self.raw(expr);
-        if let Type::Tuple(elems) = self.info.types.get(x.ty) {
+        if let Type::Tuple(elems) = self.state.info.types.get(x.ty) {
             return elems
                 .clone()
                 .into_iter()
@@ -320,7 +320,7 @@ impl<'a> Checker<'a> {
         match &callee.kind {
             ExprKind::Name(_) => {
                 let obj = self.nodes.obj_of(callee.id)?;
-                match self.info.obj(obj).kind {
+                match self.state.info.obj(obj).kind {
                     ObjKind::Builtin(builtin) => Some(builtin),
                     _ => None,
                 }
@@ -408,11 +408,11 @@ impl<'a> Checker<'a> {
     }
 
     fn ident(&mut self, expr: &'a Expr, name: crate::syntax::ast::Symbol) -> Operand<'a> {
-        if name == self.blank {
+        if name == self.state.blank {
             self.error(expr.span, "cannot use _ as value or type");
             return Operand::invalid(expr);
         }
-        let Some(obj) = self.scopes.lookup(name) else {
+        let Some(obj) = self.state.scopes.lookup(name) else {
             self.undefined(expr.span, name);
             return Operand::invalid(expr);
         };
@@ -420,10 +420,10 @@ impl<'a> Checker<'a> {
         self.add_dep(obj);
         self.resolve(obj);
         // A package is used only through a selector.
-        if !matches!(self.info.obj(obj).kind, ObjKind::Package) {
-            self.used[obj.0 as usize] = true;
+        if !matches!(self.state.info.obj(obj).kind, ObjKind::Package) {
+            self.state.used[obj.0 as usize] = true;
         }
-        let object = &self.info.objs[obj.0 as usize];
+        let object = &self.state.info.objs[obj.0 as usize];
         let ty = object.ty;
         match &object.kind {
             &ObjKind::Var { owner, .. } => {
@@ -443,7 +443,7 @@ impl<'a> Checker<'a> {
                 }
                 Operand::constant(ty, value.clone(), expr)
             }
-            ObjKind::Iota => match self.iota {
+            ObjKind::Iota => match self.env.iota {
                 Some(iota) => {
                     Operand::constant(UNTYPED_INT, ConstValue::Int(i64::from(iota).into()), expr)
                 }
@@ -501,14 +501,15 @@ impl<'a> Checker<'a> {
         let field_name = self.name(field);
         if x.mode == Mode::Package {
             let is_fmt = self
+                .state
                 .fmt
                 .is_some_and(|(fmt, _)| self.nodes.obj_of(unparen(base).id) == Some(fmt));
             if !is_fmt {
                 // An unsupported import, already reported.
                 return Operand::invalid(expr);
             }
-            if let Some((fmt, _)) = self.fmt {
-                self.used[fmt.0 as usize] = true;
+            if let Some((fmt, _)) = self.state.fmt {
+                self.state.used[fmt.0 as usize] = true;
             }
             let builtin = match field_name {
                 "Println" => Builtin::FmtPrintln,
@@ -545,7 +546,7 @@ impl<'a> Checker<'a> {
             return Operand::invalid(expr);
         }
         let text = self.expr_text(expr);
-        let ty = self.info.types.display(x.ty);
+        let ty = self.state.info.types.display(x.ty);
         self.error(
             field_span,
             format!("{text} undefined (type {ty} has no field or method {field_name})"),
@@ -623,8 +624,11 @@ impl<'a> Checker<'a> {
         if op.is_comparison() {
             return self.comparison(result_expr, op, x, y);
         }
-        if !self.info.types.identical(x.ty, y.ty) {
-            let (xt, yt) = (self.info.types.display(x.ty), self.info.types.display(y.ty));
+        if !self.state.info.types.identical(x.ty, y.ty) {
+            let (xt, yt) = (
+                self.state.info.types.display(x.ty),
+                self.state.info.types.display(y.ty),
+            );
             let message = match expr {
                 Some(expr) => format!(
                     "invalid operation: {} (mismatched types {xt} and {yt})",
@@ -810,13 +814,13 @@ impl<'a> Checker<'a> {
             err_op = &y;
             cause = format!(
                 "mismatched types {} and {}",
-                self.info.types.display(x.ty),
-                self.info.types.display(y.ty)
+                self.state.info.types.display(x.ty),
+                self.state.info.types.display(y.ty)
             );
             failed = true;
         } else if matches!(op, BinOp::Eq | BinOp::Ne) {
-            let x_func = self.info.types.func(x.ty).is_some();
-            let y_func = self.info.types.func(y.ty).is_some();
+            let x_func = self.state.info.types.func(x.ty).is_some();
+            let y_func = self.state.info.types.func(y.ty).is_some();
             if x.mode == Mode::Nil && y.mode == Mode::Nil {
                 err_op = &y;
                 failed = true;
@@ -834,10 +838,10 @@ impl<'a> Checker<'a> {
         }
         if failed {
             if cause.is_empty() {
-                let what = if self.info.types.func(err_op.ty).is_some() {
+                let what = if self.state.info.types.func(err_op.ty).is_some() {
                     "func".to_string()
                 } else {
-                    self.info.types.display(err_op.ty)
+                    self.state.info.types.display(err_op.ty)
                 };
                 cause = format!("operator {} not defined on {what}", op.text());
             }
@@ -905,10 +909,10 @@ impl<'a> Checker<'a> {
         let cause = if !ok {
             Some(format!(
                 "mismatched types {} and {}",
-                self.info.types.display(x.ty),
-                self.info.types.display(tag.ty)
+                self.state.info.types.display(x.ty),
+                self.state.info.types.display(tag.ty)
             ))
-        } else if self.info.types.func(x.ty).is_some() && x.mode != Mode::Nil {
+        } else if self.state.info.types.func(x.ty).is_some() && x.mode != Mode::Nil {
             Some("func can only be compared to nil".to_string())
         } else {
             None
@@ -955,7 +959,7 @@ impl<'a> Checker<'a> {
             }
             true
         };
-        if may_convert(x, y, &self.info.types) {
+        if may_convert(x, y, &self.state.info.types) {
             let y_ty = y.ty;
             self.convert_untyped(x, y_ty);
             if x.mode == Mode::Invalid {
@@ -975,7 +979,7 @@ impl<'a> Checker<'a> {
             Ok(()) => {}
             Err(overflow) => {
                 let desc = self.operand_string(x);
-                let target_name = self.info.types.display(target);
+                let target_name = self.state.info.types.display(target);
                 let message = if overflow {
                     format!("{desc} overflows {target_name}")
                 } else {
@@ -1001,7 +1005,7 @@ impl<'a> Checker<'a> {
             return Err(false);
         }
         if x.mode == Mode::Nil {
-            if self.info.types.func(target).is_some() {
+            if self.state.info.types.func(target).is_some() {
                 x.ty = target;
                 self.record(x);
                 return Ok(());
@@ -1075,11 +1079,11 @@ impl<'a> Checker<'a> {
 
     /// Returns whether `x` may be assigned to a variable of type `target` as it is.
     fn assignable_to(&self, x: &Operand<'a>, target: TypeId) -> bool {
-        if self.info.types.identical(x.ty, target) {
+        if self.state.info.types.identical(x.ty, target) {
             return true;
         }
         if x.mode == Mode::Nil {
-            return self.info.types.func(target).is_some();
+            return self.state.info.types.func(target).is_some();
         }
         match x.ty {
             UNTYPED_BOOL => ty::is_boolean(target),
@@ -1098,7 +1102,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if ty::is_untyped(x.ty) {
-            if x.mode == Mode::Nil && self.info.types.func(target).is_none() {
+            if x.mode == Mode::Nil && self.state.info.types.func(target).is_none() {
                 let desc = self.operand_string(x);
                 self.cannot_use(x, &desc, target, context, "");
                 return;
@@ -1112,7 +1116,7 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
-        if !self.info.types.identical(x.ty, target) {
+        if !self.state.info.types.identical(x.ty, target) {
             let desc = self.operand_string(x);
             self.cannot_use(x, &desc, target, context, "");
         }
@@ -1128,7 +1132,7 @@ impl<'a> Checker<'a> {
         context: &str,
         suffix: &str,
     ) {
-        let target_name = self.info.types.display(target);
+        let target_name = self.state.info.types.display(target);
         self.error(
             x.span,
             format!("cannot use {desc} as {target_name} value in {context}{suffix}"),
@@ -1152,9 +1156,9 @@ impl<'a> Checker<'a> {
                 if f.mode == Mode::Invalid {
                     return Operand::invalid(expr);
                 }
-                let Some(func) = self.info.types.func(f.ty).cloned() else {
+                let Some(func) = self.state.info.types.func(f.ty).cloned() else {
                     let desc = self.operand_string(&f);
-                    let ty = self.info.types.display(f.ty);
+                    let ty = self.state.info.types.display(f.ty);
                     self.error(
                         callee.span,
                         format!("invalid operation: cannot call {desc}: {ty} is not a function"),
@@ -1170,7 +1174,11 @@ impl<'a> Checker<'a> {
                     0 => Operand::new(Mode::NoValue, INVALID, expr),
                     1 => Operand::new(Mode::Value, func.results[0], expr),
                     _ => {
-                        let ty = self.info.types.intern(Type::Tuple(func.results.clone()));
+                        let ty = self
+                            .state
+                            .info
+                            .types
+                            .intern(Type::Tuple(func.results.clone()));
                         Operand::new(Mode::Value, ty, expr)
                     }
                 }
@@ -1210,7 +1218,7 @@ impl<'a> Checker<'a> {
     }
 
     fn conversion(&mut self, expr: &'a Expr, target: TypeId, args: &'a [Expr]) -> Operand<'a> {
-        let type_name = self.info.types.display(target);
+        let type_name = self.state.info.types.display(target);
         if args.len() != 1 {
             let (at, message) = match args.get(1) {
                 None => (
@@ -1232,8 +1240,12 @@ impl<'a> Checker<'a> {
         if x.mode == Mode::Invalid {
             return Operand::invalid(expr);
         }
-        let same_kind = self.info.types.identical(ty::default_type(x.ty), target)
-            || (x.mode == Mode::Nil && self.info.types.func(target).is_some());
+        let same_kind = self
+            .state
+            .info
+            .types
+            .identical(ty::default_type(x.ty), target)
+            || (x.mode == Mode::Nil && self.state.info.types.func(target).is_some());
         if !same_kind {
             let desc = self.operand_string(&x);
             let message = if target == STRING && ty::is_integer(x.ty) {
@@ -1333,7 +1345,10 @@ impl<'a> Checker<'a> {
                     }
                     let target = ty::default_type(x.ty);
                     self.assignment(&mut x, target, &context);
-                    if x.mode != Mode::Invalid && is_fmt && self.info.types.func(x.ty).is_some() {
+                    if x.mode != Mode::Invalid
+                        && is_fmt
+                        && self.state.info.types.func(x.ty).is_some()
+                    {
                         self.error(
                             x.span,
                             format!("printing function values with {name} is not supported"),
@@ -1352,10 +1367,10 @@ impl<'a> Checker<'a> {
                 }
                 let target = ty::default_type(x.ty);
                 self.assignment(&mut x, target, "argument to panic");
-                if x.mode != Mode::Invalid && self.info.types.func(x.ty).is_some() {
+                if x.mode != Mode::Invalid && self.state.info.types.func(x.ty).is_some() {
                     self.error(x.span, "panic with a function value is not supported");
                 }
-                self.panic_calls.insert(expr.id);
+                self.state.panic_calls.insert(expr.id);
                 no_value
             }
             Builtin::Len => {
@@ -1398,10 +1413,10 @@ impl<'a> Checker<'a> {
             if result.mode == Mode::Invalid {
                 return Operand::invalid(expr);
             }
-            if !self.info.types.identical(result.ty, y.ty) {
+            if !self.state.info.types.identical(result.ty, y.ty) {
                 let (rt, yt) = (
-                    self.info.types.display(result.ty),
-                    self.info.types.display(y.ty),
+                    self.state.info.types.display(result.ty),
+                    self.state.info.types.display(y.ty),
                 );
                 let text = y.expr.map(|e| self.expr_text(e)).unwrap_or_default();
                 self.error(
