@@ -45,7 +45,15 @@ fn is_terminating(stmt: &Stmt, label: Option<Symbol>, panics: &FxHashSet<NodeId>
                 })
         }
         Stmt::Labeled { label, stmt } => is_terminating(stmt, Some(label.name), panics),
-        _ => false,
+        // `break` and `continue` do not terminate; a `goto` would, but Toy has none.
+        Stmt::Var(_)
+        | Stmt::Const(_)
+        | Stmt::Define { .. }
+        | Stmt::Assign { .. }
+        | Stmt::IncDec { .. }
+        | Stmt::Branch { .. }
+        | Stmt::Empty
+        | Stmt::Bad => false,
     }
 }
 
@@ -85,6 +93,17 @@ fn stmt_has_break(stmt: &Stmt, label: Option<Symbol>, unlabelled: bool) -> bool 
                     .iter()
                     .any(|clause| has_break(&clause.body, label, false))
         }
-        _ => false,
+        Stmt::Branch {
+            is_break: false, ..
+        }
+        | Stmt::Expr(_)
+        | Stmt::Var(_)
+        | Stmt::Const(_)
+        | Stmt::Define { .. }
+        | Stmt::Assign { .. }
+        | Stmt::IncDec { .. }
+        | Stmt::Return { .. }
+        | Stmt::Empty
+        | Stmt::Bad => false,
     }
 }
