@@ -106,7 +106,19 @@ impl<'a> Checker<'a> {
                 self.update_untyped(&binary.operands[0], target);
                 self.update_untyped(&binary.operands[1], target);
             }
-            _ => {}
+            // No other kind has operands that take the type: a comparison gave its own
+            // theirs (`comparison`), and the rest have no untyped operands.
+            ExprKind::Binary(..)
+            | ExprKind::Name(_)
+            | ExprKind::Int
+            | ExprKind::Float
+            | ExprKind::Rune
+            | ExprKind::Str
+            | ExprKind::FuncLit(_)
+            | ExprKind::FuncType(_)
+            | ExprKind::Call(_)
+            | ExprKind::Selector(_)
+            | ExprKind::Bad => {}
         }
     }
 
