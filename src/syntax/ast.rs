@@ -583,3 +583,12 @@ impl UnOp {
         }
     }
 }
+
+/// Returns `expr` without the parentheses around it: `((x))` is `x`. Parentheses only group,
+/// so every phase that asks what an expression is looks through them.
+pub fn unparen(mut expr: &Expr) -> &Expr {
+    while let ExprKind::Paren(inner) = &expr.kind {
+        expr = inner;
+    }
+    expr
+}

@@ -6,31 +6,36 @@
 //! literals and types it creates, the errors it finds. So the functions are cut into runs of
 //! about equal node counts, each checked on its own thread and recording into its run's
 //! slice of the per-node vectors. The first run, on the calling thread, takes over the
-//! checker's state and gives it back. Each later run copies, on its own thread, a snapshot
-//! taken once (a fork), and numbers the objects, literals, constant values and types it
-//! creates from the counts at the fork; the merge appends what each found, in order, and
-//! moves its numbers up by what the runs before it created (`Shift`). Function literals at package level are checked afterwards, on the
-//! calling thread, as `check` does.
+//! checker's state (`check::State`, moved whole) and gives it back. Each later run forks, on
+//! its own thread, a fork taken once ([`State::fork`]: copies of what a body reads, nothing
+//! found yet), and numbers the objects, literals, constant values and types it creates from
+//! the counts at the fork (`Counts`); the merge appends what each found, in order, and moves
+//! its numbers up by what the runs before it created (`Shift`). Function literals at package
+//! level are checked afterwards, on the calling thread, as `check` does.
+//!
+//! Every step names every field it handles: [`State::fork`], [`Checker::found`] and
+//! [`Checker::merge`] the state's, `Info::fork`, `Info::found` and `Info::merge` those of
+//! `Info`. A field added to either does not compile until each step says what becomes of
+//! it, so none is silently dropped by the parallel check.
 //!
 //! **Invariant:** the result is exactly the serial check's. Within a run the bodies are
 //! checked in source order, so a run numbers what it creates in the serial order, counted
 //! from the fork; the merge places runs in source order, so each run's count starts where the
 //! serial check's would; and a type that a run creates is interned anew at the merge, so it
 //! gets the id it would have had serially. Errors are appended run by run, in the order the
-//! serial check finds them. `tests/it/bodies.rs` compares the two on the whole corpus.
+//! serial check finds them. `tests/it/bodies.rs` compares the two on the whole corpus, and
+//! the unit tests compare every field of the checker's state after the bodies.
 
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 
-use crate::diag::{Diagnostics, SourceFile, Span};
-use crate::syntax::ast::{Decl, File, NodeId, Symbol};
+use crate::diag::Diagnostics;
+use crate::syntax::ast::{Decl, File, NodeId};
 use crate::types::branches::{self, BranchErrors};
-use crate::types::check::{Checker, NESTED_TOO_DEEPLY, PkgDecl, Resolution};
+use crate::types::check::{Checker, NESTED_TOO_DEEPLY, State};
 use crate::types::constant::ConstValue;
-use crate::types::object::{FuncId, FuncInfo, Info, NodeFacts, ObjId, ObjKind, Object, Shift};
-use crate::types::scope::Scopes;
-use crate::types::ty::{Type, TypeTable};
+use crate::types::object::{Counts, FoundInfo, ObjId, ObjKind};
 
 /// The nodes per thread below which another thread is not worth starting: the file gets at
 /// most one run per this many nodes.
@@ -44,66 +49,6 @@ struct Chunk {
     nodes: Range<usize>,
 }
 
-/// A checker's state once the package-level declarations are resolved: what the first run
-/// takes over and gives back, and what a fork starts from.
-struct State {
-    info: Info,
-    scopes: Scopes,
-    used: Vec<bool>,
-    pkg: Vec<Option<(PkgDecl, Resolution)>>,
-    deps: Vec<Vec<ObjId>>,
-    fmt: Option<(ObjId, Span)>,
-    blank: Symbol,
-    errors: Diagnostics,
-    branch_errors: BranchErrors,
-    nesting_reported: bool,
-}
-
-/// What a fork reads of the checker's state, copied once for all forks.
-#[derive(Clone)]
-struct Snapshot {
-    types: TypeTable,
-    objs: Vec<Object>,
-    funcs: Vec<FuncInfo>,
-    scopes: Scopes,
-    used: Vec<bool>,
-    pkg: Vec<Option<(PkgDecl, Resolution)>>,
-    fmt: Option<(ObjId, Span)>,
-    blank: Symbol,
-    nesting_reported: bool,
-}
-
-impl Snapshot {
-    /// Returns a fork's state: copies of the snapshot, with nothing found yet.
-    fn fork(&self) -> State {
-        let Snapshot {
-            types,
-            objs,
-            funcs,
-            scopes,
-            used,
-            pkg,
-            fmt,
-            blank,
-            nesting_reported,
-        } = self.clone();
-        let mut info = Info::new();
-        (info.types, info.objs, info.funcs) = (types, objs, funcs);
-        State {
-            info,
-            scopes,
-            used,
-            pkg,
-            deps: Vec::new(),
-            fmt,
-            blank,
-            errors: Diagnostics::default(),
-            branch_errors: BranchErrors::default(),
-            nesting_reported,
-        }
-    }
-}
-
 /// What a run gives back: the first, the checker's state and the constant values it recorded;
 /// a later one, what it found.
 enum Ran {
@@ -111,26 +56,56 @@ enum Ran {
     Later(Box<Found>),
 }
 
-/// What a fork of a later run found, numbered from the counts at the fork.
+/// What a later run found, numbered from the counts at the fork: made from the run's whole
+/// state on its own thread ([`Checker::found`]), merged on the calling thread
+/// ([`Checker::merge`]).
 struct Found {
-    /// The objects it created.
-    objs: Vec<Object>,
+    info: FoundInfo,
     /// Per object: used; the package-level ones are or-ed into the checker's.
     used: Vec<bool>,
-    /// The types it created.
-    types: Vec<Type>,
-    /// The literals it created.
-    funcs: Vec<FuncInfo>,
-    /// The literals each of its top-level functions creates.
-    closures: Vec<(FuncId, Vec<FuncId>)>,
-    lit_funcs: FxHashMap<NodeId, FuncId>,
     /// Per package-level object: the package-level objects its body uses.
     deps: Vec<Vec<ObjId>>,
     errors: Diagnostics,
     branch_errors: BranchErrors,
-    values: Vec<ConstValue>,
+    panic_calls: FxHashSet<NodeId>,
     /// Whether [`NESTED_TOO_DEEPLY`] has been reported, by the fork or before it.
-    reported_nesting: bool,
+    nesting_reported: bool,
+    /// The constant values recorded for the run's nodes.
+    values: Vec<ConstValue>,
+}
+
+impl State {
+    /// Returns the state a later run starts from: copies of what it reads, with nothing found
+    /// yet. Forking a fork gives the fork again, so each run forks, on its own thread, one
+    /// fork taken on the calling thread.
+    fn fork(&self) -> State {
+        let State {
+            info,
+            errors: _,
+            branch_errors: _,
+            scopes,
+            used,
+            pkg,
+            deps: _,
+            fmt,
+            blank,
+            panic_calls: _,
+            nesting_reported,
+        } = self;
+        State {
+            info: info.fork(),
+            errors: Diagnostics::default(),
+            branch_errors: BranchErrors::default(),
+            scopes: scopes.clone(),
+            used: used.clone(),
+            pkg: pkg.clone(),
+            deps: Vec::new(),
+            fmt: *fmt,
+            blank: *blank,
+            panic_calls: FxHashSet::default(),
+            nesting_reported: *nesting_reported,
+        }
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -141,39 +116,41 @@ impl<'a> Checker<'a> {
             if let Decl::Func(func) = decl
                 && let Some(body) = &func.body
             {
-                let branch_errors = &mut self.branch_errors.funcs;
+                let branch_errors = &mut self.state.branch_errors.funcs;
                 branches::check_body(body, &self.file.names, branch_errors, self.source);
                 let Some(obj) = self.nodes.obj_of(func.name.id) else {
                     continue;
                 };
-                let ObjKind::Func(id) = self.info.obj(obj).kind else {
+                let ObjKind::Func(id) = self.state.info.obj(obj).kind else {
                     continue;
                 };
-                self.cur_decl = Some(obj);
-                self.too_deep = false;
+                self.env.cur_decl = Some(obj);
+                self.env.too_deep = false;
                 self.func_body(id, &func.sig, body);
             }
         }
-        self.cur_decl = None;
-        self.too_deep = false;
+        self.env.cur_decl = None;
+        self.env.too_deep = false;
     }
 
     /// Checks every top-level function body, on up to `threads` threads and at most one per
-    /// `min_chunk` nodes. This checker's own state goes to the first run, on the calling
-    /// thread, and comes back with what the run found; each later run copies a snapshot of it
-    /// on its own thread, and what they find is merged in after.
+    /// `min_chunk` nodes. This checker's state goes, whole, to the first run, on the calling
+    /// thread, and comes back with what the run found; each later run forks it on its own
+    /// thread, and what they find is merged in after.
     pub(crate) fn check_all_bodies(&mut self, threads: usize, min_chunk: usize) {
         let chunks = cut(self.file, threads, min_chunk);
         if chunks.len() < 2 {
             self.check_bodies(0..self.file.decls.len());
             return;
         }
-        let objs_from = self.info.objs.len();
-        let funcs_from = self.info.funcs.len();
-        let types_from = self.info.types.len();
-        let values_from = self.nodes.n_values();
-        let snapshot = self.snapshot();
-        let mut own = Some(self.take_state());
+        let from = Counts {
+            objs: self.state.info.objs.len() as u32,
+            funcs: self.state.info.funcs.len() as u32,
+            values: self.nodes.n_values(),
+            types: self.state.info.types.len() as u32,
+        };
+        let snapshot = self.state.fork();
+        let mut own = Some(std::mem::replace(&mut self.state, State::new()));
         let mut bounds: Vec<usize> = chunks.iter().map(|chunk| chunk.nodes.start).collect();
         bounds.push(self.file.n_nodes as usize);
         let (source, file, snapshot) = (self.source, self.file, &snapshot);
@@ -200,214 +177,108 @@ impl<'a> Checker<'a> {
                     move || {
                         let first = own.is_some();
                         let state = own.unwrap_or_else(|| snapshot.fork());
-                        let mut checker = Checker::from_state(source, file, state, nodes);
+                        let mut checker = Checker::with_state(source, file, nodes, state);
                         checker.check_bodies(decls);
                         match first {
-                            true => Ran::First(Box::new(checker.into_state())),
-                            false => Ran::Later(Box::new(
-                                checker.found(objs_from, funcs_from, types_from),
-                            )),
+                            true => {
+                                Ran::First(Box::new((checker.state, checker.nodes.into_values())))
+                            }
+                            false => Ran::Later(Box::new(checker.found(from))),
                         }
                     }
                 }),
         );
         let later = ran.split_off(1);
-        let Some(Ran::First(state)) = ran.pop() else {
+        let Some(Ran::First(first)) = ran.pop() else {
             unreachable!("the first run has the checker's state")
         };
-        self.restore_state(*state);
+        let (state, values) = *first;
+        self.state = state;
+        self.nodes.rejoin(values);
         for (chunk, ran) in chunks[1..].iter().zip(later) {
             let Ran::Later(found) = ran else {
                 unreachable!("later runs find")
             };
-            let shift = Shift {
-                objs_from: objs_from as u32,
-                obj_delta: (self.info.objs.len() - objs_from) as u32,
-                funcs_from: funcs_from as u32,
-                func_delta: (self.info.funcs.len() - funcs_from) as u32,
-                values_from,
-                types_from: types_from as u32,
-                types: Vec::new(),
-            };
-            self.merge(chunk.nodes.clone(), *found, shift);
+            self.merge(chunk.nodes.clone(), *found, from);
         }
     }
 
-    /// Returns copies of what a fork reads.
-    fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            types: self.info.types.clone(),
-            objs: self.info.objs.clone(),
-            funcs: self.info.funcs.clone(),
-            scopes: self.scopes.clone(),
-            used: self.used.clone(),
-            pkg: self.pkg.clone(),
-            fmt: self.fmt,
-            blank: self.blank,
-            nesting_reported: self.nesting_reported,
-        }
-    }
-
-    /// Moves this checker's state out, to be given back by [`restore_state`](Self::restore_state).
-    fn take_state(&mut self) -> State {
-        State {
-            info: std::mem::replace(&mut self.info, Info::new()),
-            scopes: std::mem::take(&mut self.scopes),
-            used: std::mem::take(&mut self.used),
-            pkg: std::mem::take(&mut self.pkg),
-            deps: std::mem::take(&mut self.deps),
-            fmt: self.fmt,
-            blank: self.blank,
-            errors: std::mem::take(&mut self.errors),
-            branch_errors: std::mem::take(&mut self.branch_errors),
-            nesting_reported: self.nesting_reported,
-        }
-    }
-
-    fn from_state(
-        source: &'a SourceFile,
-        file: &'a File,
-        state: State,
-        nodes: NodeFacts<'a>,
-    ) -> Checker<'a> {
-        let mut checker = Checker::bare(source, file, nodes);
-        checker.put_state(state);
-        checker
-    }
-
-    fn put_state(&mut self, state: State) {
-        self.info = state.info;
-        self.scopes = state.scopes;
-        self.used = state.used;
-        self.pkg = state.pkg;
-        self.deps = state.deps;
-        self.fmt = state.fmt;
-        self.blank = state.blank;
-        self.errors = state.errors;
-        self.branch_errors = state.branch_errors;
-        self.nesting_reported = state.nesting_reported;
-    }
-
-    /// Returns the state of the first run's checker, and the constant values it recorded.
-    fn into_state(self) -> (State, Vec<ConstValue>) {
-        let state = State {
-            info: self.info,
-            scopes: self.scopes,
-            used: self.used,
-            pkg: self.pkg,
-            deps: self.deps,
-            fmt: self.fmt,
-            blank: self.blank,
-            errors: self.errors,
-            branch_errors: self.branch_errors,
-            nesting_reported: self.nesting_reported,
-        };
-        (state, self.nodes.into_values())
-    }
-
-    /// Takes back the state [`take_state`](Self::take_state) moved out, as the first run
-    /// left it.
-    fn restore_state(&mut self, (state, values): (State, Vec<ConstValue>)) {
-        self.put_state(state);
-        self.nodes.rejoin(values);
-    }
-
-    /// Returns what the fork of a later run found: what it created past the counts at the
-    /// fork.
-    fn found(self, objs_from: usize, funcs_from: usize, types_from: usize) -> Found {
+    /// Returns what the fork of a later run found: what it created past the counts `from`
+    /// at the fork.
+    fn found(self, from: Counts) -> Found {
         let Checker {
-            mut info,
-            used,
-            deps,
-            errors,
-            branch_errors,
+            source: _,
+            file: _,
             nodes,
-            nesting_reported,
-            ..
+            state,
+            env: _,
+            deferred_lits,
         } = self;
-        let funcs = info.funcs.split_off(funcs_from);
-        let closures = info
-            .funcs
-            .iter_mut()
-            .enumerate()
-            .filter(|(_, func)| !func.closures.is_empty())
-            .map(|(idx, func)| (FuncId(idx as u32), std::mem::take(&mut func.closures)))
-            .collect();
-        Found {
-            objs: info.objs.split_off(objs_from),
-            used,
-            types: info.types.into_types_from(types_from),
-            funcs,
-            closures,
-            lit_funcs: info.lit_funcs,
-            deps,
-            reported_nesting: nesting_reported,
+        debug_assert!(deferred_lits.is_empty(), "a body defers no literal");
+        // What a run reads and does not change: the package scope (each body's scopes are
+        // closed), the package-level declarations (all resolved before the cut), `fmt` and
+        // `_`.
+        let State {
+            info,
             errors,
             branch_errors,
+            scopes: _,
+            used,
+            pkg: _,
+            deps,
+            fmt: _,
+            blank: _,
+            panic_calls,
+            nesting_reported,
+        } = state;
+        Found {
+            info: info.found(from),
+            used,
+            deps,
+            errors,
+            branch_errors,
+            panic_calls,
+            nesting_reported,
             values: nodes.into_values(),
         }
     }
 
-    /// Takes in what the fork that checked the nodes `nodes` found.
-    fn merge(&mut self, nodes: Range<usize>, found: Found, mut shift: Shift) {
-        for ty in found.types {
-            let ty = ty.map_ids(|id| shift.ty(id));
-            let id = self.info.types.intern(ty);
-            shift.types.push(id);
-        }
-        self.info.objs.reserve(found.objs.len());
-        for mut obj in found.objs {
-            obj.ty = shift.ty(obj.ty);
-            if let ObjKind::Var {
-                owner: Some(owner), ..
-            } = &mut obj.kind
-            {
-                *owner = shift.func(*owner);
-            }
-            self.info.objs.push(obj);
-        }
-        let objs_from = shift.objs_from as usize;
-        for (used, &found_used) in self.used.iter_mut().zip(&found.used[..objs_from]) {
+    /// Takes in what the fork that checked the nodes `nodes` found, numbered from the counts
+    /// `from` at the fork.
+    fn merge(&mut self, nodes: Range<usize>, found: Found, from: Counts) {
+        let Found {
+            info,
+            used,
+            deps,
+            errors,
+            branch_errors,
+            panic_calls,
+            nesting_reported,
+            values,
+        } = found;
+        let state = &mut self.state;
+        let shift = state.info.merge(info, from);
+        let objs_from = from.objs as usize;
+        for (used, &found_used) in state.used.iter_mut().zip(&used[..objs_from]) {
             *used |= found_used;
         }
-        self.used.extend_from_slice(&found.used[objs_from..]);
-        self.info.funcs.reserve(found.funcs.len());
-        for mut func in found.funcs {
-            func.ty = shift.ty(func.ty);
-            func.parent = func.parent.map(|parent| shift.func(parent));
-            for closure in &mut func.closures {
-                *closure = shift.func(*closure);
-            }
-            for capture in &mut func.captures {
-                *capture = shift.obj(*capture);
-            }
-            self.info.funcs.push(func);
+        state.used.extend_from_slice(&used[objs_from..]);
+        if state.deps.len() < deps.len() {
+            state.deps.resize_with(deps.len(), Vec::new);
         }
-        for (id, closures) in found.closures {
-            self.info.funcs[id.0 as usize].closures =
-                closures.into_iter().map(|id| shift.func(id)).collect();
-        }
-        self.info.lit_funcs.extend(
-            found
-                .lit_funcs
-                .into_iter()
-                .map(|(node, id)| (node, shift.func(id))),
-        );
-        if self.deps.len() < found.deps.len() {
-            self.deps.resize_with(found.deps.len(), Vec::new);
-        }
-        for (deps, found_deps) in self.deps.iter_mut().zip(found.deps) {
+        for (deps, found_deps) in state.deps.iter_mut().zip(deps) {
             deps.extend(found_deps);
         }
-        self.branch_errors.append(found.branch_errors);
-        let mut errors = found.errors;
-        if self.nesting_reported && found.reported_nesting {
+        state.branch_errors.append(branch_errors);
+        let mut errors = errors;
+        if state.nesting_reported && nesting_reported {
             // Reported once per file, by the first body that nests too deeply.
             errors.retain(|diag| diag.message != NESTED_TOO_DEEPLY);
         }
-        self.nesting_reported |= found.reported_nesting;
-        self.errors.append(errors);
-        self.nodes.merge(nodes, found.values, &shift);
+        state.nesting_reported |= nesting_reported;
+        state.errors.append(errors);
+        state.panic_calls.extend(panic_calls);
+        self.nodes.merge(nodes, values, &shift);
     }
 }
 
@@ -461,3 +332,6 @@ fn cut(file: &File, threads: usize, min_chunk: usize) -> Vec<Chunk> {
     });
     chunks
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::diag::Span;
 use crate::syntax::ast::{NodeId, Symbol};
 use crate::types::constant::ConstValue;
-use crate::types::ty::{INVALID, TypeId, TypeTable};
+use crate::types::ty::{INVALID, Type, TypeId, TypeTable};
 
 /// The entry of `Info::node_objs` and `Info::node_consts` for a node without the fact; the
 /// others are one more than the index they stand for, so that renumbering the indices from
@@ -205,6 +205,141 @@ impl Info {
     }
 }
 
+/// What a run of function bodies checked from a fork added to [`Info`], numbered from the
+/// counts at the fork (`types::bodies`).
+pub(crate) struct FoundInfo {
+    /// The types it created.
+    types: Vec<Type>,
+    /// The objects it created.
+    objs: Vec<Object>,
+    /// The literals it created.
+    funcs: Vec<FuncInfo>,
+    /// The literals each function that existed at the fork (a top-level one) creates.
+    closures: Vec<(FuncId, Vec<FuncId>)>,
+    lit_funcs: FxHashMap<NodeId, FuncId>,
+}
+
+impl Info {
+    /// Returns what a run of function bodies checked on another thread starts from: copies
+    /// of the types, objects and functions, and none of the facts the checker records.
+    ///
+    /// Each step of a fork and its merge names every field, so that a field added to `Info`
+    /// does not compile until each says what becomes of it.
+    pub(crate) fn fork(&self) -> Info {
+        let Info {
+            types,
+            objs,
+            node_types: _,
+            node_objs: _,
+            node_consts: _,
+            consts: _,
+            funcs,
+            lit_funcs: _,
+            init_order: _,
+        } = self;
+        Info {
+            types: types.clone(),
+            objs: objs.clone(),
+            node_types: Vec::new(),
+            node_objs: Vec::new(),
+            node_consts: Vec::new(),
+            consts: Vec::new(),
+            funcs: funcs.clone(),
+            lit_funcs: FxHashMap::default(),
+            init_order: Vec::new(),
+        }
+    }
+
+    /// Returns what a fork created past the counts `from` at the fork, dropping the copies it
+    /// started from; called on the fork's own thread, so they are freed there.
+    pub(crate) fn found(self, from: Counts) -> FoundInfo {
+        // The per-node facts are the checker's `NodeFacts` while it runs, and the
+        // initialization order is computed after every body: all are empty here.
+        let Info {
+            types,
+            mut objs,
+            node_types: _,
+            node_objs: _,
+            node_consts: _,
+            consts: _,
+            mut funcs,
+            lit_funcs,
+            init_order: _,
+        } = self;
+        let new_funcs = funcs.split_off(from.funcs as usize);
+        let closures = funcs
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, func)| !func.closures.is_empty())
+            .map(|(idx, func)| (FuncId(idx as u32), std::mem::take(&mut func.closures)))
+            .collect();
+        FoundInfo {
+            types: types.into_types_from(from.types as usize),
+            objs: objs.split_off(from.objs as usize),
+            funcs: new_funcs,
+            closures,
+            lit_funcs,
+        }
+    }
+
+    /// Takes in what a fork found, numbered from the counts `from` at the fork, after
+    /// everything this `Info` holds; returns where the fork's numbers ended up. A type the
+    /// fork created is interned anew, so it gets the id the serial check would give it.
+    pub(crate) fn merge(&mut self, found: FoundInfo, from: Counts) -> Shift {
+        let FoundInfo {
+            types,
+            objs,
+            funcs,
+            closures,
+            lit_funcs,
+        } = found;
+        let mut shift = Shift {
+            from,
+            obj_delta: self.objs.len() as u32 - from.objs,
+            func_delta: self.funcs.len() as u32 - from.funcs,
+            types: Vec::with_capacity(types.len()),
+        };
+        for ty in types {
+            let ty = ty.map_ids(|id| shift.ty(id));
+            let id = self.types.intern(ty);
+            shift.types.push(id);
+        }
+        self.objs.reserve(objs.len());
+        for mut obj in objs {
+            obj.ty = shift.ty(obj.ty);
+            if let ObjKind::Var {
+                owner: Some(owner), ..
+            } = &mut obj.kind
+            {
+                *owner = shift.func(*owner);
+            }
+            self.objs.push(obj);
+        }
+        self.funcs.reserve(funcs.len());
+        for mut func in funcs {
+            func.ty = shift.ty(func.ty);
+            func.parent = func.parent.map(|parent| shift.func(parent));
+            for closure in &mut func.closures {
+                *closure = shift.func(*closure);
+            }
+            for capture in &mut func.captures {
+                *capture = shift.obj(*capture);
+            }
+            self.funcs.push(func);
+        }
+        for (id, closures) in closures {
+            self.funcs[id.0 as usize].closures =
+                closures.into_iter().map(|id| shift.func(id)).collect();
+        }
+        self.lit_funcs.extend(
+            lit_funcs
+                .into_iter()
+                .map(|(node, id)| (node, shift.func(id))),
+        );
+        shift
+    }
+}
+
 /// The per-node vectors of [`Info`] while the checker fills them.
 pub(crate) struct NodeStore {
     types: Vec<TypeId>,
@@ -356,7 +491,7 @@ impl<'a> NodeFacts<'a> {
     /// `range` record objects, values and types numbered as `shift` says: each is moved to
     /// where the merge put it.
     pub(crate) fn merge(&mut self, range: Range<usize>, values: Vec<ConstValue>, shift: &Shift) {
-        let value_delta = self.n_values() - shift.values_from;
+        let value_delta = self.n_values() - shift.from.values;
         self.values.extend(values);
         let (lo, hi) = (range.start - self.base, range.end - self.base);
         // Adds `delta` to the entries that stand for an index from `from` on (an entry is
@@ -368,8 +503,8 @@ impl<'a> NodeFacts<'a> {
                 }
             }
         };
-        bump(&mut self.objs[lo..hi], shift.objs_from, shift.obj_delta);
-        bump(&mut self.consts[lo..hi], shift.values_from, value_delta);
+        bump(&mut self.objs[lo..hi], shift.from.objs, shift.obj_delta);
+        bump(&mut self.consts[lo..hi], shift.from.values, value_delta);
         if !shift.types.is_empty() {
             for ty in &mut self.types[lo..hi] {
                 *ty = shift.ty(*ty);
@@ -378,29 +513,34 @@ impl<'a> NodeFacts<'a> {
     }
 }
 
+/// The numbers of objects, functions, constant values and types when the checker's state is
+/// forked for a run of function bodies on another thread (`types::bodies`): the run numbers
+/// what it creates from them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Counts {
+    pub(crate) objs: u32,
+    pub(crate) funcs: u32,
+    pub(crate) values: u32,
+    pub(crate) types: u32,
+}
+
 /// Where the objects, functions, constant values and types that one part of a parallel check
 /// numbered from the counts at the fork end up once merged.
 pub(crate) struct Shift {
-    /// The number of objects at the fork.
-    pub(crate) objs_from: u32,
-    /// What to add to an object numbered from `objs_from`.
+    /// The counts at the fork.
+    pub(crate) from: Counts,
+    /// What to add to an object numbered from `from.objs`.
     pub(crate) obj_delta: u32,
-    /// The number of functions at the fork.
-    pub(crate) funcs_from: u32,
-    /// What to add to a function numbered from `funcs_from`.
+    /// What to add to a function numbered from `from.funcs`.
     pub(crate) func_delta: u32,
-    /// The number of constant values at the fork.
-    pub(crate) values_from: u32,
-    /// The number of types at the fork.
-    pub(crate) types_from: u32,
-    /// The merged id of each type the part numbered from `types_from`.
+    /// The merged id of each type the part numbered from `from.types`.
     pub(crate) types: Vec<TypeId>,
 }
 
 impl Shift {
     /// Returns where type `ty` ended up.
     pub(crate) fn ty(&self, ty: TypeId) -> TypeId {
-        match ty.0.checked_sub(self.types_from) {
+        match ty.0.checked_sub(self.from.types) {
             Some(idx) => self.types[idx as usize],
             None => ty,
         }
@@ -408,7 +548,7 @@ impl Shift {
 
     /// Returns where object `obj` ended up.
     pub(crate) fn obj(&self, obj: ObjId) -> ObjId {
-        if obj.0 >= self.objs_from {
+        if obj.0 >= self.from.objs {
             ObjId(obj.0 + self.obj_delta)
         } else {
             obj
@@ -417,7 +557,7 @@ impl Shift {
 
     /// Returns where function `func` ended up.
     pub(crate) fn func(&self, func: FuncId) -> FuncId {
-        if func.0 >= self.funcs_from {
+        if func.0 >= self.from.funcs {
             FuncId(func.0 + self.func_delta)
         } else {
             func

@@ -1,0 +1,242 @@
+//! Calls, conversions and selectors, as types2's `call.go` and `conversion.go`: the
+//! arguments checked against the parameters (a single call may provide several), the
+//! conversion of one value to a type, and `fmt.Println`, the one selector Toy has.
+
+use crate::diag::Span;
+use crate::syntax::ast::{Expr, ExprKind, Symbol, unparen};
+use crate::syntax::unicode::is_valid_name;
+use crate::types::check::Checker;
+use crate::types::constant::ConstValue;
+use crate::types::object::Builtin;
+use crate::types::operand::{Mode, Operand};
+use crate::types::ty::{self, INT, INVALID, STRING, Type, TypeId};
+
+impl<'a> Checker<'a> {
+    pub(crate) fn call(
+        &mut self,
+        expr: &'a Expr,
+        callee: &'a Expr,
+        args: &'a [Expr],
+    ) -> Operand<'a> {
+        let f = self.raw(callee);
+        match f.mode {
+            Mode::Invalid => {
+                for arg in args {
+                    self.raw(arg);
+                }
+                Operand::invalid(expr)
+            }
+            Mode::Builtin(builtin) => self.builtin(expr, builtin, args),
+            Mode::TypeExpr => self.conversion(expr, f.ty, args),
+            _ => {
+                let f = self.single_value(f);
+                if f.mode == Mode::Invalid {
+                    return Operand::invalid(expr);
+                }
+                let Some(func) = self.state.info.types.func(f.ty).cloned() else {
+                    let desc = self.operand_string(&f);
+                    let ty = self.state.info.types.display(f.ty);
+                    self.error(
+                        callee.span,
+                        format!("invalid operation: cannot call {desc}: {ty} is not a function"),
+                    );
+                    for arg in args {
+                        self.raw(arg);
+                    }
+                    return Operand::invalid(expr);
+                };
+                let callee_text = self.expr_text(callee);
+                self.arguments(expr, &callee_text, &func.params, args);
+                match func.results.len() {
+                    0 => Operand::new(Mode::NoValue, INVALID, expr),
+                    1 => Operand::new(Mode::Value, func.results[0], expr),
+                    _ => {
+                        let ty = self
+                            .state
+                            .info
+                            .types
+                            .intern(Type::Tuple(func.results.clone()));
+                        Operand::new(Mode::Value, ty, expr)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks call arguments against parameter types, as Go's `arguments`.
+    fn arguments(&mut self, call: &'a Expr, callee: &str, params: &[TypeId], args: &'a [Expr]) {
+        let operands = self.operand_list(args);
+        if operands.iter().any(|x| x.mode == Mode::Invalid) {
+            return;
+        }
+        if operands.len() != params.len() {
+            let (at, qualifier) = if operands.len() < params.len() {
+                // Go points at the last argument, or at the call when there is none.
+                (operands.last().map_or(call.span, |x| x.span), "not enough")
+            } else {
+                (operands[params.len()].span, "too many")
+            };
+            let have: Vec<TypeId> = operands.iter().map(|x| x.ty).collect();
+            let message = format!(
+                "{qualifier} arguments in call to {callee}\n\thave {}\n\twant {}",
+                self.types_summary(&have),
+                self.types_summary(params)
+            );
+            self.error(at, message);
+            return;
+        }
+        let context = format!("argument to {callee}");
+        for (mut x, &param) in operands.into_iter().zip(params) {
+            self.assignment(&mut x, param, &context);
+        }
+    }
+
+    fn conversion(&mut self, expr: &'a Expr, target: TypeId, args: &'a [Expr]) -> Operand<'a> {
+        let type_name = self.state.info.types.display(target);
+        if args.len() != 1 {
+            let (at, message) = match args.get(1) {
+                None => (
+                    expr.span,
+                    format!("missing argument in conversion to {type_name}"),
+                ),
+                Some(extra) => (
+                    extra.span,
+                    format!("too many arguments in conversion to {type_name}"),
+                ),
+            };
+            for arg in args {
+                self.raw(arg);
+            }
+            self.error(at, message);
+            return Operand::invalid(expr);
+        }
+        let mut x = self.expr(&args[0]);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        let same_kind = self
+            .state
+            .info
+            .types
+            .identical(ty::default_type(x.ty), target)
+            || (x.mode == Mode::Nil && self.state.info.types.func(target).is_some());
+        if !same_kind {
+            let desc = self.operand_string(&x);
+            let message = if target == STRING && ty::is_integer(x.ty) {
+                "conversions from int to string are not supported".to_string()
+            } else {
+                format!("cannot convert {desc} to type {type_name}")
+            };
+            self.error(x.span, message);
+            return Operand::invalid(expr);
+        }
+        if x.mode == Mode::Constant {
+            if target == INT && x.val.as_ref().and_then(ConstValue::to_i64).is_none() {
+                let value = x.val.as_ref().expect("a constant has a value");
+                self.error(x.span, format!("constant {value} overflows {type_name}"));
+                return Operand::invalid(expr);
+            }
+            self.convert_untyped(&mut x, target);
+            if x.mode == Mode::Invalid {
+                return Operand::invalid(expr);
+            }
+            let val = x.val.clone().expect("constant");
+            return Operand::constant(target, val, expr);
+        }
+        // An untyped shift (`int(1 << n)`) takes the target type, its constant operand too.
+        if ty::is_untyped(x.ty)
+            && let Some(arg) = x.expr
+        {
+            self.update_untyped(arg, target);
+        }
+        Operand::new(Mode::Value, target, expr)
+    }
+
+    /// Checks call arguments, spreading a single call with several results into one operand
+    /// per result, as Go passes `f(g())`.
+    pub(crate) fn operand_list(&mut self, args: &'a [Expr]) -> Vec<Operand<'a>> {
+        if let [arg] = args {
+            let mut operands = self.multi_expr(arg);
+            // Only assignments and returns call them "Nth function result".
+            for x in &mut operands {
+                x.result = None;
+            }
+            return operands;
+        }
+        args.iter().map(|arg| self.expr(arg)).collect()
+    }
+
+    pub(crate) fn selector(
+        &mut self,
+        expr: &'a Expr,
+        base: &'a Expr,
+        field: Symbol,
+        field_span: Span,
+    ) -> Operand<'a> {
+        let x = self.raw(base);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        if x.mode == Mode::Package && matches!(base.kind, ExprKind::Paren(_)) {
+            // `(fmt).Println` is not a qualified identifier.
+            let inner = unparen(base);
+            let text = self.expr_text(inner);
+            self.error(inner.span, format!("use of package {text} not in selector"));
+            return Operand::invalid(expr);
+        }
+        let field_name = self.name(field);
+        if x.mode == Mode::Package {
+            let is_fmt = self
+                .state
+                .fmt
+                .is_some_and(|(fmt, _)| self.nodes.obj_of(unparen(base).id) == Some(fmt));
+            if !is_fmt {
+                // An unsupported import, already reported.
+                return Operand::invalid(expr);
+            }
+            if let Some((fmt, _)) = self.state.fmt {
+                self.state.used[fmt.0 as usize] = true;
+            }
+            let builtin = match field_name {
+                "Println" => Builtin::FmtPrintln,
+                "Print" => Builtin::FmtPrint,
+                "Printf" | "Sprintf" | "Sprint" | "Sprintln" | "Errorf" | "Fprintln" | "Fprint"
+                | "Fprintf" => {
+                    self.error(field_span, format!("fmt.{field_name} is not supported"));
+                    return Operand::invalid(expr);
+                }
+                // As in Go, a name that is no Go identifier was reported by the lexer.
+                _ if !is_valid_name(field_name) => return Operand::invalid(expr),
+                _ => {
+                    let mut chars = field_name.chars();
+                    let capitalized: String = chars
+                        .next()
+                        .into_iter()
+                        .flat_map(char::to_uppercase)
+                        .chain(chars)
+                        .collect();
+                    let message = if matches!(capitalized.as_str(), "Println" | "Print" | "Printf")
+                    {
+                        format!("undefined: fmt.{field_name} (but have {capitalized})")
+                    } else {
+                        format!("undefined: fmt.{field_name}")
+                    };
+                    self.error(field_span, message);
+                    return Operand::invalid(expr);
+                }
+            };
+            return Operand::new(Mode::Builtin(builtin), INVALID, expr);
+        }
+        let x = self.single_value(x);
+        if x.mode == Mode::Invalid {
+            return Operand::invalid(expr);
+        }
+        let text = self.expr_text(expr);
+        let ty = self.state.info.types.display(x.ty);
+        self.error(
+            field_span,
+            format!("{text} undefined (type {ty} has no field or method {field_name})"),
+        );
+        Operand::invalid(expr)
+    }
+}
