@@ -37,6 +37,7 @@ use crate::ssa::op::{BlockKind, Op};
 use crate::syntax::ast::{
     self, BinOp, Block, Expr, ExprKind, ForHeader, Stmt, Symbol, UnOp, VarSpec,
 };
+use crate::syntax::walk::{self, Node};
 use crate::types::constant::ConstValue;
 use crate::types::object::{Builtin, FuncNode, ObjKind};
 use crate::types::ty::{self, TypeId};
@@ -1798,140 +1799,56 @@ fn boxed_vars(info: &Info, func: FuncId, body: &Block) -> FxHashSet<ObjId> {
         return captured;
     }
     let mut assigned = FxHashSet::default();
-    let mut walker = Walker {
-        on_event: |event: Event<'_>| {
-            let Event::Target { target, define } = event else {
-                return;
-            };
-            let target = crate::types::check::unparen(target);
-            if let Some(obj) = info.obj_of(target.id)
-                && (!define || info.obj(obj).span != target.span)
-            {
-                assigned.insert(obj);
-            }
-        },
+    let mut assign = |target: &Expr, define: bool| {
+        let target = crate::types::check::unparen(target);
+        // The name a `:=` declares is not assigned there; one it redeclares is.
+        if let Some(obj) = info.obj_of(target.id)
+            && (!define || info.obj(obj).span != target.span)
+        {
+            assigned.insert(obj);
+        }
     };
-    walker.block(body);
+    walk::inspect(Node::Block(body), |node| match node {
+        Node::Stmt(stmt) => targets(stmt, &mut assign),
+        Node::File(_)
+        | Node::Decl(_)
+        | Node::Signature(_)
+        | Node::Block(_)
+        | Node::Expr(_)
+        | Node::Ident(_) => {}
+    });
     captured.retain(|obj| assigned.contains(obj));
     captured
 }
 
-/// What a [`Walker`] reports.
-enum Event<'a> {
-    /// A function literal.
-    Lit(&'a Expr, &'a ast::FuncLit),
-    /// An assignment target; `define` for the left side of `:=`.
-    Target { target: &'a Expr, define: bool },
-}
-
-/// Walks statements and expressions, function literals included, reporting literals and
-/// assignment targets.
-struct Walker<F> {
-    on_event: F,
-}
-
-impl<'a, F: FnMut(Event<'a>)> Walker<F> {
-    fn block(&mut self, block: &'a Block) {
-        for stmt in &block.stmts {
-            self.stmt(stmt);
-        }
-    }
-
-    fn stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::Expr(expr) => self.expr(expr),
-            Stmt::Var(specs) => {
-                for spec in specs {
-                    spec.values.iter().for_each(|value| self.expr(value));
-                }
-            }
-            Stmt::Define { lhs, rhs, .. } | Stmt::Assign { lhs, rhs, .. } => {
-                let define = matches!(stmt, Stmt::Define { .. });
-                for target in lhs {
-                    (self.on_event)(Event::Target { target, define });
-                }
-                rhs.iter().for_each(|value| self.expr(value));
-            }
-            Stmt::IncDec { target, .. } => (self.on_event)(Event::Target {
-                target,
-                define: false,
-            }),
-            Stmt::Block(block) => self.block(block),
-            Stmt::If(if_stmt) => {
-                if let Some(init) = &if_stmt.init {
-                    self.stmt(init);
-                }
-                self.expr(&if_stmt.cond);
-                self.block(&if_stmt.then);
-                if let Some(els) = &if_stmt.els {
-                    self.stmt(els);
-                }
-            }
-            Stmt::For(for_stmt) => {
-                match &for_stmt.header {
-                    ForHeader::Clause { init, cond, post } => {
-                        if let Some(init) = init {
-                            self.stmt(init);
-                        }
-                        if let Some(cond) = cond {
-                            self.expr(cond);
-                        }
-                        if let Some(post) = post {
-                            self.stmt(post);
-                        }
-                    }
-                    ForHeader::Range {
-                        key, define, expr, ..
-                    } => {
-                        if let Some(target) = key {
-                            (self.on_event)(Event::Target {
-                                target,
-                                define: *define,
-                            });
-                        }
-                        self.expr(expr);
-                    }
-                }
-                self.block(&for_stmt.body);
-            }
-            Stmt::Switch(switch) => {
-                if let Some(init) = &switch.init {
-                    self.stmt(init);
-                }
-                if let Some(tag) = &switch.tag {
-                    self.expr(tag);
-                }
-                for clause in &switch.clauses {
-                    for expr in clause.exprs.iter().flatten() {
-                        self.expr(expr);
-                    }
-                    clause.body.iter().for_each(|stmt| self.stmt(stmt));
-                }
-            }
-            Stmt::Return { results, .. } => results.iter().for_each(|value| self.expr(value)),
-            Stmt::Labeled { stmt, .. } => self.stmt(stmt),
-            Stmt::Const(_) | Stmt::Branch { .. } | Stmt::Empty | Stmt::Bad => {}
-        }
-    }
-
-    fn expr(&mut self, expr: &'a Expr) {
-        match &expr.kind {
-            ExprKind::FuncLit(lit) => {
-                (self.on_event)(Event::Lit(expr, lit));
-                self.block(&lit.body);
-            }
-            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
-            ExprKind::Binary(_, binary) => {
-                self.expr(&binary.operands[0]);
-                self.expr(&binary.operands[1]);
-            }
-            ExprKind::Call(call) => {
-                self.expr(&call.callee);
-                call.args.iter().for_each(|arg| self.expr(arg));
-            }
-            ExprKind::Selector(selector) => self.expr(&selector.base),
-            _ => {}
-        }
+/// Calls `assign` on each target that `stmt` itself assigns (not those of the statements
+/// inside it), with whether it may be declared there (`:=`).
+fn targets(stmt: &Stmt, assign: &mut impl FnMut(&Expr, bool)) {
+    match stmt {
+        Stmt::Define { lhs, .. } => lhs.iter().for_each(|target| assign(target, true)),
+        Stmt::Assign { lhs, .. } => lhs.iter().for_each(|target| assign(target, false)),
+        Stmt::IncDec { target, .. } => assign(target, false),
+        Stmt::For(for_stmt) => match &for_stmt.header {
+            ForHeader::Range {
+                key, value, define, ..
+            } => key
+                .iter()
+                .chain(value)
+                .for_each(|target| assign(target, *define)),
+            // Its init and post are statements of their own.
+            ForHeader::Clause { .. } => {}
+        },
+        Stmt::Expr(_)
+        | Stmt::Var(_)
+        | Stmt::Const(_)
+        | Stmt::Block(_)
+        | Stmt::If(_)
+        | Stmt::Switch(_)
+        | Stmt::Return { .. }
+        | Stmt::Branch { .. }
+        | Stmt::Labeled { .. }
+        | Stmt::Empty
+        | Stmt::Bad => {}
     }
 }
 
@@ -1975,22 +1892,31 @@ impl<'a> Program<'a> {
                 with_lits.push(body);
             }
         }
-        let mut walker = Walker {
-            on_event: |event: Event<'a>| {
-                if let Event::Lit(expr, lit) = event
+        let mut index = |node: Node<'a>| match node {
+            Node::Expr(expr) => {
+                if let ExprKind::FuncLit(lit) = &expr.kind
                     && let Some(&func) = info.lit_funcs.get(&expr.id)
                 {
                     spans[func.0 as usize] = expr.span;
-                    lits[func.0 as usize] = Some(lit);
+                    lits[func.0 as usize] = Some(&**lit);
                 }
-            },
+            }
+            Node::File(_)
+            | Node::Decl(_)
+            | Node::Signature(_)
+            | Node::Block(_)
+            | Node::Stmt(_)
+            | Node::Ident(_) => {}
         };
-        with_lits.into_iter().for_each(|body| walker.block(body));
+        for body in with_lits {
+            walk::inspect(Node::Block(body), &mut index);
+        }
         for decl in &file.decls {
-            if let ast::Decl::Var(specs) = decl {
-                for spec in specs {
-                    spec.values.iter().for_each(|value| walker.expr(value));
-                }
+            match decl {
+                ast::Decl::Var(_) => walk::inspect(Node::Decl(decl), &mut index),
+                // The bodies that make closures were walked above; a constant holds no
+                // literal in a program that checks.
+                ast::Decl::Func(_) | ast::Decl::Const(_) | ast::Decl::Bad => {}
             }
         }
         Program {
