@@ -66,7 +66,9 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    pub(super) fn call_expr(&mut self, expr: &Expr, callee: &Expr, args: &[Expr]) -> Words {
+    /// Builds the call of `callee` with `args`: a conversion, a built-in, a top-level
+    /// function called or inlined, or a closure value called or inlined.
+    pub(super) fn call_expr(&mut self, callee: &Expr, args: &[Expr]) -> Words {
         let callee = crate::types::check::unparen(callee);
         match &callee.kind {
             ExprKind::FuncType(_) => return self.conversion(args),
@@ -99,7 +101,6 @@ impl<'a> Builder<'a> {
             }
             _ => {}
         }
-        let _ = expr;
         let fty = self.type_of(callee);
         self.hoist(callee);
         args.iter().for_each(|arg| self.hoist(arg));

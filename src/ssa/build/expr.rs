@@ -108,7 +108,7 @@ impl<'a> Builder<'a> {
                 };
                 self.binary_words(*op, operand_ty, &x, &y, Some(rhs))
             }
-            ExprKind::Call(call) => self.call_expr(expr, &call.callee, &call.args),
+            ExprKind::Call(call) => self.call_expr(&call.callee, &call.args),
             _ => unreachable!("the checker rejects {:?}", expr.kind),
         }
     }

@@ -51,7 +51,7 @@ impl<'a> Builder<'a> {
             }
             ExprKind::Call(call) => {
                 if self.is_call(&call.callee) {
-                    let words = self.call_expr(expr, &call.callee, &call.args);
+                    let words = self.call_expr(&call.callee, &call.args);
                     self.hoisted.insert(expr.id, words);
                 } else {
                     let to_interface = matches!(
@@ -63,7 +63,17 @@ impl<'a> Builder<'a> {
                         .for_each(|arg| self.hoist_operand(arg, to_interface));
                 }
             }
-            _ => {}
+            // Evaluating these calls nothing: a literal's body runs when its closure is
+            // called, and a selector is `fmt.Print` or `fmt.Println`, a callee.
+            ExprKind::Name(_)
+            | ExprKind::Int
+            | ExprKind::Float
+            | ExprKind::Rune
+            | ExprKind::Str
+            | ExprKind::FuncLit(_)
+            | ExprKind::FuncType(_)
+            | ExprKind::Selector(_)
+            | ExprKind::Bad => {}
         }
     }
 
