@@ -1,7 +1,8 @@
-//! The SSA back end, after Go's `cmd/compile/internal/ssa`: construction (`build`), the
-//! function form (`func`, `op`), the calling conventions (`abi`), the pass pipeline
-//! (`passes`), the checker run between passes (`check`), the text form (`print`) and
-//! register allocation (`regalloc`); for tests, a builder of functions (`testfun`).
+//! The SSA back end, after Go's `cmd/compile/internal/ssa`: the index of the checked
+//! program that every unit reads (`program`), construction (`build`), the function form
+//! (`func`, `op`), the calling conventions (`abi`), the pass pipeline (`passes`), the
+//! checker run between passes (`check`), the text form (`print`) and register allocation
+//! (`regalloc`); for tests, a builder of functions (`testfun`).
 
 pub mod abi;
 pub mod allocelim;
@@ -22,6 +23,7 @@ pub mod opt;
 pub mod passes;
 pub mod phielim;
 pub mod print;
+pub mod program;
 pub mod regalloc;
 pub mod retdup;
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! `Tok::Chunk`, which the grammar's start symbol accepts in place of the package clause.
 //! Each chunk numbers its nodes from 0 and interns its own identifiers; then the symbol
 //! tables are merged in file order, and every later chunk's node numbers are shifted by the
-//! nodes before it and its symbols renumbered, on the chunks' threads.
+//! nodes before it and its symbols renumbered, on the chunks' threads, by one
+//! `walk::inspect_mut` per declaration.
 //!
 //! A cut is checked after the fact: a cut inside a declaration leaves a chunk that does not
 //! parse, and a cut inside a raw string or block comment leaves one unterminated, which the
@@ -22,13 +23,11 @@
 use std::ops::Range;
 
 use crate::diag::{Diagnostics, SourceFile};
-use crate::syntax::ast::{
-    Block, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, Ident, Interner, Signature, Stmt,
-    Symbol, TypeExpr, VarSpec,
-};
+use crate::syntax::ast::{ExprKind, File, Interner, Symbol};
 use crate::syntax::lexer::Lexer;
 use crate::syntax::parse::{self, Parsed, State};
 use crate::syntax::token::Tok;
+use crate::syntax::walk::{self, NodeMut};
 
 /// Below this many bytes a chunk is not worth a thread.
 pub const MIN_CHUNK_BYTES: usize = 64 * 1024;
@@ -82,7 +81,11 @@ pub fn parse(
                     // The first chunk's numbers are already the file's: its base is 0, and its
                     // names were the first interned.
                     Parsed::File(_) => {}
-                    Parsed::Decls(decls) => decls.iter_mut().for_each(|decl| renumber.decl(decl)),
+                    Parsed::Decls(decls) => {
+                        for decl in decls.iter_mut() {
+                            walk::inspect_mut(NodeMut::Decl(decl), |node| renumber.node(node));
+                        }
+                    }
                 }
                 parsed
             }
@@ -174,164 +177,37 @@ struct Renumber {
 }
 
 impl Renumber {
-    fn symbol(&self, sym: &mut Symbol) {
-        *sym = self.symbols[sym.0 as usize];
-    }
-
-    fn ident(&self, ident: &mut Ident) {
-        ident.id.0 += self.node_base;
-        self.symbol(&mut ident.name);
-    }
-
-    fn decl(&self, decl: &mut Decl) {
-        match decl {
-            Decl::Func(func) => {
-                self.ident(&mut func.name);
-                self.signature(&mut func.sig);
-                if let Some(body) = &mut func.body {
-                    self.block(body);
+    /// Shifts the node number of `node` and renumbers the symbols it holds itself (those
+    /// below it are other nodes).
+    fn node(&self, node: NodeMut<'_>) {
+        match node {
+            NodeMut::Expr(expr) => {
+                expr.id.0 += self.node_base;
+                match &mut expr.kind {
+                    ExprKind::Name(sym) => *sym = self.symbols[sym.0 as usize],
+                    ExprKind::Int
+                    | ExprKind::Float
+                    | ExprKind::Rune
+                    | ExprKind::Str
+                    | ExprKind::FuncLit(_)
+                    | ExprKind::FuncType(_)
+                    | ExprKind::Paren(_)
+                    | ExprKind::Unary(..)
+                    | ExprKind::Binary(..)
+                    | ExprKind::Call(_)
+                    | ExprKind::Selector(_)
+                    | ExprKind::Bad => {}
                 }
             }
-            Decl::Var(specs) => specs.iter_mut().for_each(|spec| self.var_spec(spec)),
-            Decl::Const(specs) => specs.iter_mut().for_each(|spec| self.const_spec(spec)),
-            Decl::Bad => {}
-        }
-    }
-
-    fn signature(&self, sig: &mut Signature) {
-        for param in sig.params.iter_mut().chain(&mut sig.results) {
-            if let Some(name) = &mut param.name {
-                self.ident(name);
+            NodeMut::Ident(ident) => {
+                ident.id.0 += self.node_base;
+                ident.name = self.symbols[ident.name.0 as usize];
             }
-            self.type_expr(&mut param.ty);
-        }
-    }
-
-    fn type_expr(&self, ty: &mut TypeExpr) {
-        match ty {
-            TypeExpr::Name(name) => self.ident(name),
-            TypeExpr::Func(sig) => self.signature(sig),
-        }
-    }
-
-    fn var_spec(&self, spec: &mut VarSpec) {
-        spec.names.iter_mut().for_each(|name| self.ident(name));
-        if let Some(ty) = &mut spec.ty {
-            self.type_expr(ty);
-        }
-        self.exprs(&mut spec.values);
-    }
-
-    fn const_spec(&self, spec: &mut ConstSpec) {
-        spec.names.iter_mut().for_each(|name| self.ident(name));
-        if let Some(ty) = &mut spec.ty {
-            self.type_expr(ty);
-        }
-        self.exprs(&mut spec.values);
-    }
-
-    fn block(&self, block: &mut Block) {
-        block.stmts.iter_mut().for_each(|stmt| self.stmt(stmt));
-    }
-
-    fn stmt(&self, stmt: &mut Stmt) {
-        match stmt {
-            Stmt::Expr(expr) | Stmt::IncDec { target: expr, .. } => self.expr(expr),
-            Stmt::Var(specs) => specs.iter_mut().for_each(|spec| self.var_spec(spec)),
-            Stmt::Const(specs) => specs.iter_mut().for_each(|spec| self.const_spec(spec)),
-            Stmt::Define { lhs, rhs, .. } | Stmt::Assign { lhs, rhs, .. } => {
-                self.exprs(lhs);
-                self.exprs(rhs);
-            }
-            Stmt::Block(block) => self.block(block),
-            Stmt::If(stmt) => {
-                if let Some(init) = &mut stmt.init {
-                    self.stmt(init);
-                }
-                self.expr(&mut stmt.cond);
-                self.block(&mut stmt.then);
-                if let Some(els) = &mut stmt.els {
-                    self.stmt(els);
-                }
-            }
-            Stmt::For(stmt) => {
-                match &mut stmt.header {
-                    ForHeader::Clause { init, cond, post } => {
-                        if let Some(init) = init {
-                            self.stmt(init);
-                        }
-                        if let Some(cond) = cond {
-                            self.expr(cond);
-                        }
-                        if let Some(post) = post {
-                            self.stmt(post);
-                        }
-                    }
-                    ForHeader::Range {
-                        key, value, expr, ..
-                    } => {
-                        key.iter_mut().chain(value).for_each(|var| self.expr(var));
-                        self.expr(expr);
-                    }
-                }
-                self.block(&mut stmt.body);
-            }
-            Stmt::Switch(stmt) => {
-                if let Some(init) = &mut stmt.init {
-                    self.stmt(init);
-                }
-                if let Some(tag) = &mut stmt.tag {
-                    self.expr(tag);
-                }
-                for clause in &mut stmt.clauses {
-                    if let Some(exprs) = &mut clause.exprs {
-                        self.exprs(exprs);
-                    }
-                    clause.body.iter_mut().for_each(|stmt| self.stmt(stmt));
-                }
-            }
-            Stmt::Return { results, .. } => self.exprs(results),
-            Stmt::Branch { label, .. } => {
-                if let Some(label) = label {
-                    self.ident(label);
-                }
-            }
-            Stmt::Labeled { label, stmt } => {
-                self.ident(label);
-                self.stmt(stmt);
-            }
-            Stmt::Empty | Stmt::Bad => {}
-        }
-    }
-
-    fn exprs(&self, exprs: &mut [Expr]) {
-        exprs.iter_mut().for_each(|expr| self.expr(expr));
-    }
-
-    fn expr(&self, expr: &mut Expr) {
-        expr.id.0 += self.node_base;
-        match &mut expr.kind {
-            ExprKind::Name(sym) => self.symbol(sym),
-            ExprKind::Int | ExprKind::Float | ExprKind::Rune | ExprKind::Str | ExprKind::Bad => {}
-            ExprKind::FuncLit(lit) => {
-                self.signature(&mut lit.sig);
-                self.block(&mut lit.body);
-            }
-            ExprKind::FuncType(sig) => self.signature(sig),
-            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.expr(inner),
-            ExprKind::Binary(_, binary) => {
-                let [left, right] = &mut binary.operands;
-                self.expr(left);
-                self.expr(right);
-            }
-            ExprKind::Call(call) => {
-                self.expr(&mut call.callee);
-                self.exprs(&mut call.args);
-            }
-            ExprKind::Selector(selector) => {
-                self.expr(&mut selector.base);
-                self.ident(&mut selector.name);
-            }
+            NodeMut::File(_)
+            | NodeMut::Decl(_)
+            | NodeMut::Signature(_)
+            | NodeMut::Block(_)
+            | NodeMut::Stmt(_) => {}
         }
     }
 }

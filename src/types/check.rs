@@ -42,10 +42,6 @@ use crate::types::resolver::{PkgDecl, Resolution};
 use crate::types::scope::Scopes;
 use crate::types::ty::TypeId;
 
-/// Strips parentheses: moved to `syntax::ast`, and named here until the SSA builder names it
-/// there.
-pub(crate) use crate::syntax::ast::unparen;
-
 /// How deeply expressions and statements may nest before the checker gives up on a file;
 /// generous next to real programs, small enough for the checker's stack.
 pub const MAX_NESTING: u32 = 250_000;
