@@ -20,7 +20,6 @@
 //! naming it fails the build once every job has run, before anything is linked, rather than
 //! printing or injecting nothing without a word.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,8 +29,9 @@ use crate::amd64::{self, MachineCode};
 use crate::diag::{Diagnostics, Span};
 use crate::driver::Checked;
 use crate::driver::queue::{self, Done, Strategy, WorkerStats};
+use crate::obj::builder::{Builder, Definition};
 use crate::obj::elf;
-use crate::obj::link::{self, LinkError, Reloc, Section, SymId, Unit as LinkUnit};
+use crate::obj::link::{self, LinkError, Reloc, Section, SymId};
 use crate::ssa::build::{self, Program, Unit};
 use crate::ssa::{Func, Runtime, Sym, passes, print};
 use crate::syntax::ast;
@@ -766,11 +766,9 @@ pub fn sym_name(program: &Program<'_>, sym: Sym) -> String {
     }
 }
 
-/// The link unit of each symbol, numbered in layout order by [`SymIds::next`]. A symbol
-/// given none is [`SymIds::NONE`], which the linker reports as unknown.
+/// The symbol of each thing the code refers to, from the declaration that numbered it. A
+/// symbol that was never declared is [`SymIds::NONE`], which the linker reports as unknown.
 struct SymIds {
-    /// How many have been numbered.
-    n: u32,
     runtimes: FxHashMap<Runtime, SymId>,
     init: SymId,
     main: SymId,
@@ -779,6 +777,8 @@ struct SymIds {
     /// Per function: its static closure.
     func_values: Vec<SymId>,
     globals: FxHashMap<ObjId, SymId>,
+    /// Per distinct string literal, as `dedup_strings` numbers them.
+    strings: Vec<SymId>,
 }
 
 impl SymIds {
@@ -786,31 +786,19 @@ impl SymIds {
 
     fn new(n_funcs: usize) -> SymIds {
         SymIds {
-            n: 0,
             runtimes: FxHashMap::default(),
             init: SymIds::NONE,
             main: SymIds::NONE,
             funcs: vec![SymIds::NONE; n_funcs],
             func_values: vec![SymIds::NONE; n_funcs],
             globals: FxHashMap::default(),
+            strings: Vec::new(),
         }
     }
 
-    /// Returns the next unit's number.
-    fn next(&mut self) -> SymId {
-        self.n += 1;
-        SymId(self.n - 1)
-    }
-
-    /// Numbers runtime symbol `rt` next.
-    fn runtime(&mut self, rt: Runtime) {
-        let id = self.next();
-        self.runtimes.insert(rt, id);
-    }
-
-    /// Returns the unit of `sym`, which is not a string literal (those are numbered per
-    /// compiled function).
-    fn get(&self, sym: Sym) -> SymId {
+    /// Returns the symbol of `sym` in a unit whose string literals are, by the unit's own
+    /// numbering, the distinct strings `string_ids`.
+    fn get(&self, sym: Sym, string_ids: &[u32]) -> SymId {
         let of = |ids: &[SymId], func: FuncId| ids.get(func.0 as usize).copied();
         match sym {
             Sym::Func(func) => of(&self.funcs, func),
@@ -819,7 +807,7 @@ impl SymIds {
             Sym::Main => Some(self.main),
             Sym::Global(obj) => self.globals.get(&obj).copied(),
             Sym::Runtime(rt) => self.runtimes.get(&rt).copied(),
-            Sym::Str(_) => unreachable!("string literals are numbered per unit"),
+            Sym::Str(idx) => Some(self.strings[string_ids[idx as usize] as usize]),
         }
         .unwrap_or(SymIds::NONE)
     }
@@ -855,6 +843,18 @@ fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
     (distinct, unit_strings)
 }
 
+/// Declares every symbol of the program in layout order and defines it, then links.
+///
+/// The order of declaration is the layout: code (the runtime's entry, the rest of the
+/// runtime's code, `main.init`, the compiled functions by `FuncId`), read-only data (each
+/// compiled function's static closure, then the string literals, once each in order of
+/// first use, as Go's linker keeps one `go:string` symbol per content), then bss (the
+/// package variables, then the runtime's data). Code is declared first and defined last,
+/// once everything it refers to has its symbol; data is defined as it is declared, since
+/// it refers only to code.
+///
+/// A function that was never compiled (a job lost by a queue) has no symbol; linking then
+/// fails with an unknown symbol rather than producing a broken executable.
 fn link_program(
     program: &Program<'_>,
     init: Compiled,
@@ -869,142 +869,134 @@ fn link_program(
         .position(|func| func.parent.is_none() && func.name == "main")
         .map(|idx| FuncId(idx as u32))
         .expect("the checker requires main");
-
-    // Assign symbol ids in layout order.
+    let mut builder = Builder::new();
     let mut ids = SymIds::new(info.funcs.len());
-    let code_runtimes: Vec<Runtime> = Runtime::ALL
-        .iter()
-        .copied()
-        .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry)
+    let mut list = |name: &str, code: &MachineCode| {
+        if options.listing {
+            listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
+            listing.push_str(&amd64::listing(code, &|sym| sym_name(program, sym)));
+        }
+    };
+
+    // Code.
+    let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
+        .chain(
+            Runtime::ALL
+                .iter()
+                .copied()
+                .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry),
+        )
+        .map(|rt| (rt, amd64::runtime::assemble(rt)))
         .collect();
-    ids.runtime(Runtime::Entry);
-    for &rt in &code_runtimes {
-        ids.runtime(rt);
+    for (rt, code) in &runtimes {
+        list(rt.name(), code);
+        ids.runtimes.insert(*rt, builder.declare(rt.name()));
     }
-    ids.init = ids.next();
     let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
         .map(FuncId)
         .filter(|func| funcs[func.0 as usize].is_some())
         .collect();
-    for &func in &compiled_funcs {
-        ids.funcs[func.0 as usize] = ids.next();
-    }
-    for &func in &compiled_funcs {
-        ids.func_values[func.0 as usize] = ids.next();
-    }
-    ids.main = ids.funcs[main.0 as usize];
-    // A function that was never compiled (a job lost by a queue) has no symbol; linking
-    // then fails with an unknown symbol rather than producing a broken executable.
-    // String literals: numbered per unit, laid out once each in order of first use, as Go's
-    // linker keeps one `go:string` symbol per content.
-    let units_in_order: Vec<Compiled> = std::iter::once(init)
+    let mut units: Vec<Compiled> = std::iter::once(init)
         .chain(funcs.into_iter().flatten())
         .collect();
-    let (strings, unit_strings) = dedup_strings(&units_in_order);
-    let string_base = ids.n;
-    ids.n += strings.len() as u32;
-    let globals: Vec<ObjId> = info
-        .objs
+    // Per unit, in the order of `units`: its symbol.
+    let mut unit_ids = Vec::with_capacity(units.len());
+    for unit in &mut units {
+        list(&unit.name, &unit.code);
+        unit_ids.push(builder.declare(std::mem::take(&mut unit.name)));
+    }
+    ids.init = unit_ids[0];
+    for (&func, &id) in compiled_funcs.iter().zip(&unit_ids[1..]) {
+        ids.funcs[func.0 as usize] = id;
+    }
+    ids.main = ids.funcs[main.0 as usize];
+
+    // Read-only data.
+    for &func in &compiled_funcs {
+        ids.func_values[func.0 as usize] = builder.push(
+            sym_name(program, Sym::FuncValue(func)),
+            Definition {
+                section: Section::ReadOnly,
+                align: 8,
+                bytes: vec![0; 8],
+                relocs: vec![Reloc {
+                    offset: 0,
+                    kind: link::RelocKind::Abs64,
+                    target: ids.funcs[func.0 as usize],
+                    addend: 0,
+                }],
+            },
+        );
+    }
+    let (strings, unit_strings) = dedup_strings(&units);
+    ids.strings = strings
         .iter()
-        .enumerate()
-        .filter(|(_, obj)| matches!(obj.kind, ObjKind::Var { owner: None, .. }))
-        .map(|(idx, _)| ObjId(idx as u32))
+        .map(|string| {
+            builder.push(
+                "go:string",
+                Definition {
+                    section: Section::ReadOnly,
+                    align: 1,
+                    bytes: string.to_vec(),
+                    relocs: Vec::new(),
+                },
+            )
+        })
         .collect();
-    for &global in &globals {
-        let id = ids.next();
+
+    // Bss.
+    for (idx, obj) in info.objs.iter().enumerate() {
+        if !matches!(obj.kind, ObjKind::Var { owner: None, .. }) {
+            continue;
+        }
+        let global = ObjId(idx as u32);
+        let size = 8 * u64::from(build::words(obj.ty));
+        let id = builder.push(
+            sym_name(program, Sym::Global(global)),
+            Definition {
+                section: Section::Bss { size },
+                align: 8,
+                bytes: Vec::new(),
+                relocs: Vec::new(),
+            },
+        );
         ids.globals.insert(global, id);
     }
-    ids.runtime(Runtime::Data);
+    let data = builder.push(
+        Runtime::Data.name(),
+        Definition {
+            section: Section::Bss {
+                size: amd64::runtime::DATA_SIZE,
+            },
+            align: 64,
+            bytes: Vec::new(),
+            relocs: Vec::new(),
+        },
+    );
+    ids.runtimes.insert(Runtime::Data, data);
 
-    let mut units: Vec<LinkUnit> = Vec::with_capacity(ids.n as usize);
-    let mut add_code = |name: Cow<'static, str>,
-                        code: MachineCode,
-                        string_ids: &[u32],
-                        units: &mut Vec<LinkUnit>| {
-        let relocs = code
+    // The code's definitions, now that every symbol it refers to has its id.
+    let definition = |code: MachineCode, string_ids: &[u32]| Definition {
+        section: Section::Code,
+        align: 16,
+        relocs: code
             .relocs
             .iter()
             .map(|reloc| Reloc {
                 offset: reloc.offset,
                 kind: reloc.kind,
-                target: match reloc.sym {
-                    Sym::Str(idx) => SymId(string_base + string_ids[idx as usize]),
-                    sym => ids.get(sym),
-                },
+                target: ids.get(reloc.sym, string_ids),
                 addend: reloc.addend,
             })
-            .collect();
-        if options.listing {
-            listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
-            listing.push_str(&amd64::listing(&code, &|sym| sym_name(program, sym)));
-        }
-        units.push(LinkUnit {
-            name,
-            section: Section::Code,
-            align: 16,
-            bytes: code.bytes,
-            relocs,
-        });
+            .collect(),
+        bytes: code.bytes,
     };
-    add_code(
-        Runtime::Entry.name().into(),
-        amd64::runtime::assemble(Runtime::Entry),
-        &[],
-        &mut units,
-    );
-    for &rt in &code_runtimes {
-        add_code(
-            rt.name().into(),
-            amd64::runtime::assemble(rt),
-            &[],
-            &mut units,
-        );
+    for (rt, code) in runtimes {
+        builder.define(ids.runtimes[&rt], definition(code, &[]));
     }
-    for (compiled, string_ids) in units_in_order.into_iter().zip(&unit_strings) {
-        add_code(compiled.name.into(), compiled.code, string_ids, &mut units);
+    for ((unit, string_ids), id) in units.into_iter().zip(&unit_strings).zip(unit_ids) {
+        builder.define(id, definition(unit.code, string_ids));
     }
-    for &func in &compiled_funcs {
-        units.push(LinkUnit {
-            name: sym_name(program, Sym::FuncValue(func)).into(),
-            section: Section::ReadOnly,
-            align: 8,
-            bytes: vec![0; 8],
-            relocs: vec![Reloc {
-                offset: 0,
-                kind: link::RelocKind::Abs64,
-                target: ids.funcs[func.0 as usize],
-                addend: 0,
-            }],
-        });
-    }
-    for string in strings {
-        units.push(LinkUnit {
-            name: "go:string".into(),
-            section: Section::ReadOnly,
-            align: 1,
-            bytes: string.to_vec(),
-            relocs: Vec::new(),
-        });
-    }
-    for &global in &globals {
-        let size = 8 * u64::from(build::words(info.obj(global).ty));
-        units.push(LinkUnit {
-            name: sym_name(program, Sym::Global(global)).into(),
-            section: Section::Bss { size },
-            align: 8,
-            bytes: Vec::new(),
-            relocs: Vec::new(),
-        });
-    }
-    units.push(LinkUnit {
-        name: Runtime::Data.name().into(),
-        section: Section::Bss {
-            size: amd64::runtime::DATA_SIZE,
-        },
-        align: 64,
-        bytes: Vec::new(),
-        relocs: Vec::new(),
-    });
-    let image = link::link(&units, SymId(0))?;
+    let image = builder.link(ids.runtimes[&Runtime::Entry])?;
     Ok(elf::write(image))
 }
