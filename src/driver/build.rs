@@ -2,12 +2,12 @@
 //! results, and reports what the workers did.
 //!
 //! Following Go's `compileFunctions`: the initial jobs are `main.init` and the top-level
-//! functions, ordered so the largest come first (`--order`); a worker runs a job, and the
-//! closures the job produced become jobs for any worker (`queue`). Compiling a unit reads
-//! only the frozen `Program` and writes only its own result. Results are linked in a fixed
-//! order — runtime, `main.init`, functions by `FuncId` (top-level in source order, then
-//! literals), read-only data, variables — so the executable depends only on the source,
-//! whatever the strategy, the order or the number of workers.
+//! functions, ordered so the largest come first (`--order`); a worker runs a job
+//! (`backend::compile`), and the closures the job produced become jobs for any worker
+//! (`queue`). Compiling a unit reads only the frozen `Program` and writes only its own
+//! result. The results are gathered by unit and linked in the fixed order of
+//! `backend::layout`, so the executable depends only on the source, whatever the strategy,
+//! the order or the number of workers.
 //!
 //! A panic in a job (caught with `catch_unwind`: an internal compiler error) makes the queue
 //! stop handing out work; running jobs finish, every thread is joined, and the failures are
@@ -20,23 +20,19 @@
 //! naming it fails the build once every job has run, before anything is linked, rather than
 //! printing or injecting nothing without a word.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::amd64::{self, MachineCode};
+use crate::backend::compile::{self, Compiled};
+use crate::backend::layout;
 use crate::diag::{Diagnostics, Span};
 use crate::driver::Checked;
 use crate::driver::queue::{self, Done, Strategy, WorkerStats};
-use crate::obj::builder::{Builder, Definition};
-use crate::obj::elf;
-use crate::obj::link::{self, LinkError, Reloc, Section, SymId};
+use crate::obj::link::LinkError;
 use crate::ssa::build::{self, Program, Unit};
-use crate::ssa::{Func, Runtime, Sym, passes, print};
 use crate::syntax::ast;
-use crate::types::object::ObjKind;
-use crate::types::{FuncId, ObjId};
+use crate::types::FuncId;
 
 /// How to build, and what to print besides.
 #[derive(Clone, Debug)]
@@ -418,82 +414,11 @@ struct Job {
     parent: Option<u32>,
 }
 
-/// One compiled unit.
-struct Compiled {
-    name: String,
-    code: MachineCode,
-    strings: Vec<Arc<[u8]>>,
-    ssa: String,
-}
-
 /// How a job ended.
 enum Outcome {
     Compiled(Compiled),
     Error(Span, String),
     Panic(String),
-}
-
-/// Compiles one unit: SSA construction, the passes, emission. Returns the closures its code
-/// creates as new units.
-fn compile(program: &Program<'_>, unit: &Unit, options: &BuildOptions) -> (Compiled, Vec<Unit>) {
-    let (mut f, closures) = build::build(program, unit);
-    let dump = options.ssa_func.as_deref() == Some(f.name.as_str())
-        || options
-            .ssa_func
-            .as_deref()
-            .is_some_and(|name| f.name.strip_prefix("main.") == Some(name));
-    let names = |sym: Sym| sym_name(program, sym);
-    let mut ssa = String::new();
-    passes::compile(&mut f, cfg!(debug_assertions), |pass, f: &Func| {
-        if dump {
-            ssa.push_str(&format!("# {} after {pass}\n", f.name));
-            ssa.push_str(&print::print(f, &names));
-            ssa.push('\n');
-        }
-    });
-    let code = amd64::emit(&f);
-    let closures = created_closures(program, unit, closures, &code);
-    // Strings are numbered per function; they stay with the code until linking.
-    let strings = std::mem::take(&mut f.strings);
-    (
-        Compiled {
-            name: f.name,
-            code,
-            strings,
-            ssa,
-        },
-        closures,
-    )
-}
-
-/// Returns those of the closures built for `unit` that its machine code still creates (or
-/// calls), as Go's `walk` queues only the closures whose creation survived inlining and
-/// dead-code elimination: a literal whose every call was inlined, and whose closure was
-/// then removed, is never compiled or linked. A function that other units may inline keeps
-/// all of its closures, since the copies of its body there may still create them.
-fn created_closures(
-    program: &Program<'_>,
-    unit: &Unit,
-    closures: Vec<Unit>,
-    code: &MachineCode,
-) -> Vec<Unit> {
-    if let Unit::Func { func, .. } = unit
-        && program.may_inline(*func)
-    {
-        return closures;
-    }
-    let referenced = |lit: FuncId| {
-        code.relocs
-            .iter()
-            .any(|reloc| matches!(reloc.sym, Sym::Func(func) | Sym::FuncValue(func) if func == lit))
-    };
-    closures
-        .into_iter()
-        .filter(|closure| match closure {
-            Unit::Func { func, .. } => referenced(*func),
-            Unit::Init => unreachable!("init is never a closure"),
-        })
-        .collect()
 }
 
 /// Returns the Go name of job `id` (`main`, `outer.func1`, `init`).
@@ -531,11 +456,14 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
             Fault::Panic => panic_now = true,
         }
     }
+    let unit_options = compile::Options {
+        ssa_func: options.ssa_func.as_deref(),
+    };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if panic_now {
             panic!("injected panic in function {name}");
         }
-        compile(program, &job.unit, options)
+        compile::compile(program, &job.unit, &unit_options)
     }));
     match result {
         Ok((compiled, closures)) => (Outcome::Compiled(compiled), closures),
@@ -741,8 +669,13 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let ssa = ssa.into_iter().map(|(_, text)| text).collect();
     let mut listing = String::new();
     let link_start = Instant::now();
-    let executable =
-        link_program(&program, init, funcs, options, &mut listing).map_err(BuildError::Link)?;
+    let executable = layout::link(
+        &program,
+        init,
+        funcs,
+        options.listing.then_some(&mut listing),
+    )
+    .map_err(BuildError::Link)?;
     report.link = link_start.elapsed();
     Ok(Built {
         executable,
@@ -750,253 +683,4 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         ssa,
         report,
     })
-}
-
-/// Returns Go's name for a symbol.
-pub fn sym_name(program: &Program<'_>, sym: Sym) -> String {
-    let info = program.info;
-    match sym {
-        Sym::Func(func) => format!("main.{}", info.funcs[func.0 as usize].name),
-        Sym::FuncValue(func) => format!("main.{}·f", info.funcs[func.0 as usize].name),
-        Sym::Init => "main.init".to_string(),
-        Sym::Main => "main.main".to_string(),
-        Sym::Global(obj) => format!("main.{}", program.file.names.name(info.obj(obj).name)),
-        Sym::Str(idx) => format!("go:string.{idx}"),
-        Sym::Runtime(rt) => rt.name().to_string(),
-    }
-}
-
-/// The symbol of each thing the code refers to, from the declaration that numbered it. A
-/// symbol that was never declared is [`SymIds::NONE`], which the linker reports as unknown.
-struct SymIds {
-    runtimes: FxHashMap<Runtime, SymId>,
-    init: SymId,
-    main: SymId,
-    /// Per function: its code.
-    funcs: Vec<SymId>,
-    /// Per function: its static closure.
-    func_values: Vec<SymId>,
-    globals: FxHashMap<ObjId, SymId>,
-    /// Per distinct string literal, as `dedup_strings` numbers them.
-    strings: Vec<SymId>,
-}
-
-impl SymIds {
-    const NONE: SymId = SymId(u32::MAX);
-
-    fn new(n_funcs: usize) -> SymIds {
-        SymIds {
-            runtimes: FxHashMap::default(),
-            init: SymIds::NONE,
-            main: SymIds::NONE,
-            funcs: vec![SymIds::NONE; n_funcs],
-            func_values: vec![SymIds::NONE; n_funcs],
-            globals: FxHashMap::default(),
-            strings: Vec::new(),
-        }
-    }
-
-    /// Returns the symbol of `sym` in a unit whose string literals are, by the unit's own
-    /// numbering, the distinct strings `string_ids`.
-    fn get(&self, sym: Sym, string_ids: &[u32]) -> SymId {
-        let of = |ids: &[SymId], func: FuncId| ids.get(func.0 as usize).copied();
-        match sym {
-            Sym::Func(func) => of(&self.funcs, func),
-            Sym::FuncValue(func) => of(&self.func_values, func),
-            Sym::Init => Some(self.init),
-            Sym::Main => Some(self.main),
-            Sym::Global(obj) => self.globals.get(&obj).copied(),
-            Sym::Runtime(rt) => self.runtimes.get(&rt).copied(),
-            Sym::Str(idx) => Some(self.strings[string_ids[idx as usize] as usize]),
-        }
-        .unwrap_or(SymIds::NONE)
-    }
-}
-
-/// Returns each distinct string of `units` once, in order of first use, and per unit the
-/// index there of each of its strings. Strings shared with the checker (a constant used in
-/// many functions) are matched by address before their bytes are hashed.
-fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
-    let mut distinct: Vec<Arc<[u8]>> = Vec::new();
-    let mut by_address: FxHashMap<*const u8, u32> = FxHashMap::default();
-    let mut by_content: FxHashMap<&[u8], u32> = FxHashMap::default();
-    let unit_strings = units
-        .iter()
-        .map(|compiled| {
-            compiled
-                .strings
-                .iter()
-                .map(|string| {
-                    if let Some(&idx) = by_address.get(&string.as_ptr()) {
-                        return idx;
-                    }
-                    let idx = *by_content.entry(&string[..]).or_insert_with(|| {
-                        distinct.push(Arc::clone(string));
-                        distinct.len() as u32 - 1
-                    });
-                    by_address.insert(string.as_ptr(), idx);
-                    idx
-                })
-                .collect()
-        })
-        .collect();
-    (distinct, unit_strings)
-}
-
-/// Declares every symbol of the program in layout order and defines it, then links.
-///
-/// The order of declaration is the layout: code (the runtime's entry, the rest of the
-/// runtime's code, `main.init`, the compiled functions by `FuncId`), read-only data (each
-/// compiled function's static closure, then the string literals, once each in order of
-/// first use, as Go's linker keeps one `go:string` symbol per content), then bss (the
-/// package variables, then the runtime's data). Code is declared first and defined last,
-/// once everything it refers to has its symbol; data is defined as it is declared, since
-/// it refers only to code.
-///
-/// A function that was never compiled (a job lost by a queue) has no symbol; linking then
-/// fails with an unknown symbol rather than producing a broken executable.
-fn link_program(
-    program: &Program<'_>,
-    init: Compiled,
-    funcs: Vec<Option<Compiled>>,
-    options: &BuildOptions,
-    listing: &mut String,
-) -> Result<Vec<u8>, LinkError> {
-    let info = program.info;
-    let main = info
-        .funcs
-        .iter()
-        .position(|func| func.parent.is_none() && func.name == "main")
-        .map(|idx| FuncId(idx as u32))
-        .expect("the checker requires main");
-    let mut builder = Builder::new();
-    let mut ids = SymIds::new(info.funcs.len());
-    let mut list = |name: &str, code: &MachineCode| {
-        if options.listing {
-            listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
-            listing.push_str(&amd64::listing(code, &|sym| sym_name(program, sym)));
-        }
-    };
-
-    // Code.
-    let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
-        .chain(
-            Runtime::ALL
-                .iter()
-                .copied()
-                .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry),
-        )
-        .map(|rt| (rt, amd64::runtime::assemble(rt)))
-        .collect();
-    for (rt, code) in &runtimes {
-        list(rt.name(), code);
-        ids.runtimes.insert(*rt, builder.declare(rt.name()));
-    }
-    let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
-        .map(FuncId)
-        .filter(|func| funcs[func.0 as usize].is_some())
-        .collect();
-    let mut units: Vec<Compiled> = std::iter::once(init)
-        .chain(funcs.into_iter().flatten())
-        .collect();
-    // Per unit, in the order of `units`: its symbol.
-    let mut unit_ids = Vec::with_capacity(units.len());
-    for unit in &mut units {
-        list(&unit.name, &unit.code);
-        unit_ids.push(builder.declare(std::mem::take(&mut unit.name)));
-    }
-    ids.init = unit_ids[0];
-    for (&func, &id) in compiled_funcs.iter().zip(&unit_ids[1..]) {
-        ids.funcs[func.0 as usize] = id;
-    }
-    ids.main = ids.funcs[main.0 as usize];
-
-    // Read-only data.
-    for &func in &compiled_funcs {
-        ids.func_values[func.0 as usize] = builder.push(
-            sym_name(program, Sym::FuncValue(func)),
-            Definition {
-                section: Section::ReadOnly,
-                align: 8,
-                bytes: vec![0; 8],
-                relocs: vec![Reloc {
-                    offset: 0,
-                    kind: link::RelocKind::Abs64,
-                    target: ids.funcs[func.0 as usize],
-                    addend: 0,
-                }],
-            },
-        );
-    }
-    let (strings, unit_strings) = dedup_strings(&units);
-    ids.strings = strings
-        .iter()
-        .map(|string| {
-            builder.push(
-                "go:string",
-                Definition {
-                    section: Section::ReadOnly,
-                    align: 1,
-                    bytes: string.to_vec(),
-                    relocs: Vec::new(),
-                },
-            )
-        })
-        .collect();
-
-    // Bss.
-    for (idx, obj) in info.objs.iter().enumerate() {
-        if !matches!(obj.kind, ObjKind::Var { owner: None, .. }) {
-            continue;
-        }
-        let global = ObjId(idx as u32);
-        let size = 8 * u64::from(build::words(obj.ty));
-        let id = builder.push(
-            sym_name(program, Sym::Global(global)),
-            Definition {
-                section: Section::Bss { size },
-                align: 8,
-                bytes: Vec::new(),
-                relocs: Vec::new(),
-            },
-        );
-        ids.globals.insert(global, id);
-    }
-    let data = builder.push(
-        Runtime::Data.name(),
-        Definition {
-            section: Section::Bss {
-                size: amd64::runtime::DATA_SIZE,
-            },
-            align: 64,
-            bytes: Vec::new(),
-            relocs: Vec::new(),
-        },
-    );
-    ids.runtimes.insert(Runtime::Data, data);
-
-    // The code's definitions, now that every symbol it refers to has its id.
-    let definition = |code: MachineCode, string_ids: &[u32]| Definition {
-        section: Section::Code,
-        align: 16,
-        relocs: code
-            .relocs
-            .iter()
-            .map(|reloc| Reloc {
-                offset: reloc.offset,
-                kind: reloc.kind,
-                target: ids.get(reloc.sym, string_ids),
-                addend: reloc.addend,
-            })
-            .collect(),
-        bytes: code.bytes,
-    };
-    for (rt, code) in runtimes {
-        builder.define(ids.runtimes[&rt], definition(code, &[]));
-    }
-    for ((unit, string_ids), id) in units.into_iter().zip(&unit_strings).zip(unit_ids) {
-        builder.define(id, definition(unit.code, string_ids));
-    }
-    let image = builder.link(ids.runtimes[&Runtime::Entry])?;
-    Ok(elf::write(image))
 }
