@@ -13,6 +13,26 @@ use crate::ssa::build::{self, Program, Unit};
 use crate::ssa::{Func, Sym, passes, print};
 use crate::types::FuncId;
 
+/// Which unit a job compiles: a function or `main.init`. Ordered functions first, by
+/// `FuncId`, then `main.init`, as `--ssa` prints them and `--trace` numbers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitId {
+    /// A function, top-level or literal.
+    Func(FuncId),
+    /// `main.init`: the package variables' initializers.
+    Init,
+}
+
+impl UnitId {
+    /// Returns the id of `unit`.
+    pub fn of(unit: &Unit) -> UnitId {
+        match unit {
+            Unit::Func { func, .. } => UnitId::Func(*func),
+            Unit::Init => UnitId::Init,
+        }
+    }
+}
+
 /// What [`compile`] takes of the build's options.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Options<'o> {

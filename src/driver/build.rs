@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::backend::compile::{self, Compiled};
+use crate::backend::compile::{self, Compiled, UnitId};
 use crate::backend::layout;
 use crate::diag::{Diagnostics, Span};
 use crate::driver::Checked;
@@ -245,7 +245,7 @@ impl std::fmt::Display for NameError {
 struct Named<'o> {
     flag: &'static str,
     name: &'o str,
-    jobs: Vec<u32>,
+    jobs: Vec<UnitId>,
 }
 
 /// Returns the jobs each name given by `--ssa` and `TOYC_FAULT` stands for, or, if some name
@@ -256,13 +256,12 @@ fn named_jobs<'o>(
     options: &'o BuildOptions,
 ) -> Result<Vec<Named<'o>>, Vec<NameError>> {
     let info = program.info;
-    let init = info.funcs.len() as u32;
-    let names: Vec<(&str, u32)> = info
+    let names: Vec<(&str, UnitId)> = info
         .funcs
         .iter()
         .enumerate()
-        .map(|(idx, func)| (func.name.as_str(), idx as u32))
-        .chain(std::iter::once(("init", init)))
+        .map(|(idx, func)| (func.name.as_str(), UnitId::Func(FuncId(idx as u32))))
+        .chain(std::iter::once(("init", UnitId::Init)))
         .collect();
     // Each name, where it was given and, for `--ssa`, the name without a `main.` prefix.
     let ssa = options
@@ -277,7 +276,7 @@ fn named_jobs<'o>(
     let mut named = Vec::new();
     let mut errors = Vec::new();
     for (flag, name, bare) in ssa.chain(faults) {
-        let jobs: Vec<u32> = names
+        let jobs: Vec<UnitId> = names
             .iter()
             .filter(|&&(go_name, _)| go_name == name || Some(go_name) == bare)
             .map(|&(_, id)| id)
@@ -347,9 +346,9 @@ pub struct JobRecord {
     /// Its size: bytes of source.
     pub size: u32,
     /// The job's id, and the id of the job that produced it.
-    pub id: u32,
+    pub id: UnitId,
     /// See `id`.
-    pub parent: Option<u32>,
+    pub parent: Option<UnitId>,
     /// The worker that ran it.
     pub worker: usize,
     /// When it ran, from the start of the back end.
@@ -374,9 +373,21 @@ pub struct Report {
     pub link: Duration,
     /// Workers whose thread could not start, and why the first did not.
     pub unstarted: Option<(usize, String)>,
+    /// The number of functions in the program: `--trace` numbers `main.init` after them.
+    pub n_funcs: u32,
 }
 
 impl Report {
+    /// Returns the number `--trace` gives job `id`: its `FuncId`, or for `main.init` the
+    /// number of functions, after them all (`benches/simulate.py` takes the greatest
+    /// number among the jobs without a parent to be `main.init`).
+    pub fn trace_number(&self, id: UnitId) -> u32 {
+        match id {
+            UnitId::Func(func) => func.0,
+            UnitId::Init => self.n_funcs,
+        }
+    }
+
     /// Returns the total time spent running jobs.
     pub fn work(&self) -> Duration {
         self.jobs.iter().map(|job| job.end - job.start).sum()
@@ -388,7 +399,7 @@ impl Report {
         let mut order: Vec<&JobRecord> = self.jobs.iter().collect();
         // A job starts after its parent ends, so latest-started jobs are finished first.
         order.sort_by_key(|job| std::cmp::Reverse(job.start));
-        let mut longest: FxHashMap<u32, Duration> = FxHashMap::default();
+        let mut longest: FxHashMap<UnitId, Duration> = FxHashMap::default();
         for job in order {
             let own = job.end - job.start + longest.get(&job.id).copied().unwrap_or_default();
             longest.insert(job.id, own);
@@ -406,12 +417,17 @@ impl Report {
     }
 }
 
-/// One job: a unit with its identity.
+/// One job: a unit, and the job that produced it, if it is a closure.
 struct Job {
     unit: Unit,
-    /// `FuncId` of the function; `info.funcs.len()` for `main.init`.
-    id: u32,
-    parent: Option<u32>,
+    parent: Option<UnitId>,
+}
+
+impl Job {
+    /// Returns the id of the job's unit.
+    fn id(&self) -> UnitId {
+        UnitId::of(&self.unit)
+    }
 }
 
 /// How a job ended.
@@ -422,26 +438,24 @@ enum Outcome {
 }
 
 /// Returns the Go name of job `id` (`main`, `outer.func1`, `init`).
-fn job_name<'a>(program: &Program<'a>, id: u32) -> &'a str {
-    program
-        .info
-        .funcs
-        .get(id as usize)
-        .map_or("init", |func| func.name.as_str())
+fn job_name<'a>(program: &Program<'a>, id: UnitId) -> &'a str {
+    match id {
+        UnitId::Func(func) => program.info.funcs[func.0 as usize].name.as_str(),
+        UnitId::Init => "init",
+    }
 }
 
 /// Returns the source span of job `id`: the function, or an empty span for `init`.
-fn job_span(program: &Program<'_>, id: u32) -> Span {
-    if (id as usize) < program.info.funcs.len() {
-        program.span(FuncId(id))
-    } else {
-        Span::new(0, 0)
+fn job_span(program: &Program<'_>, id: UnitId) -> Span {
+    match id {
+        UnitId::Func(func) => program.span(func),
+        UnitId::Init => Span::new(0, 0),
     }
 }
 
 /// Runs one job: injected faults, then `compile` under `catch_unwind`.
 fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome, Vec<Unit>) {
-    let name = job_name(program, job.id);
+    let name = job_name(program, job.id());
     let mut panic_now = false;
     for fault in options.faults.get(name) {
         match fault {
@@ -449,7 +463,7 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
             Fault::Error => {
                 let message = format!("injected error in function {name}");
                 return (
-                    Outcome::Error(job_span(program, job.id), message),
+                    Outcome::Error(job_span(program, job.id()), message),
                     Vec::new(),
                 );
             }
@@ -507,7 +521,6 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
         0,
         Job {
             unit: Unit::Init,
-            id: info.funcs.len() as u32,
             parent: None,
         },
     )];
@@ -522,7 +535,6 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
                         func: FuncId(idx as u32),
                         env: Vec::new(),
                     },
-                    id: idx as u32,
                     parent: None,
                 },
             ));
@@ -569,19 +581,15 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
             let generated = closures
                 .into_iter()
                 .map(|unit| {
-                    let id = match &unit {
-                        Unit::Func { func, .. } => func.0,
-                        Unit::Init => unreachable!("init is never a closure"),
-                    };
+                    assert!(matches!(unit, Unit::Func { .. }), "init is never a closure");
                     Job {
                         unit,
-                        id,
-                        parent: Some(job.id),
+                        parent: Some(job.id()),
                     }
                 })
                 .collect();
             Done {
-                result: (job.id, job.parent, outcome),
+                result: (job.id(), job.parent, outcome),
                 generated,
                 failed,
             }
@@ -595,11 +603,12 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         index,
         backend: run.wall,
         link: Duration::ZERO,
+        n_funcs: info.funcs.len() as u32,
     };
     let mut init: Option<Compiled> = None;
     let mut funcs: Vec<Option<Compiled>> = (0..info.funcs.len()).map(|_| None).collect();
     let mut errors: Vec<(Span, String)> = Vec::new();
-    let mut panics: Vec<(u32, String)> = Vec::new();
+    let mut panics: Vec<(UnitId, String)> = Vec::new();
     let mut ssa = Vec::new();
     for timed in run.results {
         let (id, parent, outcome) = timed.result;
@@ -620,9 +629,9 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
                 if !compiled.ssa.is_empty() {
                     ssa.push((id, compiled.ssa.clone()));
                 }
-                match funcs.get_mut(id as usize) {
-                    Some(slot) => *slot = Some(compiled),
-                    None => init = Some(compiled),
+                match id {
+                    UnitId::Func(func) => funcs[func.0 as usize] = Some(compiled),
+                    UnitId::Init => init = Some(compiled),
                 }
             }
             Outcome::Error(span, message) => errors.push((span, message)),
@@ -647,7 +656,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         return Err(BuildError::Errors(diags));
     }
     // Every job has run: a named function that none compiled never will be.
-    let ran: FxHashSet<u32> = report.jobs.iter().map(|job| job.id).collect();
+    let ran: FxHashSet<UnitId> = report.jobs.iter().map(|job| job.id).collect();
     let mut not_compiled: Vec<NameError> = Vec::new();
     for named in named {
         let error = NameError {
