@@ -132,25 +132,8 @@ pub(crate) fn link(
     program: &Program<'_>,
     init: Compiled,
     funcs: Vec<Option<Compiled>>,
-    mut listing: Option<&mut String>,
+    listing: Option<&mut String>,
 ) -> Result<Vec<u8>, LinkError> {
-    let info = program.info;
-    let main = info
-        .funcs
-        .iter()
-        .position(|func| func.parent.is_none() && func.name == "main")
-        .map(|idx| FuncId(idx as u32))
-        .expect("the checker requires main");
-    let mut builder = Builder::new();
-    let mut ids = SymIds::new(info.funcs.len());
-    let mut list = |name: &str, code: &MachineCode| {
-        if let Some(listing) = listing.as_mut() {
-            listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
-            listing.push_str(&amd64::listing(code, &|sym| sym_name(program, sym)));
-        }
-    };
-
-    // Code.
     let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
         .chain(
             Runtime::ALL
@@ -160,10 +143,6 @@ pub(crate) fn link(
         )
         .map(|rt| (rt, amd64::runtime::assemble(rt)))
         .collect();
-    for (rt, code) in &runtimes {
-        list(rt.name(), code);
-        ids.runtimes.insert(*rt, builder.declare(rt.name()));
-    }
     let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
         .map(FuncId)
         .filter(|func| funcs[func.0 as usize].is_some())
@@ -171,104 +150,196 @@ pub(crate) fn link(
     let mut units: Vec<Compiled> = std::iter::once(init)
         .chain(funcs.into_iter().flatten())
         .collect();
-    // Per unit, in the order of `units`: its symbol.
-    let mut unit_ids = Vec::with_capacity(units.len());
-    for unit in &mut units {
-        list(&unit.name, &unit.code);
-        unit_ids.push(builder.declare(std::mem::take(&mut unit.name)));
+    if let Some(listing) = listing {
+        list(program, &runtimes, &units, listing);
     }
-    ids.init = unit_ids[0];
-    for (&func, &id) in compiled_funcs.iter().zip(&unit_ids[1..]) {
-        ids.funcs[func.0 as usize] = id;
-    }
-    ids.main = ids.funcs[main.0 as usize];
+    let mut layout = Layout {
+        program,
+        builder: Builder::new(),
+        ids: SymIds::new(program.info.funcs.len()),
+    };
+    let unit_ids = layout.declare_code(&runtimes, &mut units, &compiled_funcs);
+    let unit_strings = layout.push_read_only(&compiled_funcs, &units);
+    layout.push_bss();
+    layout.define_code(runtimes, units, &unit_ids, &unit_strings);
+    let Layout { builder, ids, .. } = layout;
+    let image = builder.link(ids.runtimes[&Runtime::Entry])?;
+    Ok(elf::write(image))
+}
 
-    // Read-only data.
-    for &func in &compiled_funcs {
-        ids.func_values[func.0 as usize] = builder.push(
-            sym_name(program, Sym::FuncValue(func)),
-            Definition {
-                section: Section::ReadOnly,
-                align: 8,
-                bytes: vec![0; 8],
-                relocs: vec![Reloc {
-                    offset: 0,
-                    kind: link::RelocKind::Abs64,
-                    target: ids.funcs[func.0 as usize],
-                    addend: 0,
-                }],
-            },
-        );
-    }
-    let (strings, unit_strings) = dedup_strings(&units);
-    ids.strings = strings
+/// Appends the assembly of the code units to `listing`, in layout order: the runtime's,
+/// then the compiled units'.
+fn list(
+    program: &Program<'_>,
+    runtimes: &[(Runtime, MachineCode)],
+    units: &[Compiled],
+    listing: &mut String,
+) {
+    let code = runtimes
         .iter()
-        .map(|string| {
-            builder.push(
-                "go:string",
+        .map(|(rt, code)| (rt.name(), code))
+        .chain(units.iter().map(|unit| (unit.name.as_str(), &unit.code)));
+    for (name, code) in code {
+        listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
+        listing.push_str(&amd64::listing(code, &|sym| sym_name(program, sym)));
+    }
+}
+
+/// The symbols declared so far and the builder that numbered them.
+struct Layout<'l, 'p> {
+    program: &'l Program<'p>,
+    builder: Builder,
+    ids: SymIds,
+}
+
+impl Layout<'_, '_> {
+    /// Declares the code: the runtime's (`runtimes`, the entry first), then the compiled
+    /// `units`, `main.init` first and then the functions `compiled_funcs`. Returns the
+    /// symbol of each unit; the units' names go to their symbols.
+    fn declare_code(
+        &mut self,
+        runtimes: &[(Runtime, MachineCode)],
+        units: &mut [Compiled],
+        compiled_funcs: &[FuncId],
+    ) -> Vec<SymId> {
+        let Layout {
+            program,
+            builder,
+            ids,
+        } = self;
+        for (rt, _) in runtimes {
+            ids.runtimes.insert(*rt, builder.declare(rt.name()));
+        }
+        let unit_ids: Vec<SymId> = units
+            .iter_mut()
+            .map(|unit| builder.declare(std::mem::take(&mut unit.name)))
+            .collect();
+        ids.init = unit_ids[0];
+        for (&func, &id) in compiled_funcs.iter().zip(&unit_ids[1..]) {
+            ids.funcs[func.0 as usize] = id;
+        }
+        let main = program
+            .info
+            .funcs
+            .iter()
+            .position(|func| func.parent.is_none() && func.name == "main")
+            .expect("the checker requires main");
+        ids.main = ids.funcs[main];
+        unit_ids
+    }
+
+    /// Declares and defines the read-only data: the static closure of each function of
+    /// `compiled_funcs`, then the string literals of `units`, once each. Returns, per unit,
+    /// the index among those strings of each of its own.
+    fn push_read_only(&mut self, compiled_funcs: &[FuncId], units: &[Compiled]) -> Vec<Vec<u32>> {
+        let Layout {
+            program,
+            builder,
+            ids,
+        } = self;
+        for &func in compiled_funcs {
+            ids.func_values[func.0 as usize] = builder.push(
+                sym_name(program, Sym::FuncValue(func)),
                 Definition {
                     section: Section::ReadOnly,
-                    align: 1,
-                    bytes: string.to_vec(),
+                    align: 8,
+                    bytes: vec![0; 8],
+                    relocs: vec![Reloc {
+                        offset: 0,
+                        kind: link::RelocKind::Abs64,
+                        target: ids.funcs[func.0 as usize],
+                        addend: 0,
+                    }],
+                },
+            );
+        }
+        let (strings, unit_strings) = dedup_strings(units);
+        ids.strings = strings
+            .iter()
+            .map(|string| {
+                builder.push(
+                    "go:string",
+                    Definition {
+                        section: Section::ReadOnly,
+                        align: 1,
+                        bytes: string.to_vec(),
+                        relocs: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        unit_strings
+    }
+
+    /// Declares and defines the bss: the package variables, then the runtime's data.
+    fn push_bss(&mut self) {
+        let Layout {
+            program,
+            builder,
+            ids,
+        } = self;
+        for (idx, obj) in program.info.objs.iter().enumerate() {
+            if !matches!(obj.kind, ObjKind::Var { owner: None, .. }) {
+                continue;
+            }
+            let global = ObjId(idx as u32);
+            let size = 8 * u64::from(build::words(obj.ty));
+            let id = builder.push(
+                sym_name(program, Sym::Global(global)),
+                Definition {
+                    section: Section::Bss { size },
+                    align: 8,
+                    bytes: Vec::new(),
                     relocs: Vec::new(),
                 },
-            )
-        })
-        .collect();
-
-    // Bss.
-    for (idx, obj) in info.objs.iter().enumerate() {
-        if !matches!(obj.kind, ObjKind::Var { owner: None, .. }) {
-            continue;
+            );
+            ids.globals.insert(global, id);
         }
-        let global = ObjId(idx as u32);
-        let size = 8 * u64::from(build::words(obj.ty));
-        let id = builder.push(
-            sym_name(program, Sym::Global(global)),
+        let data = builder.push(
+            Runtime::Data.name(),
             Definition {
-                section: Section::Bss { size },
-                align: 8,
+                section: Section::Bss {
+                    size: amd64::runtime::DATA_SIZE,
+                },
+                align: 64,
                 bytes: Vec::new(),
                 relocs: Vec::new(),
             },
         );
-        ids.globals.insert(global, id);
+        ids.runtimes.insert(Runtime::Data, data);
     }
-    let data = builder.push(
-        Runtime::Data.name(),
-        Definition {
-            section: Section::Bss {
-                size: amd64::runtime::DATA_SIZE,
-            },
-            align: 64,
-            bytes: Vec::new(),
-            relocs: Vec::new(),
-        },
-    );
-    ids.runtimes.insert(Runtime::Data, data);
 
-    // The code's definitions, now that every symbol it refers to has its id.
-    let definition = |code: MachineCode, string_ids: &[u32]| Definition {
-        section: Section::Code,
-        align: 16,
-        relocs: code
-            .relocs
-            .iter()
-            .map(|reloc| Reloc {
-                offset: reloc.offset,
-                kind: reloc.kind,
-                target: ids.get(reloc.sym, string_ids),
-                addend: reloc.addend,
-            })
-            .collect(),
-        bytes: code.bytes,
-    };
-    for (rt, code) in runtimes {
-        builder.define(ids.runtimes[&rt], definition(code, &[]));
+    /// Defines the code declared by `declare_code`, now that every symbol it refers to
+    /// has its id: `unit_ids` and `unit_strings` are, per unit, its symbol and the index
+    /// of each of its strings among the distinct ones.
+    fn define_code(
+        &mut self,
+        runtimes: Vec<(Runtime, MachineCode)>,
+        units: Vec<Compiled>,
+        unit_ids: &[SymId],
+        unit_strings: &[Vec<u32>],
+    ) {
+        let Layout { builder, ids, .. } = self;
+        let definition = |code: MachineCode, string_ids: &[u32]| Definition {
+            section: Section::Code,
+            align: 16,
+            relocs: code
+                .relocs
+                .iter()
+                .map(|reloc| Reloc {
+                    offset: reloc.offset,
+                    kind: reloc.kind,
+                    target: ids.get(reloc.sym, string_ids),
+                    addend: reloc.addend,
+                })
+                .collect(),
+            bytes: code.bytes,
+        };
+        for (rt, code) in runtimes {
+            builder.define(ids.runtimes[&rt], definition(code, &[]));
+        }
+        for ((unit, string_ids), &id) in units.into_iter().zip(unit_strings).zip(unit_ids) {
+            builder.define(id, definition(unit.code, string_ids));
+        }
     }
-    for ((unit, string_ids), id) in units.into_iter().zip(&unit_strings).zip(unit_ids) {
-        builder.define(id, definition(unit.code, string_ids));
-    }
-    let image = builder.link(ids.runtimes[&Runtime::Entry])?;
-    Ok(elf::write(image))
 }
