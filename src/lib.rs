@@ -1,11 +1,12 @@
 //! toyc: a parallel compiler for Toy, a strict subset of Go.
 //!
 //! In pipeline order the modules are `diag`, `syntax`, `types`, `ssa`, `obj`, `amd64`,
-//! `driver` (rustfmt lists them alphabetically); each may use only the ones before it and
-//! `diag`. `workload` generates benchmark programs and stands outside the pipeline.
+//! `backend`, `driver` (rustfmt lists them alphabetically); each may use only the ones
+//! before it and `diag`. `workload` generates benchmark programs and stands outside the pipeline.
 //! ARCHITECTURE.md tells the path of a program through them.
 
 pub mod amd64;
+pub mod backend;
 pub mod diag;
 pub mod driver;
 pub mod obj;

@@ -2,12 +2,12 @@
 //! results, and reports what the workers did.
 //!
 //! Following Go's `compileFunctions`: the initial jobs are `main.init` and the top-level
-//! functions, ordered so the largest come first (`--order`); a worker runs a job, and the
-//! closures the job produced become jobs for any worker (`queue`). Compiling a unit reads
-//! only the frozen `Program` and writes only its own result. Results are linked in a fixed
-//! order — runtime, `main.init`, functions by `FuncId` (top-level in source order, then
-//! literals), read-only data, variables — so the executable depends only on the source,
-//! whatever the strategy, the order or the number of workers.
+//! functions, ordered so the largest come first (`--order`); a worker runs a job
+//! (`backend::compile`), and the closures the job produced become jobs for any worker
+//! (`queue`). Compiling a unit reads only the frozen `Program` and writes only its own
+//! result. The results are gathered by unit and linked in the fixed order of
+//! `backend::layout`, so the executable depends only on the source, whatever the strategy,
+//! the order or the number of workers.
 //!
 //! A panic in a job (caught with `catch_unwind`: an internal compiler error, reported as
 //! Go's `panic during PHASE while compiling FUNC`, the phase read from `passes::phase`) makes
@@ -21,23 +21,20 @@
 //! naming it fails the build once every job has run, before anything is linked, rather than
 //! printing or injecting nothing without a word.
 
-use std::borrow::Cow;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::amd64::{self, MachineCode};
+use crate::backend::compile::{self, Compiled, UnitId};
+use crate::backend::layout;
 use crate::diag::{Diagnostics, Span};
 use crate::driver::Checked;
 use crate::driver::queue::{self, Done, Strategy, WorkerStats};
-use crate::obj::elf;
-use crate::obj::link::{self, LinkError, Reloc, Section, SymId, Unit as LinkUnit};
+use crate::obj::link::LinkError;
 use crate::ssa::build::{self, Program, Unit};
-use crate::ssa::{Func, Runtime, Sym, passes, print};
+use crate::ssa::passes;
 use crate::syntax::ast;
-use crate::types::object::ObjKind;
-use crate::types::{FuncId, ObjId};
+use crate::types::FuncId;
 
 /// How to build, and what to print besides.
 #[derive(Clone, Debug)]
@@ -262,7 +259,7 @@ impl std::fmt::Display for NameError {
 struct Named<'o> {
     flag: &'static str,
     name: &'o str,
-    jobs: Vec<u32>,
+    jobs: Vec<UnitId>,
 }
 
 /// Returns the jobs each name given by `--ssa` and `TOYC_FAULT` stands for, or, if some name
@@ -273,13 +270,12 @@ fn named_jobs<'o>(
     options: &'o BuildOptions,
 ) -> Result<Vec<Named<'o>>, Vec<NameError>> {
     let info = program.info;
-    let init = info.funcs.len() as u32;
-    let names: Vec<(&str, u32)> = info
+    let names: Vec<(&str, UnitId)> = info
         .funcs
         .iter()
         .enumerate()
-        .map(|(idx, func)| (func.name.as_str(), idx as u32))
-        .chain(std::iter::once(("init", init)))
+        .map(|(idx, func)| (func.name.as_str(), UnitId::Func(FuncId(idx as u32))))
+        .chain(std::iter::once(("init", UnitId::Init)))
         .collect();
     // Each name, where it was given and, for `--ssa`, the name without a `main.` prefix.
     let ssa = options
@@ -294,7 +290,7 @@ fn named_jobs<'o>(
     let mut named = Vec::new();
     let mut errors = Vec::new();
     for (flag, name, bare) in ssa.chain(faults) {
-        let jobs: Vec<u32> = names
+        let jobs: Vec<UnitId> = names
             .iter()
             .filter(|&&(go_name, _)| go_name == name || Some(go_name) == bare)
             .map(|&(_, id)| id)
@@ -364,9 +360,9 @@ pub struct JobRecord {
     /// Its size: bytes of source.
     pub size: u32,
     /// The job's id, and the id of the job that produced it.
-    pub id: u32,
+    pub id: UnitId,
     /// See `id`.
-    pub parent: Option<u32>,
+    pub parent: Option<UnitId>,
     /// The worker that ran it.
     pub worker: usize,
     /// When it ran, from the start of the back end.
@@ -391,9 +387,21 @@ pub struct Report {
     pub link: Duration,
     /// Workers whose thread could not start, and why the first did not.
     pub unstarted: Option<(usize, String)>,
+    /// The number of functions in the program: `--trace` numbers `main.init` after them.
+    pub n_funcs: u32,
 }
 
 impl Report {
+    /// Returns the number `--trace` gives job `id`: its `FuncId`, or for `main.init` the
+    /// number of functions, after them all (`benches/simulate.py` takes the greatest
+    /// number among the jobs without a parent to be `main.init`).
+    pub fn trace_number(&self, id: UnitId) -> u32 {
+        match id {
+            UnitId::Func(func) => func.0,
+            UnitId::Init => self.n_funcs,
+        }
+    }
+
     /// Returns the total time spent running jobs.
     pub fn work(&self) -> Duration {
         self.jobs.iter().map(|job| job.end - job.start).sum()
@@ -405,7 +413,7 @@ impl Report {
         let mut order: Vec<&JobRecord> = self.jobs.iter().collect();
         // A job starts after its parent ends, so latest-started jobs are finished first.
         order.sort_by_key(|job| std::cmp::Reverse(job.start));
-        let mut longest: FxHashMap<u32, Duration> = FxHashMap::default();
+        let mut longest: FxHashMap<UnitId, Duration> = FxHashMap::default();
         for job in order {
             let own = job.end - job.start + longest.get(&job.id).copied().unwrap_or_default();
             longest.insert(job.id, own);
@@ -423,20 +431,17 @@ impl Report {
     }
 }
 
-/// One job: a unit with its identity.
+/// One job: a unit, and the job that produced it, if it is a closure.
 struct Job {
     unit: Unit,
-    /// `FuncId` of the function; `info.funcs.len()` for `main.init`.
-    id: u32,
-    parent: Option<u32>,
+    parent: Option<UnitId>,
 }
 
-/// One compiled unit.
-struct Compiled {
-    name: String,
-    code: MachineCode,
-    strings: Vec<Arc<[u8]>>,
-    ssa: String,
+impl Job {
+    /// Returns the id of the job's unit.
+    fn id(&self) -> UnitId {
+        UnitId::of(&self.unit)
+    }
 }
 
 /// How a job ended.
@@ -446,107 +451,25 @@ enum Outcome {
     Panic(String),
 }
 
-/// Compiles one unit: SSA construction, the passes, emission, each entered as the
-/// thread's phase. Returns the closures its code creates as new units. Panics in phase
-/// `panic_in` (`TOYC_FAULT`), if any.
-fn compile(
-    program: &Program<'_>,
-    unit: &Unit,
-    options: &BuildOptions,
-    panic_in: Option<&'static str>,
-) -> (Compiled, Vec<Unit>) {
-    let inject = |phase: &str| {
-        if panic_in == Some(phase) {
-            panic!("injected panic");
-        }
-    };
-    passes::enter(passes::BUILD);
-    inject(passes::BUILD);
-    let (mut f, closures) = build::build(program, unit);
-    let dump = options.ssa_func.as_deref() == Some(f.name.as_str())
-        || options
-            .ssa_func
-            .as_deref()
-            .is_some_and(|name| f.name.strip_prefix("main.") == Some(name));
-    let names = |sym: Sym| sym_name(program, sym);
-    let mut ssa = String::new();
-    let verify = options.check || cfg!(debug_assertions);
-    passes::compile(&mut f, verify, |pass, f: &Func| {
-        inject(pass);
-        if dump {
-            ssa.push_str(&format!("# {} after {pass}\n", f.name));
-            ssa.push_str(&print::print(f, &names));
-            ssa.push('\n');
-        }
-    });
-    passes::enter(passes::EMIT);
-    inject(passes::EMIT);
-    let code = amd64::emit(&f);
-    let closures = created_closures(program, unit, closures, &code);
-    // Strings are numbered per function; they stay with the code until linking.
-    let strings = std::mem::take(&mut f.strings);
-    (
-        Compiled {
-            name: f.name,
-            code,
-            strings,
-            ssa,
-        },
-        closures,
-    )
-}
-
-/// Returns those of the closures built for `unit` that its machine code still creates (or
-/// calls), as Go's `walk` queues only the closures whose creation survived inlining and
-/// dead-code elimination: a literal whose every call was inlined, and whose closure was
-/// then removed, is never compiled or linked. A function that other units may inline keeps
-/// all of its closures, since the copies of its body there may still create them.
-fn created_closures(
-    program: &Program<'_>,
-    unit: &Unit,
-    closures: Vec<Unit>,
-    code: &MachineCode,
-) -> Vec<Unit> {
-    if let Unit::Func { func, .. } = unit
-        && program.may_inline(*func)
-    {
-        return closures;
-    }
-    let referenced = |lit: FuncId| {
-        code.relocs
-            .iter()
-            .any(|reloc| matches!(reloc.sym, Sym::Func(func) | Sym::FuncValue(func) if func == lit))
-    };
-    closures
-        .into_iter()
-        .filter(|closure| match closure {
-            Unit::Func { func, .. } => referenced(*func),
-            Unit::Init => unreachable!("init is never a closure"),
-        })
-        .collect()
-}
-
 /// Returns the Go name of job `id` (`main`, `outer.func1`, `init`).
-fn job_name<'a>(program: &Program<'a>, id: u32) -> &'a str {
-    program
-        .info
-        .funcs
-        .get(id as usize)
-        .map_or("init", |func| func.name.as_str())
+fn job_name<'a>(program: &Program<'a>, id: UnitId) -> &'a str {
+    match id {
+        UnitId::Func(func) => program.info.funcs[func.0 as usize].name.as_str(),
+        UnitId::Init => "init",
+    }
 }
 
 /// Returns the source span of job `id`: the function, or an empty span for `init`.
-fn job_span(program: &Program<'_>, id: u32) -> Span {
-    if (id as usize) < program.info.funcs.len() {
-        program.span(FuncId(id))
-    } else {
-        Span::new(0, 0)
+fn job_span(program: &Program<'_>, id: UnitId) -> Span {
+    match id {
+        UnitId::Func(func) => program.span(func),
+        UnitId::Init => Span::new(0, 0),
     }
 }
 
 /// Runs one job: injected faults, then `compile` under `catch_unwind`.
 fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome, Vec<Unit>) {
-    let name = job_name(program, job.id);
+    let name = job_name(program, job.id());
     let mut panic_in = None;
     for fault in options.faults.get(name) {
         match fault {
@@ -554,15 +477,20 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
             Fault::Error => {
                 let message = format!("injected error in function {name}");
                 return (
-                    Outcome::Error(job_span(program, job.id), message),
+                    Outcome::Error(job_span(program, job.id()), message),
                     Vec::new(),
                 );
             }
             Fault::Panic(phase) => panic_in = Some(phase),
         }
     }
+    let unit_options = compile::Options {
+        ssa_func: options.ssa_func.as_deref(),
+        check: options.check,
+        panic_in,
+    };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        compile(program, &job.unit, options, panic_in)
+        compile::compile(program, &job.unit, &unit_options)
     }));
     match result {
         Ok((compiled, closures)) => (Outcome::Compiled(compiled), closures),
@@ -608,7 +536,6 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
         0,
         Job {
             unit: Unit::Init,
-            id: info.funcs.len() as u32,
             parent: None,
         },
     )];
@@ -623,7 +550,6 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
                         func: FuncId(idx as u32),
                         env: Vec::new(),
                     },
-                    id: idx as u32,
                     parent: None,
                 },
             ));
@@ -670,19 +596,15 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
             let generated = closures
                 .into_iter()
                 .map(|unit| {
-                    let id = match &unit {
-                        Unit::Func { func, .. } => func.0,
-                        Unit::Init => unreachable!("init is never a closure"),
-                    };
+                    assert!(matches!(unit, Unit::Func { .. }), "init is never a closure");
                     Job {
                         unit,
-                        id,
-                        parent: Some(job.id),
+                        parent: Some(job.id()),
                     }
                 })
                 .collect();
             Done {
-                result: (job.id, job.parent, outcome),
+                result: (job.id(), job.parent, outcome),
                 generated,
                 failed,
             }
@@ -696,11 +618,12 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         index,
         backend: run.wall,
         link: Duration::ZERO,
+        n_funcs: info.funcs.len() as u32,
     };
     let mut init: Option<Compiled> = None;
     let mut funcs: Vec<Option<Compiled>> = (0..info.funcs.len()).map(|_| None).collect();
     let mut errors: Vec<(Span, String)> = Vec::new();
-    let mut panics: Vec<(u32, String)> = Vec::new();
+    let mut panics: Vec<(UnitId, String)> = Vec::new();
     let mut ssa = Vec::new();
     for timed in run.results {
         let (id, parent, outcome) = timed.result;
@@ -721,9 +644,9 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
                 if !compiled.ssa.is_empty() {
                     ssa.push((id, compiled.ssa.clone()));
                 }
-                match funcs.get_mut(id as usize) {
-                    Some(slot) => *slot = Some(compiled),
-                    None => init = Some(compiled),
+                match id {
+                    UnitId::Func(func) => funcs[func.0 as usize] = Some(compiled),
+                    UnitId::Init => init = Some(compiled),
                 }
             }
             Outcome::Error(span, message) => errors.push((span, message)),
@@ -745,7 +668,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         return Err(BuildError::Errors(diags));
     }
     // Every job has run: a named function that none compiled never will be.
-    let ran: FxHashSet<u32> = report.jobs.iter().map(|job| job.id).collect();
+    let ran: FxHashSet<UnitId> = report.jobs.iter().map(|job| job.id).collect();
     let mut not_compiled: Vec<NameError> = Vec::new();
     for named in named {
         let error = NameError {
@@ -766,8 +689,13 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let ssa = ssa.into_iter().map(|(_, text)| text).collect();
     let mut listing = String::new();
     let link_start = Instant::now();
-    let executable =
-        link_program(&program, init, funcs, options, &mut listing).map_err(BuildError::Link)?;
+    let executable = layout::link(
+        &program,
+        init,
+        funcs,
+        options.listing.then_some(&mut listing),
+    )
+    .map_err(BuildError::Link)?;
     report.link = link_start.elapsed();
     Ok(Built {
         executable,
@@ -775,261 +703,4 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         ssa,
         report,
     })
-}
-
-/// Returns Go's name for a symbol.
-pub fn sym_name(program: &Program<'_>, sym: Sym) -> String {
-    let info = program.info;
-    match sym {
-        Sym::Func(func) => format!("main.{}", info.funcs[func.0 as usize].name),
-        Sym::FuncValue(func) => format!("main.{}·f", info.funcs[func.0 as usize].name),
-        Sym::Init => "main.init".to_string(),
-        Sym::Main => "main.main".to_string(),
-        Sym::Global(obj) => format!("main.{}", program.file.names.name(info.obj(obj).name)),
-        Sym::Str(idx) => format!("go:string.{idx}"),
-        Sym::Runtime(rt) => rt.name().to_string(),
-    }
-}
-
-/// The link unit of each symbol, numbered in layout order by [`SymIds::next`]. A symbol
-/// given none is [`SymIds::NONE`], which the linker reports as unknown.
-struct SymIds {
-    /// How many have been numbered.
-    n: u32,
-    runtimes: FxHashMap<Runtime, SymId>,
-    init: SymId,
-    main: SymId,
-    /// Per function: its code.
-    funcs: Vec<SymId>,
-    /// Per function: its static closure.
-    func_values: Vec<SymId>,
-    globals: FxHashMap<ObjId, SymId>,
-}
-
-impl SymIds {
-    const NONE: SymId = SymId(u32::MAX);
-
-    fn new(n_funcs: usize) -> SymIds {
-        SymIds {
-            n: 0,
-            runtimes: FxHashMap::default(),
-            init: SymIds::NONE,
-            main: SymIds::NONE,
-            funcs: vec![SymIds::NONE; n_funcs],
-            func_values: vec![SymIds::NONE; n_funcs],
-            globals: FxHashMap::default(),
-        }
-    }
-
-    /// Returns the next unit's number.
-    fn next(&mut self) -> SymId {
-        self.n += 1;
-        SymId(self.n - 1)
-    }
-
-    /// Numbers runtime symbol `rt` next.
-    fn runtime(&mut self, rt: Runtime) {
-        let id = self.next();
-        self.runtimes.insert(rt, id);
-    }
-
-    /// Returns the unit of `sym`, which is not a string literal (those are numbered per
-    /// compiled function).
-    fn get(&self, sym: Sym) -> SymId {
-        let of = |ids: &[SymId], func: FuncId| ids.get(func.0 as usize).copied();
-        match sym {
-            Sym::Func(func) => of(&self.funcs, func),
-            Sym::FuncValue(func) => of(&self.func_values, func),
-            Sym::Init => Some(self.init),
-            Sym::Main => Some(self.main),
-            Sym::Global(obj) => self.globals.get(&obj).copied(),
-            Sym::Runtime(rt) => self.runtimes.get(&rt).copied(),
-            Sym::Str(_) => unreachable!("string literals are numbered per unit"),
-        }
-        .unwrap_or(SymIds::NONE)
-    }
-}
-
-/// Returns each distinct string of `units` once, in order of first use, and per unit the
-/// index there of each of its strings. Strings shared with the checker (a constant used in
-/// many functions) are matched by address before their bytes are hashed.
-fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
-    let mut distinct: Vec<Arc<[u8]>> = Vec::new();
-    let mut by_address: FxHashMap<*const u8, u32> = FxHashMap::default();
-    let mut by_content: FxHashMap<&[u8], u32> = FxHashMap::default();
-    let unit_strings = units
-        .iter()
-        .map(|compiled| {
-            compiled
-                .strings
-                .iter()
-                .map(|string| {
-                    if let Some(&idx) = by_address.get(&string.as_ptr()) {
-                        return idx;
-                    }
-                    let idx = *by_content.entry(&string[..]).or_insert_with(|| {
-                        distinct.push(Arc::clone(string));
-                        distinct.len() as u32 - 1
-                    });
-                    by_address.insert(string.as_ptr(), idx);
-                    idx
-                })
-                .collect()
-        })
-        .collect();
-    (distinct, unit_strings)
-}
-
-fn link_program(
-    program: &Program<'_>,
-    init: Compiled,
-    funcs: Vec<Option<Compiled>>,
-    options: &BuildOptions,
-    listing: &mut String,
-) -> Result<Vec<u8>, LinkError> {
-    let info = program.info;
-    let main = info
-        .funcs
-        .iter()
-        .position(|func| func.parent.is_none() && func.name == "main")
-        .map(|idx| FuncId(idx as u32))
-        .expect("the checker requires main");
-
-    // Assign symbol ids in layout order.
-    let mut ids = SymIds::new(info.funcs.len());
-    let code_runtimes: Vec<Runtime> = Runtime::ALL
-        .iter()
-        .copied()
-        .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry)
-        .collect();
-    ids.runtime(Runtime::Entry);
-    for &rt in &code_runtimes {
-        ids.runtime(rt);
-    }
-    ids.init = ids.next();
-    let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
-        .map(FuncId)
-        .filter(|func| funcs[func.0 as usize].is_some())
-        .collect();
-    for &func in &compiled_funcs {
-        ids.funcs[func.0 as usize] = ids.next();
-    }
-    for &func in &compiled_funcs {
-        ids.func_values[func.0 as usize] = ids.next();
-    }
-    ids.main = ids.funcs[main.0 as usize];
-    // A function that was never compiled (a job lost by a queue) has no symbol; linking
-    // then fails with an unknown symbol rather than producing a broken executable.
-    // String literals: numbered per unit, laid out once each in order of first use, as Go's
-    // linker keeps one `go:string` symbol per content.
-    let units_in_order: Vec<Compiled> = std::iter::once(init)
-        .chain(funcs.into_iter().flatten())
-        .collect();
-    let (strings, unit_strings) = dedup_strings(&units_in_order);
-    let string_base = ids.n;
-    ids.n += strings.len() as u32;
-    let globals: Vec<ObjId> = info
-        .objs
-        .iter()
-        .enumerate()
-        .filter(|(_, obj)| matches!(obj.kind, ObjKind::Var { owner: None, .. }))
-        .map(|(idx, _)| ObjId(idx as u32))
-        .collect();
-    for &global in &globals {
-        let id = ids.next();
-        ids.globals.insert(global, id);
-    }
-    ids.runtime(Runtime::Data);
-
-    let mut units: Vec<LinkUnit> = Vec::with_capacity(ids.n as usize);
-    let mut add_code = |name: Cow<'static, str>,
-                        code: MachineCode,
-                        string_ids: &[u32],
-                        units: &mut Vec<LinkUnit>| {
-        let relocs = code
-            .relocs
-            .iter()
-            .map(|reloc| Reloc {
-                offset: reloc.offset,
-                kind: reloc.kind,
-                target: match reloc.sym {
-                    Sym::Str(idx) => SymId(string_base + string_ids[idx as usize]),
-                    sym => ids.get(sym),
-                },
-                addend: reloc.addend,
-            })
-            .collect();
-        if options.listing {
-            listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
-            listing.push_str(&amd64::listing(&code, &|sym| sym_name(program, sym)));
-        }
-        units.push(LinkUnit {
-            name,
-            section: Section::Code,
-            align: 16,
-            bytes: code.bytes,
-            relocs,
-        });
-    };
-    add_code(
-        Runtime::Entry.name().into(),
-        amd64::runtime::assemble(Runtime::Entry),
-        &[],
-        &mut units,
-    );
-    for &rt in &code_runtimes {
-        add_code(
-            rt.name().into(),
-            amd64::runtime::assemble(rt),
-            &[],
-            &mut units,
-        );
-    }
-    for (compiled, string_ids) in units_in_order.into_iter().zip(&unit_strings) {
-        add_code(compiled.name.into(), compiled.code, string_ids, &mut units);
-    }
-    for &func in &compiled_funcs {
-        units.push(LinkUnit {
-            name: sym_name(program, Sym::FuncValue(func)).into(),
-            section: Section::ReadOnly,
-            align: 8,
-            bytes: vec![0; 8],
-            relocs: vec![Reloc {
-                offset: 0,
-                kind: link::RelocKind::Abs64,
-                target: ids.funcs[func.0 as usize],
-                addend: 0,
-            }],
-        });
-    }
-    for string in strings {
-        units.push(LinkUnit {
-            name: "go:string".into(),
-            section: Section::ReadOnly,
-            align: 1,
-            bytes: string.to_vec(),
-            relocs: Vec::new(),
-        });
-    }
-    for &global in &globals {
-        let size = 8 * u64::from(build::words(info.obj(global).ty));
-        units.push(LinkUnit {
-            name: sym_name(program, Sym::Global(global)).into(),
-            section: Section::Bss { size },
-            align: 8,
-            bytes: Vec::new(),
-            relocs: Vec::new(),
-        });
-    }
-    units.push(LinkUnit {
-        name: Runtime::Data.name().into(),
-        section: Section::Bss {
-            size: amd64::runtime::DATA_SIZE,
-        },
-        align: 64,
-        bytes: Vec::new(),
-        relocs: Vec::new(),
-    });
-    let image = link::link(&units, SymId(0))?;
-    Ok(elf::write(image))
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use rustc_hash::FxHashMap;
 
+use crate::backend::compile::UnitId;
 use crate::driver::build::{BuildOptions, Report};
 
 fn ms(duration: Duration) -> f64 {
@@ -110,7 +111,7 @@ pub fn trace_json(report: &Report) -> String {
             r#"{{"name":"thread_name","ph":"M","pid":1,"tid":{idx},"args":{{"name":"worker {idx}"}}}}"#
         ));
     }
-    let by_id: FxHashMap<u32, usize> = report
+    let by_id: FxHashMap<UnitId, usize> = report
         .jobs
         .iter()
         .enumerate()
@@ -124,8 +125,11 @@ pub fn trace_json(report: &Report) -> String {
             us(job.start),
             us(job.end - job.start),
             job.size,
-            job.id,
-            job.parent.map_or_else(|| "null".to_string(), |parent| parent.to_string())
+            report.trace_number(job.id),
+            job.parent.map_or_else(
+                || "null".to_string(),
+                |parent| report.trace_number(parent).to_string()
+            )
         ));
         let Some(parent) = job.parent.and_then(|parent| by_id.get(&parent)) else {
             continue;
@@ -133,13 +137,13 @@ pub fn trace_json(report: &Report) -> String {
         let parent = &report.jobs[*parent];
         events.push(format!(
             r#"{{"name":"closure","cat":"flow","ph":"s","id":{},"pid":1,"tid":{},"ts":{:.3}}}"#,
-            job.id,
+            report.trace_number(job.id),
             parent.worker,
             us(parent.end) - 0.001
         ));
         events.push(format!(
             r#"{{"name":"closure","cat":"flow","ph":"f","bp":"e","id":{},"pid":1,"tid":{},"ts":{:.3}}}"#,
-            job.id,
+            report.trace_number(job.id),
             job.worker,
             us(job.start)
         ));

@@ -2,10 +2,11 @@
 //! the executable's image.
 //!
 //! Input: units (one per function or data object), each with its bytes, section, alignment
-//! and relocations naming other units by index. Layout keeps the given order within each
-//! section, and the sections in the order code, read-only data, data, bss, so the image
-//! depends only on the units and their order: a driver that compiles functions in parallel
-//! must hand them over in a fixed order (source order) for the output to be reproducible.
+//! and relocations naming other units by index (`builder` numbers them as they are
+//! declared). Layout keeps the given order within each section, and the sections in the
+//! order code, read-only data, data, bss, so the image depends only on the units and their
+//! order: a driver that compiles functions in parallel must hand them over in a fixed order
+//! (source order) for the output to be reproducible.
 //!
 //! Relocations are the two x86-64 kinds a static executable needs: `Pc32` (a rel32 call,
 //! jump or RIP-relative operand: target + addend - address of the field, as ELF's
@@ -89,6 +90,16 @@ pub enum LinkError {
         /// The field's offset.
         offset: u32,
     },
+    /// A symbol was declared but never defined (`obj::builder`).
+    Undefined {
+        /// The symbol.
+        name: String,
+    },
+    /// A symbol was defined more than once (`obj::builder`).
+    DefinedTwice {
+        /// The symbol.
+        name: String,
+    },
     /// A `Pc32` value does not fit in 32 bits.
     OutOfRange {
         /// The unit with the relocation.
@@ -107,6 +118,8 @@ impl std::fmt::Display for LinkError {
             LinkError::FieldOutOfUnit { unit, offset } => {
                 write!(f, "{unit} has a relocation at {offset}, outside its bytes")
             }
+            LinkError::Undefined { name } => write!(f, "{name} is declared but never defined"),
+            LinkError::DefinedTwice { name } => write!(f, "{name} is defined more than once"),
             LinkError::OutOfRange { unit, target } => {
                 write!(
                     f,

@@ -74,7 +74,7 @@ fn closures_are_compiled_after_their_parents_and_exactly_once() {
             "{}: too few closures compiled",
             strategy.name()
         );
-        let mut ids: Vec<u32> = report.jobs.iter().map(|job| job.id).collect();
+        let mut ids: Vec<_> = report.jobs.iter().map(|job| job.id).collect();
         ids.sort_unstable();
         let n = ids.len();
         ids.dedup();

@@ -1,0 +1,136 @@
+//! The compilation of one unit: SSA construction, the passes, emission, and the closures
+//! its machine code creates.
+//!
+//! As Go's `ssagen.Compile` with the closures `walk` queues: a literal is compiled as a
+//! unit of its own only if the code of the unit that makes it still creates it
+//! ([`created_closures`]).
+
+use std::sync::Arc;
+
+use crate::amd64::{self, MachineCode};
+use crate::backend::layout::sym_name;
+use crate::ssa::build::{self, Program, Unit};
+use crate::ssa::{Func, Sym, passes, print};
+use crate::types::FuncId;
+
+/// Which unit a job compiles: a function or `main.init`. Ordered functions first, by
+/// `FuncId`, then `main.init`, as `--ssa` prints them and `--trace` numbers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitId {
+    /// A function, top-level or literal.
+    Func(FuncId),
+    /// `main.init`: the package variables' initializers.
+    Init,
+}
+
+impl UnitId {
+    /// Returns the id of `unit`.
+    pub fn of(unit: &Unit) -> UnitId {
+        match unit {
+            Unit::Func { func, .. } => UnitId::Func(*func),
+            Unit::Init => UnitId::Init,
+        }
+    }
+}
+
+/// What [`compile`] takes of the build's options.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Options<'o> {
+    /// Print the SSA of the function of this name after every pass (`--ssa NAME`): Go's
+    /// name (`main`, `outer.func1`), or the name qualified (`main.fib`).
+    pub ssa_func: Option<&'o str>,
+    /// Run the SSA verifier after every pass, as debug builds always do (`--check`).
+    pub check: bool,
+    /// Panic on entering this phase (`TOYC_FAULT`'s `panic:NAME:PHASE`), to test how an
+    /// internal compiler error is reported.
+    pub panic_in: Option<&'static str>,
+}
+
+/// One compiled unit.
+pub(crate) struct Compiled {
+    /// Its symbol's name (`main.fib`).
+    pub name: String,
+    /// Its machine code, with relocations naming `Sym`s.
+    pub code: MachineCode,
+    /// Its string literals, numbered as its relocations number them (`Sym::Str`); they
+    /// stay with the code until linking.
+    pub strings: Vec<Arc<[u8]>>,
+    /// Its `--ssa` dump, or nothing.
+    pub ssa: String,
+}
+
+/// Compiles one unit: SSA construction, the passes, emission, each entered as the thread's
+/// phase (`passes::enter`). Returns the closures its code creates as new units.
+pub(crate) fn compile(
+    program: &Program<'_>,
+    unit: &Unit,
+    options: &Options<'_>,
+) -> (Compiled, Vec<Unit>) {
+    let inject = |phase: &str| {
+        if options.panic_in == Some(phase) {
+            panic!("injected panic");
+        }
+    };
+    passes::enter(passes::BUILD);
+    inject(passes::BUILD);
+    let (mut f, closures) = build::build(program, unit);
+    let dump = options.ssa_func == Some(f.name.as_str())
+        || options
+            .ssa_func
+            .is_some_and(|name| f.name.strip_prefix("main.") == Some(name));
+    let names = |sym: Sym| sym_name(program, sym);
+    let mut ssa = String::new();
+    let verify = options.check || cfg!(debug_assertions);
+    passes::compile(&mut f, verify, |pass, f: &Func| {
+        inject(pass);
+        if dump {
+            ssa.push_str(&format!("# {} after {pass}\n", f.name));
+            ssa.push_str(&print::print(f, &names));
+            ssa.push('\n');
+        }
+    });
+    passes::enter(passes::EMIT);
+    inject(passes::EMIT);
+    let code = amd64::emit(&f);
+    let closures = created_closures(program, unit, closures, &code);
+    let strings = std::mem::take(&mut f.strings);
+    (
+        Compiled {
+            name: f.name,
+            code,
+            strings,
+            ssa,
+        },
+        closures,
+    )
+}
+
+/// Returns those of the closures built for `unit` that its machine code still creates (or
+/// calls), as Go's `walk` queues only the closures whose creation survived inlining and
+/// dead-code elimination: a literal whose every call was inlined, and whose closure was
+/// then removed, is never compiled or linked. A function that other units may inline keeps
+/// all of its closures, since the copies of its body there may still create them.
+fn created_closures(
+    program: &Program<'_>,
+    unit: &Unit,
+    closures: Vec<Unit>,
+    code: &MachineCode,
+) -> Vec<Unit> {
+    if let Unit::Func { func, .. } = unit
+        && program.may_inline(*func)
+    {
+        return closures;
+    }
+    let referenced = |lit: FuncId| {
+        code.relocs
+            .iter()
+            .any(|reloc| matches!(reloc.sym, Sym::Func(func) | Sym::FuncValue(func) if func == lit))
+    };
+    closures
+        .into_iter()
+        .filter(|closure| match closure {
+            Unit::Func { func, .. } => referenced(*func),
+            Unit::Init => unreachable!("init is never a closure"),
+        })
+        .collect()
+}

@@ -1,0 +1,345 @@
+//! The layout of the compiled program: which symbols the executable has, in which order,
+//! and their definitions, handed to `obj::builder` and linked.
+//!
+//! The order is fixed, so the executable depends only on the source, whatever order the
+//! units were compiled in: code (the runtime's entry, the rest of the runtime's code,
+//! `main.init`, the compiled functions by `FuncId`: top-level in source order, then
+//! literals), read-only data (each compiled function's static closure, then the string
+//! literals, once each in order of first use, as Go's linker keeps one `go:string` symbol
+//! per content), then bss (the package variables, then the runtime's data).
+//!
+//! Every symbol is declared in that order, which numbers it; code is defined last, once
+//! everything it refers to has its number. Units name what they refer to by `Sym`
+//! (`Sym::Str` by the unit's own numbering of its strings); [`SymIds`] maps each to the
+//! declared symbol.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::amd64::{self, MachineCode};
+use crate::backend::compile::Compiled;
+use crate::obj::builder::{Builder, Definition};
+use crate::obj::elf;
+use crate::obj::link::{self, LinkError, Reloc, Section, SymId};
+use crate::ssa::build::{self, Program};
+use crate::ssa::{Runtime, Sym};
+use crate::types::object::ObjKind;
+use crate::types::{FuncId, ObjId};
+
+/// Returns Go's name for a symbol.
+pub(crate) fn sym_name(program: &Program<'_>, sym: Sym) -> String {
+    let info = program.info;
+    match sym {
+        Sym::Func(func) => format!("main.{}", info.funcs[func.0 as usize].name),
+        Sym::FuncValue(func) => format!("main.{}·f", info.funcs[func.0 as usize].name),
+        Sym::Init => "main.init".to_string(),
+        Sym::Main => "main.main".to_string(),
+        Sym::Global(obj) => format!("main.{}", program.file.names.name(info.obj(obj).name)),
+        Sym::Str(idx) => format!("go:string.{idx}"),
+        Sym::Runtime(rt) => rt.name().to_string(),
+    }
+}
+
+/// The symbol of each thing the code refers to, from the declaration that numbered it. A
+/// symbol that was never declared is [`SymIds::NONE`], which the linker reports as unknown.
+struct SymIds {
+    runtimes: FxHashMap<Runtime, SymId>,
+    init: SymId,
+    main: SymId,
+    /// Per function: its code.
+    funcs: Vec<SymId>,
+    /// Per function: its static closure.
+    func_values: Vec<SymId>,
+    globals: FxHashMap<ObjId, SymId>,
+    /// Per distinct string literal, as `dedup_strings` numbers them.
+    strings: Vec<SymId>,
+}
+
+impl SymIds {
+    const NONE: SymId = SymId(u32::MAX);
+
+    fn new(n_funcs: usize) -> SymIds {
+        SymIds {
+            runtimes: FxHashMap::default(),
+            init: SymIds::NONE,
+            main: SymIds::NONE,
+            funcs: vec![SymIds::NONE; n_funcs],
+            func_values: vec![SymIds::NONE; n_funcs],
+            globals: FxHashMap::default(),
+            strings: Vec::new(),
+        }
+    }
+
+    /// Returns the symbol of `sym` in a unit whose string literals are, by the unit's own
+    /// numbering, the distinct strings `string_ids`.
+    fn get(&self, sym: Sym, string_ids: &[u32]) -> SymId {
+        let of = |ids: &[SymId], func: FuncId| ids.get(func.0 as usize).copied();
+        match sym {
+            Sym::Func(func) => of(&self.funcs, func),
+            Sym::FuncValue(func) => of(&self.func_values, func),
+            Sym::Init => Some(self.init),
+            Sym::Main => Some(self.main),
+            Sym::Global(obj) => self.globals.get(&obj).copied(),
+            Sym::Runtime(rt) => self.runtimes.get(&rt).copied(),
+            Sym::Str(idx) => Some(self.strings[string_ids[idx as usize] as usize]),
+        }
+        .unwrap_or(SymIds::NONE)
+    }
+}
+
+/// Returns each distinct string of `units` once, in order of first use, and per unit the
+/// index there of each of its strings. Strings shared with the checker (a constant used in
+/// many functions) are matched by address before their bytes are hashed.
+fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
+    let mut distinct: Vec<Arc<[u8]>> = Vec::new();
+    let mut by_address: FxHashMap<*const u8, u32> = FxHashMap::default();
+    let mut by_content: FxHashMap<&[u8], u32> = FxHashMap::default();
+    let unit_strings = units
+        .iter()
+        .map(|compiled| {
+            compiled
+                .strings
+                .iter()
+                .map(|string| {
+                    if let Some(&idx) = by_address.get(&string.as_ptr()) {
+                        return idx;
+                    }
+                    let idx = *by_content.entry(&string[..]).or_insert_with(|| {
+                        distinct.push(Arc::clone(string));
+                        distinct.len() as u32 - 1
+                    });
+                    by_address.insert(string.as_ptr(), idx);
+                    idx
+                })
+                .collect()
+        })
+        .collect();
+    (distinct, unit_strings)
+}
+
+/// Declares every symbol of the program in layout order (this module's comment) and defines
+/// it, then links, and returns the executable: `init` and `funcs` (per function, by
+/// `FuncId`: its unit, if it was compiled) are the compiled units. Appends each code unit's
+/// assembly to `listing`, if given (`-S`), in layout order.
+///
+/// Code is declared first, for the calls between functions, and defined last; data is
+/// defined as it is declared, since it refers only to code declared before it.
+///
+/// A function that was never compiled (a job lost by a queue) has no symbol; linking then
+/// fails with an unknown symbol rather than producing a broken executable.
+pub(crate) fn link(
+    program: &Program<'_>,
+    init: Compiled,
+    funcs: Vec<Option<Compiled>>,
+    listing: Option<&mut String>,
+) -> Result<Vec<u8>, LinkError> {
+    let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
+        .chain(
+            Runtime::ALL
+                .iter()
+                .copied()
+                .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry),
+        )
+        .map(|rt| (rt, amd64::runtime::assemble(rt)))
+        .collect();
+    let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
+        .map(FuncId)
+        .filter(|func| funcs[func.0 as usize].is_some())
+        .collect();
+    let mut units: Vec<Compiled> = std::iter::once(init)
+        .chain(funcs.into_iter().flatten())
+        .collect();
+    if let Some(listing) = listing {
+        list(program, &runtimes, &units, listing);
+    }
+    let mut layout = Layout {
+        program,
+        builder: Builder::new(),
+        ids: SymIds::new(program.info.funcs.len()),
+    };
+    let unit_ids = layout.declare_code(&runtimes, &mut units, &compiled_funcs);
+    let unit_strings = layout.push_read_only(&compiled_funcs, &units);
+    layout.push_bss();
+    layout.define_code(runtimes, units, &unit_ids, &unit_strings);
+    let Layout { builder, ids, .. } = layout;
+    let image = builder.link(ids.runtimes[&Runtime::Entry])?;
+    Ok(elf::write(image))
+}
+
+/// Appends the assembly of the code units to `listing`, in layout order: the runtime's,
+/// then the compiled units'.
+fn list(
+    program: &Program<'_>,
+    runtimes: &[(Runtime, MachineCode)],
+    units: &[Compiled],
+    listing: &mut String,
+) {
+    let code = runtimes
+        .iter()
+        .map(|(rt, code)| (rt.name(), code))
+        .chain(units.iter().map(|unit| (unit.name.as_str(), &unit.code)));
+    for (name, code) in code {
+        listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
+        listing.push_str(&amd64::listing(code, &|sym| sym_name(program, sym)));
+    }
+}
+
+/// The symbols declared so far and the builder that numbered them.
+struct Layout<'l, 'p> {
+    program: &'l Program<'p>,
+    builder: Builder,
+    ids: SymIds,
+}
+
+impl Layout<'_, '_> {
+    /// Declares the code: the runtime's (`runtimes`, the entry first), then the compiled
+    /// `units`, `main.init` first and then the functions `compiled_funcs`. Returns the
+    /// symbol of each unit; the units' names go to their symbols.
+    fn declare_code(
+        &mut self,
+        runtimes: &[(Runtime, MachineCode)],
+        units: &mut [Compiled],
+        compiled_funcs: &[FuncId],
+    ) -> Vec<SymId> {
+        let Layout {
+            program,
+            builder,
+            ids,
+        } = self;
+        for (rt, _) in runtimes {
+            ids.runtimes.insert(*rt, builder.declare(rt.name()));
+        }
+        let unit_ids: Vec<SymId> = units
+            .iter_mut()
+            .map(|unit| builder.declare(std::mem::take(&mut unit.name)))
+            .collect();
+        ids.init = unit_ids[0];
+        for (&func, &id) in compiled_funcs.iter().zip(&unit_ids[1..]) {
+            ids.funcs[func.0 as usize] = id;
+        }
+        let main = program
+            .info
+            .funcs
+            .iter()
+            .position(|func| func.parent.is_none() && func.name == "main")
+            .expect("the checker requires main");
+        ids.main = ids.funcs[main];
+        unit_ids
+    }
+
+    /// Declares and defines the read-only data: the static closure of each function of
+    /// `compiled_funcs`, then the string literals of `units`, once each. Returns, per unit,
+    /// the index among those strings of each of its own.
+    fn push_read_only(&mut self, compiled_funcs: &[FuncId], units: &[Compiled]) -> Vec<Vec<u32>> {
+        let Layout {
+            program,
+            builder,
+            ids,
+        } = self;
+        for &func in compiled_funcs {
+            ids.func_values[func.0 as usize] = builder.push(
+                sym_name(program, Sym::FuncValue(func)),
+                Definition {
+                    section: Section::ReadOnly,
+                    align: 8,
+                    bytes: vec![0; 8],
+                    relocs: vec![Reloc {
+                        offset: 0,
+                        kind: link::RelocKind::Abs64,
+                        target: ids.funcs[func.0 as usize],
+                        addend: 0,
+                    }],
+                },
+            );
+        }
+        let (strings, unit_strings) = dedup_strings(units);
+        ids.strings = strings
+            .iter()
+            .map(|string| {
+                builder.push(
+                    "go:string",
+                    Definition {
+                        section: Section::ReadOnly,
+                        align: 1,
+                        bytes: string.to_vec(),
+                        relocs: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        unit_strings
+    }
+
+    /// Declares and defines the bss: the package variables, then the runtime's data.
+    fn push_bss(&mut self) {
+        let Layout {
+            program,
+            builder,
+            ids,
+        } = self;
+        for (idx, obj) in program.info.objs.iter().enumerate() {
+            if !matches!(obj.kind, ObjKind::Var { owner: None, .. }) {
+                continue;
+            }
+            let global = ObjId(idx as u32);
+            let size = 8 * u64::from(build::words(obj.ty));
+            let id = builder.push(
+                sym_name(program, Sym::Global(global)),
+                Definition {
+                    section: Section::Bss { size },
+                    align: 8,
+                    bytes: Vec::new(),
+                    relocs: Vec::new(),
+                },
+            );
+            ids.globals.insert(global, id);
+        }
+        let data = builder.push(
+            Runtime::Data.name(),
+            Definition {
+                section: Section::Bss {
+                    size: amd64::runtime::DATA_SIZE,
+                },
+                align: 64,
+                bytes: Vec::new(),
+                relocs: Vec::new(),
+            },
+        );
+        ids.runtimes.insert(Runtime::Data, data);
+    }
+
+    /// Defines the code declared by `declare_code`, now that every symbol it refers to
+    /// has its id: `unit_ids` and `unit_strings` are, per unit, its symbol and the index
+    /// of each of its strings among the distinct ones.
+    fn define_code(
+        &mut self,
+        runtimes: Vec<(Runtime, MachineCode)>,
+        units: Vec<Compiled>,
+        unit_ids: &[SymId],
+        unit_strings: &[Vec<u32>],
+    ) {
+        let Layout { builder, ids, .. } = self;
+        let definition = |code: MachineCode, string_ids: &[u32]| Definition {
+            section: Section::Code,
+            align: 16,
+            relocs: code
+                .relocs
+                .iter()
+                .map(|reloc| Reloc {
+                    offset: reloc.offset,
+                    kind: reloc.kind,
+                    target: ids.get(reloc.sym, string_ids),
+                    addend: reloc.addend,
+                })
+                .collect(),
+            bytes: code.bytes,
+        };
+        for (rt, code) in runtimes {
+            builder.define(ids.runtimes[&rt], definition(code, &[]));
+        }
+        for ((unit, string_ids), &id) in units.into_iter().zip(unit_strings).zip(unit_ids) {
+            builder.define(id, definition(unit.code, string_ids));
+        }
+    }
+}
