@@ -177,6 +177,7 @@ enum Color {
 }
 
 fn main() -> ExitCode {
+    driver::one_malloc_arena();
     let huge_pages_off = driver::disable_huge_pages();
     let cli = Cli::parse();
     match cli.command {
@@ -480,7 +481,9 @@ fn run(
         return status;
     }
     driver::restore_huge_pages(huge_pages_off);
-    let mut child = match std::process::Command::new(&exe).args(args).spawn() {
+    let mut command = std::process::Command::new(&exe);
+    command.args(args);
+    let mut child = match driver::signals::spawn_child(&mut command) {
         Ok(child) => child,
         Err(error) => {
             say!(
@@ -491,8 +494,7 @@ fn run(
             return ExitCode::from(2);
         }
     };
-    // Interruptions go to the program from here; toyc cleans up when it has ended.
-    driver::signals::set_child(child.id());
+    // Interruptions go to the program until it has ended; toyc cleans up after.
     driver::wait_exited(child.id());
     driver::signals::forget_child();
     match child.wait() {

@@ -97,9 +97,14 @@ impl Drop for Registered {
     }
 }
 
-/// Passes interruptions on to process `id` until [`forget_child`].
-pub fn set_child(id: u32) {
-    PENDING.lock().child = Some(id);
+/// Starts `command` and passes interruptions on to it until [`forget_child`]. The table
+/// stays locked while the program starts: a signal that arrives then waits and goes to the
+/// program, rather than ending toyc and leaving the program running without it.
+pub fn spawn_child(command: &mut std::process::Command) -> std::io::Result<std::process::Child> {
+    let mut pending = PENDING.lock();
+    let child = command.spawn()?;
+    pending.child = Some(child.id());
+    Ok(child)
 }
 
 /// Stops passing interruptions on; call before reaping the process.
