@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use crate::ssa::func::{Func, Sym};
+use crate::ssa::func::{Func, Sym, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 
 /// Returns `f` as text, with symbols named by `sym_name`.
@@ -26,19 +26,9 @@ pub fn print(f: &Func, sym_name: &dyn Fn(Sym) -> String) -> String {
         }
         out.push('\n');
         for &v in &b.values {
-            let value = f.value(v);
-            let _ = write!(out, "  v{} = {}", v.0, value.op.name());
-            match value.op {
-                Op::Addr | Op::StaticCall => {
-                    let _ = write!(out, " {{{}}}", sym_name(f.syms[value.aux as usize]));
-                }
-                Op::Phi | Op::Copy | Op::ClosurePtr => {}
-                _ if value.aux != 0 || value.op == Op::Const || value.op == Op::Arg => {
-                    let _ = write!(out, " [{}]", value.aux);
-                }
-                _ => {}
-            }
-            for arg in &value.args {
+            let _ = write!(out, "  v{} = ", v.0);
+            write_op(&mut out, f, v, sym_name);
+            for arg in &f.value(v).args {
                 let _ = write!(out, " v{}", arg.0);
             }
             if let Some(loc) = f.locs.get(v.0 as usize).copied().flatten() {
@@ -46,14 +36,7 @@ pub fn print(f: &Func, sym_name: &dyn Fn(Sym) -> String) -> String {
             }
             out.push('\n');
         }
-        let kind = match b.kind {
-            BlockKind::Plain => "Plain".to_string(),
-            BlockKind::If => "If".to_string(),
-            BlockKind::IfCmp(cond) => cond.name().to_string(),
-            BlockKind::Ret => "Ret".to_string(),
-            BlockKind::Exit => "Exit".to_string(),
-        };
-        let _ = write!(out, "  {kind}");
+        let _ = write!(out, "  {}", block_kind(b.kind));
         if let Some(control) = b.control {
             let _ = write!(out, " v{}", control.0);
         }
@@ -66,4 +49,34 @@ pub fn print(f: &Func, sym_name: &dyn Fn(Sym) -> String) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Appends the operation of value `v` to `out`: its name, then its symbol (`{main.fib}`)
+/// or its auxiliary integer (`[2]`) where it has one; not its arguments or location.
+/// Whatever else shows a function's values (the `ssa.html` page) writes them with it, so
+/// they read as the text form does.
+pub(crate) fn write_op(out: &mut String, f: &Func, v: ValueId, sym_name: &dyn Fn(Sym) -> String) {
+    let value = f.value(v);
+    out.push_str(value.op.name());
+    match value.op {
+        Op::Addr | Op::StaticCall => {
+            let _ = write!(out, " {{{}}}", sym_name(f.syms[value.aux as usize]));
+        }
+        Op::Phi | Op::Copy | Op::ClosurePtr => {}
+        _ if value.aux != 0 || value.op == Op::Const || value.op == Op::Arg => {
+            let _ = write!(out, " [{}]", value.aux);
+        }
+        _ => {}
+    }
+}
+
+/// Returns the name of a block kind as the text form prints it (`Plain`, `LT`).
+pub(crate) fn block_kind(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Plain => "Plain",
+        BlockKind::If => "If",
+        BlockKind::IfCmp(cond) => cond.name(),
+        BlockKind::Ret => "Ret",
+        BlockKind::Exit => "Exit",
+    }
 }
