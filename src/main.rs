@@ -63,6 +63,14 @@ enum Command {
         /// standard output. A NAME that is not compiled is a usage error.
         #[arg(long = "ssa", value_name = "NAME")]
         ssa: Option<String>,
+        /// Write the SSA page of function NAME, as Go's GOSSAFUNC does: its source, its SSA
+        /// after every pass, its assembly, side by side in one self-contained HTML file
+        /// (ssa.html, or --ssa-html-out). A NAME that is not compiled is a usage error.
+        #[arg(long = "ssa-html", value_name = "NAME")]
+        ssa_html: Option<String>,
+        /// Where --ssa-html writes its page [default: ssa.html].
+        #[arg(long = "ssa-html-out", value_name = "PATH", requires = "ssa_html")]
+        ssa_html_out: Option<PathBuf>,
         #[command(flatten)]
         compile: CompileArgs,
     },
@@ -187,14 +195,19 @@ fn main() -> ExitCode {
             output,
             listing,
             ssa,
+            ssa_html,
+            ssa_html_out,
             compile,
         } => {
             let output = output::resolve(output.as_deref(), &file);
-            match options(&compile, listing, ssa).and_then(|options| {
+            let page = ssa_html
+                .is_some()
+                .then(|| ssa_html_out.unwrap_or_else(|| PathBuf::from("ssa.html")));
+            match options(&compile, listing, ssa, ssa_html).and_then(|options| {
                 install_signals()?;
                 Ok(options)
             }) {
-                Ok(options) => build(&file, &output, &options, &compile),
+                Ok(options) => build(&file, &output, page.as_deref(), &options, &compile),
                 Err(status) => status,
             }
         }
@@ -202,7 +215,7 @@ fn main() -> ExitCode {
             file,
             args,
             compile,
-        } => match options(&compile, false, None).and_then(|options| {
+        } => match options(&compile, false, None, None).and_then(|options| {
             install_signals()?;
             Ok(options)
         }) {
@@ -284,6 +297,7 @@ fn options(
     compile: &CompileArgs,
     listing: bool,
     ssa: Option<String>,
+    ssa_html: Option<String>,
 ) -> Result<BuildOptions, ExitCode> {
     let faults = match std::env::var("TOYC_FAULT") {
         Ok(text) => text.parse().map_err(|error| {
@@ -304,6 +318,7 @@ fn options(
     Ok(BuildOptions {
         listing,
         ssa_func: ssa,
+        ssa_html,
         workers: compile.workers.map_or_else(num_cpus::get, |n| n as usize),
         procs: compile.procs.map(|n| n as usize),
         strategy: match compile.queue {
@@ -345,9 +360,17 @@ fn read(path: &Path) -> Result<toyc::diag::SourceFile, ExitCode> {
     })
 }
 
-fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileArgs) -> ExitCode {
+/// Builds `path` into `output`, and writes the `ssa.html` page to `page` if
+/// `--ssa-html` asked for one.
+fn build(
+    path: &Path,
+    output: &Path,
+    page: Option<&Path>,
+    options: &BuildOptions,
+    compile: &CompileArgs,
+) -> ExitCode {
     let started = Instant::now();
-    let targets = match output_targets(path, output, compile.trace.as_deref()) {
+    let targets = match output_targets(path, output, compile.trace.as_deref(), page) {
         Ok(targets) => targets,
         Err(message) => {
             say!("toyc: {message}");
@@ -408,6 +431,18 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
             return ExitCode::from(2);
         }
     }
+    if let (Some(page), Some(target), Some(dump)) = (page, targets.page, &built.ssa_html) {
+        let html = toyc::ssa::html::page(dump, &source);
+        if let Err(message) = output::write(page, target, html.as_bytes(), false) {
+            say!("toyc: {message}");
+            return ExitCode::from(2);
+        }
+        let name = options.ssa_html.as_deref().unwrap_or(&dump.name);
+        let said = format!("dumped SSA for {name} to {}\n", page.display());
+        if let Err(status) = write_out(said.as_bytes()) {
+            return status;
+        }
+    }
     if let Err(message) = output::write(output, targets.executable, &built.executable, true) {
         say!("toyc: {message}");
         return ExitCode::from(2);
@@ -436,25 +471,47 @@ fn build(path: &Path, output: &Path, options: &BuildOptions, compile: &CompileAr
 struct Targets {
     executable: output::Target,
     trace: Option<output::Target>,
+    page: Option<output::Target>,
 }
 
-/// Checks, before any work, that the build may write `output` (and `trace`) without
-/// replacing a file that is not toyc's own.
-fn output_targets(path: &Path, output: &Path, trace: Option<&Path>) -> Result<Targets, String> {
+/// Checks, before any work, that the build may write `output` (and `trace`, and the
+/// `ssa.html` `page`) without replacing a file that is not toyc's own, and that no two of
+/// them are one file.
+fn output_targets(
+    path: &Path,
+    output: &Path,
+    trace: Option<&Path>,
+    page: Option<&Path>,
+) -> Result<Targets, String> {
     let executable = output::check(output, output::Kind::Executable, path)?;
-    let trace = match trace {
-        None => None,
-        Some(trace) => {
-            if trace == output || output::same_file(trace, output) {
+    let named = [
+        ("-o", Some(output)),
+        ("--trace", trace),
+        ("--ssa-html-out", page),
+    ];
+    for (idx, &(flag, first)) in named.iter().enumerate() {
+        for &(other_flag, second) in &named[idx + 1..] {
+            if let (Some(first), Some(second)) = (first, second)
+                && (first == second || output::same_file(first, second))
+            {
                 return Err(format!(
-                    "--trace and -o name the same file {:?}",
-                    trace.display().to_string()
+                    "{other_flag} and {flag} name the same file {:?}",
+                    second.display().to_string()
                 ));
             }
-            Some(output::check(trace, output::Kind::Trace, path)?)
         }
-    };
-    Ok(Targets { executable, trace })
+    }
+    let trace = trace
+        .map(|trace| output::check(trace, output::Kind::Trace, path))
+        .transpose()?;
+    let page = page
+        .map(|page| output::check(page, output::Kind::SsaHtml, path))
+        .transpose()?;
+    Ok(Targets {
+        executable,
+        trace,
+        page,
+    })
 }
 
 fn run(
@@ -476,7 +533,7 @@ fn run(
     };
     let _registered = driver::signals::register(dir.path());
     let exe = output::resolve(Some(dir.path()), path);
-    let status = build(path, &exe, options, compile);
+    let status = build(path, &exe, None, options, compile);
     if status != ExitCode::SUCCESS {
         return status;
     }

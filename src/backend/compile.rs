@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::amd64::{self, MachineCode};
 use crate::backend::layout::sym_name;
 use crate::ssa::build::{self, Program, Unit};
-use crate::ssa::{Func, Sym, passes, print};
+use crate::ssa::{Func, Sym, html, passes, print};
 use crate::types::FuncId;
 
 /// Which unit a job compiles: a function or `main.init`. Ordered functions first, by
@@ -39,6 +39,9 @@ pub(crate) struct Options<'o> {
     /// Print the SSA of the function of this name after every pass (`--ssa NAME`): Go's
     /// name (`main`, `outer.func1`), or the name qualified (`main.fib`).
     pub ssa_func: Option<&'o str>,
+    /// Take the function of this name after every pass for `ssa.html` (`--ssa-html NAME`),
+    /// named as for `ssa_func`.
+    pub ssa_html: Option<&'o str>,
     /// Run the SSA verifier after every pass, as debug builds always do (`--check`).
     pub check: bool,
     /// Panic on entering this phase (`TOYC_FAULT`'s `panic:NAME:PHASE`), to test how an
@@ -57,6 +60,8 @@ pub(crate) struct Compiled {
     pub strings: Vec<Arc<[u8]>>,
     /// Its `--ssa` dump, or nothing.
     pub ssa: String,
+    /// What `ssa.html` shows of it, if `--ssa-html` names it.
+    pub html: Option<Box<html::Dump>>,
 }
 
 /// Compiles one unit: SSA construction, the passes, emission, each entered as the thread's
@@ -74,10 +79,23 @@ pub(crate) fn compile(
     passes::enter(passes::BUILD);
     inject(passes::BUILD);
     let (mut f, closures) = build::build(program, unit);
-    let dump = options.ssa_func == Some(f.name.as_str())
-        || options
-            .ssa_func
-            .is_some_and(|name| f.name.strip_prefix("main.") == Some(name));
+    let named = |name: Option<&str>| {
+        name == Some(f.name.as_str())
+            || name.is_some_and(|name| f.name.strip_prefix("main.") == Some(name))
+    };
+    let dump = named(options.ssa_func);
+    // Only the function `--ssa-html` names takes anything for the page.
+    let mut page = named(options.ssa_html).then(|| {
+        Box::new(html::Dump {
+            name: f.name.clone(),
+            span: match unit {
+                Unit::Func { func, .. } => Some(program.span(*func)),
+                Unit::Init => None,
+            },
+            passes: Vec::new(),
+            listing: String::new(),
+        })
+    });
     let names = |sym: Sym| sym_name(program, sym);
     let mut ssa = String::new();
     let verify = options.check || cfg!(debug_assertions);
@@ -88,10 +106,17 @@ pub(crate) fn compile(
             ssa.push_str(&print::print(f, &names));
             ssa.push('\n');
         }
+        if let Some(page) = &mut page {
+            page.passes.push(html::PassDump::capture(pass, f, &names));
+        }
     });
     passes::enter(passes::EMIT);
     inject(passes::EMIT);
     let code = amd64::emit(&f);
+    if let Some(page) = &mut page {
+        page.listing = format!("{} STEXT size={}\n", f.name, code.bytes.len());
+        page.listing.push_str(&amd64::listing(&code, &names));
+    }
     let closures = created_closures(program, unit, closures, &code);
     let strings = std::mem::take(&mut f.strings);
     (
@@ -100,6 +125,7 @@ pub(crate) fn compile(
             code,
             strings,
             ssa,
+            html: page,
         },
         closures,
     )

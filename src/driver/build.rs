@@ -15,11 +15,11 @@
 //! failures are reported in source order. A compile error does not stop the others, so
 //! every function's errors are reported, sorted by position. `TOYC_FAULT` injects failures for tests (see [`Faults`]).
 //!
-//! The functions that `--ssa` and `TOYC_FAULT` name must exist: a name the program lacks
-//! fails the build before any job runs, with the nearest names it has ([`NameError`]). A
-//! literal may exist and still never become a job, when its creation was optimized away;
-//! naming it fails the build once every job has run, before anything is linked, rather than
-//! printing or injecting nothing without a word.
+//! The functions that `--ssa`, `--ssa-html` and `TOYC_FAULT` name must exist: a name the
+//! program lacks fails the build before any job runs, with the nearest names it has
+//! ([`NameError`]). A literal may exist and still never become a job, when its creation was
+//! optimized away; naming it fails the build once every job has run, before anything is
+//! linked, rather than printing or injecting nothing without a word.
 
 use std::time::{Duration, Instant};
 
@@ -43,6 +43,8 @@ pub struct BuildOptions {
     pub listing: bool,
     /// Print this function's SSA after every pass (`--ssa NAME`).
     pub ssa_func: Option<String>,
+    /// Take this function after every pass for its `ssa.html` page (`--ssa-html NAME`).
+    pub ssa_html: Option<String>,
     /// Workers (`-c`); at least 1.
     pub workers: usize,
     /// The most workers that run at once (`--procs`, Go's `GOMAXPROCS`); `None` for the
@@ -65,6 +67,7 @@ impl Default for BuildOptions {
         BuildOptions {
             listing: false,
             ssa_func: None,
+            ssa_html: None,
             workers: 1,
             procs: None,
             strategy: Strategy::Stack,
@@ -190,6 +193,8 @@ pub struct Built {
     pub listing: String,
     /// The `--ssa` dump, if asked for.
     pub ssa: String,
+    /// What the `ssa.html` page shows of the function `--ssa-html` names, if asked for.
+    pub ssa_html: Option<crate::ssa::html::Dump>,
     /// What the back end's workers did.
     pub report: Report,
 }
@@ -199,8 +204,8 @@ pub struct Built {
 pub enum BuildError {
     /// Errors in the program, found by the back end (today only injected ones).
     Errors(Diagnostics),
-    /// Functions named by `--ssa` or `TOYC_FAULT` that the build cannot honour: a usage
-    /// error.
+    /// Functions named by `--ssa`, `--ssa-html` or `TOYC_FAULT` that the build cannot
+    /// honour: a usage error.
     Names(Vec<NameError>),
     /// The compiler failed while compiling these functions, in source order: what went
     /// wrong, in which phase of which function.
@@ -209,10 +214,10 @@ pub enum BuildError {
     Link(LinkError),
 }
 
-/// A function named by `--ssa` or `TOYC_FAULT` that the build cannot honour.
+/// A function named by `--ssa`, `--ssa-html` or `TOYC_FAULT` that the build cannot honour.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameError {
-    /// Where the name was given: `--ssa` or `TOYC_FAULT`.
+    /// Where the name was given: `--ssa`, `--ssa-html` or `TOYC_FAULT`.
     pub flag: &'static str,
     /// The name as given.
     pub name: String,
@@ -255,16 +260,18 @@ impl std::fmt::Display for NameError {
     }
 }
 
-/// A function named by `--ssa` or `TOYC_FAULT`, with the jobs that stand for it.
+/// A function named by `--ssa`, `--ssa-html` or `TOYC_FAULT`, with the jobs that stand for
+/// it.
 struct Named<'o> {
     flag: &'static str,
     name: &'o str,
     jobs: Vec<UnitId>,
 }
 
-/// Returns the jobs each name given by `--ssa` and `TOYC_FAULT` stands for, or, if some name
-/// stands for none, an error for each such name. Names are Go's (`main`, `outer.func1`,
-/// `init`); `--ssa` also takes them qualified (`main.fib`), as `compile` matches them.
+/// Returns the jobs each name given by `--ssa`, `--ssa-html` and `TOYC_FAULT` stands for,
+/// or, if some name stands for none, an error for each such name. Names are Go's (`main`,
+/// `outer.func1`, `init`); `--ssa` and `--ssa-html` also take them qualified (`main.fib`),
+/// as `compile` matches them.
 fn named_jobs<'o>(
     program: &Program<'_>,
     options: &'o BuildOptions,
@@ -277,11 +284,14 @@ fn named_jobs<'o>(
         .map(|(idx, func)| (func.name.as_str(), UnitId::Func(FuncId(idx as u32))))
         .chain(std::iter::once(("init", UnitId::Init)))
         .collect();
-    // Each name, where it was given and, for `--ssa`, the name without a `main.` prefix.
+    // Each name, where it was given and, for `--ssa` and `--ssa-html`, the name without a
+    // `main.` prefix.
     let ssa = options
         .ssa_func
         .iter()
-        .map(|name| ("--ssa", name.as_str(), name.strip_prefix("main.")));
+        .map(|name| ("--ssa", name))
+        .chain(options.ssa_html.iter().map(|name| ("--ssa-html", name)))
+        .map(|(flag, name)| (flag, name.as_str(), name.strip_prefix("main.")));
     let faults = options
         .faults
         .0
@@ -486,6 +496,7 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
     }
     let unit_options = compile::Options {
         ssa_func: options.ssa_func.as_deref(),
+        ssa_html: options.ssa_html.as_deref(),
         check: options.check,
         panic_in,
     };
@@ -625,6 +636,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let mut errors: Vec<(Span, String)> = Vec::new();
     let mut panics: Vec<(UnitId, String)> = Vec::new();
     let mut ssa = Vec::new();
+    let mut ssa_html = None;
     for timed in run.results {
         let (id, parent, outcome) = timed.result;
         report.jobs.push(JobRecord {
@@ -640,7 +652,10 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
             end: timed.end,
         });
         match outcome {
-            Outcome::Compiled(compiled) => {
+            Outcome::Compiled(mut compiled) => {
+                if let Some(page) = compiled.html.take() {
+                    ssa_html = Some(*page);
+                }
                 if !compiled.ssa.is_empty() {
                     ssa.push((id, compiled.ssa.clone()));
                 }
@@ -701,6 +716,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         executable,
         listing,
         ssa,
+        ssa_html,
         report,
     })
 }

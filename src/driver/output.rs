@@ -3,13 +3,13 @@
 //! object file`).
 //!
 //! An output path may be replaced only when it does not exist, when it holds what toyc
-//! writes there (an ELF file for an executable, a trace for `--trace`), or when it is not a
-//! regular file (`/dev/null`, a pipe), which is written in place. It is never the input
-//! file, and the executable and the trace are never the same path. A regular file is
-//! written under a temporary name in the same directory, closed, and renamed over the path,
-//! so a failed or interrupted build leaves the old file as it was, and no process can find
-//! the new one still open for writing (running it would fail with "text file busy"). The
-//! temporary name is removed on an interruption (`signals`).
+//! writes there (an ELF file for an executable, a trace for `--trace`, a page for
+//! `--ssa-html`), or when it is not a regular file (`/dev/null`, a pipe), which is written
+//! in place. It is never the input file, and no two outputs of a build are the same path.
+//! A regular file is written under a temporary name in the same directory, closed, and
+//! renamed over the path, so a failed or interrupted build leaves the old file as it was,
+//! and no process can find the new one still open for writing (running it would fail with
+//! "text file busy"). The temporary name is removed on an interruption (`signals`).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -23,6 +23,8 @@ pub enum Kind {
     Executable,
     /// A `--trace` file: ours when it starts as toyc's traces do.
     Trace,
+    /// An `ssa.html` page: ours when it starts as toyc's pages do.
+    SsaHtml,
 }
 
 impl Kind {
@@ -31,6 +33,7 @@ impl Kind {
         match self {
             Kind::Executable => b"\x7fELF",
             Kind::Trace => b"{\"traceEvents\":",
+            Kind::SsaHtml => crate::ssa::html::MAGIC.as_bytes(),
         }
     }
 
@@ -38,6 +41,7 @@ impl Kind {
         match self {
             Kind::Executable => "build output",
             Kind::Trace => "trace output",
+            Kind::SsaHtml => "ssa.html output",
         }
     }
 
@@ -45,6 +49,7 @@ impl Kind {
         match self {
             Kind::Executable => "is not an object file",
             Kind::Trace => "is not a trace",
+            Kind::SsaHtml => "was not written by toyc",
         }
     }
 }
@@ -75,6 +80,7 @@ pub fn check(path: &Path, kind: Kind, input: &Path) -> Result<Target, String> {
             match kind {
                 Kind::Executable => "-o",
                 Kind::Trace => "--trace",
+                Kind::SsaHtml => "--ssa-html-out",
             }
         ));
     }

@@ -1,8 +1,9 @@
 //! The SSA back end, after Go's `cmd/compile/internal/ssa`: the index of the checked
 //! program that every unit reads (`program`), construction (`build`), the function form
 //! (`func`, `op`), the calling conventions (`abi`), the pass pipeline (`passes`), the
-//! checker run between passes (`check`), the text form (`print`) and register allocation
-//! (`regalloc`); for tests, a builder of functions (`testfun`).
+//! checker run between passes (`check`), the text form (`print`), the `ssa.html` page
+//! (`html`) and register allocation (`regalloc`); for tests, a builder of functions
+//! (`testfun`).
 
 pub mod abi;
 pub mod allocelim;
@@ -16,6 +17,7 @@ pub mod deadcode;
 pub mod dom;
 pub mod func;
 pub mod fuse;
+pub mod html;
 pub mod layout;
 pub mod lower;
 pub mod op;

@@ -9,5 +9,6 @@ mod driver;
 mod fuzz;
 mod run;
 mod safety;
+mod ssa_html;
 mod support;
 mod tidy;
