@@ -1,8 +1,9 @@
 //! The SSA back end, after Go's `cmd/compile/internal/ssa`: the index of the checked
 //! program that every unit reads (`program`), construction (`build`), the function form
 //! (`func`, `op`), the calling conventions (`abi`), the pass pipeline (`passes`), the
-//! checker run between passes (`check`), the text form (`print`) and register allocation
-//! (`regalloc`); for tests, a builder of functions (`testfun`).
+//! checker run between passes (`check`), the text form (`print`), the rewrite rules (`rules/*.rules`, matched by
+//! code `build.rs` generates with `rules/gen.rs`, run through `rewrite`) and register
+//! allocation (`regalloc`); for tests, a builder of functions (`testfun`).
 
 pub mod abi;
 pub mod allocelim;
@@ -26,6 +27,10 @@ pub mod print;
 pub mod program;
 pub mod regalloc;
 pub mod retdup;
+pub mod rewrite;
+#[cfg(test)]
+#[path = "rules/gen.rs"]
+mod rulegen;
 #[cfg(test)]
 mod testfun;
 
