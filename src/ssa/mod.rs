@@ -2,8 +2,9 @@
 //! program that every unit reads (`program`), construction (`build`), the function form
 //! (`func`, `op`), the calling conventions (`abi`), the pass pipeline (`passes`), the
 //! checker run between passes (`check`), the text form (`print`), the `ssa.html` page
-//! (`html`) and register allocation (`regalloc`); for tests, a builder of functions
-//! (`testfun`).
+//! (`html`), the rewrite rules (`rules/*.rules`, matched by code that `build.rs` generates
+//! with `rules/gen.rs`, run through `rewrite`) and register allocation (`regalloc`); for
+//! tests, a builder of functions (`testfun`).
 
 pub mod abi;
 pub mod allocelim;
@@ -28,6 +29,10 @@ pub mod print;
 pub mod program;
 pub mod regalloc;
 pub mod retdup;
+pub mod rewrite;
+#[cfg(test)]
+#[path = "rules/gen.rs"]
+mod rulegen;
 #[cfg(test)]
 mod testfun;
 

@@ -1,14 +1,10 @@
-//! Generic rewrites: constant folding and algebraic identities (Go's `opt` pass with its
-//! `generic.rules`), and branches on constants turned into jumps.
-//!
-//! Folding follows Go's run-time semantics exactly: wrapping arithmetic,
-//! `MinInt64 / -1 == MinInt64`, shift counts of 64 or more. Division by a constant zero
-//! never reaches here (the checker rejects it, and a run-time zero divisor is guarded by
-//! the builder's check, whose branch folds away only when the divisor is a non-zero
-//! constant).
+//! Generic rewrites: constant folding and algebraic identities, the rules of
+//! `rules/generic.rules` (Go's `opt` pass), and branches on constants turned into jumps,
+//! which change the graph and so are not rules.
 
 use crate::ssa::func::{Func, ValueId};
 use crate::ssa::op::{BlockKind, Op};
+use crate::ssa::rewrite::generic::rewrite_generic;
 
 /// Folds constants and simplifies, until nothing changes.
 pub fn run(f: &mut Func) {
@@ -19,7 +15,7 @@ pub fn run(f: &mut Func) {
             let block = f.order[idx];
             for v_idx in 0..f.blocks[block.0 as usize].values.len() {
                 let v = f.blocks[block.0 as usize].values[v_idx];
-                changed |= rewrite(f, v);
+                changed |= rewrite_generic(f, v);
             }
         }
         changed |= fold_branches(f);
@@ -29,109 +25,6 @@ pub fn run(f: &mut Func) {
 fn constant(f: &Func, v: ValueId) -> Option<i64> {
     let value = f.value(v);
     (value.op == Op::Const).then_some(value.aux)
-}
-
-fn set_const(f: &mut Func, v: ValueId, c: i64) -> bool {
-    let value = &mut f.values[v.0 as usize];
-    value.op = Op::Const;
-    value.aux = c;
-    value.args.clear();
-    true
-}
-
-fn set_copy(f: &mut Func, v: ValueId, of: ValueId) -> bool {
-    let value = &mut f.values[v.0 as usize];
-    value.op = Op::Copy;
-    value.aux = 0;
-    value.args.clear();
-    value.args.push(of);
-    true
-}
-
-fn shl(x: i64, count: i64) -> i64 {
-    if count >= 64 { 0 } else { x << count }
-}
-
-fn shr(x: i64, count: i64) -> i64 {
-    x >> count.min(63)
-}
-
-/// Rewrites value `v` once; reports whether it changed.
-fn rewrite(f: &mut Func, v: ValueId) -> bool {
-    let value = f.value(v);
-    let op = value.op;
-    // The rewrites read the first two arguments at most.
-    let a0 = value.args.first().copied().unwrap_or(ValueId(u32::MAX));
-    let a1 = value.args.get(1).copied().unwrap_or(ValueId(u32::MAX));
-    let c0 = value.args.first().and_then(|&a| constant(f, a));
-    let c1 = value.args.get(1).and_then(|&a| constant(f, a));
-    if let (Some(x), Some(y)) = (c0, c1) {
-        let folded = match op {
-            Op::Add => x.wrapping_add(y),
-            Op::Sub => x.wrapping_sub(y),
-            Op::Mul => x.wrapping_mul(y),
-            Op::Div if y != 0 => x.wrapping_div(y),
-            Op::Mod if y != 0 => x.wrapping_rem(y),
-            Op::And => x & y,
-            Op::Or => x | y,
-            Op::Xor => x ^ y,
-            Op::AndNot => x & !y,
-            Op::Shl if y >= 0 => shl(x, y),
-            Op::Shr if y >= 0 => shr(x, y),
-            Op::Min => x.min(y),
-            Op::Max => x.max(y),
-            _ => match op.cond() {
-                Some(cond) => i64::from(cond.eval(x, y)),
-                None => return false,
-            },
-        };
-        return set_const(f, v, folded);
-    }
-    if let Some(x) = c0 {
-        let folded = match op {
-            Op::Neg => x.wrapping_neg(),
-            Op::Com => !x,
-            Op::Not => x ^ 1,
-            _ => i64::MIN,
-        };
-        if folded != i64::MIN || (op == Op::Neg && x == i64::MIN) {
-            return set_const(f, v, folded);
-        }
-    }
-    match (op, c0, c1) {
-        (Op::Add | Op::Or | Op::Xor, Some(0), _) => set_copy(f, v, a1),
-        (Op::Add | Op::Sub | Op::Or | Op::Xor | Op::AndNot | Op::Shl | Op::Shr, _, Some(0)) => {
-            set_copy(f, v, a0)
-        }
-        (Op::Mul, Some(1), _) => set_copy(f, v, a1),
-        (Op::Mul | Op::Div, _, Some(1)) => set_copy(f, v, a0),
-        (Op::Mul | Op::And, Some(0), _) | (Op::Mul | Op::And, _, Some(0)) => set_const(f, v, 0),
-        (Op::Mod, _, Some(1 | -1)) => set_const(f, v, 0),
-        (Op::And, _, Some(-1)) => set_copy(f, v, a0),
-        (Op::And, Some(-1), _) => set_copy(f, v, a1),
-        (Op::Sub | Op::Xor, _, _) if a0 == a1 => set_const(f, v, 0),
-        (Op::And | Op::Or | Op::Min | Op::Max, _, _) if a0 == a1 => set_copy(f, v, a0),
-        (Op::Neg | Op::Com | Op::Not, _, _) if f.value(a0).op == op => {
-            let inner = f.value(a0).args[0];
-            set_copy(f, v, inner)
-        }
-        (Op::Not, _, _) => {
-            // !(a < b) is a >= b.
-            let inner = f.value(a0);
-            match inner.op.cond() {
-                Some(cond) => {
-                    let inner_args = inner.args.clone();
-                    let negated = cond.negate().op();
-                    let value = &mut f.values[v.0 as usize];
-                    value.op = negated;
-                    value.args = inner_args;
-                    true
-                }
-                None => false,
-            }
-        }
-        _ => false,
-    }
 }
 
 /// Turns `If` blocks with a constant control into `Plain` ones.
