@@ -739,6 +739,18 @@ impl Emitter<'_> {
                     self.asm.op2(CodeAssembler::cmp, xr, aux as i32);
                 }
             }
+            Op::TestConst => {
+                let r = self.use_reg(args[0], RAX) as usize;
+                // The shortest form that sees every bit of the mask: a byte, then a long
+                // (its upper half zero), then the sign-extended quad.
+                if (0..=0xff).contains(&aux) {
+                    self.asm.op2(CodeAssembler::test, GPR8[r], aux as i32);
+                } else if (0..=i64::from(i32::MAX)).contains(&aux) {
+                    self.asm.op2(CodeAssembler::test, GPR32[r], aux as i32);
+                } else {
+                    self.asm.op2(CodeAssembler::test, GPR64[r], aux as i32);
+                }
+            }
             Op::Load => {
                 let base = self.use_reg(args[0], RAX);
                 let d = self.def_reg(v);

@@ -306,7 +306,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::SarConst
         | Op::DivConst
         | Op::ModConst
-        | Op::CmpConst => Some(1),
+        | Op::CmpConst
+        | Op::TestConst => Some(1),
         Op::Add
         | Op::Sub
         | Op::Mul
@@ -454,7 +455,7 @@ fn operands_dominate(
 
 /// Reports whether `op` is an amd64 compare, which sets the flags rather than a word.
 fn sets_flags(op: Op) -> bool {
-    matches!(op, Op::Cmp | Op::CmpConst)
+    matches!(op, Op::Cmp | Op::CmpConst | Op::TestConst)
 }
 
 /// Checks that the flags an amd64 compare sets are read by its block's `IfCmp` only, with

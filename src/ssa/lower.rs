@@ -9,9 +9,11 @@
 //!   the value is used: a comparison whose only use is the branch ending its block, and which is the block's
 //!   last value, becomes a flag-setting `CMPQ` and the block an `IfCmp`: no 0/1 word is
 //!   materialized. Before: `v3 = Less64 v1 v2; If v3`. After: `v3 = CMPQ v1 v2; LT v3`.
+//!   Where the comparison asks whether `x & mask` is zero and nothing else uses the
+//!   `and`, it becomes `TESTQconst [mask] x`, and the `and` is left to deadcode.
 
 use crate::ssa::func::{Func, ValueId};
-use crate::ssa::op::{BlockKind, Op};
+use crate::ssa::op::{BlockKind, Cond, Op};
 use crate::ssa::rewrite::amd64::rewrite_amd64;
 
 fn imm32(f: &Func, v: ValueId) -> Option<i64> {
@@ -24,9 +26,13 @@ pub fn run(f: &mut Func) {
     let uses = f.use_counts();
     for idx in 0..f.order.len() {
         let block = f.order[idx];
-        for v_idx in 0..f.blocks[block.0 as usize].values.len() {
+        // A rule may insert values before the one it rewrites: the length is read again,
+        // and the values inserted are lowered in turn.
+        let mut v_idx = 0;
+        while v_idx < f.blocks[block.0 as usize].values.len() {
             let v = f.blocks[block.0 as usize].values[v_idx];
             while rewrite_amd64(f, v) {}
+            v_idx += 1;
         }
         let b = f.block(block);
         if b.kind != BlockKind::If {
@@ -47,6 +53,23 @@ pub fn run(f: &mut Func) {
             cond = cond.swap();
         }
         let imm = imm32(f, y);
+        // `x & mask == 0` tests the bits where `x & mask` was used only here: no register
+        // is written (Go's `TESTQconst`).
+        let masked = f.value(x);
+        if imm == Some(0)
+            && matches!(cond, Cond::Eq | Cond::Ne)
+            && masked.op == Op::AndConst
+            && uses[x.0 as usize] == 1
+        {
+            let (mask, of) = (masked.aux, masked.args[0]);
+            let value = &mut f.values[control.0 as usize];
+            value.op = Op::TestConst;
+            value.aux = mask;
+            value.args.clear();
+            value.args.push(of);
+            f.blocks[block.0 as usize].kind = BlockKind::IfCmp(cond);
+            continue;
+        }
         let value = &mut f.values[control.0 as usize];
         match imm {
             Some(c) => {

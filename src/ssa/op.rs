@@ -103,6 +103,9 @@ pub enum Op {
     Cmp,
     /// Compares `args[0]` with `aux`, for its block's branch.
     CmpConst,
+    /// Sets the flags as `args[0] & aux` does, for its block's `EQ` or `NE` branch (amd64
+    /// `TESTQconst`, or its byte and long forms for a small mask).
+    TestConst,
 }
 
 impl Op {
@@ -154,6 +157,7 @@ impl Op {
             Op::ModConst => "AMD64MODQconst",
             Op::Cmp => "AMD64CMPQ",
             Op::CmpConst => "AMD64CMPQconst",
+            Op::TestConst => "AMD64TESTQconst",
         }
     }
 
@@ -221,7 +225,8 @@ impl Op {
             | Op::DivConst
             | Op::ModConst
             | Op::Cmp
-            | Op::CmpConst => false,
+            | Op::CmpConst
+            | Op::TestConst => false,
         }
     }
 
@@ -235,7 +240,13 @@ impl Op {
     pub fn has_result(self) -> bool {
         !matches!(
             self,
-            Op::Store | Op::SetResult | Op::StaticCall | Op::ClosureCall | Op::Cmp | Op::CmpConst
+            Op::Store
+                | Op::SetResult
+                | Op::StaticCall
+                | Op::ClosureCall
+                | Op::Cmp
+                | Op::CmpConst
+                | Op::TestConst
         )
     }
 

@@ -13,9 +13,13 @@ pub fn run(f: &mut Func) {
         changed = false;
         for idx in 0..f.order.len() {
             let block = f.order[idx];
-            for v_idx in 0..f.blocks[block.0 as usize].values.len() {
+            // A rule may insert values before the one it rewrites: the length is read
+            // again, and the values met again are tried again.
+            let mut v_idx = 0;
+            while v_idx < f.blocks[block.0 as usize].values.len() {
                 let v = f.blocks[block.0 as usize].values[v_idx];
                 changed |= rewrite_generic(f, v);
+                v_idx += 1;
             }
         }
         changed |= fold_branches(f);

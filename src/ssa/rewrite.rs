@@ -27,6 +27,20 @@ fn reset(f: &mut Func, v: ValueId, op: Op, aux: i64, args: &[ValueId]) {
     value.args.extend_from_slice(args);
 }
 
+/// Makes a new value just before `v`, in its block, for a result that nests operations
+/// (Go's `b.NewValue`): it may use whatever `v` may, the values `v` uses dominating it.
+fn insert_before(f: &mut Func, v: ValueId, op: Op, aux: i64, args: &[ValueId]) -> ValueId {
+    let block = f.value(v).block;
+    let new = f.new_value_detached(block, op, aux, args);
+    let values = &mut f.blocks[block.0 as usize].values;
+    let at = values
+        .iter()
+        .position(|&value| value == v)
+        .expect("a value is in its block's list");
+    values.insert(at, new);
+    new
+}
+
 /// Reports whether `c` fits in a sign-extended 32-bit immediate.
 fn is32(c: i64) -> bool {
     i32::try_from(c).is_ok()

@@ -9,12 +9,14 @@
 //!   which makes one rule per operation. `[c]` binds the value's `aux` to `c` (an `i64`);
 //!   `[0]` or `[-1]` requires it; no brackets leave it free. An argument is a pattern, a
 //!   variable (a `ValueId`) or `_`. A variable named twice requires the same value. A pattern
-//!   has exactly the arguments it lists. Arguments of a commutative operation (the ones
+//!   has exactly the arguments it lists; `z:(Op ...)` also binds the value to `z`.
+//!   Arguments of a commutative operation (the ones
 //!   `Op::is_commutative` names in `op.rs`) are also tried swapped, as in Go.
 //! - A condition is a Rust expression over the bound names.
 //! - A result is a variable (the value becomes a copy of it, Go's `copyOf`) or `(Op [expr]
-//!   var...)`: the value becomes that operation, `aux` the expression (0 without one) and
-//!   the listed arguments. A result that nests operations is not supported yet.
+//!   arg...)`: the value becomes that operation, `aux` the expression (0 without one) and
+//!   the listed arguments, each a variable or an operation made as a new value just before
+//!   the rewritten one, in its block.
 //!
 //! Rules of one operation are tried in the file's order; the first that matches rewrites
 //! the value. A rule that an earlier rule without condition always preempts is an error,
@@ -55,8 +57,10 @@ enum Aux {
 enum Pattern {
     /// Any value, bound to a name; `_` binds nothing.
     Var(String),
-    /// A value of this operation whose `aux` and arguments match.
+    /// A value of this operation whose `aux` and arguments match, bound to a name if one
+    /// is given (`z:(Const [0])`).
     Op {
+        name: Option<String>,
         op: String,
         aux: Aux,
         args: Vec<Pattern>,
@@ -68,12 +72,38 @@ enum Pattern {
 enum Replacement {
     /// A copy of a bound value.
     Copy(String),
-    /// An operation with an `aux` expression and bound arguments.
-    Op {
-        op: String,
-        aux: Option<String>,
-        args: Vec<String>,
-    },
+    /// An operation.
+    Op(NewOp),
+}
+
+/// An operation of a result, with an `aux` expression (0 without one) and its arguments.
+#[derive(Clone, Debug)]
+struct NewOp {
+    op: String,
+    aux: Option<String>,
+    args: Vec<NewArg>,
+}
+
+/// An argument of a result's operation.
+#[derive(Clone, Debug)]
+enum NewArg {
+    /// A bound value.
+    Var(String),
+    /// A new value, made just before the rewritten one, in its block.
+    Op(NewOp),
+}
+
+impl NewOp {
+    /// Calls `visit` on this operation and every one nested in it.
+    fn each<'n>(&'n self, visit: &mut dyn FnMut(&'n NewOp)) {
+        visit(self);
+        for arg in &self.args {
+            match arg {
+                NewArg::Var(_) => {}
+                NewArg::Op(nested) => nested.each(visit),
+            }
+        }
+    }
 }
 
 /// One rule, its top operation's alternatives already expanded.
@@ -211,11 +241,12 @@ fn parse_rule(origin: &Origin, text: &str, ops: &Ops) -> Result<Vec<Rule>, Strin
     if let Some(extra) = tokens.peek() {
         return Err(error(format!("unexpected `{extra}` after the pattern")));
     }
-    let replacement = parse_replacement(right).map_err(&error)?;
+    let replacement = parse_replacement(right, ops).map_err(&error)?;
     let mut rules = Vec::new();
     for op in alternatives.split('|') {
         check_op(op, ops).map_err(&error)?;
         let pattern = Pattern::Op {
+            name: None,
             op: op.to_string(),
             aux: aux.clone(),
             args: args.clone(),
@@ -247,10 +278,20 @@ fn check_op(op: &str, ops: &Ops) -> Result<(), String> {
 fn check_names(rule: &Rule) -> Result<(), String> {
     let mut bound = Vec::new();
     bindings(&rule.pattern, &mut bound);
-    let used: Vec<&String> = match &rule.replacement {
-        Replacement::Copy(name) => vec![name],
-        Replacement::Op { args, .. } => args.iter().collect(),
-    };
+    let mut used: Vec<&String> = Vec::new();
+    let mut expressions: Vec<&str> = vec![rule.condition.as_deref().unwrap_or("")];
+    match &rule.replacement {
+        Replacement::Copy(name) => used.push(name),
+        Replacement::Op(new) => new.each(&mut |new| {
+            expressions.extend(new.aux.as_deref());
+            for arg in &new.args {
+                match arg {
+                    NewArg::Var(name) => used.push(name),
+                    NewArg::Op(_) => {}
+                }
+            }
+        }),
+    }
     for name in &used {
         if *name == "_" || !bound.contains(name) {
             return Err(format!(
@@ -260,13 +301,6 @@ fn check_names(rule: &Rule) -> Result<(), String> {
     }
     let mut auxes = Vec::new();
     aux_bindings(&rule.pattern, &mut auxes);
-    let expressions = [
-        rule.condition.as_deref().unwrap_or(""),
-        match &rule.replacement {
-            Replacement::Op { aux: Some(aux), .. } => aux,
-            Replacement::Op { aux: None, .. } | Replacement::Copy(_) => "",
-        },
-    ];
     for name in bound.iter().chain(&auxes) {
         if name == "f" || name == "v" || name.starts_with(LOCAL) {
             return Err(format!(
@@ -320,7 +354,8 @@ fn bindings(pattern: &Pattern, out: &mut Vec<String>) {
                 out.push(name.clone());
             }
         }
-        Pattern::Op { args, .. } => {
+        Pattern::Op { name, args, .. } => {
+            out.extend(name.clone());
             for arg in args {
                 bindings(arg, out);
             }
@@ -345,9 +380,25 @@ fn parse_pattern(tokens: &mut Tokens<'_>, ops: &Ops) -> Result<Pattern, String> 
                 args.push(parse_pattern(tokens, ops)?);
             }
             tokens.next();
-            Ok(Pattern::Op { op, aux, args })
+            Ok(Pattern::Op {
+                name: None,
+                op,
+                aux,
+                args,
+            })
         }
         Some(word) if is_variable(word) => Ok(Pattern::Var(word.to_string())),
+        Some(word) if word.strip_suffix(':').is_some_and(is_variable) => {
+            match parse_pattern(tokens, ops)? {
+                Pattern::Op { op, aux, args, .. } => Ok(Pattern::Op {
+                    name: Some(word.trim_end_matches(':').to_string()),
+                    op,
+                    aux,
+                    args,
+                }),
+                Pattern::Var(_) => Err(format!("`{word}` names a variable, not an operation")),
+            }
+        }
         Some(other) => Err(format!("expected a pattern, found `{other}`")),
         None => Err("a pattern ends too early".into()),
     }
@@ -370,39 +421,61 @@ fn parse_aux(tokens: &mut Tokens<'_>) -> Result<Aux, String> {
         .map_err(|_| format!("`[{word}]` is neither a name nor an integer"))
 }
 
-fn parse_replacement(text: &str) -> Result<Replacement, String> {
+fn parse_replacement(text: &str, ops: &Ops) -> Result<Replacement, String> {
     let text = text.trim();
-    let Some(inner) = text.strip_prefix('(') else {
+    if !text.starts_with('(') {
         return if is_variable(text) && text != "_" {
             Ok(Replacement::Copy(text.to_string()))
         } else {
             Err(format!("`{text}` is not a result"))
         };
-    };
-    let inner = inner
-        .strip_suffix(')')
-        .ok_or("a result's parenthesis is not closed")?;
-    let (op, rest) = inner.trim().split_once(' ').unwrap_or((inner.trim(), ""));
-    let rest = rest.trim();
-    let (aux, rest) = match rest.strip_prefix('[') {
-        Some(after) => {
-            let end = closing_bracket(after).ok_or("`[` needs its `]`")?;
-            (
-                Some(after[..end].trim().to_string()),
-                after[end + 1..].trim(),
-            )
-        }
-        None => (None, rest),
-    };
-    if rest.contains('(') {
-        return Err("a result that nests operations is not supported yet".into());
     }
-    let args = rest.split_whitespace().map(str::to_string).collect();
-    Ok(Replacement::Op {
-        op: op.to_string(),
-        aux,
-        args,
-    })
+    let (new, rest) = parse_new_op(text, ops)?;
+    if !rest.trim().is_empty() {
+        return Err(format!("unexpected `{}` after the result", rest.trim()));
+    }
+    Ok(Replacement::Op(new))
+}
+
+/// Parses the operation `text` starts with, `(Op [aux] arg...)`, and returns it with the
+/// text after it. The `aux` expression is Rust, read up to its matching `]`.
+fn parse_new_op<'t>(text: &'t str, ops: &Ops) -> Result<(NewOp, &'t str), String> {
+    let inner = text
+        .strip_prefix('(')
+        .ok_or("a result's operation starts with `(`")?;
+    let inner = inner.trim_start();
+    let end = inner
+        .find(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '[')
+        .unwrap_or(inner.len());
+    let op = inner[..end].to_string();
+    check_op(&op, ops)?;
+    let mut rest = inner[end..].trim_start();
+    let mut aux = None;
+    if let Some(after) = rest.strip_prefix('[') {
+        let close = closing_bracket(after).ok_or("`[` needs its `]`")?;
+        aux = Some(after[..close].trim().to_string());
+        rest = after[close + 1..].trim_start();
+    }
+    let mut args = Vec::new();
+    loop {
+        if let Some(after) = rest.strip_prefix(')') {
+            return Ok((NewOp { op, aux, args }, after));
+        }
+        if rest.starts_with('(') {
+            let (nested, after) = parse_new_op(rest, ops)?;
+            args.push(NewArg::Op(nested));
+            rest = after.trim_start();
+            continue;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .ok_or("a result's parenthesis is not closed")?;
+        if end == 0 {
+            return Err("a result's parenthesis is not closed".into());
+        }
+        args.push(NewArg::Var(rest[..end].to_string()));
+        rest = rest[end..].trim_start();
+    }
 }
 
 /// Returns the index of the `]` that closes an already opened `[` in `text`.
@@ -500,11 +573,13 @@ fn subsumes(general: &Pattern, specific: &Pattern, ops: &Ops) -> bool {
         (Pattern::Op { .. }, Pattern::Var(_)) => false,
         (
             Pattern::Op {
+                name: _,
                 op: general_op,
                 aux: general_aux,
                 args: general_args,
             },
             Pattern::Op {
+                name: _,
                 op: specific_op,
                 aux: specific_aux,
                 args: specific_args,
@@ -597,15 +672,19 @@ fn emit_rule(out: &mut String, rule: &Rule, ops: &Ops) {
         emitter.opened += 1;
         emitter.depth += 1;
     }
-    let rewrite = match &rule.replacement {
-        Replacement::Copy(name) => format!("super::reset(f, v, Op::Copy, 0, &[{name}]);"),
-        Replacement::Op { op, aux, args } => format!(
-            "super::reset(f, v, Op::{op}, {}, &[{}]);",
-            aux.as_deref().unwrap_or("0"),
-            args.join(", ")
-        ),
-    };
-    emitter.line(&rewrite);
+    match &rule.replacement {
+        Replacement::Copy(name) => {
+            emitter.line(&format!("super::reset(f, v, Op::Copy, 0, &[{name}]);"));
+        }
+        Replacement::Op(new) => {
+            let args = emitter.new_args(new);
+            emitter.line(&format!(
+                "super::reset(f, v, Op::{}, {}, &[{args}]);",
+                new.op,
+                new.aux.as_deref().unwrap_or("0"),
+            ));
+        }
+    }
     emitter.line("return true;");
     for _ in 0..emitter.opened {
         emitter.depth -= 1;
@@ -653,6 +732,28 @@ impl Emitter<'_> {
         format!("{LOCAL}{prefix}{}", self.next)
     }
 
+    /// Makes the values nested in `new`'s arguments, innermost first, and returns the
+    /// arguments as a list of locals.
+    fn new_args(&mut self, new: &NewOp) -> String {
+        let mut args = Vec::new();
+        for arg in &new.args {
+            match arg {
+                NewArg::Var(name) => args.push(name.clone()),
+                NewArg::Op(nested) => {
+                    let nested_args = self.new_args(nested);
+                    let local = self.fresh("new");
+                    self.line(&format!(
+                        "let {local} = super::insert_before(f, v, Op::{}, {}, &[{nested_args}]);",
+                        nested.op,
+                        nested.aux.as_deref().unwrap_or("0"),
+                    ));
+                    args.push(local);
+                }
+            }
+        }
+        args.join(", ")
+    }
+
     /// Tests that the value in local `id` matches `pattern`, binding its names.
     fn match_value(&mut self, id: &str, pattern: &Pattern, ops: &Ops) {
         match pattern {
@@ -664,7 +765,12 @@ impl Emitter<'_> {
                 self.line(&format!("let {name} = {id};"));
                 self.bound.push(name.clone());
             }
-            Pattern::Op { op, aux, args } => {
+            Pattern::Op {
+                name,
+                op,
+                aux,
+                args,
+            } => {
                 let value = self.fresh("value");
                 self.line(&format!("let {value} = f.value({id});"));
                 let mut fails = vec![if args.is_empty() {
@@ -692,10 +798,14 @@ impl Emitter<'_> {
                 self.line(&format!("if {} {{", fails.join(" || ")));
                 self.line(&format!("    {give_up};"));
                 self.line("}");
-                if let Aux::Bind(name) = aux
-                    && !self.bound.contains(name)
+                if let Aux::Bind(aux_name) = aux
+                    && !self.bound.contains(aux_name)
                 {
-                    self.line(&format!("let {name} = {value}.aux;"));
+                    self.line(&format!("let {aux_name} = {value}.aux;"));
+                    self.bound.push(aux_name.clone());
+                }
+                if let Some(name) = name {
+                    self.line(&format!("let {name} = {id};"));
                     self.bound.push(name.clone());
                 }
                 let arg_ids: Vec<String> = args
@@ -795,8 +905,12 @@ mod tests {
             "test.rules:1: `[1z]` is neither a name nor an integer"
         );
         assert_eq!(
-            error("(Add x y) => (Sub x (Neg y))"),
-            "test.rules:1: a result that nests operations is not supported yet"
+            error("(Add x y) => (Sub x (Negate y))"),
+            "test.rules:1: `Negate` is not an operation of op.rs"
+        );
+        assert_eq!(
+            error("(Add x y) => (Sub x (Neg z))"),
+            "test.rules:1: the result uses `z`, which the pattern does not bind"
         );
         assert_eq!(
             error("(Add v (Const [0])) => v"),
@@ -827,6 +941,28 @@ mod tests {
                 "{rules}"
             );
         }
+    }
+
+    #[test]
+    fn a_nested_result_makes_its_values_before_the_rewritten_one() {
+        let code = generate(
+            "test.rules",
+            "(Eq (Mod x (Const [c])) z:(Const [0])) && c > 0 => (Eq (And x (Const [c - 1])) z)\n",
+            "rewrite_test",
+            &ops(),
+        )
+        .expect("valid");
+        let mask = code
+            .find("insert_before(f, v, Op::Const, c - 1, &[])")
+            .expect("the mask is made");
+        let and = code
+            .find("insert_before(f, v, Op::And, 0, &[x, r_new")
+            .expect("the and is made");
+        let reset = code
+            .find("super::reset(f, v, Op::Eq, 0, &[r_new")
+            .expect("the value is rewritten");
+        assert!(mask < and && and < reset, "innermost first:\n{code}");
+        assert!(code.contains("let z = "), "z:(...) binds the value");
     }
 
     #[test]
