@@ -39,11 +39,16 @@
 //! ```
 //! `v4` lives across the call, so it gets a callee-saved register; `v6` does not.
 //!
+//! A value copied into a phi at the end of its block, and dead by then, shares the phi's
+//! register where the phi is dead too (`coalesce`): a loop's counter and its increment.
+//!
 //! Each step has its file: `intervals` (positions and hulls), `liveness` (live-in sets and
-//! what lives across calls), `scan` (the linear scan); this one holds the locations, the
+//! what lives across calls), `coalesce` (the values that share a phi's register), `scan`
+//! (the linear scan); this one holds the locations, the
 //! registers and what the calling convention asks of the steps. The phi copies on edges
 //! that the locations call for are made by emission (`amd64::emit`).
 
+mod coalesce;
 mod intervals;
 mod liveness;
 mod scan;
@@ -135,6 +140,7 @@ struct Scratch {
     live: LiveSet,
     intervals: Intervals,
     hints: Vec<Option<u8>>,
+    partners: Vec<Option<ValueId>>,
     remat: Vec<bool>,
     scan_sets: ScanSets,
 }
@@ -165,6 +171,7 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
         live,
         intervals,
         hints,
+        partners,
         remat,
         scan_sets,
     } = scratch;
@@ -177,9 +184,10 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
     liveness::across_calls(f, live_in, live, across);
     intervals.build(f, positions, live_in);
     find_hints(f, hints);
+    coalesce::partners(f, positions, live_in, intervals, remat, partners);
 
     // 3. Linear scan.
-    let (locs, frame) = scan::scan(f, intervals, remat, across, hints, scan_sets);
+    let (locs, frame) = scan::scan(f, intervals, remat, across, hints, partners, scan_sets);
     f.locs = locs;
     f.frame = frame;
 }

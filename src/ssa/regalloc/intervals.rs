@@ -16,11 +16,11 @@ use crate::ssa::regalloc::{entry_defined, needs_loc, reset};
 #[derive(Default)]
 pub(super) struct Positions {
     /// Per value: its position.
-    pos: Vec<u32>,
+    pub(super) pos: Vec<u32>,
     /// Per block: its start.
     block_start: Vec<u32>,
     /// Per block: its end, where the copies into its successors' phis are made.
-    block_end: Vec<u32>,
+    pub(super) block_end: Vec<u32>,
 }
 
 impl Positions {

@@ -34,13 +34,15 @@ struct Active {
 /// Returns a location for every value of `f` that has an interval in `hulls` and needs a
 /// location, but the constants `remat` marks, and the frame the spills and the
 /// callee-saved registers handed out take. `across` tells which values are live across a
-/// call, and `hints` the register each would best be given.
+/// call, `hints` the register each would best be given, and `partners` the phi whose
+/// register each may share (`coalesce`).
 pub(super) fn scan(
     f: &Func,
     hulls: &Intervals,
     remat: &[bool],
     across: &[bool],
     hints: &[Option<u8>],
+    partners: &[Option<ValueId>],
     sets: &mut ScanSets,
 ) -> (Vec<Option<Loc>>, Frame) {
     let n = f.values.len();
@@ -59,21 +61,27 @@ pub(super) fn scan(
     intervals.sort_unstable();
     let mut locs: Vec<Option<Loc>> = vec![None; n];
     active.clear();
-    // The registers of the active intervals, and every register handed out.
-    let mut taken = 0u16;
+    // Every register handed out.
     let mut used = 0u16;
     slot_end.clear();
     for &key in intervals.iter() {
         let v = ValueId(key as u32);
         let (s, e) = (start[v.0 as usize], end[v.0 as usize]);
-        active.retain(|a| {
-            let live = a.end > s;
-            if !live {
-                taken &= !(1 << a.reg);
-            }
-            live
-        });
+        active.retain(|a| a.end > s);
+        // A register a partner shares with its phi stays taken while either holds it.
+        let taken = active.iter().fold(0u16, |taken, a| taken | 1 << a.reg);
         let crosses = across[v.0 as usize];
+        let shared = partners[v.0 as usize]
+            .and_then(|p| match locs[p.0 as usize] {
+                Some(Loc::Reg(reg)) => Some(reg),
+                Some(Loc::Slot(_)) | None => None,
+            })
+            .filter(|&reg| !crosses || CALLEE_MASK & (1 << reg) != 0);
+        if let Some(reg) = shared {
+            locs[v.0 as usize] = Some(Loc::Reg(reg));
+            active.push(Active { end: e, v, reg });
+            continue;
+        }
         let free = !taken;
         let hint = hints[v.0 as usize].filter(|&r| !crosses && free & (1 << r) != 0);
         let choice = hint.or_else(|| {
@@ -87,17 +95,18 @@ pub(super) fn scan(
         });
         if let Some(reg) = choice {
             locs[v.0 as usize] = Some(Loc::Reg(reg));
-            taken |= 1 << reg;
             used |= 1 << reg;
             active.push(Active { end: e, v, reg });
             continue;
         }
         // No register: spill whichever interval (this one or an active one that could give
         // its register) ends last.
+        // A shared register is not given away: its other holder still needs it.
         let victim = active
             .iter()
             .enumerate()
             .filter(|(_, a)| !crosses || CALLEE_MASK & (1 << a.reg) != 0)
+            .filter(|(_, a)| active.iter().filter(|b| b.reg == a.reg).count() == 1)
             .max_by_key(|(_, a)| (a.end, a.v.0))
             .map(|(idx, a)| (idx, *a));
         let spilled = match victim {
