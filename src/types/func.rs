@@ -1,7 +1,7 @@
-//! Function bodies and function literals: parameters, the terminating statement and unused
-//! variables of a body (types2's `funcBody`), and what the back end needs of each literal:
-//! Go's name for it (`outer.func1`, `outer.func1.1`, `glob..func1` at package level), its
-//! parent, and the variables it captures.
+//! Function bodies and function literals: parameters and named results, the terminating
+//! statement and unused variables of a body (types2's `funcBody`), and what the back end
+//! needs of each literal: Go's name for it (`outer.func1`, `outer.func1.1`, `glob..func1` at
+//! package level), its parent, and the variables it captures.
 //!
 //! A literal's body is checked where the literal appears, with the enclosing scopes visible;
 //! one at package level is checked after the top-level function bodies, as Go does.
@@ -21,9 +21,9 @@ pub(crate) struct FuncCtx {
     pub(crate) locals: Vec<ObjId>,
     /// How many literals this body has produced so far, for Go's `outer.funcN` names.
     pub(crate) n_lits: u32,
-    /// The results are named (reported as unsupported): a bare `return` is then not
-    /// reported again.
-    pub(crate) named_results: bool,
+    /// The named results, blank ones included, in order; empty when the results are
+    /// unnamed. A bare `return` returns them, and each must be in scope there.
+    pub(crate) named_results: Vec<ObjId>,
 }
 
 impl<'a> Checker<'a> {
@@ -50,13 +50,20 @@ impl<'a> Checker<'a> {
             results: results.clone(),
             locals: Vec::new(),
             n_lits: 0,
-            named_results: sig.results.iter().any(|result| result.name.is_some()),
+            named_results: Vec::new(),
         });
         self.state.scopes.push();
-        // Named results are rejected by `signature_type`, but declared all the same so that
-        // their uses are not reported as undefined.
+        // Parameters and named results are variables of the body's outermost block, the
+        // results initialised to their zero values (which the builder does).
         let all_types = param_types.iter().chain(&results);
-        for (param, &ty) in sig.params.iter().chain(&sig.results).zip(all_types) {
+        let n_params = sig.params.len();
+        for (idx, (param, &ty)) in sig
+            .params
+            .iter()
+            .chain(&sig.results)
+            .zip(all_types)
+            .enumerate()
+        {
             let Some(name) = param.name else {
                 continue;
             };
@@ -69,10 +76,14 @@ impl<'a> Checker<'a> {
                     is_param: true,
                 },
             );
-            // A repeated name was reported with the signature.
+            // A repeated name was reported with the signature; the first one stays in scope.
             self.nodes.set_obj(name.id, obj);
             if name.name != self.state.blank {
                 let _ = self.state.scopes.declare(name.name, obj);
+            }
+            if idx >= n_params {
+                let func = self.env.funcs.last_mut().expect("pushed above");
+                func.named_results.push(obj);
             }
         }
         self.stmt_list(&body.stmts);

@@ -1,5 +1,6 @@
 //! Statements, as types2's `stmt.go`: blocks and their scopes, `if`, `for` and its range
-//! clause, `switch` and its duplicate cases, `return`, and the nesting limit on statements.
+//! clause, `switch` and its duplicate cases, `return` (bare with named results), and the
+//! nesting limit on statements.
 //!
 //! Assignments and short variable declarations are in `assignments`, declarations in
 //! `decl`; labels, `break` and `continue` were checked by `branches` before the body.
@@ -100,29 +101,53 @@ impl<'a> Checker<'a> {
             }
             Stmt::For(for_stmt) => self.for_stmt(for_stmt),
             Stmt::Switch(switch) => self.switch_stmt(switch),
-            Stmt::Return { results, span } => {
-                let targets: Vec<Option<TypeId>> = self
-                    .env
-                    .funcs
-                    .last()
-                    .map(|func| func.results.iter().map(|&ty| Some(ty)).collect())
-                    .unwrap_or_default();
-                if results.is_empty() {
-                    let named = self.env.funcs.last().is_some_and(|func| func.named_results);
-                    if !targets.is_empty() && !named {
-                        self.return_error(*span, &targets, &[]);
-                    }
-                } else {
-                    self.assign_values(
-                        &targets,
-                        results,
-                        Some(*span),
-                        |checker, x, target, context| checker.init_var(x, target, context),
-                    );
-                }
-            }
+            Stmt::Return { results, span } => self.return_stmt(results, *span),
             Stmt::Branch { .. } => {}
             Stmt::Labeled { stmt, .. } => self.stmt(stmt),
+        }
+    }
+
+    /// Checks `return`: its values against the results, as an assignment to them. A bare
+    /// `return` is allowed only with named results, and returns them: each must be the
+    /// variable its name denotes there, or Go reports the declaration that hides it.
+    fn return_stmt(&mut self, results: &'a [Expr], span: Span) {
+        let Some(func) = self.env.funcs.last() else {
+            return;
+        };
+        let targets: Vec<Option<TypeId>> = func.results.iter().map(|&ty| Some(ty)).collect();
+        if !results.is_empty() {
+            self.assign_values(
+                &targets,
+                results,
+                Some(span),
+                |checker, x, target, context| checker.init_var(x, target, context),
+            );
+            return;
+        }
+        if func.named_results.is_empty() {
+            if !targets.is_empty() {
+                self.return_error(span, &targets, &[]);
+            }
+            return;
+        }
+        for obj in func.named_results.clone() {
+            let object = self.state.info.obj(obj);
+            let (name, ty) = (object.name, object.ty);
+            if name == self.state.blank {
+                continue;
+            }
+            let Some(alt) = self.state.scopes.lookup(name).filter(|&alt| alt != obj) else {
+                continue;
+            };
+            // Go describes the result, at the position of what hides it.
+            let text = self.name(name);
+            let ty = self.state.info.types.display(ty);
+            let alt_span = self.state.info.obj(alt).span;
+            self.error_with_notes(
+                span,
+                format!("result parameter {text} not in scope at return"),
+                vec![(alt_span, format!("inner declaration of var {text} {ty}"))],
+            );
         }
     }
 

@@ -1,5 +1,6 @@
 //! Type expressions and function signatures, as types2's `typexpr.go` and `signature.go`:
-//! Level 1 has only the predeclared type names and function types.
+//! Level 1 has only the predeclared type names and function types. Parameters and named
+//! results share one block, so a name repeated between them is redeclared.
 
 use crate::syntax::ast::{self, Ident, Signature, TypeExpr};
 use crate::types::check::Checker;
@@ -77,9 +78,6 @@ impl<'a> Checker<'a> {
         }
         let mut results = Vec::with_capacity(sig.results.len());
         for result in &sig.results {
-            if let Some(name) = result.name {
-                self.error(name.span, "named results are not supported");
-            }
             results.push(self.type_expr(&result.ty));
         }
         let names = |list: &[ast::Param]| -> Box<[Box<str>]> {

@@ -18,6 +18,10 @@
 //!
 //! With `panics`, `main` may end in a run-time panic: a division by a zero variable, a
 //! negative shift count or a call of a nil function value.
+//!
+//! Functions with named results (`Kind::Named`) use them as variables of the body, which
+//! statements and closures read and assign, and end in a bare `return` or one with values;
+//! a block that shadows a result has no bare `return` (Go rejects one there).
 
 use crate::workload::Rng;
 
@@ -44,6 +48,8 @@ enum Kind {
     Higher,
     /// `func(n int) int`, recursing on `n - 1`.
     Recursive,
+    /// `func(a int, s string) (ri int, rs string)`: named results, bare `return`s.
+    Named,
 }
 
 struct Var {
@@ -67,7 +73,8 @@ struct Gen {
     budget: usize,
     depth: usize,
     loop_depth: usize,
-    /// The result types of the function being generated, for `return`.
+    /// The result types of the function being generated, for `return`: `int`, `named`
+    /// (named results, returned by a bare `return`) or empty (no early `return`).
     results: &'static str,
 }
 
@@ -469,6 +476,12 @@ impl Gen {
             15 if nested => {
                 // A block that shadows a visible name.
                 let shadowed = self.vars.last().map(|var| var.name.clone());
+                // Go rejects a bare `return` where a named result is shadowed: the block
+                // that hides one returns nowhere.
+                let saved = self.results;
+                if matches!(shadowed.as_deref(), Some("ri" | "rs")) {
+                    self.results = "";
+                }
                 self.depth += 1;
                 self.open("");
                 if let Some(name) = shadowed {
@@ -481,6 +494,7 @@ impl Gen {
                 self.block_body(n);
                 self.close("");
                 self.depth -= 1;
+                self.results = saved;
             }
             16 if self.chance(50) => {
                 let name = self.fresh("c");
@@ -496,6 +510,10 @@ impl Gen {
             17 if self.results == "int" && self.chance(30) => {
                 let cond = self.bool_expr(1);
                 self.line(&format!("if {cond} {{ return cs }}"));
+            }
+            17 if self.results == "named" && self.chance(30) => {
+                let cond = self.bool_expr(1);
+                self.line(&format!("if {cond} {{ ri ^= cs; return }}"));
             }
             18 => {
                 let x = self.int_var_expr();
@@ -810,7 +828,7 @@ impl Gen {
         }
         let idx = self.pick(self.funcs.len());
         match self.funcs[idx] {
-            Kind::Pair => {
+            Kind::Pair | Kind::Named => {
                 let a = self.int_var_expr();
                 let s = self.str_expr(1);
                 let call = format!("f{idx}({a}, {s})");
@@ -896,20 +914,34 @@ impl Gen {
                 "int",
             ),
             Kind::Recursive => (format!("func f{idx}(n int) int"), &[("n", Ty::Int)], "int"),
+            Kind::Named => (
+                format!("func f{idx}(a int, s string) (ri int, rs string)"),
+                &[("a", Ty::Int), ("s", Ty::Str)],
+                "named",
+            ),
         };
         self.open(&sig);
         let zero = match kind {
-            Kind::Pair => "0, \"\"",
-            Kind::Factory => "nil",
-            _ => "1",
+            Kind::Pair => " 0, \"\"",
+            Kind::Factory => " nil",
+            // The results' zero values.
+            Kind::Named => "",
+            Kind::Plain | Kind::Higher | Kind::Recursive => " 1",
         };
-        self.line(&format!("if fuel <= 0 {{ return {zero} }}"));
+        self.line(&format!("if fuel <= 0 {{ return{zero} }}"));
         self.line("fuel--");
         self.line("cs := 0");
         for &(name, ty) in params {
             self.declare(name, ty, ty == Ty::Int);
         }
-        self.results = if results == "int" { "int" } else { "" };
+        self.results = match results {
+            "int" | "named" => results,
+            _ => "",
+        };
+        if kind == Kind::Named {
+            self.declare("ri", Ty::Int, true);
+            self.declare("rs", Ty::Str, true);
+        }
         self.budget = 4 + self.pick(10);
         match kind {
             Kind::Recursive => {
@@ -940,6 +972,17 @@ impl Gen {
                 let n = self.budget;
                 self.block_body(n);
                 self.line("return cs + a - b");
+            }
+            Kind::Named => {
+                let n = self.budget;
+                self.block_body(n);
+                if self.chance(50) {
+                    self.line("ri += cs + a");
+                    self.line("rs = s + rs");
+                    self.line("return");
+                } else {
+                    self.line("return ri + cs + a, rs + s");
+                }
             }
         }
         self.close("");
@@ -980,6 +1023,7 @@ impl Gen {
                 1 => Kind::Factory,
                 2 => Kind::Higher,
                 3 => Kind::Recursive,
+                4 => Kind::Named,
                 _ => Kind::Plain,
             };
             self.function(idx, kind);
@@ -1002,6 +1046,9 @@ impl Gen {
                     "cs += f{idx}(func(x int) int {{ return x + {idx} }}, cs&63)"
                 )),
                 Kind::Recursive => self.line(&format!("cs += f{idx}({})", 3 + idx % 5)),
+                Kind::Named => self.line(&format!(
+                    "if r, t := f{idx}(cs&1023, \"n\"); len(t) > 0 {{ cs += r + len(t) }} else {{ cs -= r }}"
+                )),
             }
             self.line("fmt.Println(cs)");
         }

@@ -16,6 +16,10 @@
 //!   literal is small and makes no closures (their captures would be laid out for the
 //!   literal's own frame), up to [`INLINE_MAX_LIT_DEPTH`] literals deep.
 //!
+//! The named results of an inlined body are its variables too, declared with their zero
+//! values beside its parameters; a bare `return` there carries their current values to the
+//! join block.
+//!
 //! Every other call stays a call (`call`).
 
 use crate::ssa::func::{BlockId, ValueId};
@@ -67,7 +71,7 @@ impl<'a> Builder<'a> {
         // The callee's variables that its closures capture and assign live in cells here
         // too, as in the callee's own code, which its closures were compiled against.
         if !self.info.funcs[func.0 as usize].closures.is_empty() {
-            let boxed = boxed_vars(self.info, func, body);
+            let boxed = boxed_vars(self.info, func, sig, body);
             self.boxed.extend(boxed);
         }
         let saved = std::mem::replace(&mut self.in_inlined_decl, true);
@@ -152,11 +156,15 @@ impl<'a> Builder<'a> {
             }
             at += n;
         }
+        // Its named results are variables of the inlined body, as its parameters are.
+        let named_results = self.declare_results(sig, &fty.results);
+        let saved_named = std::mem::replace(&mut self.named_results, named_results);
         self.block(body);
         // A function without results may end without `return`.
         self.jump(exit);
         self.inlining = saved_inlining;
         self.result_tys = saved_results;
+        self.named_results = saved_named;
         self.seal(exit);
         self.reach(exit);
         if self.cur.is_none() {

@@ -105,6 +105,9 @@ struct Builder<'a> {
     closures: Vec<Unit>,
     consts: FxHashMap<i64, ValueId>,
     result_tys: Vec<TypeId>,
+    /// The variables of the named results of the body being built (an inlined one's while
+    /// it is built), in order; empty when its results are unnamed.
+    named_results: Vec<ObjId>,
     /// Results of calls (and `&&`/`||`) made ahead of the rest of their statement.
     hoisted: FxHashMap<ast::NodeId, Words>,
     /// The function being built, if it is not `main.init`.
@@ -150,6 +153,7 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
         closures: Vec::new(),
         consts: FxHashMap::default(),
         result_tys: Vec::new(),
+        named_results: Vec::new(),
         hoisted: FxHashMap::default(),
         this: None,
         inlining: None,
@@ -200,7 +204,7 @@ impl<'a> Builder<'a> {
         let fty = info.types.func(func_info.ty).expect("a function type");
         self.f.arg_words = fty.params.iter().map(|&ty| words(ty)).sum();
         self.f.result_words = fty.results.iter().map(|&ty| words(ty)).sum();
-        self.boxed = boxed_vars(info, func, body);
+        self.boxed = boxed_vars(info, func, sig, body);
 
         if !env.is_empty() {
             let ctx = self.value(Op::ClosurePtr, 0, &[]);
@@ -239,7 +243,19 @@ impl<'a> Builder<'a> {
             }
             arg += n;
         }
+        self.named_results = self.declare_results(sig, &fty.results);
         self.block(body);
+    }
+
+    /// Declares the named results of `sig`, of types `tys`, with their zero values, and
+    /// returns their variables (none when the results are unnamed).
+    fn declare_results(&mut self, sig: &ast::Signature, tys: &[TypeId]) -> Vec<ObjId> {
+        let objs = result_objs(self.info, sig);
+        for (&obj, &ty) in objs.iter().zip(tys) {
+            let zero = self.zero(words(ty));
+            self.declare(obj, &zero);
+        }
+        objs
     }
 
     /// Builds `main.init`: the package variables' initializers in `Info::init_order`, then
@@ -303,6 +319,15 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// Returns the variables of the named results of `sig`, blank ones included, in order;
+/// none when the results are unnamed (Go names all of them or none).
+fn result_objs(info: &Info, sig: &ast::Signature) -> Vec<ObjId> {
+    sig.results
+        .iter()
+        .filter_map(|result| result.name.and_then(|name| info.obj_of(name.id)))
+        .collect()
 }
 
 /// Returns the parameter names of `sig`, one per parameter.

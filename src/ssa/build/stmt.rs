@@ -214,7 +214,42 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Builds `return`. With named results, a bare `return` returns their current values,
+    /// and `return a, b` assigns the values to them first, as Go does: a closure that
+    /// captured a result and is called later sees what was returned.
     fn ret(&mut self, results: &[Expr]) {
+        let named = self.named_results.clone();
+        let words: Words = if results.is_empty() {
+            named
+                .into_iter()
+                .flat_map(|obj| self.read_obj(obj))
+                .collect()
+        } else {
+            let words = self.result_values(results);
+            let mut at = 0;
+            for obj in named {
+                let n = self.words_of(self.info.obj(obj).ty) as usize;
+                self.write_obj(obj, &words[at..at + n]);
+                at += n;
+            }
+            words
+        };
+        if let Some(inlining) = self.inlining {
+            for (idx, &word) in words.iter().enumerate() {
+                self.write(inlining.results + idx as u32, word);
+            }
+            self.jump(inlining.exit);
+            return;
+        }
+        for (idx, &word) in words.iter().enumerate() {
+            self.value(Op::SetResult, idx as i64, &[word]);
+        }
+        let block = self.cur.take().expect("code is reachable");
+        self.f.blocks[block.0 as usize].kind = BlockKind::Ret;
+    }
+
+    /// Returns the words of the values of `return results`, converted to the result types.
+    fn result_values(&mut self, results: &[Expr]) -> Words {
         let func_results: Vec<TypeId> = self.result_types();
         let mut words: Words = SmallVec::new();
         if results.len() == 1 && func_results.len() > 1 {
@@ -229,18 +264,7 @@ impl<'a> Builder<'a> {
                 words.extend(value);
             }
         }
-        if let Some(inlining) = self.inlining {
-            for (idx, &word) in words.iter().enumerate() {
-                self.write(inlining.results + idx as u32, word);
-            }
-            self.jump(inlining.exit);
-            return;
-        }
-        for (idx, &word) in words.iter().enumerate() {
-            self.value(Op::SetResult, idx as i64, &[word]);
-        }
-        let block = self.cur.take().expect("code is reachable");
-        self.f.blocks[block.0 as usize].kind = BlockKind::Ret;
+        words
     }
 
     fn result_types(&self) -> Vec<TypeId> {
