@@ -25,7 +25,7 @@ pub enum Visit {
 }
 
 /// Returns the live blocks in reverse postorder from the entry.
-fn reverse_postorder(f: &Func) -> Vec<BlockId> {
+pub fn reverse_postorder(f: &Func) -> Vec<BlockId> {
     let mut seen = vec![false; f.blocks.len()];
     let mut post = Vec::with_capacity(f.order.len());
     // An explicit stack: functions may have very many blocks.

@@ -16,7 +16,7 @@
 //!                                               exit:
 //! ```
 
-use crate::ssa::dom::DomTree;
+use crate::ssa::dom::reverse_postorder;
 use crate::ssa::func::{BlockId, Func};
 use crate::ssa::op::BlockKind;
 
@@ -54,75 +54,69 @@ pub fn run(f: &mut Func) {
     rotate_loops(f);
 }
 
-/// Moves each loop header after its latch, where the header branches (`If`, `IfCmp`) and
-/// the latch is a plain jump back to it, placed after it, that it dominates; and the block
-/// after the header is the loop's side of its branch, which then follows the one jump
-/// into the loop.
+/// Moves each loop header after its latch, where the header branches (`If`, `IfCmp`), the
+/// latch is a plain jump back to it placed after it, and the block after the header is a
+/// side of its branch, which then follows the one jump into the loop. The moves are
+/// decided on the greedy order and made in one pass over it.
+///
+/// A jump is a loop's back edge when it goes to a block no later in reverse postorder (a
+/// retreating edge): Toy's control flow is structured, so its graphs are reducible and such
+/// a block dominates the jump's source. Where the block after the header is not the loop's
+/// side, the rotation only costs a jump: layout never changes what the code does.
 fn rotate_loops(f: &mut Func) {
-    let mut position = vec![usize::MAX; f.blocks.len()];
+    // Per block: one more than its index in the order, 0 if it is not laid out. Zeroed
+    // tables are allocated zeroed, not filled: a function has many dead blocks.
+    let mut position = vec![0u32; f.blocks.len()];
     for (idx, &block) in f.order.iter().enumerate() {
-        position[block.0 as usize] = idx;
+        position[block.0 as usize] = idx as u32 + 1;
     }
     let is_branch = |kind: BlockKind| match kind {
         BlockKind::If | BlockKind::IfCmp(_) => true,
         BlockKind::Plain | BlockKind::Ret | BlockKind::Exit => false,
     };
-    let backward: Vec<(BlockId, BlockId)> = f
-        .order
-        .iter()
-        .filter_map(|&latch| {
-            let b = f.block(latch);
-            let header = *b.succs.first()?;
-            (b.kind == BlockKind::Plain
-                && header != f.entry()
-                && header != latch
-                && is_branch(f.block(header).kind)
-                && position[header.0 as usize] < position[latch.0 as usize])
-                .then_some((latch, header))
-        })
-        .collect();
-    if backward.is_empty() {
+    let backward = |latch: BlockId| {
+        let b = f.block(latch);
+        let header = *b.succs.first()?;
+        (b.kind == BlockKind::Plain
+            && header != f.entry()
+            && header != latch
+            && is_branch(f.block(header).kind)
+            && position[header.0 as usize] < position[latch.0 as usize])
+            .then_some(header)
+    };
+    if !f.order.iter().any(|&latch| backward(latch).is_some()) {
         return;
     }
-    let dom = DomTree::new(f);
-    let mut moved = vec![false; f.blocks.len()];
-    for (latch, header) in backward {
-        if moved[header.0 as usize] {
-            continue;
-        }
-        // The header's child in the dominator tree on the way down to the latch: the
-        // loop's side of the header's branch, if the header dominates the latch.
-        let mut inside = latch;
-        let into_loop = loop {
-            let Some(up) = dom.idom[inside.0 as usize] else {
-                break None;
-            };
-            if up == header {
-                break Some(inside);
-            }
-            if up == inside {
-                break None;
-            }
-            inside = up;
-        };
-        let Some(into_loop) = into_loop else {
-            continue;
-        };
-        let at = f
-            .order
-            .iter()
-            .position(|&block| block == header)
-            .expect("the header is laid out");
-        if f.order.get(at + 1) != Some(&into_loop) || !f.block(header).succs.contains(&into_loop) {
-            continue;
-        }
-        f.order.remove(at);
-        let after = f
-            .order
-            .iter()
-            .position(|&block| block == latch)
-            .expect("the latch is laid out");
-        f.order.insert(after + 1, header);
-        moved[header.0 as usize] = true;
+    let mut rpo_number = vec![0u32; f.blocks.len()];
+    for (idx, block) in reverse_postorder(f).into_iter().enumerate() {
+        rpo_number[block.0 as usize] = idx as u32;
     }
+    // Per latch, one more than the number of the header placed after it, or 0.
+    let mut after = vec![0u32; f.blocks.len()];
+    let mut moved = vec![false; f.blocks.len()];
+    for &latch in &f.order {
+        let Some(header) = backward(latch) else {
+            continue;
+        };
+        let retreating = rpo_number[header.0 as usize] <= rpo_number[latch.0 as usize];
+        let next = f.order.get(position[header.0 as usize] as usize);
+        if retreating
+            && !moved[header.0 as usize]
+            && next.is_some_and(|next| f.block(header).succs.contains(next))
+        {
+            after[latch.0 as usize] = header.0 + 1;
+            moved[header.0 as usize] = true;
+        }
+    }
+    let mut order = Vec::with_capacity(f.order.len());
+    for &block in &f.order {
+        if moved[block.0 as usize] {
+            continue;
+        }
+        order.push(block);
+        if let Some(header) = after[block.0 as usize].checked_sub(1) {
+            order.push(BlockId(header));
+        }
+    }
+    f.order = order;
 }
