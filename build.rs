@@ -19,8 +19,8 @@ fn main() {
         .process()
         .expect("grammar/toy.lalrpop must generate a parser");
     if let Err(message) = generate_rules(std::path::Path::new(&out_dir)) {
-        eprintln!("error: {message}");
-        std::process::exit(1);
+        // Cargo shows the message as the build's error, and the build stops.
+        println!("cargo::error={message}");
     }
 }
 
