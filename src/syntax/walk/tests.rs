@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use rustc_hash::FxHashSet;
 
 use super::*;
+use crate::diag::Span;
 use crate::diag::{Diagnostics, SourceFile};
-use crate::syntax::ast::{NodeId, TypeExpr};
+use crate::syntax::ast::{NodeId, TypeDecl};
 use crate::syntax::parse::parse;
 
 /// Returns the node number of `node`, if it has one.
@@ -67,26 +68,38 @@ fn on_stack_for<T: Send>(text: &str, work: impl FnOnce() -> T + Send) -> T {
     results.into_iter().next().expect("one result")
 }
 
-/// Returns the node numbers in the types of parameters that share the type written after
-/// them (`a` in `a, b int`), whose types are copies, numbers included.
+/// Returns the node numbers in the types of parameters (and type parameters) that share the
+/// type written after them (`a` in `a, b int`), whose types are copies, numbers included.
 fn shared_type_ids(file: &File) -> FxHashSet<NodeId> {
     let mut shared = FxHashSet::default();
-    inspect(Node::File(file), |node| {
-        let Node::Signature(sig) = node else {
-            return;
-        };
-        for param in sig.params.iter().chain(&sig.results) {
-            if param.shares_type {
-                match &param.ty {
-                    TypeExpr::Name(name) => {
-                        shared.insert(name.id);
-                    }
-                    TypeExpr::Func(sig) => inspect(Node::Signature(sig), |node| {
-                        shared.extend(id_of(node));
-                    }),
-                }
-            }
+    let mut add = |params: &[Param]| {
+        for param in params.iter().filter(|param| param.shares_type) {
+            // The type alone, walked as the one parameter of a signature of its own.
+            let sig = Signature {
+                params: vec![Param {
+                    name: None,
+                    ..param.clone()
+                }],
+                results: Vec::new(),
+                span: Span::default(),
+            };
+            inspect(Node::Signature(&sig), |node| shared.extend(id_of(node)));
         }
+    };
+    let type_params = |decl: &TypeDecl| -> Vec<Param> {
+        let specs = decl.specs.iter();
+        specs
+            .flat_map(|spec| spec.tparams.iter().cloned())
+            .collect()
+    };
+    inspect(Node::File(file), |node| match node {
+        Node::Signature(sig) => {
+            add(&sig.params);
+            add(&sig.results);
+        }
+        Node::Decl(Decl::Func(func)) => add(&func.tparams),
+        Node::Decl(Decl::Type(decl)) | Node::Stmt(Stmt::Type(decl)) => add(&type_params(decl)),
+        _ => {}
     });
     shared
 }
