@@ -424,14 +424,7 @@ pub enum Stmt {
         span: Span,
     },
     /// `ch <- value`.
-    Send {
-        /// The channel.
-        chan: Expr,
-        /// The value sent.
-        value: Expr,
-        /// The arrow.
-        span: Span,
-    },
+    Send(Box<SendStmt>),
     /// `goto label`.
     Goto {
         /// The target label.
@@ -468,6 +461,20 @@ pub enum Stmt {
     Empty,
     /// A statement the parser could not read; its error is already reported.
     Bad,
+}
+
+// A statement is six words: a larger form sits behind a box, as for expressions.
+const _: () = assert!(std::mem::size_of::<Stmt>() == 48);
+
+/// `ch <- value`.
+#[derive(Clone, Debug)]
+pub struct SendStmt {
+    /// The channel.
+    pub chan: Expr,
+    /// The value sent.
+    pub value: Expr,
+    /// The arrow.
+    pub span: Span,
 }
 
 /// `if [init;] cond { … } [else …]`.

@@ -28,8 +28,9 @@
 use crate::syntax::ast::{
     Binary, Block, Call, CaseClause, CommClause, Composite, ConstSpec, Decl, Expr, ExprKind, Field,
     File, ForHeader, ForStmt, FuncDecl, FuncLit, Ident, IfStmt, Import, Instance, InstanceExpr,
-    InterfaceElem, Param, Qualified, SelectStmt, Selector, Signature, SliceExpr, Stmt, SwitchStmt,
-    Term, TypeAssert, TypeDecl, TypeExpr, TypeLit, TypeLitKind, TypeSpec, TypeSwitchStmt, VarSpec,
+    InterfaceElem, Param, Qualified, SelectStmt, Selector, SendStmt, Signature, SliceExpr, Stmt,
+    SwitchStmt, Term, TypeAssert, TypeDecl, TypeExpr, TypeLit, TypeLitKind, TypeSpec,
+    TypeSwitchStmt, VarSpec,
 };
 
 /// Defines a node type, its `inspect` function and the walk behind it, for shared references
@@ -467,11 +468,12 @@ macro_rules! walk {
                         call,
                         span: _,
                     } => expr(call, f),
-                    Stmt::Send {
-                        chan,
-                        value,
-                        span: _,
-                    } => {
+                    Stmt::Send(send) => {
+                        let SendStmt {
+                            chan,
+                            value,
+                            span: _,
+                        } = & $($mut)? **send;
                         expr(chan, f);
                         expr(value, f);
                     }

@@ -258,7 +258,7 @@ impl Walker<'_> {
             | Stmt::Return { .. }
             | Stmt::Type(_)
             | Stmt::GoDefer { .. }
-            | Stmt::Send { .. }
+            | Stmt::Send(_)
             | Stmt::Fallthrough(_) => {}
         }
     }

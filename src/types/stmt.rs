@@ -123,7 +123,7 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            Stmt::Send { span, .. } => self.unsupported(*span, "channels are not supported"),
+            Stmt::Send(send) => self.unsupported(send.span, "channels are not supported"),
             Stmt::Goto { span, .. } => self.unsupported(*span, "goto is not supported"),
             Stmt::Fallthrough(span) => self.unsupported(*span, "fallthrough is not supported"),
         }
@@ -436,7 +436,7 @@ fn stmt_pos(stmt: &Stmt) -> Option<Span> {
         Stmt::GoDefer { span, .. } | Stmt::Goto { span, .. } | Stmt::Fallthrough(span) => {
             Some(*span)
         }
-        Stmt::Send { chan, .. } => Some(chan.span),
+        Stmt::Send(send) => Some(send.chan.span),
         Stmt::Empty | Stmt::Bad => None,
     }
 }

@@ -59,7 +59,7 @@ fn is_terminating(stmt: &Stmt, label: Option<Symbol>, panics: &FxHashSet<NodeId>
         | Stmt::TypeSwitch(_)
         | Stmt::Select(_)
         | Stmt::GoDefer { .. }
-        | Stmt::Send { .. }
+        | Stmt::Send(_)
         | Stmt::Fallthrough(_)
         | Stmt::Empty
         | Stmt::Bad => false,
@@ -116,7 +116,7 @@ fn stmt_has_break(stmt: &Stmt, label: Option<Symbol>, unlabelled: bool) -> bool 
         | Stmt::TypeSwitch(_)
         | Stmt::Select(_)
         | Stmt::GoDefer { .. }
-        | Stmt::Send { .. }
+        | Stmt::Send(_)
         | Stmt::Goto { .. }
         | Stmt::Fallthrough(_)
         | Stmt::Empty

@@ -111,7 +111,7 @@ fn targets(stmt: &Stmt, assign: &mut impl FnMut(&Expr, bool)) {
         | Stmt::TypeSwitch(_)
         | Stmt::Select(_)
         | Stmt::GoDefer { .. }
-        | Stmt::Send { .. }
+        | Stmt::Send(_)
         | Stmt::Goto { .. }
         | Stmt::Fallthrough(_) => unreachable!("the checker rejects {stmt:?}"),
     }

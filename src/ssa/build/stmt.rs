@@ -125,7 +125,7 @@ impl<'a> Builder<'a> {
             | Stmt::TypeSwitch(_)
             | Stmt::Select(_)
             | Stmt::GoDefer { .. }
-            | Stmt::Send { .. }
+            | Stmt::Send(_)
             | Stmt::Goto { .. }
             | Stmt::Fallthrough(_) => unreachable!("the checker rejects {stmt:?}"),
         }
