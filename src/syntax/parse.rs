@@ -788,6 +788,10 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
         format!(" in {list}; possibly missing comma or )")
     } else if has("case") && has("default") && has("}") {
         ", expected case or default or }".to_string()
+    } else if has(",") && has(":") && has("}") {
+        " in composite literal; possibly missing comma or }".to_string()
+    } else if has(",") && has(":") && has("]") {
+        ", expected comma, : or ]".to_string()
     } else if has(",") && has(":") {
         ", expected :".to_string()
     } else if has(")") {
