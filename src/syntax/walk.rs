@@ -10,8 +10,9 @@
 //! (`syntax::chunks` shifts node numbers with it).
 //!
 //! Every node is visited once, with one exception: a type written once for a group of
-//! parameters (`a, b int`) is held by each of them, as a copy with the same node numbers
-//! (`Param::shares_type`), and is visited with each, so that a change reaches every copy.
+//! parameters (`a, b int`) or of type parameters (`[K, V any]`) is held by each of them, as
+//! a copy with the same node numbers (`Param::shares_type`), and is visited with each, so
+//! that a change reaches every copy.
 //!
 //! Both walks are made by one macro from one description of the tree, as syn makes `Visit`
 //! and `VisitMut`: the description is written once, and only the kind of reference differs.

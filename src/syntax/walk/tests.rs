@@ -92,14 +92,19 @@ fn shared_type_ids(file: &File) -> FxHashSet<NodeId> {
             .flat_map(|spec| spec.tparams.iter().cloned())
             .collect()
     };
-    inspect(Node::File(file), |node| match node {
-        Node::Signature(sig) => {
+    // The nodes that hold parameter lists: signatures, and the declarations of generic
+    // functions and types.
+    inspect(Node::File(file), |node| {
+        if let Node::Signature(sig) = node {
             add(&sig.params);
             add(&sig.results);
         }
-        Node::Decl(Decl::Func(func)) => add(&func.tparams),
-        Node::Decl(Decl::Type(decl)) | Node::Stmt(Stmt::Type(decl)) => add(&type_params(decl)),
-        _ => {}
+        if let Node::Decl(Decl::Func(func)) = node {
+            add(&func.tparams);
+        }
+        if let Node::Decl(Decl::Type(decl)) | Node::Stmt(Stmt::Type(decl)) = node {
+            add(&type_params(decl));
+        }
     });
     shared
 }
