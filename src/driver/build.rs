@@ -534,7 +534,10 @@ fn worker_stack(program: &Program<'_>) -> usize {
             .flat_map(|spec| &spec.values)
             .map(|value| value.span.hi - value.span.lo)
             .collect(),
-        ast::Decl::Func(_) | ast::Decl::Const(_) | ast::Decl::Bad => Vec::new(),
+        // The checker rejects type declarations.
+        ast::Decl::Func(_) | ast::Decl::Const(_) | ast::Decl::Type(_) | ast::Decl::Bad => {
+            Vec::new()
+        }
     });
     let deepest = funcs.chain(vars).max().unwrap_or(0);
     crate::stack_for((deepest + build::INLINE_MAX_BYTES) as usize)

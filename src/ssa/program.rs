@@ -77,8 +77,9 @@ impl<'a> Program<'a> {
             match decl {
                 ast::Decl::Var(_) => walk::inspect(Node::Decl(decl), &mut index),
                 // The bodies that make closures were walked above; a constant holds no
-                // literal in a program that checks.
-                ast::Decl::Func(_) | ast::Decl::Const(_) | ast::Decl::Bad => {}
+                // literal in a program that checks, and the checker rejects type
+                // declarations.
+                ast::Decl::Func(_) | ast::Decl::Const(_) | ast::Decl::Type(_) | ast::Decl::Bad => {}
             }
         }
         Program {

@@ -95,7 +95,7 @@ pub struct File {
 }
 
 /// `import "path"`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Import {
     /// An explicit package name (`import f "fmt"`), which Toy rejects.
     pub alias: Option<Ident>,
@@ -117,7 +117,7 @@ pub struct Ident {
 }
 
 /// A top-level declaration.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Decl {
     /// `func name(…) … { … }`.
     Func(Box<FuncDecl>),
@@ -125,15 +125,21 @@ pub enum Decl {
     Var(Vec<VarSpec>),
     /// `const …`, one spec or a group.
     Const(Vec<ConstSpec>),
+    /// `type …`, one spec or a group; Toy rejects them until Level 3.
+    Type(Box<TypeDecl>),
     /// A declaration the parser could not read; its error is already reported.
     Bad,
 }
 
-/// A function declaration.
-#[derive(Debug)]
+/// A function or method declaration.
+#[derive(Clone, Debug)]
 pub struct FuncDecl {
+    /// The receiver of a method (`func (r T) name`); Toy rejects methods until Level 3.
+    pub recv: Option<Box<Param>>,
     /// The function's name.
     pub name: Ident,
+    /// Its type parameters (`func f[T any]`), which Toy rejects; empty for most.
+    pub tparams: Vec<Param>,
     /// Its parameters and results.
     pub sig: Signature,
     /// Its body; Go allows a missing body only for assembly functions.
@@ -164,13 +170,21 @@ pub struct Param {
     pub shares_type: bool,
 }
 
-/// A type as written.
+/// A type as written. Go's whole type syntax is read, so that a type Toy lacks is rejected
+/// by the checker, at the type, with what it is; Level 1 has only `Name` and `Func`.
 #[derive(Clone, Debug)]
 pub enum TypeExpr {
     /// A type name: `int`, `bool`, `string`.
     Name(Ident),
+    /// A type name of another package: `strings.Builder`.
+    Qualified(Box<Qualified>),
+    /// A generic type instantiated: `List[int]`, `pkg.Set[K, V]`.
+    Instance(Box<Instance>),
     /// `func(…) …`.
     Func(Box<Signature>),
+    /// `[]T`, `[N]T`, `[...]T`, `*T`, `map[K]V`, `chan T`, `struct{…}`, `interface{…}`, and
+    /// the unions of constraints (`~int | string`).
+    Literal(Box<TypeLit>),
 }
 
 impl TypeExpr {
@@ -178,13 +192,133 @@ impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Name(ident) => ident.span,
+            TypeExpr::Qualified(qualified) => Span {
+                lo: qualified.pkg.span.lo,
+                hi: qualified.name.span.hi,
+            },
+            TypeExpr::Instance(instance) => instance.span,
             TypeExpr::Func(sig) => sig.span,
+            TypeExpr::Literal(lit) => lit.span,
         }
     }
 }
 
+/// `pkg.Name`.
+#[derive(Clone, Debug)]
+pub struct Qualified {
+    /// The package name.
+    pub pkg: Ident,
+    /// The type's name in it.
+    pub name: Ident,
+}
+
+/// `T[A, B]`: a generic type and its type arguments.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    /// The generic type: a `Name` or a `Qualified`.
+    pub base: TypeExpr,
+    /// The type arguments, as expressions: the grammar reads `T[N]` before it knows whether
+    /// the brackets hold types or an array length.
+    pub args: Box<[Expr]>,
+    /// From the type's name to the closing bracket.
+    pub span: Span,
+}
+
+/// A type written with a type constructor, and where it is written, from its first token.
+#[derive(Clone, Debug)]
+pub struct TypeLit {
+    /// What type it is.
+    pub kind: TypeLitKind,
+    /// From the first token (`[`, `*`, `map`, `chan`, `<-`, `struct`, `interface`, `~`) to
+    /// the end.
+    pub span: Span,
+}
+
+/// The forms of [`TypeLit`].
+#[derive(Clone, Debug)]
+pub enum TypeLitKind {
+    /// `[]T`.
+    Slice(TypeExpr),
+    /// `[N]T`; no length for `[...]T`, which only a composite literal may write.
+    Array(Option<Expr>, TypeExpr),
+    /// `*T`.
+    Pointer(TypeExpr),
+    /// `map[K]V`.
+    Map(TypeExpr, TypeExpr),
+    /// `chan T`, `chan<- T`, `<-chan T`.
+    Chan(ChanDir, TypeExpr),
+    /// `struct { … }`.
+    Struct(Vec<Field>),
+    /// `interface { … }`.
+    Interface(Vec<InterfaceElem>),
+    /// `A | ~B | …`: a union of terms, or one `~T`, in a constraint.
+    Union(Vec<Term>),
+}
+
+/// Which way a channel type lets values go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChanDir {
+    /// `chan T`.
+    Both,
+    /// `chan<- T`.
+    Send,
+    /// `<-chan T`.
+    Recv,
+}
+
+/// A field declaration of a struct type: `a, b T`, or an embedded `T` or `*T`.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The field names; empty for an embedded field.
+    pub names: Vec<Ident>,
+    /// The field type.
+    pub ty: TypeExpr,
+    /// The tag's span, if the field has one.
+    pub tag: Option<Span>,
+}
+
+/// An element of an interface type.
+#[derive(Clone, Debug)]
+pub enum InterfaceElem {
+    /// A method: `Name(…) …`.
+    Method(Ident, Signature),
+    /// An embedded interface or a type set: `fmt.Stringer`, `~int | string`.
+    Type(TypeExpr),
+}
+
+/// One term of a union: `T` or `~T`.
+#[derive(Clone, Debug)]
+pub struct Term {
+    /// Written `~T`: every type whose underlying type is `T`.
+    pub tilde: bool,
+    /// `T`.
+    pub ty: TypeExpr,
+}
+
+/// `type …`: one spec or a group.
+#[derive(Clone, Debug)]
+pub struct TypeDecl {
+    /// The `type` keyword.
+    pub span: Span,
+    /// The specs in order.
+    pub specs: Vec<TypeSpec>,
+}
+
+/// `name [type params] [=] type` in a `type` declaration.
+#[derive(Clone, Debug)]
+pub struct TypeSpec {
+    /// The declared name.
+    pub name: Ident,
+    /// The type parameters of a generic type.
+    pub tparams: Vec<Param>,
+    /// An alias (`type A = B`) rather than a new type.
+    pub alias: bool,
+    /// The type.
+    pub ty: TypeExpr,
+}
+
 /// `names [type] [= values]` in a `var` declaration.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct VarSpec {
     /// The declared names.
     pub names: Vec<Ident>,
@@ -195,7 +329,7 @@ pub struct VarSpec {
 }
 
 /// `names [type] [= values]` in a `const` declaration.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ConstSpec {
     /// The declared names.
     pub names: Vec<Ident>,
@@ -208,7 +342,7 @@ pub struct ConstSpec {
 }
 
 /// `{ … }`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Block {
     /// The statements.
     pub stmts: Box<[Stmt]>,
@@ -229,7 +363,7 @@ impl Block {
 }
 
 /// A statement.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Stmt {
     /// An expression statement; Go allows only calls.
     Expr(Expr),
@@ -237,6 +371,8 @@ pub enum Stmt {
     Var(Vec<VarSpec>),
     /// A `const` declaration.
     Const(Vec<ConstSpec>),
+    /// A local `type` declaration, which Toy rejects until Level 3.
+    Type(Box<TypeDecl>),
     /// `lhs := rhs`.
     Define {
         /// The left side; the checker requires names.
@@ -274,6 +410,30 @@ pub enum Stmt {
     For(Box<ForStmt>),
     /// `switch`.
     Switch(Box<SwitchStmt>),
+    /// `switch [init;] [x :=] y.(type) { … }`.
+    TypeSwitch(Box<TypeSwitchStmt>),
+    /// `select { … }`.
+    Select(Box<SelectStmt>),
+    /// `go call` (`is_go`) or `defer call`.
+    GoDefer {
+        /// `go` rather than `defer`.
+        is_go: bool,
+        /// The call.
+        call: Expr,
+        /// The keyword.
+        span: Span,
+    },
+    /// `ch <- value`.
+    Send(Box<SendStmt>),
+    /// `goto label`.
+    Goto {
+        /// The target label.
+        label: Ident,
+        /// The keyword.
+        span: Span,
+    },
+    /// `fallthrough`.
+    Fallthrough(Span),
     /// `return results`.
     Return {
         /// The returned values.
@@ -303,8 +463,22 @@ pub enum Stmt {
     Bad,
 }
 
+// A statement is six words: a larger form sits behind a box, as for expressions.
+const _: () = assert!(std::mem::size_of::<Stmt>() == 48);
+
+/// `ch <- value`.
+#[derive(Clone, Debug)]
+pub struct SendStmt {
+    /// The channel.
+    pub chan: Expr,
+    /// The value sent.
+    pub value: Expr,
+    /// The arrow.
+    pub span: Span,
+}
+
 /// `if [init;] cond { … } [else …]`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct IfStmt {
     /// The `if` keyword.
     pub span: Span,
@@ -319,7 +493,7 @@ pub struct IfStmt {
 }
 
 /// A `for` statement.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ForStmt {
     /// The `for` keyword.
     pub span: Span,
@@ -330,7 +504,7 @@ pub struct ForStmt {
 }
 
 /// The forms of loop header.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ForHeader {
     /// `for init; cond; post`, any part optional (`for {}` and `for cond {}` too).
     Clause {
@@ -355,7 +529,7 @@ pub enum ForHeader {
 }
 
 /// `switch [init;] [tag] { clauses }`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SwitchStmt {
     /// The `switch` keyword.
     pub span: Span,
@@ -369,8 +543,46 @@ pub struct SwitchStmt {
     pub rbrace: Span,
 }
 
+/// `switch [init;] [bind :=] guard { clauses }`, where `guard` is `x.(type)`; the clauses
+/// list types (and `nil`), written as expressions, as Go's parser reads them.
+#[derive(Clone, Debug)]
+pub struct TypeSwitchStmt {
+    /// The `switch` keyword.
+    pub span: Span,
+    /// The init statement.
+    pub init: Option<Stmt>,
+    /// The variable declared in each clause (`v := x.(type)`).
+    pub bind: Option<Ident>,
+    /// `x.(type)`, an [`ExprKind::TypeGuard`].
+    pub guard: Expr,
+    /// The clauses in order.
+    pub clauses: Vec<CaseClause>,
+    /// The closing brace.
+    pub rbrace: Span,
+}
+
+/// `select { clauses }`.
+#[derive(Clone, Debug)]
+pub struct SelectStmt {
+    /// The `select` keyword.
+    pub span: Span,
+    /// The clauses in order.
+    pub clauses: Vec<CommClause>,
+}
+
+/// `case comm:` or `default:` of a `select`, with its statements.
+#[derive(Clone, Debug)]
+pub struct CommClause {
+    /// The `case` or `default` keyword.
+    pub span: Span,
+    /// A send or receive statement; `None` for `default`.
+    pub comm: Option<Stmt>,
+    /// The statements.
+    pub body: Box<[Stmt]>,
+}
+
 /// `case exprs:` or `default:` with its statements.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct CaseClause {
     /// The `case` or `default` keyword.
     pub span: Span,
@@ -381,7 +593,7 @@ pub struct CaseClause {
 }
 
 /// An expression.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Expr {
     /// Its node.
     pub id: NodeId,
@@ -392,7 +604,7 @@ pub struct Expr {
 }
 
 /// The forms of expression.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ExprKind {
     /// A name.
     Name(Symbol),
@@ -400,6 +612,8 @@ pub enum ExprKind {
     Int,
     /// A floating-point literal, which Toy rejects.
     Float,
+    /// An imaginary literal, which Toy rejects.
+    Imag,
     /// A rune literal.
     Rune,
     /// A string literal, raw or interpreted; the text is in the span (`lexer::unquote`
@@ -409,6 +623,13 @@ pub enum ExprKind {
     FuncLit(Box<FuncLit>),
     /// A function type used as an expression, as the callee of a conversion.
     FuncType(Box<Signature>),
+    /// Any other type literal used as an expression: `[]byte(s)`, `make(map[K]V)`, the type
+    /// of a composite literal. Type names are `Name` and `Selector`, function types
+    /// `FuncType`.
+    Type(Box<TypeLit>),
+    /// A composite literal: `T{…}`, `[]int{1, 2}`, and `{…}` with its type left out inside
+    /// another.
+    Composite(Box<Composite>),
     /// `(x)`.
     Paren(Box<Expr>),
     /// `op x`.
@@ -419,6 +640,18 @@ pub enum ExprKind {
     Call(Box<Call>),
     /// `x.name`.
     Selector(Box<Selector>),
+    /// `x[i]`: an index, or a generic function or type instantiated with one argument.
+    Index(Box<[Expr; 2]>),
+    /// `f[A, B]`: a generic function or type instantiated with several arguments.
+    Instance(Box<InstanceExpr>),
+    /// `x[lo:hi]` or `x[lo:hi:max]`.
+    Slice(Box<SliceExpr>),
+    /// `x.(T)`.
+    TypeAssert(Box<TypeAssert>),
+    /// `x.(type)`, which only a type switch's header may hold.
+    TypeGuard(Box<Expr>),
+    /// A key and a value of a composite literal: `k: v`.
+    KeyValue(Box<[Expr; 2]>),
     /// An expression the parser could not read.
     Bad,
 }
@@ -429,7 +662,7 @@ pub enum ExprKind {
 const _: () = assert!(std::mem::size_of::<Expr>() == 32);
 
 /// The operands of `x op y`, with the operator's span.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Binary {
     /// `x` and `y`.
     pub operands: [Expr; 2],
@@ -438,16 +671,60 @@ pub struct Binary {
 }
 
 /// `func(args)`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Call {
     /// What is called.
     pub callee: Expr,
     /// The arguments.
     pub args: Box<[Expr]>,
+    /// The `...` after the last argument (`f(xs...)`), if written.
+    pub dots: Option<Span>,
+}
+
+/// `T{elems}`.
+#[derive(Clone, Debug)]
+pub struct Composite {
+    /// The literal's type; `None` inside another literal, which gives it.
+    pub ty: Option<Expr>,
+    /// The elements in order; a keyed one is a [`ExprKind::KeyValue`].
+    pub elems: Box<[Expr]>,
+    /// The closing brace.
+    pub rbrace: Span,
+}
+
+/// `f[args]` with several arguments.
+#[derive(Clone, Debug)]
+pub struct InstanceExpr {
+    /// The generic function or type.
+    pub base: Expr,
+    /// The type arguments, as expressions.
+    pub args: Box<[Expr]>,
+}
+
+/// `x[lo:hi]` or `x[lo:hi:max]`.
+#[derive(Clone, Debug)]
+pub struct SliceExpr {
+    /// What is sliced.
+    pub base: Expr,
+    /// The bounds, each optional but for `hi` and `max` of a three-index slice.
+    pub lo: Option<Expr>,
+    /// The upper bound.
+    pub hi: Option<Expr>,
+    /// The capacity bound, written only in a three-index slice.
+    pub max: Option<Expr>,
+}
+
+/// `x.(T)`.
+#[derive(Clone, Debug)]
+pub struct TypeAssert {
+    /// The interface value.
+    pub base: Expr,
+    /// The asserted type.
+    pub ty: TypeExpr,
 }
 
 /// `x.name`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Selector {
     /// `x`.
     pub base: Expr,
@@ -456,7 +733,7 @@ pub struct Selector {
 }
 
 /// A function literal.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FuncLit {
     /// Its type.
     pub sig: Signature,
@@ -475,6 +752,12 @@ pub enum UnOp {
     Not,
     /// `^x`.
     BitNot,
+    /// `*x`, which Toy rejects until Level 3.
+    Deref,
+    /// `&x`, which Toy rejects until Level 3.
+    Addr,
+    /// `<-x`, which Toy rejects.
+    Recv,
 }
 
 /// Binary operators, including the logical ones.
@@ -580,6 +863,9 @@ impl UnOp {
             UnOp::Neg => "-",
             UnOp::Not => "!",
             UnOp::BitNot => "^",
+            UnOp::Deref => "*",
+            UnOp::Addr => "&",
+            UnOp::Recv => "<-",
         }
     }
 }

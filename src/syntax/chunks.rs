@@ -187,15 +187,24 @@ impl Renumber {
                     ExprKind::Name(sym) => *sym = self.symbols[sym.0 as usize],
                     ExprKind::Int
                     | ExprKind::Float
+                    | ExprKind::Imag
                     | ExprKind::Rune
                     | ExprKind::Str
                     | ExprKind::FuncLit(_)
                     | ExprKind::FuncType(_)
+                    | ExprKind::Type(_)
+                    | ExprKind::Composite(_)
                     | ExprKind::Paren(_)
                     | ExprKind::Unary(..)
                     | ExprKind::Binary(..)
                     | ExprKind::Call(_)
                     | ExprKind::Selector(_)
+                    | ExprKind::Index(_)
+                    | ExprKind::Instance(_)
+                    | ExprKind::Slice(_)
+                    | ExprKind::TypeAssert(_)
+                    | ExprKind::TypeGuard(_)
+                    | ExprKind::KeyValue(_)
                     | ExprKind::Bad => {}
                 }
             }

@@ -76,6 +76,7 @@ impl<'src> Lexer<'src> {
         // rejects them.
         match *tok {
             Tok::Int(raw) => check_int(raw, lo, &mut self.diags),
+            Tok::Float(raw) | Tok::Imag(raw) => check_float(raw, lo, &mut self.diags),
             Tok::Str(quoted) => {
                 check_forbidden_chars(quoted.raw, lo, &mut self.diags);
                 if quoted.terminated {
@@ -200,6 +201,8 @@ impl<'src> Iterator for Lexer<'src> {
                     })
                 }
                 tok @ (Tok::Int(_)
+                | Tok::Float(_)
+                | Tok::Imag(_)
                 | Tok::Str(_)
                 | Tok::Rune(_)
                 | Tok::RawStr(_)
@@ -252,6 +255,7 @@ fn allows_semi(tok: &Tok) -> bool {
         Tok::Ident(_)
             | Tok::Int(_)
             | Tok::Float(_)
+            | Tok::Imag(_)
             | Tok::Rune(_)
             | Tok::Str(_)
             | Tok::RawStr(_)
@@ -298,6 +302,20 @@ fn check_int(raw: &str, lo: usize, diags: &mut Diagnostics) {
         diags.error(
             Span::new(lo + at, lo + at),
             "'_' must separate successive digits",
+        );
+    }
+}
+
+/// Checks what Go's scanner checks of a floating-point or imaginary literal that the token's
+/// pattern lets through: a hexadecimal mantissa needs a `p` exponent (`0x1.8` is an error).
+fn check_float(raw: &str, lo: usize, diags: &mut Diagnostics) {
+    let bytes = raw.as_bytes();
+    let is_hex = matches!(bytes, [b'0', b'x' | b'X', ..]);
+    if is_hex && bytes.contains(&b'.') && !bytes.iter().any(|&byte| byte | 0x20 == b'p') {
+        let at = lo + raw.trim_end_matches('i').len();
+        diags.error(
+            Span::new(at, at),
+            "hexadecimal mantissa requires a 'p' exponent",
         );
     }
 }

@@ -12,8 +12,9 @@ use lalrpop_util::{ErrorRecovery, ParseError};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::syntax::ast::{
-    BinOp, Binary, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, Ident, Import, Interner,
-    NodeId, Param, Signature, Stmt, Symbol, TypeExpr,
+    BinOp, Binary, Call, CaseClause, Composite, ConstSpec, Decl, Expr, ExprKind, File, ForHeader,
+    Ident, Import, Instance, InstanceExpr, Interner, NodeId, Param, Signature, Stmt, SwitchStmt,
+    Symbol, Term, TypeExpr, TypeLit, TypeLitKind, TypeSwitchStmt,
 };
 use crate::syntax::lexer::{Lexer, Spanned};
 use crate::syntax::print::expr_string;
@@ -126,6 +127,255 @@ impl<'src> State<'src> {
         );
         *slot = self.expr(kind, lo as usize, hi as usize);
         left
+    }
+
+    /// Returns a type literal of `kind` written from `lo` to `hi`.
+    pub(crate) fn type_lit(&mut self, kind: TypeLitKind, lo: usize, hi: usize) -> TypeExpr {
+        TypeExpr::Literal(Box::new(TypeLit {
+            kind,
+            span: Span::new(lo, hi),
+        }))
+    }
+
+    /// Returns a function type, `func` at `lo`, its parameters from `params_lo` to `hi`.
+    pub(crate) fn func_type(
+        &mut self,
+        params: Vec<ParamItem>,
+        results: Vec<ParamItem>,
+        lo: usize,
+        params_lo: usize,
+        hi: usize,
+    ) -> TypeExpr {
+        let mut sig = self.signature(params, results, Span::new(params_lo, hi));
+        sig.span.lo = lo as u32;
+        TypeExpr::Func(Box::new(sig))
+    }
+
+    /// Returns `[len]elem`; `len` is an expression list because the brackets read alike
+    /// before a type is known to follow (`T[N]` after a parameter's name is an instance).
+    pub(crate) fn array(
+        &mut self,
+        len: Vec<Expr>,
+        elem: TypeExpr,
+        lo: usize,
+        hi: usize,
+    ) -> TypeExpr {
+        let mut len = len.into_iter();
+        let first = len.next();
+        if let Some(extra) = len.next() {
+            self.diags.error(
+                Span::new(extra.span.lo as usize, extra.span.lo as usize),
+                "syntax error: unexpected comma; expecting ]",
+            );
+        }
+        self.type_lit(TypeLitKind::Array(first, elem), lo, hi)
+    }
+
+    /// Returns the generic type `base` instantiated with `args`.
+    pub(crate) fn instance(
+        &mut self,
+        base: TypeExpr,
+        args: Vec<Expr>,
+        lo: usize,
+        hi: usize,
+    ) -> TypeExpr {
+        TypeExpr::Instance(Box::new(Instance {
+            base,
+            args: args.into(),
+            span: Span::new(lo, hi),
+        }))
+    }
+
+    /// Returns a type literal written where an expression goes: `[]byte(s)`.
+    pub(crate) fn type_expr(&mut self, ty: TypeExpr, lo: usize, hi: usize) -> Expr {
+        let kind = match ty {
+            TypeExpr::Literal(lit) => ExprKind::Type(lit),
+            TypeExpr::Func(sig) => ExprKind::FuncType(sig),
+            TypeExpr::Name(_) | TypeExpr::Qualified(_) | TypeExpr::Instance(_) => {
+                unreachable!("the grammar writes type names as expressions")
+            }
+        };
+        self.expr(kind, lo, hi)
+    }
+
+    /// Returns a constraint: one type, or a union of terms.
+    pub(crate) fn union(&mut self, mut terms: Vec<Term>, span: Span) -> TypeExpr {
+        if let [Term { tilde: false, .. }] = terms[..] {
+            return terms.pop().expect("one term").ty;
+        }
+        self.type_lit(
+            TypeLitKind::Union(terms),
+            span.lo as usize,
+            span.hi as usize,
+        )
+    }
+
+    /// Returns the type parameters of groups `a, b C`, one per name, as parameters are.
+    pub(crate) fn type_params(&mut self, groups: Vec<(Vec<Ident>, TypeExpr)>) -> Vec<Param> {
+        let mut params = Vec::new();
+        for (names, constraint) in groups {
+            let n_names = names.len();
+            for (idx, name) in names.into_iter().enumerate() {
+                params.push(Param {
+                    name: Some(name),
+                    ty: constraint.clone(),
+                    variadic: false,
+                    shares_type: idx + 1 < n_names,
+                });
+            }
+        }
+        params
+    }
+
+    /// Returns the type parameters of a generic type declaration, whose first names were read
+    /// as expressions (see the grammar's `TypeDeclParams`).
+    pub(crate) fn type_decl_params(
+        &mut self,
+        names: Vec<Expr>,
+        constraint: TypeExpr,
+        rest: Vec<(Vec<Ident>, TypeExpr)>,
+    ) -> Vec<Param> {
+        let mut first = Vec::with_capacity(names.len());
+        for name in names {
+            match name.kind {
+                ExprKind::Name(sym) => first.push(Ident {
+                    id: name.id,
+                    name: sym,
+                    span: name.span,
+                }),
+                _ => self.diags.error(
+                    Span::new(name.span.lo as usize, name.span.lo as usize),
+                    "syntax error: missing type parameter name",
+                ),
+            }
+        }
+        let mut groups = vec![(first, constraint)];
+        groups.extend(rest);
+        self.type_params(groups)
+    }
+
+    /// Returns a method's receiver; Go requires exactly one.
+    pub(crate) fn receiver(&mut self, items: Vec<ParamItem>, span: Span) -> Option<Box<Param>> {
+        let mut params = self.group_params(items).into_iter();
+        let recv = params.next();
+        match (&recv, params.next()) {
+            (None, _) => self.diags.error(span, "method has no receiver"),
+            (Some(_), Some(extra)) => self
+                .diags
+                .error(extra.ty.span(), "method has multiple receivers"),
+            (Some(_), None) => {}
+        }
+        recv.map(Box::new)
+    }
+
+    /// Returns `callee(args)`, with the `...` after the last argument if written.
+    pub(crate) fn call(
+        &mut self,
+        callee: Expr,
+        (args, dots): (Vec<Expr>, Option<Span>),
+        lo: usize,
+        hi: usize,
+    ) -> Expr {
+        let call = Call {
+            callee,
+            args: args.into(),
+            dots,
+        };
+        self.expr(ExprKind::Call(Box::new(call)), lo, hi)
+    }
+
+    /// Returns `base[index]`, or an instantiation `base[A, B]`.
+    pub(crate) fn index(
+        &mut self,
+        base: Expr,
+        mut indices: Vec<Expr>,
+        lo: usize,
+        hi: usize,
+    ) -> Expr {
+        let kind = if indices.len() == 1 {
+            let index = indices.pop().expect("one index");
+            ExprKind::Index(Box::new([base, index]))
+        } else {
+            ExprKind::Instance(Box::new(InstanceExpr {
+                base,
+                args: indices.into(),
+            }))
+        };
+        self.expr(kind, lo, hi)
+    }
+
+    /// Returns a composite literal; `ty` is `None` for one inside another, which gives it.
+    pub(crate) fn composite(
+        &mut self,
+        ty: Option<Expr>,
+        (elems, rbrace): (Vec<Expr>, Span),
+        lo: usize,
+        hi: usize,
+    ) -> Expr {
+        let lit = Composite {
+            ty,
+            elems: elems.into(),
+            rbrace,
+        };
+        self.expr(ExprKind::Composite(Box::new(lit)), lo, hi)
+    }
+
+    /// Returns the element `key: value` of a composite literal.
+    pub(crate) fn key_value(&mut self, key: Expr, value: Expr) -> Expr {
+        let (lo, hi) = (key.span.lo as usize, value.span.hi as usize);
+        self.expr(ExprKind::KeyValue(Box::new([key, value])), lo, hi)
+    }
+
+    /// Returns a `switch` statement: a type switch when its tag is `x.(type)` or
+    /// `v := x.(type)`, an expression switch otherwise.
+    pub(crate) fn switch(
+        &mut self,
+        span: Span,
+        (init, _, tag): (Option<Stmt>, Option<Semicolon>, Option<Stmt>),
+        clauses: Vec<CaseClause>,
+        rbrace: Span,
+    ) -> Stmt {
+        let is_guard = |expr: &Expr| matches!(expr.kind, ExprKind::TypeGuard(_));
+        let (bind, guard) = match tag {
+            Some(Stmt::Expr(guard)) if is_guard(&guard) => (None, guard),
+            Some(Stmt::Define {
+                lhs,
+                rhs,
+                span: define,
+            }) if lhs.len() == 1 && rhs.len() == 1 && is_guard(&rhs[0]) => {
+                let target = lhs.into_vec().pop().expect("one target");
+                let guard = rhs.into_vec().pop().expect("one guard");
+                let ExprKind::Name(name) = target.kind else {
+                    self.diags
+                        .error(define, "syntax error: invalid variable name in type switch");
+                    return Stmt::Bad;
+                };
+                let bind = Ident {
+                    id: target.id,
+                    name,
+                    span: target.span,
+                };
+                (Some(bind), guard)
+            }
+            other => {
+                let tag = self.switch_tag(other);
+                return Stmt::Switch(Box::new(SwitchStmt {
+                    span,
+                    init,
+                    tag,
+                    clauses,
+                    rbrace,
+                }));
+            }
+        };
+        Stmt::TypeSwitch(Box::new(TypeSwitchStmt {
+            span,
+            init,
+            bind,
+            guard,
+            clauses,
+            rbrace,
+        }))
     }
 
     pub(crate) fn file(&mut self, package: Ident, imports: Vec<Import>, decls: Vec<Decl>) -> File {
@@ -270,7 +520,7 @@ impl<'src> State<'src> {
     }
 
     /// Returns the tag of a `switch` header, reporting a statement in its place.
-    pub(crate) fn switch_tag(&mut self, tag: Option<Stmt>) -> Option<Expr> {
+    fn switch_tag(&mut self, tag: Option<Stmt>) -> Option<Expr> {
         match tag {
             Some(Stmt::Expr(expr)) => Some(expr),
             Some(stmt) => {
@@ -495,31 +745,11 @@ fn clause_before(src: &str, at: usize) -> Option<&'static str> {
 
 fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
     let has = |name: &str| has_token(expected, name);
-    let only = |name: &str| expected.len() == 1 && expected[0].trim_matches('"') == name;
-    // `func (r T) m()` and `func f[T any]()` meet a bracket where a name or `(` must be.
-    if tok == Tok::LParen && only("ident") {
-        return "methods are not supported".to_string();
-    }
-    if tok == Tok::LBrack && only("(") {
-        return "type parameters are not supported".to_string();
-    }
+    // The one construct of valid Go the grammar does not read: `import . "fmt"`.
     if tok == Tok::Dot && (has("string") || has("raw string")) {
         return "dot imports are not supported".to_string();
     }
-    if let Some(what) = unsupported(tok) {
-        let verb = if what.contains(',') { "are" } else { "is" };
-        return format!("{what} {verb} not supported");
-    }
     let wants_expr = has("ident") && has("int") && has("(");
-    // Where an operand or a type may start, `*` and `&` begin pointer syntax (`*p`, `&x`,
-    // `var p *int`).
-    let wants_type = has("ident") && has("func");
-    if matches!(tok, Tok::Mul | Tok::And) && wants_expr || tok == Tok::Mul && wants_type {
-        return "pointers are not supported".to_string();
-    }
-    if tok == Tok::Arrow {
-        return "channels are not supported".to_string();
-    }
     let found = describe(tok);
     if has("func") && has("var") && has("const") && !has("ident") {
         return match tok {
@@ -549,14 +779,19 @@ fn unexpected_token(tok: Tok<'_>, expected: &[String]) -> String {
     let at = if is_assign_op && has(":=") && has("=") && has(",") {
         ", expected := or = or comma".to_string()
     } else if has(",") && has(")") {
-        let list = if has("...") {
-            "parameter list"
-        } else {
+        // After an argument an operator may follow; after a parameter's type none may.
+        let list = if has("||") {
             "argument list"
+        } else {
+            "parameter list"
         };
         format!(" in {list}; possibly missing comma or )")
     } else if has("case") && has("default") && has("}") {
         ", expected case or default or }".to_string()
+    } else if has(",") && has(":") && has("}") {
+        " in composite literal; possibly missing comma or }".to_string()
+    } else if has(",") && has(":") && has("]") {
+        ", expected comma, : or ]".to_string()
     } else if has(",") && has(":") {
         ", expected :".to_string()
     } else if has(")") {
@@ -590,31 +825,11 @@ fn has_token(expected: &[String], name: &str) -> bool {
     expected.iter().any(|e| e.trim_matches('"') == name)
 }
 
-/// Names the construct a token of a later language level introduces.
-fn unsupported(tok: Tok<'_>) -> Option<&'static str> {
-    Some(match tok {
-        Tok::Chan => "chan",
-        Tok::Defer => "defer",
-        Tok::Fallthrough => "fallthrough",
-        Tok::Go => "go",
-        Tok::Goto => "goto",
-        Tok::Interface => "interface",
-        Tok::Select => "select",
-        Tok::Map => "map",
-        Tok::Struct => "struct",
-        Tok::Type => "type",
-        Tok::Float(_) => "floating-point arithmetic",
-        Tok::LBrack => "indexing, slices and arrays",
-        Tok::Tilde => "~",
-        _ => return None,
-    })
-}
-
 /// Describes a token as Go's parser does in `unexpected …`.
 fn describe(tok: Tok<'_>) -> String {
     match tok {
         Tok::Ident(name) => format!("name {}", name.text),
-        Tok::Int(raw) | Tok::Float(raw) => format!("literal {raw}"),
+        Tok::Int(raw) | Tok::Float(raw) | Tok::Imag(raw) => format!("literal {raw}"),
         Tok::Rune(quoted) | Tok::Str(quoted) | Tok::RawStr(quoted) => {
             format!("literal {}", quoted.raw)
         }
@@ -622,18 +837,28 @@ fn describe(tok: Tok<'_>) -> String {
         Tok::Semi(false) => "semicolon".to_string(),
         Tok::Break => "keyword break".to_string(),
         Tok::Case => "keyword case".to_string(),
+        Tok::Chan => "keyword chan".to_string(),
         Tok::Const => "keyword const".to_string(),
         Tok::Continue => "keyword continue".to_string(),
         Tok::Default => "keyword default".to_string(),
+        Tok::Defer => "keyword defer".to_string(),
         Tok::Else => "keyword else".to_string(),
+        Tok::Fallthrough => "keyword fallthrough".to_string(),
         Tok::For => "keyword for".to_string(),
         Tok::Func => "keyword func".to_string(),
+        Tok::Go => "keyword go".to_string(),
+        Tok::Goto => "keyword goto".to_string(),
         Tok::If => "keyword if".to_string(),
         Tok::Import => "keyword import".to_string(),
+        Tok::Interface => "keyword interface".to_string(),
+        Tok::Map => "keyword map".to_string(),
         Tok::Package => "keyword package".to_string(),
         Tok::Range => "keyword range".to_string(),
         Tok::Return => "keyword return".to_string(),
+        Tok::Select => "keyword select".to_string(),
+        Tok::Struct => "keyword struct".to_string(),
         Tok::Switch => "keyword switch".to_string(),
+        Tok::Type => "keyword type".to_string(),
         Tok::Var => "keyword var".to_string(),
         other => token_text(other).to_string(),
     }

@@ -45,12 +45,20 @@ pub enum Tok<'src> {
     #[regex(r"0[bBoO][0-9_]*", |lex| lex.slice())]
     #[regex(r"[0-9][0-9_]*", |lex| lex.slice())]
     Int(&'src str),
-    /// A floating-point or imaginary literal: recognised so that it can be rejected clearly.
-    #[regex(r"[0-9][0-9_]*\.[0-9_]*([eE][+-]?[0-9_]+)?i?", |lex| lex.slice())]
-    #[regex(r"\.[0-9][0-9_]*([eE][+-]?[0-9_]+)?i?", |lex| lex.slice())]
-    #[regex(r"[0-9][0-9_]*[eE][+-]?[0-9_]+i?", |lex| lex.slice())]
-    #[regex(r"[0-9][0-9_]*i", |lex| lex.slice())]
+    /// A floating-point literal, decimal or hexadecimal (`0x1p-2`).
+    #[regex(r"[0-9][0-9_]*\.[0-9_]*([eE][+-]?[0-9_]+)?", |lex| lex.slice())]
+    #[regex(r"\.[0-9][0-9_]*([eE][+-]?[0-9_]+)?", |lex| lex.slice())]
+    #[regex(r"[0-9][0-9_]*[eE][+-]?[0-9_]+", |lex| lex.slice())]
+    #[regex(r"0[xX][0-9A-Fa-f_]*(\.[0-9A-Fa-f_]*)?[pP][+-]?[0-9_]+", |lex| lex.slice())]
+    #[regex(r"0[xX][0-9A-Fa-f_]*\.[0-9A-Fa-f_]*", |lex| lex.slice())]
     Float(&'src str),
+    /// An imaginary literal: an integer or floating-point literal followed by `i`.
+    #[regex(r"[0-9][0-9_]*\.[0-9_]*([eE][+-]?[0-9_]+)?i", |lex| lex.slice())]
+    #[regex(r"\.[0-9][0-9_]*([eE][+-]?[0-9_]+)?i", |lex| lex.slice())]
+    #[regex(r"[0-9][0-9_]*([eE][+-]?[0-9_]+)?i", |lex| lex.slice())]
+    #[regex(r"0[xX][0-9A-Fa-f_]*((\.[0-9A-Fa-f_]*)?[pP][+-]?[0-9_]+)?i", |lex| lex.slice())]
+    #[regex(r"0[bBoO][0-9_]*i", |lex| lex.slice())]
+    Imag(&'src str),
     /// A rune literal `'…'` with its quotes; `None` when the closing quote is missing.
     #[token("'", |lex| quoted(lex, b'\''))]
     Rune(Quoted<'src>),

@@ -10,8 +10,9 @@
 //! (`syntax::chunks` shifts node numbers with it).
 //!
 //! Every node is visited once, with one exception: a type written once for a group of
-//! parameters (`a, b int`) is held by each of them, as a copy with the same node numbers
-//! (`Param::shares_type`), and is visited with each, so that a change reaches every copy.
+//! parameters (`a, b int`) or of type parameters (`[K, V any]`) is held by each of them, as
+//! a copy with the same node numbers (`Param::shares_type`), and is visited with each, so
+//! that a change reaches every copy.
 //!
 //! Both walks are made by one macro from one description of the tree, as syn makes `Visit`
 //! and `VisitMut`: the description is written once, and only the kind of reference differs.
@@ -26,9 +27,11 @@
 //! before its children, and nothing is called after them.
 
 use crate::syntax::ast::{
-    Binary, Block, Call, CaseClause, ConstSpec, Decl, Expr, ExprKind, File, ForHeader, ForStmt,
-    FuncDecl, FuncLit, Ident, IfStmt, Import, Param, Selector, Signature, Stmt, SwitchStmt,
-    TypeExpr, VarSpec,
+    Binary, Block, Call, CaseClause, CommClause, Composite, ConstSpec, Decl, Expr, ExprKind, Field,
+    File, ForHeader, ForStmt, FuncDecl, FuncLit, Ident, IfStmt, Import, Instance, InstanceExpr,
+    InterfaceElem, Param, Qualified, SelectStmt, Selector, SendStmt, Signature, SliceExpr, Stmt,
+    SwitchStmt, Term, TypeAssert, TypeDecl, TypeExpr, TypeLit, TypeLitKind, TypeSpec,
+    TypeSwitchStmt, VarSpec,
 };
 
 /// Defines a node type, its `inspect` function and the walk behind it, for shared references
@@ -119,8 +122,20 @@ macro_rules! walk {
                 f($node::Decl(& $($mut)? *decl));
                 match decl {
                     Decl::Func(func) => {
-                        let FuncDecl { name, sig, body } = & $($mut)? **func;
+                        let FuncDecl {
+                            recv,
+                            name,
+                            tparams,
+                            sig,
+                            body,
+                        } = & $($mut)? **func;
+                        if let Some(recv) = recv {
+                            param(recv, f);
+                        }
                         ident(name, f);
+                        for tparam in & $($mut)? tparams[..] {
+                            param(tparam, f);
+                        }
                         signature(sig, f);
                         if let Some(body) = body {
                             block(body, f);
@@ -136,6 +151,7 @@ macro_rules! walk {
                             const_spec(spec, f);
                         }
                     }
+                    Decl::Type(decl) => type_decl(decl, f),
                     Decl::Bad => {}
                 }
             }
@@ -151,18 +167,25 @@ macro_rules! walk {
                     span: _,
                 } = sig;
                 let all = (& $($mut)? params[..]).into_iter().chain(& $($mut)? results[..]);
-                for param in all {
-                    let Param {
-                        name,
-                        ty,
-                        variadic: _,
-                        shares_type: _,
-                    } = param;
-                    if let Some(name) = name {
-                        ident(name, f);
-                    }
-                    type_expr(ty, f);
+                for param_node in all {
+                    param(param_node, f);
                 }
+            }
+
+            fn param<$($generic,)? F: FnMut($node<$lt>)>(
+                param: &$lt $($mut)? Param,
+                f: &mut F,
+            ) {
+                let Param {
+                    name,
+                    ty,
+                    variadic: _,
+                    shares_type: _,
+                } = param;
+                if let Some(name) = name {
+                    ident(name, f);
+                }
+                type_expr(ty, f);
             }
 
             fn type_expr<$($generic,)? F: FnMut($node<$lt>)>(
@@ -171,7 +194,86 @@ macro_rules! walk {
             ) {
                 match ty {
                     TypeExpr::Name(name) => ident(name, f),
+                    TypeExpr::Qualified(qualified) => {
+                        let Qualified { pkg, name } = & $($mut)? **qualified;
+                        ident(pkg, f);
+                        ident(name, f);
+                    }
+                    TypeExpr::Instance(instance) => {
+                        let Instance { base, args, span: _ } = & $($mut)? **instance;
+                        type_expr(base, f);
+                        exprs(args, f);
+                    }
                     TypeExpr::Func(sig) => signature(sig, f),
+                    TypeExpr::Literal(lit) => type_lit(lit, f),
+                }
+            }
+
+            fn type_lit<$($generic,)? F: FnMut($node<$lt>)>(
+                lit: &$lt $($mut)? TypeLit,
+                f: &mut F,
+            ) {
+                let TypeLit { kind, span: _ } = lit;
+                match kind {
+                    TypeLitKind::Slice(elem)
+                    | TypeLitKind::Pointer(elem)
+                    | TypeLitKind::Chan(_, elem) => type_expr(elem, f),
+                    TypeLitKind::Array(len, elem) => {
+                        if let Some(len) = len {
+                            expr(len, f);
+                        }
+                        type_expr(elem, f);
+                    }
+                    TypeLitKind::Map(key, value) => {
+                        type_expr(key, f);
+                        type_expr(value, f);
+                    }
+                    TypeLitKind::Struct(fields) => {
+                        for field in & $($mut)? fields[..] {
+                            let Field { names, ty, tag: _ } = field;
+                            for name in & $($mut)? names[..] {
+                                ident(name, f);
+                            }
+                            type_expr(ty, f);
+                        }
+                    }
+                    TypeLitKind::Interface(elems) => {
+                        for elem in & $($mut)? elems[..] {
+                            match elem {
+                                InterfaceElem::Method(name, sig) => {
+                                    ident(name, f);
+                                    signature(sig, f);
+                                }
+                                InterfaceElem::Type(ty) => type_expr(ty, f),
+                            }
+                        }
+                    }
+                    TypeLitKind::Union(terms) => {
+                        for term in & $($mut)? terms[..] {
+                            let Term { tilde: _, ty } = term;
+                            type_expr(ty, f);
+                        }
+                    }
+                }
+            }
+
+            fn type_decl<$($generic,)? F: FnMut($node<$lt>)>(
+                decl: &$lt $($mut)? TypeDecl,
+                f: &mut F,
+            ) {
+                let TypeDecl { span: _, specs } = decl;
+                for spec in & $($mut)? specs[..] {
+                    let TypeSpec {
+                        name,
+                        tparams,
+                        alias: _,
+                        ty,
+                    } = spec;
+                    ident(name, f);
+                    for tparam in & $($mut)? tparams[..] {
+                        param(tparam, f);
+                    }
+                    type_expr(ty, f);
                 }
             }
 
@@ -236,6 +338,7 @@ macro_rules! walk {
                             const_spec(spec, f);
                         }
                     }
+                    Stmt::Type(decl) => type_decl(decl, f),
                     Stmt::Define { lhs, rhs, span: _ } => {
                         exprs(lhs, f);
                         exprs(rhs, f);
@@ -322,19 +425,61 @@ macro_rules! walk {
                             expr(tag, f);
                         }
                         for clause in & $($mut)? clauses[..] {
-                            let CaseClause {
+                            case_clause(clause, f);
+                        }
+                    }
+                    Stmt::TypeSwitch(switch) => {
+                        let TypeSwitchStmt {
+                            span: _,
+                            init,
+                            bind,
+                            guard,
+                            clauses,
+                            rbrace: _,
+                        } = & $($mut)? **switch;
+                        if let Some(init) = init {
+                            stmt(init, f);
+                        }
+                        if let Some(bind) = bind {
+                            ident(bind, f);
+                        }
+                        expr(guard, f);
+                        for clause in & $($mut)? clauses[..] {
+                            case_clause(clause, f);
+                        }
+                    }
+                    Stmt::Select(select) => {
+                        let SelectStmt { span: _, clauses } = & $($mut)? **select;
+                        for clause in & $($mut)? clauses[..] {
+                            let CommClause {
                                 span: _,
-                                exprs: values,
+                                comm,
                                 body,
                             } = clause;
-                            if let Some(values) = values {
-                                exprs(values, f);
+                            if let Some(comm) = comm {
+                                stmt(comm, f);
                             }
                             for stmt_node in & $($mut)? body[..] {
                                 stmt(stmt_node, f);
                             }
                         }
                     }
+                    Stmt::GoDefer {
+                        is_go: _,
+                        call,
+                        span: _,
+                    } => expr(call, f),
+                    Stmt::Send(send) => {
+                        let SendStmt {
+                            chan,
+                            value,
+                            span: _,
+                        } = & $($mut)? **send;
+                        expr(chan, f);
+                        expr(value, f);
+                    }
+                    Stmt::Goto { label, span: _ } => ident(label, f),
+                    Stmt::Fallthrough(_) => {}
                     Stmt::Return { results, span: _ } => exprs(results, f),
                     Stmt::Branch {
                         is_break: _,
@@ -350,6 +495,23 @@ macro_rules! walk {
                         stmt(inner, f);
                     }
                     Stmt::Empty | Stmt::Bad => {}
+                }
+            }
+
+            fn case_clause<$($generic,)? F: FnMut($node<$lt>)>(
+                clause: &$lt $($mut)? CaseClause,
+                f: &mut F,
+            ) {
+                let CaseClause {
+                    span: _,
+                    exprs: values,
+                    body,
+                } = clause;
+                if let Some(values) = values {
+                    exprs(values, f);
+                }
+                for stmt_node in & $($mut)? body[..] {
+                    stmt(stmt_node, f);
                 }
             }
 
@@ -376,6 +538,7 @@ macro_rules! walk {
                     ExprKind::Name(_)
                     | ExprKind::Int
                     | ExprKind::Float
+                    | ExprKind::Imag
                     | ExprKind::Rune
                     | ExprKind::Str
                     | ExprKind::Bad => {}
@@ -395,7 +558,11 @@ macro_rules! walk {
                         expr(right, f);
                     }
                     ExprKind::Call(call) => {
-                        let Call { callee, args } = & $($mut)? **call;
+                        let Call {
+                            callee,
+                            args,
+                            dots: _,
+                        } = & $($mut)? **call;
                         expr(callee, f);
                         exprs(args, f);
                     }
@@ -404,6 +571,46 @@ macro_rules! walk {
                         expr(base, f);
                         ident(name, f);
                     }
+                    ExprKind::Type(lit) => type_lit(lit, f),
+                    ExprKind::Composite(lit) => {
+                        let Composite {
+                            ty,
+                            elems,
+                            rbrace: _,
+                        } = & $($mut)? **lit;
+                        if let Some(ty) = ty {
+                            expr(ty, f);
+                        }
+                        exprs(elems, f);
+                    }
+                    ExprKind::Index(pair) | ExprKind::KeyValue(pair) => {
+                        let [left, right] = & $($mut)? **pair;
+                        expr(left, f);
+                        expr(right, f);
+                    }
+                    ExprKind::Instance(instance) => {
+                        let InstanceExpr { base, args } = & $($mut)? **instance;
+                        expr(base, f);
+                        exprs(args, f);
+                    }
+                    ExprKind::Slice(slice) => {
+                        let SliceExpr {
+                            base,
+                            lo,
+                            hi,
+                            max,
+                        } = & $($mut)? **slice;
+                        expr(base, f);
+                        for bound in [lo, hi, max].into_iter().flatten() {
+                            expr(bound, f);
+                        }
+                    }
+                    ExprKind::TypeAssert(assert) => {
+                        let TypeAssert { base, ty } = & $($mut)? **assert;
+                        expr(base, f);
+                        type_expr(ty, f);
+                    }
+                    ExprKind::TypeGuard(inner) => expr(inner, f),
                 }
             }
 

@@ -36,6 +36,7 @@ use crate::types::branches::{self, BranchErrors};
 use crate::types::check::{Checker, NESTED_TOO_DEEPLY, State};
 use crate::types::constant::ConstValue;
 use crate::types::object::{Counts, FoundInfo, ObjId, ObjKind};
+use crate::types::ty::INVALID;
 
 /// The nodes per thread below which another thread is not worth starting: the file gets at
 /// most one run per this many nodes.
@@ -70,6 +71,8 @@ struct Found {
     panic_calls: FxHashSet<NodeId>,
     /// Whether [`NESTED_TOO_DEEPLY`] has been reported, by the fork or before it.
     nesting_reported: bool,
+    /// Whether a construct Toy lacks has been reported, by the fork or before it.
+    unsupported_reported: bool,
     /// The constant values recorded for the run's nodes.
     values: Vec<ConstValue>,
 }
@@ -91,6 +94,7 @@ impl State {
             blank,
             panic_calls: _,
             nesting_reported,
+            unsupported_reported,
         } = self;
         State {
             info: info.fork(),
@@ -104,6 +108,7 @@ impl State {
             blank: *blank,
             panic_calls: FxHashSet::default(),
             nesting_reported: *nesting_reported,
+            unsupported_reported: *unsupported_reported,
         }
     }
 }
@@ -125,7 +130,9 @@ impl<'a> Checker<'a> {
                     continue;
                 };
                 self.env.cur_decl = Some(obj);
-                self.env.too_deep = false;
+                // A function whose signature Toy lacks has no type, and its body is given up
+                // on: the construct was reported with the signature.
+                self.env.too_deep = self.state.info.funcs[id.0 as usize].ty == INVALID;
                 self.func_body(id, &func.sig, body);
             }
         }
@@ -162,7 +169,7 @@ impl<'a> Checker<'a> {
                     .body
                     .as_ref()
                     .map_or(0, |body| (body.rbrace().hi - func.name.span.lo) as usize),
-                Decl::Var(_) | Decl::Const(_) | Decl::Bad => 0,
+                Decl::Var(_) | Decl::Const(_) | Decl::Type(_) | Decl::Bad => 0,
             })
             .max()
             .unwrap_or(0);
@@ -230,6 +237,7 @@ impl<'a> Checker<'a> {
             blank: _,
             panic_calls,
             nesting_reported,
+            unsupported_reported,
         } = state;
         Found {
             info: info.found(from),
@@ -239,6 +247,7 @@ impl<'a> Checker<'a> {
             branch_errors,
             panic_calls,
             nesting_reported,
+            unsupported_reported,
             values: nodes.into_values(),
         }
     }
@@ -254,6 +263,7 @@ impl<'a> Checker<'a> {
             branch_errors,
             panic_calls,
             nesting_reported,
+            unsupported_reported,
             values,
         } = found;
         let state = &mut self.state;
@@ -276,6 +286,7 @@ impl<'a> Checker<'a> {
             errors.retain(|diag| diag.message != NESTED_TOO_DEEPLY);
         }
         state.nesting_reported |= nesting_reported;
+        state.unsupported_reported |= unsupported_reported;
         state.errors.append(errors);
         state.panic_calls.extend(panic_calls);
         self.nodes.merge(nodes, values, &shift);

@@ -11,7 +11,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::diag::{Diagnostics, SourceFile, Span};
-use crate::syntax::ast::{Block, ForHeader, Interner, Stmt, Symbol};
+use crate::syntax::ast::{Block, ForHeader, Ident, Interner, Stmt, Symbol};
 
 /// What a labelled statement is, for the targets of `break` and `continue`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ struct Body {
     order: Vec<Symbol>,
     /// Errors of this body, reported after those of the literals inside it.
     errors: Vec<(Span, String)>,
+    /// The labels `goto` names, which may come later in the body.
+    gotos: Vec<Ident>,
 }
 
 /// The statements enclosing the current point of one body.
@@ -96,6 +98,15 @@ impl Walker<'_> {
     fn func_body(&mut self, body: &Block) {
         let mut state = Body::default();
         self.block(&mut state, &Context::default(), &body.stmts);
+        for target in std::mem::take(&mut state.gotos) {
+            match state.labels.get_mut(&target.name) {
+                Some(label) => label.used = true,
+                None => state.errors.push((
+                    target.span,
+                    format!("label {} not defined", self.names.name(target.name)),
+                )),
+            }
+        }
         for name in &state.order {
             let label = &state.labels[name];
             if !label.used {
@@ -220,6 +231,22 @@ impl Walker<'_> {
                     self.block(body, &inner, &clause.body);
                 }
             }
+            Stmt::TypeSwitch(switch) => {
+                if let Some(init) = &switch.init {
+                    self.stmt(body, ctx, init, None);
+                }
+                let inner = enclose(ctx, label, Target::Switch, ctx.in_loop, true);
+                for clause in &switch.clauses {
+                    self.block(body, &inner, &clause.body);
+                }
+            }
+            Stmt::Select(select) => {
+                let inner = enclose(ctx, label, Target::Switch, ctx.in_loop, true);
+                for clause in &select.clauses {
+                    self.block(body, &inner, &clause.body);
+                }
+            }
+            Stmt::Goto { label: target, .. } => body.gotos.push(*target),
             Stmt::Expr(_)
             | Stmt::Var(_)
             | Stmt::Const(_)
@@ -228,7 +255,11 @@ impl Walker<'_> {
             | Stmt::Define { .. }
             | Stmt::Assign { .. }
             | Stmt::IncDec { .. }
-            | Stmt::Return { .. } => {}
+            | Stmt::Return { .. }
+            | Stmt::Type(_)
+            | Stmt::GoDefer { .. }
+            | Stmt::Send(_)
+            | Stmt::Fallthrough(_) => {}
         }
     }
 }

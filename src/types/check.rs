@@ -123,6 +123,9 @@ pub(crate) struct State {
     pub(crate) panic_calls: FxHashSet<NodeId>,
     /// Whether [`NESTED_TOO_DEEPLY`] has been reported: once per file.
     pub(crate) nesting_reported: bool,
+    /// Whether a construct Toy lacks has been reported ([`Checker::unsupported`]): the
+    /// declarations given up on may have used the import that now seems unused.
+    pub(crate) unsupported_reported: bool,
 }
 
 /// Where the walk is, as types2's `environment`: the declaration being checked, the function
@@ -144,10 +147,11 @@ pub(crate) struct Env {
     pub(crate) errpos: Option<Span>,
     /// How deeply the current statement or expression nests.
     pub(crate) nesting: u32,
-    /// Whether the declaration being checked nests too deeply: what the checker skipped
-    /// would make any later error of it a guess (a variable used only in the skipped part
-    /// seems unused), so none is reported. Cleared as each declaration starts, and so never
-    /// carried from one body to another, nor between threads.
+    /// Whether the checker gave up on the declaration being checked, because it nests too
+    /// deeply or uses a construct Toy lacks: what the checker skipped would make any later
+    /// error of it a guess (a variable used only in the skipped part seems unused), so none
+    /// is reported. Cleared as each declaration starts, and so never carried from one body
+    /// to another, nor between threads.
     pub(crate) too_deep: bool,
 }
 
@@ -166,6 +170,7 @@ impl State {
             blank: Symbol(u32::MAX),
             panic_calls: FxHashSet::default(),
             nesting_reported: false,
+            unsupported_reported: false,
         }
     }
 }
@@ -277,6 +282,24 @@ impl<'a> Checker<'a> {
             return false;
         }
         true
+    }
+
+    /// Reports `message` (`"maps are not supported"`) at `span`, a construct Toy lacks, and
+    /// gives up on the declaration being checked, as past the nesting limit: the construct
+    /// is reported once, and nothing it would lead to (its operands, the variables it uses,
+    /// the type it leaves invalid) is reported after it, since Go would not report them.
+    pub(crate) fn unsupported(&mut self, span: Span, message: &str) {
+        self.error(span, message);
+        self.env.too_deep = true;
+        self.state.unsupported_reported = true;
+    }
+
+    /// Reports `message` at `span`, a package-level declaration Toy lacks (a method, a generic
+    /// function, a type), whose own checks are skipped: there is no declaration being checked
+    /// to give up on.
+    pub(crate) fn unsupported_decl(&mut self, span: Span, message: &str) {
+        self.error(span, message);
+        self.state.unsupported_reported = true;
     }
 
     /// Decrements the nesting depth that [`enter`](Self::enter) incremented.

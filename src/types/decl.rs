@@ -90,7 +90,13 @@ impl<'a> Checker<'a> {
                 let Decl::Func(func) = &file.decls[decl] else {
                     unreachable!("a function comes from a func declaration")
                 };
-                let ty = self.signature_type(&func.sig);
+                // A method or a generic function, reported by `collect`, has no type: its
+                // uses are not checked against a guess, and its body is given up on.
+                let ty = if func.recv.is_some() || !func.tparams.is_empty() {
+                    INVALID
+                } else {
+                    self.signature_type(&func.sig)
+                };
                 self.state.info.objs[obj.0 as usize].ty = ty;
                 if let ObjKind::Func(id) = self.state.info.obj(obj).kind {
                     self.state.info.funcs[id.0 as usize].ty = ty;

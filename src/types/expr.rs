@@ -5,7 +5,8 @@
 //! constant. Operators are in `operators`, calls and selectors in `call`, built-ins in
 //! `builtins`, the typing of untyped operands in `untyped`.
 
-use crate::syntax::ast::{Expr, ExprKind, Symbol, unparen};
+use crate::diag::Span;
+use crate::syntax::ast::{Expr, ExprKind, Symbol, UnOp, unparen};
 use crate::types::check::Checker;
 use crate::types::constant::{ConstStr, ConstValue, Int};
 use crate::types::object::{Builtin, ObjKind};
@@ -206,6 +207,10 @@ impl<'a> Checker<'a> {
                 self.error(expr.span, "floating-point arithmetic is not supported");
                 Operand::invalid(expr)
             }
+            ExprKind::Imag => {
+                self.unsupported(expr.span, "complex numbers are not supported");
+                Operand::invalid(expr)
+            }
             ExprKind::Rune => {
                 self.error(expr.span, "rune literals are not supported");
                 Operand::invalid(expr)
@@ -232,17 +237,94 @@ impl<'a> Checker<'a> {
                 x.span = expr.span;
                 x
             }
+            ExprKind::Unary(UnOp::Deref | UnOp::Addr, operand) => {
+                self.prefix(expr, operand, "pointers are not supported")
+            }
+            ExprKind::Unary(UnOp::Recv, operand) => {
+                self.prefix(expr, operand, "channels are not supported")
+            }
             ExprKind::Unary(op, operand) => self.unary(expr, *op, operand),
             ExprKind::Binary(op, binary) => {
                 let [left, right] = &binary.operands;
                 self.binary(Some(expr), *op, left, right, binary.op_span)
             }
-            ExprKind::Call(call) => self.call(expr, &call.callee, &call.args),
+            ExprKind::Call(call) => match call.dots {
+                Some(dots) => {
+                    self.unsupported(dots, "variadic functions are not supported");
+                    Operand::invalid(expr)
+                }
+                None => self.call(expr, &call.callee, &call.args),
+            },
             ExprKind::Selector(selector) => {
                 let name = &selector.name;
                 self.selector(expr, &selector.base, name.name, name.span)
             }
+            ExprKind::Type(lit) => {
+                self.type_lit(lit);
+                Operand::invalid(expr)
+            }
+            ExprKind::Composite(lit) => {
+                match &lit.ty {
+                    // A type literal is rejected as itself: `[]int{1}` as slices.
+                    Some(ty) if matches!(ty.kind, ExprKind::Type(_)) => {
+                        self.raw(ty);
+                    }
+                    // `T{…}`: the type's own errors first (`undefined: T`); a type left
+                    // invalid by a declaration Toy lacks was reported there.
+                    Some(ty) => {
+                        let x = self.raw(ty);
+                        if !is_rejected(&x) {
+                            self.unsupported(expr.span, "composite literals are not supported");
+                        }
+                    }
+                    None => self.unsupported(expr.span, "composite literals are not supported"),
+                }
+                Operand::invalid(expr)
+            }
+            ExprKind::Index(pair) => self.postfix(expr, &pair[0], "indexing is not supported"),
+            ExprKind::Instance(instance) => {
+                self.postfix(expr, &instance.base, "type parameters are not supported")
+            }
+            ExprKind::Slice(slice) => {
+                self.postfix(expr, &slice.base, "slice expressions are not supported")
+            }
+            ExprKind::TypeAssert(assert) => {
+                self.postfix(expr, &assert.base, "type assertions are not supported")
+            }
+            ExprKind::TypeGuard(_) => {
+                self.error(
+                    expr.span,
+                    "invalid syntax tree: use of .(type) outside type switch",
+                );
+                Operand::invalid(expr)
+            }
+            ExprKind::KeyValue(_) => {
+                unreachable!(
+                    "only composite literals hold keyed elements, and they are rejected whole"
+                )
+            }
         }
+    }
+
+    /// Rejects `base[…]` or `base.(…)` at the bracket or the dot after `base`, once `base`
+    /// itself checks.
+    fn postfix(&mut self, expr: &'a Expr, base: &'a Expr, message: &str) -> Operand<'a> {
+        let x = self.raw(base);
+        if !is_rejected(&x) {
+            let at = base.span.hi as usize;
+            self.unsupported(Span::new(at, at + 1), message);
+        }
+        Operand::invalid(expr)
+    }
+
+    /// Rejects `*x`, `&x` or `<-x` at the operator, once `x` itself checks, as Go checks the
+    /// operand first.
+    fn prefix(&mut self, expr: &'a Expr, operand: &'a Expr, message: &str) -> Operand<'a> {
+        let x = self.raw(operand);
+        if !is_rejected(&x) {
+            self.unsupported(expr.span, message);
+        }
+        Operand::invalid(expr)
     }
 
     fn ident(&mut self, expr: &'a Expr, name: Symbol) -> Operand<'a> {
@@ -302,6 +384,12 @@ impl<'a> Checker<'a> {
             ObjKind::Package => Operand::new(Mode::Package, INVALID, expr),
         }
     }
+}
+
+/// Returns whether an operand was already reported: it is invalid, or it is a type left
+/// without one by a declaration Toy lacks (`type T struct{…}`).
+fn is_rejected(x: &Operand<'_>) -> bool {
+    x.mode == Mode::Invalid || (x.mode == Mode::TypeExpr && x.ty == INVALID)
 }
 
 /// Parses a validated integer literal of any base, with underscores.

@@ -11,7 +11,7 @@ use crate::types::branches;
 use crate::types::check::Checker;
 use crate::types::object::{FuncId, FuncInfo, FuncNode, ObjId, ObjKind};
 use crate::types::terminating::is_terminating_list;
-use crate::types::ty::TypeId;
+use crate::types::ty::{INVALID, TypeId};
 
 /// The function whose body is being checked.
 pub(crate) struct FuncCtx {
@@ -159,7 +159,8 @@ impl<'a> Checker<'a> {
         for (lit, id, decl) in std::mem::take(&mut self.deferred_lits) {
             if let ExprKind::FuncLit(func_lit) = &lit.kind {
                 self.env.cur_decl = decl;
-                self.env.too_deep = false;
+                // As for a top-level function: a signature Toy lacks gives up on the body.
+                self.env.too_deep = self.state.info.funcs[id.0 as usize].ty == INVALID;
                 self.func_body(id, &func_lit.sig, &func_lit.body);
             }
         }

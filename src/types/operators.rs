@@ -21,6 +21,9 @@ impl<'a> Checker<'a> {
         let ok = match op {
             UnOp::Plus | UnOp::Neg | UnOp::BitNot => ty::is_integer(x.ty),
             UnOp::Not => ty::is_boolean(x.ty),
+            UnOp::Deref | UnOp::Addr | UnOp::Recv => {
+                unreachable!("`raw` rejects pointer and channel operators")
+            }
         };
         if !ok {
             self.operator_not_defined(&x, op.text());

@@ -8,7 +8,7 @@
 //! progress is a cycle, which the initialization order reports.
 
 use crate::diag::Span;
-use crate::syntax::ast::{Decl, Ident};
+use crate::syntax::ast::{self, Decl, Ident};
 use crate::types::check::Checker;
 use crate::types::constant::ConstValue;
 use crate::types::initorder::{self, Node};
@@ -107,6 +107,10 @@ impl<'a> Checker<'a> {
                 Decl::Const(specs) => specs
                     .iter()
                     .any(|spec| spec.names.iter().any(|name| Some(name.name) == main_sym)),
+                Decl::Type(decl) => decl
+                    .specs
+                    .iter()
+                    .any(|spec| Some(spec.name.name) == main_sym),
                 Decl::Bad => false,
             };
             main_seen |= declares_main;
@@ -126,6 +130,28 @@ impl<'a> Checker<'a> {
                     let obj =
                         self.new_obj(func.name.name, func.name.span, INVALID, ObjKind::Func(id));
                     self.set_pkg(obj, PkgDecl::Func { decl: decl_idx }, Resolution::Pending);
+                    // A method's name is no package-level name, and a generic function's
+                    // calls cannot be checked without its type parameters: both are
+                    // reported here, and `resolve` gives up on their signatures and bodies.
+                    let text = &self.source.text;
+                    if let Some(recv) = &func.recv {
+                        let at = recv.name.map_or(recv.ty.span(), |name| name.span).lo as usize;
+                        let paren = text[..at].rfind('(').unwrap_or(at);
+                        self.unsupported_decl(
+                            Span::new(paren, paren + 1),
+                            "methods are not supported",
+                        );
+                        self.nodes.set_obj(func.name.id, obj);
+                        continue;
+                    }
+                    if !func.tparams.is_empty() {
+                        let after = func.name.span.hi as usize;
+                        let bracket = after + text[after..].find('[').unwrap_or(0);
+                        self.unsupported_decl(
+                            Span::new(bracket, bracket + 1),
+                            "type parameters are not supported",
+                        );
+                    }
                     if name == "init" || func.name.name == self.state.blank {
                         self.nodes.set_obj(func.name.id, obj);
                         if name == "init" {
@@ -179,6 +205,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                Decl::Type(decl) => self.type_decl(decl),
                 Decl::Bad => {}
             }
         }
@@ -229,7 +256,22 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                Decl::Bad => {}
+                // Rejected and declared by `collect`.
+                Decl::Type(_) | Decl::Bad => {}
+            }
+        }
+    }
+
+    /// Rejects a `type` declaration, package-level or local, at its keyword, and declares
+    /// its names as types without one, so that their uses are not reported too.
+    pub(crate) fn type_decl(&mut self, decl: &'a ast::TypeDecl) {
+        self.unsupported_decl(decl.span, "type is not supported");
+        for spec in &decl.specs {
+            let obj = self.new_obj(spec.name.name, spec.name.span, INVALID, ObjKind::TypeName);
+            if self.env.funcs.is_empty() {
+                self.declare_pkg(spec.name, obj);
+            } else {
+                let _ = self.declare(spec.name, obj);
             }
         }
     }
@@ -339,6 +381,7 @@ impl<'a> Checker<'a> {
         if let Some((obj, span)) = self.state.fmt
             && !self.state.used[obj.0 as usize]
             && !self.state.nesting_reported
+            && !self.state.unsupported_reported
         {
             unused.push(span);
         }

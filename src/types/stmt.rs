@@ -6,7 +6,7 @@
 //! `decl`; labels, `break` and `continue` were checked by `branches` before the body.
 
 use crate::diag::Span;
-use crate::syntax::ast::{self, Block, Expr, ExprKind, ForHeader, Ident, Stmt};
+use crate::syntax::ast::{self, Block, Expr, ExprKind, ForHeader, Ident, Stmt, unparen};
 use crate::types::check::Checker;
 use crate::types::constant::ConstValue;
 use crate::types::object::ObjKind;
@@ -104,6 +104,28 @@ impl<'a> Checker<'a> {
             Stmt::Return { results, span } => self.return_stmt(results, *span),
             Stmt::Branch { .. } => {}
             Stmt::Labeled { stmt, .. } => self.stmt(stmt),
+            Stmt::Type(decl) => {
+                self.type_decl(decl);
+                self.env.too_deep = true;
+            }
+            Stmt::TypeSwitch(switch) => {
+                self.unsupported(switch.span, "type switches are not supported");
+            }
+            Stmt::Select(select) => self.unsupported(select.span, "select is not supported"),
+            Stmt::GoDefer { is_go, call, span } => {
+                let keyword = if *is_go { "go" } else { "defer" };
+                if matches!(unparen(call).kind, ExprKind::Call(_)) {
+                    self.unsupported(*span, &format!("{keyword} is not supported"));
+                } else {
+                    self.error(
+                        call.span,
+                        format!("expression in {keyword} must be function call"),
+                    );
+                }
+            }
+            Stmt::Send(send) => self.unsupported(send.span, "channels are not supported"),
+            Stmt::Goto { span, .. } => self.unsupported(*span, "goto is not supported"),
+            Stmt::Fallthrough(span) => self.unsupported(*span, "fallthrough is not supported"),
         }
     }
 
@@ -408,6 +430,13 @@ fn stmt_pos(stmt: &Stmt) -> Option<Span> {
         Stmt::Switch(switch) => Some(switch.span),
         Stmt::Return { span, .. } | Stmt::Branch { span, .. } => Some(*span),
         Stmt::Labeled { label, .. } => Some(label.span),
+        Stmt::Type(decl) => Some(decl.span),
+        Stmt::TypeSwitch(switch) => Some(switch.span),
+        Stmt::Select(select) => Some(select.span),
+        Stmt::GoDefer { span, .. } | Stmt::Goto { span, .. } | Stmt::Fallthrough(span) => {
+            Some(*span)
+        }
+        Stmt::Send(send) => Some(send.chan.span),
         Stmt::Empty | Stmt::Bad => None,
     }
 }

@@ -45,13 +45,22 @@ fn is_terminating(stmt: &Stmt, label: Option<Symbol>, panics: &FxHashSet<NodeId>
                 })
         }
         Stmt::Labeled { label, stmt } => is_terminating(stmt, Some(label.name), panics),
-        // `break` and `continue` do not terminate; a `goto` would, but Toy has none.
+        Stmt::Goto { .. } => true,
+        // `break` and `continue` do not terminate. Toy lacks the rest of Go's terminating
+        // statements (`select`, type switches): the checker rejects them and gives up on
+        // their function, so it never asks whether it ends in one.
         Stmt::Var(_)
         | Stmt::Const(_)
         | Stmt::Define { .. }
         | Stmt::Assign { .. }
         | Stmt::IncDec { .. }
         | Stmt::Branch { .. }
+        | Stmt::Type(_)
+        | Stmt::TypeSwitch(_)
+        | Stmt::Select(_)
+        | Stmt::GoDefer { .. }
+        | Stmt::Send(_)
+        | Stmt::Fallthrough(_)
         | Stmt::Empty
         | Stmt::Bad => false,
     }
@@ -103,6 +112,13 @@ fn stmt_has_break(stmt: &Stmt, label: Option<Symbol>, unlabelled: bool) -> bool 
         | Stmt::Assign { .. }
         | Stmt::IncDec { .. }
         | Stmt::Return { .. }
+        | Stmt::Type(_)
+        | Stmt::TypeSwitch(_)
+        | Stmt::Select(_)
+        | Stmt::GoDefer { .. }
+        | Stmt::Send(_)
+        | Stmt::Goto { .. }
+        | Stmt::Fallthrough(_)
         | Stmt::Empty
         | Stmt::Bad => false,
     }

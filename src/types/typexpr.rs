@@ -1,8 +1,9 @@
 //! Type expressions and function signatures, as types2's `typexpr.go` and `signature.go`:
-//! Level 1 has only the predeclared type names and function types. Parameters and named
-//! results share one block, so a name repeated between them is redeclared.
+//! Level 1 has only the predeclared type names and function types. Every other type Go
+//! writes is rejected here, at the type, with what it is. Parameters and named results
+//! share one block, so a name repeated between them is redeclared.
 
-use crate::syntax::ast::{self, Ident, Signature, TypeExpr};
+use crate::syntax::ast::{self, Ident, Signature, TypeExpr, TypeLit, TypeLitKind};
 use crate::types::check::Checker;
 use crate::types::object::ObjKind;
 use crate::types::ty::{FuncType, INVALID, Type, TypeId};
@@ -39,8 +40,63 @@ impl<'a> Checker<'a> {
                 }
                 INVALID
             }
+            TypeExpr::Qualified(qualified) => {
+                self.qualified_type(qualified);
+                INVALID
+            }
+            TypeExpr::Instance(instance) => {
+                if self.type_expr(&instance.base) != INVALID {
+                    self.unsupported(instance.span, "generic types are not supported");
+                }
+                INVALID
+            }
             TypeExpr::Func(sig) => self.signature_type(sig),
+            TypeExpr::Literal(lit) => {
+                self.type_lit(lit);
+                INVALID
+            }
         }
+    }
+
+    /// Checks `pkg.Name` written as a type: the package must be declared; a name of `fmt`
+    /// (`fmt.Stringer`) is not supported, and one of another package was reported with its
+    /// import.
+    fn qualified_type(&mut self, qualified: &'a ast::Qualified) {
+        let pkg = qualified.pkg;
+        let Some(obj) = self.state.scopes.lookup(pkg.name) else {
+            self.undefined(pkg.span, pkg.name);
+            return;
+        };
+        self.nodes.set_obj(pkg.id, obj);
+        let (pkg_text, name_text) = (self.name(pkg.name), self.name(qualified.name.name));
+        match self.state.info.obj(obj).kind {
+            ObjKind::Package => {
+                if self.state.fmt.is_some_and(|(fmt, _)| fmt == obj) {
+                    self.state.used[obj.0 as usize] = true;
+                    let span = crate::diag::Span {
+                        lo: pkg.span.lo,
+                        hi: qualified.name.span.hi,
+                    };
+                    self.unsupported(span, &format!("{pkg_text}.{name_text} is not supported"));
+                }
+            }
+            _ => self.error(pkg.span, format!("{pkg_text}.{name_text} is not a type")),
+        }
+    }
+
+    /// Rejects a type literal, which Level 1 lacks, at its first token.
+    pub(crate) fn type_lit(&mut self, lit: &'a TypeLit) {
+        let message = match lit.kind {
+            TypeLitKind::Slice(_) => "slices are not supported",
+            TypeLitKind::Array(..) => "arrays are not supported",
+            TypeLitKind::Pointer(_) => "pointers are not supported",
+            TypeLitKind::Map(..) => "map is not supported",
+            TypeLitKind::Chan(..) => "chan is not supported",
+            TypeLitKind::Struct(_) => "struct is not supported",
+            TypeLitKind::Interface(_) => "interface is not supported",
+            TypeLitKind::Union(_) => "type constraints are not supported",
+        };
+        self.unsupported(lit.span, message);
     }
 
     /// Returns the function type a signature denotes.
@@ -68,11 +124,12 @@ impl<'a> Checker<'a> {
             }
         }
         // Invalid parameter types stay in the signature: calls and returns are still checked
-        // against the valid ones, as Go does.
+        // against the valid ones, as Go does. A signature with a type Toy lacks (reported
+        // here) has no type at all, so that its calls are not checked against a guess.
         let mut params = Vec::with_capacity(sig.params.len());
         for param in &sig.params {
             if param.variadic {
-                self.error(param.ty.span(), "variadic functions are not supported");
+                self.unsupported(param.ty.span(), "variadic functions are not supported");
             }
             params.push(self.type_expr(&param.ty));
         }
@@ -88,6 +145,9 @@ impl<'a> Checker<'a> {
                 Box::new([])
             }
         };
+        if !is_toy_signature(sig) {
+            return INVALID;
+        }
         let (param_names, result_names) = (names(&sig.params), names(&sig.results));
         self.state.info.types.intern(Type::Func(FuncType {
             params,
@@ -96,4 +156,18 @@ impl<'a> Checker<'a> {
             result_names,
         }))
     }
+}
+
+/// Returns whether a signature is written with Level 1's types only: type names and
+/// function types, no `...`.
+fn is_toy_signature(sig: &Signature) -> bool {
+    let is_toy_type = |ty: &TypeExpr| match ty {
+        TypeExpr::Name(_) => true,
+        TypeExpr::Func(sig) => is_toy_signature(sig),
+        TypeExpr::Qualified(_) | TypeExpr::Instance(_) | TypeExpr::Literal(_) => false,
+    };
+    sig.params
+        .iter()
+        .chain(&sig.results)
+        .all(|param| !param.variadic && is_toy_type(&param.ty))
 }

@@ -65,7 +65,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if GO_ONLY_PREDECLARED.contains(&text) {
-            self.error(span, format!("{text} is not supported"));
+            self.unsupported(span, &format!("{text} is not supported"));
         } else {
             self.error(span, format!("undefined: {text}"));
         }

@@ -112,12 +112,21 @@ impl<'a> Checker<'a> {
             | ExprKind::Name(_)
             | ExprKind::Int
             | ExprKind::Float
+            | ExprKind::Imag
             | ExprKind::Rune
             | ExprKind::Str
             | ExprKind::FuncLit(_)
             | ExprKind::FuncType(_)
+            | ExprKind::Type(_)
+            | ExprKind::Composite(_)
             | ExprKind::Call(_)
             | ExprKind::Selector(_)
+            | ExprKind::Index(_)
+            | ExprKind::Instance(_)
+            | ExprKind::Slice(_)
+            | ExprKind::TypeAssert(_)
+            | ExprKind::TypeGuard(_)
+            | ExprKind::KeyValue(_)
             | ExprKind::Bad => {}
         }
     }

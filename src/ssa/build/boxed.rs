@@ -107,5 +107,12 @@ fn targets(stmt: &Stmt, assign: &mut impl FnMut(&Expr, bool)) {
         | Stmt::Labeled { .. }
         | Stmt::Empty
         | Stmt::Bad => {}
+        Stmt::Type(_)
+        | Stmt::TypeSwitch(_)
+        | Stmt::Select(_)
+        | Stmt::GoDefer { .. }
+        | Stmt::Send(_)
+        | Stmt::Goto { .. }
+        | Stmt::Fallthrough(_) => unreachable!("the checker rejects {stmt:?}"),
     }
 }

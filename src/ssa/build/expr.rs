@@ -68,6 +68,9 @@ impl<'a> Builder<'a> {
                     UnOp::Neg => Op::Neg,
                     UnOp::Not => Op::Not,
                     UnOp::BitNot => Op::Com,
+                    UnOp::Deref | UnOp::Addr | UnOp::Recv => {
+                        unreachable!("pointers and channels are rejected by the checker")
+                    }
                 };
                 SmallVec::from_slice(&[self.value(op, 0, &[x])])
             }

@@ -71,6 +71,15 @@ impl<'a> Builder<'a> {
             | ExprKind::FuncType(_)
             | ExprKind::Selector(_)
             | ExprKind::Bad => {}
+            ExprKind::Imag
+            | ExprKind::Type(_)
+            | ExprKind::Composite(_)
+            | ExprKind::Index(_)
+            | ExprKind::Instance(_)
+            | ExprKind::Slice(_)
+            | ExprKind::TypeAssert(_)
+            | ExprKind::TypeGuard(_)
+            | ExprKind::KeyValue(_) => unreachable!("the checker rejects {:?}", expr.kind),
         }
     }
 

@@ -121,6 +121,13 @@ impl<'a> Builder<'a> {
                 self.jump(to);
             }
             Stmt::Labeled { label, stmt } => self.stmt(stmt, Some(label.name)),
+            Stmt::Type(_)
+            | Stmt::TypeSwitch(_)
+            | Stmt::Select(_)
+            | Stmt::GoDefer { .. }
+            | Stmt::Send(_)
+            | Stmt::Goto { .. }
+            | Stmt::Fallthrough(_) => unreachable!("the checker rejects {stmt:?}"),
         }
     }
 

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use rustc_hash::FxHashSet;
 
 use super::*;
+use crate::diag::Span;
 use crate::diag::{Diagnostics, SourceFile};
-use crate::syntax::ast::{NodeId, TypeExpr};
+use crate::syntax::ast::{NodeId, TypeDecl};
 use crate::syntax::parse::parse;
 
 /// Returns the node number of `node`, if it has one.
@@ -67,25 +68,42 @@ fn on_stack_for<T: Send>(text: &str, work: impl FnOnce() -> T + Send) -> T {
     results.into_iter().next().expect("one result")
 }
 
-/// Returns the node numbers in the types of parameters that share the type written after
-/// them (`a` in `a, b int`), whose types are copies, numbers included.
+/// Returns the node numbers in the types of parameters (and type parameters) that share the
+/// type written after them (`a` in `a, b int`), whose types are copies, numbers included.
 fn shared_type_ids(file: &File) -> FxHashSet<NodeId> {
     let mut shared = FxHashSet::default();
+    let mut add = |params: &[Param]| {
+        for param in params.iter().filter(|param| param.shares_type) {
+            // The type alone, walked as the one parameter of a signature of its own.
+            let sig = Signature {
+                params: vec![Param {
+                    name: None,
+                    ..param.clone()
+                }],
+                results: Vec::new(),
+                span: Span::default(),
+            };
+            inspect(Node::Signature(&sig), |node| shared.extend(id_of(node)));
+        }
+    };
+    let type_params = |decl: &TypeDecl| -> Vec<Param> {
+        let specs = decl.specs.iter();
+        specs
+            .flat_map(|spec| spec.tparams.iter().cloned())
+            .collect()
+    };
+    // The nodes that hold parameter lists: signatures, and the declarations of generic
+    // functions and types.
     inspect(Node::File(file), |node| {
-        let Node::Signature(sig) = node else {
-            return;
-        };
-        for param in sig.params.iter().chain(&sig.results) {
-            if param.shares_type {
-                match &param.ty {
-                    TypeExpr::Name(name) => {
-                        shared.insert(name.id);
-                    }
-                    TypeExpr::Func(sig) => inspect(Node::Signature(sig), |node| {
-                        shared.extend(id_of(node));
-                    }),
-                }
-            }
+        if let Node::Signature(sig) = node {
+            add(&sig.params);
+            add(&sig.results);
+        }
+        if let Node::Decl(Decl::Func(func)) = node {
+            add(&func.tparams);
+        }
+        if let Node::Decl(Decl::Type(decl)) | Node::Stmt(Stmt::Type(decl)) = node {
+            add(&type_params(decl));
         }
     });
     shared

@@ -77,6 +77,7 @@ fn dump(state: &State, names: &crate::syntax::ast::Interner) -> String {
         blank,
         panic_calls,
         nesting_reported,
+        unsupported_reported,
     } = state;
     let mut out = String::new();
     for id in 0..info.types.len() as u32 {
@@ -98,6 +99,7 @@ fn dump(state: &State, names: &crate::syntax::ast::Interner) -> String {
     panics.sort();
     let _ = writeln!(out, "fmt {fmt:?}\nblank {blank:?}\npanics {panics:?}");
     let _ = writeln!(out, "nesting reported {nesting_reported}");
+    let _ = writeln!(out, "unsupported reported {unsupported_reported}");
     out
 }
 
