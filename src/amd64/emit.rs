@@ -624,7 +624,16 @@ impl Emitter<'_> {
                 let yr = self.use_reg(args[1], RCX);
                 self.mov_reg(RCX, yr);
                 let d = self.def_reg(v);
-                if value.op == Op::Shr {
+                let bounded = aux == 1;
+                if bounded {
+                    // The count is below 64: the instruction's own masking is exact.
+                    self.load_into(d, args[0]);
+                    if value.op == Op::Shr {
+                        self.asm.op2(CodeAssembler::sar, GPR64[d as usize], cl);
+                    } else {
+                        self.asm.op2(CodeAssembler::shl, GPR64[d as usize], cl);
+                    }
+                } else if value.op == Op::Shr {
                     // Counts of 64 or more shift by 63: all sign bits.
                     self.asm.op2(CodeAssembler::mov, edx, 63u32);
                     self.asm.op2(CodeAssembler::cmp, rcx, 64);

@@ -39,9 +39,11 @@ pub enum Op {
     Xor,
     /// `args[0] &^ args[1]`.
     AndNot,
-    /// `args[0] << args[1]`; the count is known non-negative, and 64 or more gives 0.
+    /// `args[0] << args[1]`; the count is known non-negative, and 64 or more gives 0. An
+    /// `aux` of 1 says the count is known to be below 64 (Go's `bounded`): no fix-up.
     Shl,
     /// `args[0] >> args[1]` (arithmetic); count non-negative, 64 or more gives 0 or -1.
+    /// `aux` as for `Shl`.
     Shr,
     /// Negation.
     Neg,
