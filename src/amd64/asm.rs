@@ -129,6 +129,30 @@ impl Operand for Mem {
     }
 }
 
+/// A memory operand `[base + index * scale]`, by hardware register numbers; `scale` is 1,
+/// 2, 4 or 8. Only `lea` reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct Index {
+    /// The register added.
+    pub base: u8,
+    /// The register scaled.
+    pub index: u8,
+    /// What `index` is multiplied by.
+    pub scale: u8,
+}
+
+impl Operand for Index {
+    type Asm = AsmMemoryOperand;
+    fn bits(self) -> u64 {
+        // The top bit tells an `Index` from a `Mem`, whose bits stop at bit 40: both are
+        // `AsmMemoryOperand`s to the same `CodeAssembler` methods.
+        1 << 63 | u64::from(self.base) | u64::from(self.index) << 8 | u64::from(self.scale) << 16
+    }
+    fn asm(self) -> AsmMemoryOperand {
+        qword_ptr(GPR64[self.base as usize] + GPR64[self.index as usize] * u32::from(self.scale))
+    }
+}
+
 /// A memoized instruction: the address of the `CodeAssembler` method that builds it (one
 /// instantiation per operand types) and its operands' bits.
 ///

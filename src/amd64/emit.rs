@@ -27,7 +27,7 @@ use iced_x86::{Code, Decoder, DecoderOptions, Formatter, IcedError, Instruction,
 
 use smallvec::SmallVec;
 
-use crate::amd64::asm::{Asm, GPR8, GPR32, GPR64, Label, Mem};
+use crate::amd64::asm::{Asm, GPR8, GPR32, GPR64, Index, Label, Mem};
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -617,6 +617,19 @@ impl Emitter<'_> {
                 self.def_done(v);
             }
             Op::Div | Op::Mod => self.div(v, value.op, args[0], args[1]),
+            Op::Lea => {
+                // `lea` reads both operands before it writes: `d` may be either.
+                let base = self.use_reg(args[0], RCX);
+                let index = self.use_reg(args[1], RDX);
+                let d = self.def_reg(v);
+                let mem = Index {
+                    base,
+                    index,
+                    scale: aux as u8,
+                };
+                self.asm.op2(CodeAssembler::lea, GPR64[d as usize], mem);
+                self.def_done(v);
+            }
             Op::DivConst | Op::ModConst => {
                 self.div_const(v, value.op == Op::ModConst, args[0], aux)
             }

@@ -328,6 +328,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Gt
         | Op::Ge
         | Op::Store
+        | Op::Lea
         | Op::Cmp => Some(2),
         Op::Phi | Op::StaticCall | Op::ClosureCall => None,
     }

@@ -101,6 +101,8 @@ pub enum Op {
     DivConst,
     /// `args[0] % aux`, likewise.
     ModConst,
+    /// `args[0] + args[1] * aux`, `aux` 1, 2, 4 or 8 (amd64 `LEAQ1` to `LEAQ8`).
+    Lea,
     /// Compares `args[0]` with `args[1]` and sets the flags for its block's branch.
     Cmp,
     /// Compares `args[0]` with `aux`, for its block's branch.
@@ -157,6 +159,7 @@ impl Op {
             Op::SarConst => "AMD64SARQconst",
             Op::DivConst => "AMD64DIVQconst",
             Op::ModConst => "AMD64MODQconst",
+            Op::Lea => "AMD64LEAQ",
             Op::Cmp => "AMD64CMPQ",
             Op::CmpConst => "AMD64CMPQconst",
             Op::TestConst => "AMD64TESTQconst",
@@ -226,6 +229,7 @@ impl Op {
             | Op::SarConst
             | Op::DivConst
             | Op::ModConst
+            | Op::Lea
             | Op::Cmp
             | Op::CmpConst
             | Op::TestConst => false,
