@@ -761,6 +761,12 @@ impl Emitter<'_> {
                     self.asm.op2(CodeAssembler::cmp, xr, aux as i32);
                 }
             }
+            Op::Test => {
+                let xr = self.use_reg(args[0], RAX);
+                let yr = self.use_reg(args[1], RDX);
+                self.asm
+                    .op2(CodeAssembler::test, GPR64[xr as usize], GPR64[yr as usize]);
+            }
             Op::TestConst => {
                 let r = self.use_reg(args[0], RAX) as usize;
                 // The shortest form that sees every bit of the mask: a byte, then a long

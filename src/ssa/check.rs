@@ -329,7 +329,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Ge
         | Op::Store
         | Op::Lea
-        | Op::Cmp => Some(2),
+        | Op::Cmp
+        | Op::Test => Some(2),
         Op::Phi | Op::StaticCall | Op::ClosureCall => None,
     }
 }
@@ -456,7 +457,7 @@ fn operands_dominate(
 
 /// Reports whether `op` is an amd64 compare, which sets the flags rather than a word.
 fn sets_flags(op: Op) -> bool {
-    matches!(op, Op::Cmp | Op::CmpConst | Op::TestConst)
+    matches!(op, Op::Cmp | Op::CmpConst | Op::Test | Op::TestConst)
 }
 
 /// Checks that the flags an amd64 compare sets are read by its block's `IfCmp` only, with

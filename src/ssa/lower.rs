@@ -9,8 +9,9 @@
 //!   the value is used: a comparison whose only use is the branch ending its block, and which is the block's
 //!   last value, becomes a flag-setting `CMPQ` and the block an `IfCmp`: no 0/1 word is
 //!   materialized. Before: `v3 = Less64 v1 v2; If v3`. After: `v3 = CMPQ v1 v2; LT v3`.
-//!   Where the comparison asks whether `x & mask` is zero and nothing else uses the
-//!   `and`, it becomes `TESTQconst [mask] x`, and the `and` is left to deadcode.
+//!   Where the comparison asks whether `x & mask` or `x & y` is zero and nothing else
+//!   uses the `and`, it becomes `TESTQconst [mask] x` or `TESTQ x y`, and the `and` is
+//!   left to deadcode.
 
 use crate::ssa::func::{Func, ValueId};
 use crate::ssa::op::{BlockKind, Cond, Op};
@@ -53,20 +54,27 @@ pub fn run(f: &mut Func) {
             cond = cond.swap();
         }
         let imm = imm32(f, y);
-        // `x & mask == 0` tests the bits where `x & mask` was used only here: no register
-        // is written (Go's `TESTQconst`).
+        // `x & mask == 0` and `x & y == 0` test the bits where the `and` was used only
+        // here: no register is written (Go's `TESTQconst` and `TESTQ`).
         let masked = f.value(x);
         if imm == Some(0)
             && matches!(cond, Cond::Eq | Cond::Ne)
-            && masked.op == Op::AndConst
+            && matches!(masked.op, Op::AndConst | Op::And)
             && uses[x.0 as usize] == 1
         {
-            let (mask, of) = (masked.aux, masked.args[0]);
+            let (op, aux, args) = (
+                if masked.op == Op::And {
+                    Op::Test
+                } else {
+                    Op::TestConst
+                },
+                masked.aux,
+                masked.args.clone(),
+            );
             let value = &mut f.values[control.0 as usize];
-            value.op = Op::TestConst;
-            value.aux = mask;
-            value.args.clear();
-            value.args.push(of);
+            value.op = op;
+            value.aux = aux;
+            value.args = args;
             f.blocks[block.0 as usize].kind = BlockKind::IfCmp(cond);
             continue;
         }

@@ -107,6 +107,9 @@ pub enum Op {
     Cmp,
     /// Compares `args[0]` with `aux`, for its block's branch.
     CmpConst,
+    /// Sets the flags as `args[0] & args[1]` does, for its block's `EQ` or `NE` branch
+    /// (amd64 `TESTQ`).
+    Test,
     /// Sets the flags as `args[0] & aux` does, for its block's `EQ` or `NE` branch (amd64
     /// `TESTQconst`, or its byte and long forms for a small mask).
     TestConst,
@@ -162,6 +165,7 @@ impl Op {
             Op::Lea => "AMD64LEAQ",
             Op::Cmp => "AMD64CMPQ",
             Op::CmpConst => "AMD64CMPQconst",
+            Op::Test => "AMD64TESTQ",
             Op::TestConst => "AMD64TESTQconst",
         }
     }
@@ -232,6 +236,7 @@ impl Op {
             | Op::Lea
             | Op::Cmp
             | Op::CmpConst
+            | Op::Test
             | Op::TestConst => false,
         }
     }
@@ -252,6 +257,7 @@ impl Op {
                 | Op::ClosureCall
                 | Op::Cmp
                 | Op::CmpConst
+                | Op::Test
                 | Op::TestConst
         )
     }
