@@ -61,7 +61,7 @@ pub enum Property {
     /// Register allocation is done: every value that produces a word has a location, but a
     /// constant used only where emission writes it into a copy's destination; locations
     /// are allocatable registers or slots of the frame, whose saved registers include
-    /// every callee-saved register used.
+    /// every callee-saved register used; and no two values live at once share one.
     Allocated,
 }
 
@@ -715,6 +715,141 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
             {
                 return Err(format!("v{} uses v{}, which has no location", v.0, arg.0));
             }
+        }
+    }
+    locations_apart(f)
+}
+
+/// A set of values, one bit each.
+#[derive(Clone, PartialEq)]
+struct ValueSet(Vec<u64>);
+
+impl ValueSet {
+    fn new(n: usize) -> ValueSet {
+        ValueSet(vec![0; n.div_ceil(64)])
+    }
+    fn insert(&mut self, v: ValueId) {
+        self.0[v.0 as usize / 64] |= 1 << (v.0 % 64);
+    }
+    fn remove(&mut self, v: ValueId) {
+        self.0[v.0 as usize / 64] &= !(1 << (v.0 % 64));
+    }
+    fn union(&mut self, other: &ValueSet) {
+        for (word, other) in self.0.iter_mut().zip(&other.0) {
+            *word |= other;
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = ValueId> + '_ {
+        self.0.iter().enumerate().flat_map(|(idx, &word)| {
+            (0..64)
+                .filter(move |bit| word & (1 << bit) != 0)
+                .map(move |bit| ValueId((idx * 64 + bit) as u32))
+        })
+    }
+}
+
+/// Checks that no two values hold one location at once, by exact liveness rather than the
+/// allocator's hulls (a value and the phi it is copied into may share a register, where
+/// the phi is dead while the value lives): at each definition, no other value live after it
+/// has its location; at the end of a block, no value live into a successor has the location
+/// of one of the successor's phis, which the copies there write; and the values defined on
+/// entry (register arguments, the closure pointer) are apart.
+fn locations_apart(f: &Func) -> Result<(), String> {
+    let n = f.values.len();
+    let loc = |v: ValueId| f.locs[v.0 as usize];
+    let mut live_in = vec![ValueSet::new(n); f.blocks.len()];
+    // What is live at the end of `block`: its control, the arguments of its successors'
+    // phis that come from it, and what is live into its successors (their phis excepted).
+    let live_out = |live_in: &[ValueSet], block: BlockId| {
+        let b = f.block(block);
+        let mut live = ValueSet::new(n);
+        if let Some(control) = b.control.filter(|&control| loc(control).is_some()) {
+            live.insert(control);
+        }
+        for &succ in &b.succs {
+            live.union(&live_in[succ.0 as usize]);
+            let s = f.block(succ);
+            let from = s.preds.iter().position(|&pred| pred == block);
+            for &phi in s.values.iter().take_while(|&&v| f.value(v).op == Op::Phi) {
+                let arg = f.value(phi).args[from.expect("edges are mirrored")];
+                if loc(arg).is_some() {
+                    live.insert(arg);
+                }
+            }
+        }
+        live
+    };
+    // Walks `block` backward from what is live at its end; `at_def` sees each definition
+    // with what is live after it.
+    let walk = |block: BlockId,
+                mut live: ValueSet,
+                at_def: &mut dyn FnMut(ValueId, &ValueSet) -> Result<(), String>| {
+        for &v in f.block(block).values.iter().rev() {
+            let value = f.value(v);
+            if value.op == Op::Phi {
+                live.remove(v);
+                continue;
+            }
+            if loc(v).is_some() {
+                at_def(v, &live)?;
+            }
+            // Values defined on entry stay live up to its start, where emission sets them.
+            if !regalloc::entry_defined(value) {
+                live.remove(v);
+            }
+            for &arg in &value.args {
+                if loc(arg).is_some() {
+                    live.insert(arg);
+                }
+            }
+        }
+        Ok::<ValueSet, String>(live)
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &block in f.order.iter().rev() {
+            let live = walk(block, live_out(&live_in, block), &mut |_, _| Ok(()))?;
+            if live != live_in[block.0 as usize] {
+                live_in[block.0 as usize] = live;
+                changed = true;
+            }
+        }
+    }
+    let clash = |v: ValueId, u: ValueId, place: &str| {
+        Err(format!(
+            "v{} and v{} are both in {:?} {place}",
+            v.0,
+            u.0,
+            loc(v).expect("located")
+        ))
+    };
+    for &block in &f.order {
+        let b = f.block(block);
+        for &succ in &b.succs {
+            let s = f.block(succ);
+            for &phi in s.values.iter().take_while(|&&v| f.value(v).op == Op::Phi) {
+                let through = live_in[succ.0 as usize].iter();
+                if let Some(u) = through
+                    .filter(|&u| u != phi)
+                    .find(|&u| loc(phi).is_some() && loc(u) == loc(phi))
+                {
+                    return clash(phi, u, &format!("at the end of b{}", block.0));
+                }
+            }
+        }
+        walk(block, live_out(&live_in, block), &mut |v, live| match live
+            .iter()
+            .find(|&u| u != v && loc(u) == loc(v))
+        {
+            Some(u) => clash(v, u, "where the first is defined"),
+            None => Ok(()),
+        })?;
+    }
+    let on_entry: Vec<ValueId> = live_in[f.entry().0 as usize].iter().collect();
+    for (idx, &v) in on_entry.iter().enumerate() {
+        if let Some(&u) = on_entry[idx + 1..].iter().find(|&&u| loc(u) == loc(v)) {
+            return clash(v, u, "on entry");
         }
     }
     Ok(())

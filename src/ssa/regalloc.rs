@@ -194,7 +194,7 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
 
 /// Reports whether emission defines `value` on entry, wherever it is listed: a register
 /// argument or the closure pointer, moved out of the convention's registers first thing.
-fn entry_defined(value: &Value) -> bool {
+pub(crate) fn entry_defined(value: &Value) -> bool {
     match value.op {
         Op::Arg => Convention::INTERNAL.reg(value.aux as u32).is_some(),
         Op::ClosurePtr => true,

@@ -561,3 +561,28 @@ fn every_property_is_checked_once_in_its_set() {
         assert_eq!(emptied, Properties::default());
     }
 }
+
+#[test]
+fn allocated_rejects_two_live_values_in_one_register() {
+    let mut fun = allocated();
+    let (x, c) = (fun.v("x"), fun.v("c"));
+    // `x` is still used after `c` is defined: they may not share a register.
+    fun.f.locs[c.0 as usize] = fun.f.locs[x.0 as usize];
+    assert_property_reports(
+        &fun,
+        Property::Allocated,
+        &format!("v{} and v{} are both in", c.0, x.0),
+    );
+}
+
+#[test]
+fn allocated_lets_a_value_share_the_register_of_the_phi_it_is_copied_into() {
+    let mut fun = allocated();
+    let (y, p) = (fun.v("y"), fun.v("p"));
+    // `y` dies where the copy into `p` is made, and `p` is dead while `y` lives.
+    fun.f.locs[y.0 as usize] = fun.f.locs[p.0 as usize];
+    assert_eq!(
+        check(&fun.f, Properties::of(&[Property::Allocated])),
+        Ok(())
+    );
+}
