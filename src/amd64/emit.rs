@@ -637,28 +637,27 @@ impl Emitter<'_> {
                 let yr = self.use_reg(args[1], RCX);
                 self.mov_reg(RCX, yr);
                 let d = self.def_reg(v);
+                // A bounded count is below 64: the instruction's own masking is exact, and
+                // the fix-up for larger counts is left out.
                 let bounded = aux == 1;
-                if bounded {
-                    // The count is below 64: the instruction's own masking is exact.
-                    self.load_into(d, args[0]);
-                    if value.op == Op::Shr {
-                        self.asm.op2(CodeAssembler::sar, GPR64[d as usize], cl);
-                    } else {
-                        self.asm.op2(CodeAssembler::shl, GPR64[d as usize], cl);
+                if value.op == Op::Shr {
+                    if !bounded {
+                        // Counts of 64 or more shift by 63: all sign bits.
+                        self.asm.op2(CodeAssembler::mov, edx, 63u32);
+                        self.asm.op2(CodeAssembler::cmp, rcx, 64);
+                        self.asm.op2(CodeAssembler::cmovae, rcx, rdx);
                     }
-                } else if value.op == Op::Shr {
-                    // Counts of 64 or more shift by 63: all sign bits.
-                    self.asm.op2(CodeAssembler::mov, edx, 63u32);
-                    self.asm.op2(CodeAssembler::cmp, rcx, 64);
-                    self.asm.op2(CodeAssembler::cmovae, rcx, rdx);
                     self.load_into(d, args[0]);
                     self.asm.op2(CodeAssembler::sar, GPR64[d as usize], cl);
                 } else {
                     self.load_into(d, args[0]);
                     self.asm.op2(CodeAssembler::shl, GPR64[d as usize], cl);
-                    self.asm.op2(CodeAssembler::xor, edx, edx);
-                    self.asm.op2(CodeAssembler::cmp, rcx, 64);
-                    self.asm.op2(CodeAssembler::cmovae, GPR64[d as usize], rdx);
+                    if !bounded {
+                        // Counts of 64 or more give 0.
+                        self.asm.op2(CodeAssembler::xor, edx, edx);
+                        self.asm.op2(CodeAssembler::cmp, rcx, 64);
+                        self.asm.op2(CodeAssembler::cmovae, GPR64[d as usize], rdx);
+                    }
                 }
                 self.def_done(v);
             }

@@ -720,7 +720,8 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
     locations_apart(f)
 }
 
-/// A set of values, one bit each.
+/// A set of values, one bit each. The verifier keeps its own liveness rather than
+/// regalloc's, so that a mistake there cannot hide itself here.
 #[derive(Clone, PartialEq)]
 struct ValueSet(Vec<u64>);
 

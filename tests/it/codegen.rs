@@ -6,19 +6,12 @@ use toyc::diag::SourceFile;
 use toyc::driver::{self, build::BuildOptions};
 
 fn codegen(path: &std::path::Path) -> String {
-    let text = std::fs::read_to_string(path).expect("the program is readable");
-    let source = SourceFile::new(crate::support::file_name(path), text);
     let options = BuildOptions {
         listing: true,
         ssa_func: Some("f".to_string()),
         ..BuildOptions::default()
     };
-    let built = driver::with_large_stack(|| {
-        let (checked, diags) = driver::front_end(&source);
-        let checked =
-            checked.unwrap_or_else(|| panic!("{} does not check: {diags:?}", path.display()));
-        driver::build::build(&checked, &options).expect("the program links")
-    });
+    let (_, built) = crate::support::build_file(path, &options);
     let mut out = built.ssa;
     let mut keep = false;
     for line in built.listing.lines() {

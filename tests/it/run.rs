@@ -9,7 +9,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::{file_name, root, toy_files};
-use toyc::diag::SourceFile;
 use toyc::driver::{self, build::BuildOptions};
 
 /// A program that runs longer than this has hung.
@@ -17,14 +16,7 @@ const WATCHDOG: Duration = Duration::from_secs(60);
 
 /// Builds `path` with toyc into `dir`; returns the executable's path.
 pub fn build_to(path: &Path, dir: &Path, options: &BuildOptions) -> std::path::PathBuf {
-    let text = std::fs::read_to_string(path).expect("the program is readable");
-    let source = SourceFile::new(file_name(path), text);
-    let built = driver::with_large_stack(|| {
-        let (checked, diags) = driver::front_end(&source);
-        let checked =
-            checked.unwrap_or_else(|| panic!("{} does not check: {diags:?}", path.display()));
-        driver::build::build(&checked, options).expect("the program links")
-    });
+    let (_, built) = crate::support::build_file(path, options);
     let exe = dir.join(path.file_stem().expect("a file name"));
     driver::output::write(
         &exe,

@@ -8,26 +8,18 @@ use std::path::Path;
 use std::process::Command;
 
 use toyc::diag::SourceFile;
-use toyc::driver::{self, build::BuildOptions, build::Built};
+use toyc::driver::build::{BuildOptions, Built};
 use toyc::ssa::html;
 
 /// Builds `path` with `--ssa NAME`, `--ssa-html NAME` and `-S`.
 fn build(path: &Path, name: &str) -> (SourceFile, Built) {
-    let text = std::fs::read_to_string(path).expect("the program is readable");
-    let source = SourceFile::new(crate::support::file_name(path), text);
     let options = BuildOptions {
         listing: true,
         ssa_func: Some(name.to_string()),
         ssa_html: Some(name.to_string()),
         ..BuildOptions::default()
     };
-    let built = driver::with_large_stack(|| {
-        let (checked, diags) = driver::front_end(&source);
-        let checked =
-            checked.unwrap_or_else(|| panic!("{} does not check: {diags:?}", path.display()));
-        driver::build::build(&checked, &options).expect("the program links")
-    });
-    (source, built)
+    crate::support::build_file(path, &options)
 }
 
 #[test]

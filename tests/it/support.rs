@@ -5,6 +5,21 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::term::termcolor::NoColor;
 use toyc::diag::{self, SourceFile, Style};
 use toyc::driver;
+use toyc::driver::build::{BuildOptions, Built};
+
+/// Reads, checks and builds the program at `path` with `options`, on a large stack;
+/// returns its source and what the build made. Panics if it does not check or link.
+pub fn build_file(path: &Path, options: &BuildOptions) -> (SourceFile, Built) {
+    let text = std::fs::read_to_string(path).expect("the program is readable");
+    let source = SourceFile::new(file_name(path), text);
+    let built = driver::with_large_stack(|| {
+        let (checked, diags) = driver::front_end(&source);
+        let checked =
+            checked.unwrap_or_else(|| panic!("{} does not check: {diags:?}", path.display()));
+        driver::build::build(&checked, options).expect("the program links")
+    });
+    (source, built)
+}
 
 /// Returns the repository's root directory.
 pub fn root() -> PathBuf {
