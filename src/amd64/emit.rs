@@ -672,6 +672,15 @@ impl Emitter<'_> {
                 }
                 self.def_done(v);
             }
+            Op::ZeroExt8 => {
+                // `movzx` reads its source before it writes: `d` may be the operand's register.
+                // Writing the 32-bit register clears the upper half too, and needs no REX.W.
+                let x = self.use_reg(args[0], RAX);
+                let d = self.def_reg(v);
+                self.asm
+                    .op2(CodeAssembler::movzx, GPR32[d as usize], GPR8[x as usize]);
+                self.def_done(v);
+            }
             Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
                 let xr = self.use_reg(args[0], RAX);
                 let yr = self.use_reg(args[1], RDX);

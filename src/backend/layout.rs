@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::amd64::{self, MachineCode};
 use crate::backend::compile::Compiled;
@@ -134,13 +134,19 @@ pub(crate) fn link(
     funcs: Vec<Option<Compiled>>,
     listing: Option<&mut String>,
 ) -> Result<Vec<u8>, LinkError> {
+    // The runtime functions linked on demand that some unit calls (none calls another).
+    let called: FxHashSet<Runtime> = std::iter::once(&init)
+        .chain(funcs.iter().flatten())
+        .flat_map(|unit| &unit.code.relocs)
+        .filter_map(|reloc| match reloc.sym {
+            Sym::Runtime(rt) if rt.on_demand() => Some(rt),
+            _ => None,
+        })
+        .collect();
     let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
-        .chain(
-            Runtime::ALL
-                .iter()
-                .copied()
-                .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry),
-        )
+        .chain(Runtime::ALL.iter().copied().filter(|&rt| {
+            rt != Runtime::Data && rt != Runtime::Entry && (!rt.on_demand() || called.contains(&rt))
+        }))
         .map(|rt| (rt, amd64::runtime::assemble(rt)))
         .collect();
     let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)

@@ -294,6 +294,7 @@ fn arity(op: Op) -> Option<usize> {
         Op::Copy
         | Op::Neg
         | Op::Com
+        | Op::ZeroExt8
         | Op::Not
         | Op::Load
         | Op::SetResult

@@ -75,6 +75,10 @@ pub enum Runtime {
     Concat,
     /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1.
     CmpString,
+    /// `intstring(v) (p, n)`: `string(v)` of an integer, the UTF-8 encoding of code point
+    /// `v`, or of U+FFFD when `v` is negative, a surrogate or past U+10FFFF. Linked only
+    /// into programs that call it ([`Runtime::on_demand`]).
+    IntString,
     /// `printlock(fd)`: starts a print statement to file descriptor `fd`.
     PrintLock,
     /// `printunlock()`: writes what the statement printed.
@@ -118,10 +122,11 @@ pub enum Runtime {
 
 impl Runtime {
     /// Every runtime symbol, in the fixed order they are laid out.
-    pub const ALL: [Runtime; 22] = [
+    pub const ALL: [Runtime; 23] = [
         Runtime::Alloc,
         Runtime::Concat,
         Runtime::CmpString,
+        Runtime::IntString,
         Runtime::PrintLock,
         Runtime::PrintUnlock,
         Runtime::PrintString,
@@ -149,6 +154,7 @@ impl Runtime {
             Runtime::Alloc => "runtime.mallocgc",
             Runtime::Concat => "runtime.concatstring2",
             Runtime::CmpString => "runtime.cmpstring",
+            Runtime::IntString => "runtime.intstring",
             Runtime::PrintLock => "runtime.printlock",
             Runtime::PrintUnlock => "runtime.printunlock",
             Runtime::PrintString => "runtime.printstring",
@@ -171,12 +177,44 @@ impl Runtime {
         }
     }
 
+    /// Reports whether the function is linked only into programs whose code calls it. The
+    /// runtime of Level 1 is always linked whole; what later levels add is linked on demand,
+    /// so a program that does not use it compiles to the same bytes as before.
+    pub fn on_demand(self) -> bool {
+        match self {
+            Runtime::IntString => true,
+            Runtime::Alloc
+            | Runtime::Concat
+            | Runtime::CmpString
+            | Runtime::PrintLock
+            | Runtime::PrintUnlock
+            | Runtime::PrintString
+            | Runtime::PrintInt
+            | Runtime::PrintBool
+            | Runtime::PrintPointer
+            | Runtime::PrintSp
+            | Runtime::PrintNl
+            | Runtime::PanicDivide
+            | Runtime::PanicShift
+            | Runtime::PanicNil
+            | Runtime::PanicInt
+            | Runtime::PanicBool
+            | Runtime::PanicString
+            | Runtime::StackOverflow
+            | Runtime::PrintBytes
+            | Runtime::Flush
+            | Runtime::Entry
+            | Runtime::Data => false,
+        }
+    }
+
     /// Returns the number of argument and result words.
     pub fn signature(self) -> (u32, u32) {
         match self {
             Runtime::Alloc => (1, 1),
             Runtime::Concat => (4, 2),
             Runtime::CmpString => (4, 1),
+            Runtime::IntString => (1, 2),
             Runtime::PrintLock | Runtime::PrintInt | Runtime::PrintBool | Runtime::PrintPointer => {
                 (1, 0)
             }

@@ -3,7 +3,8 @@
 //! Generic operations are what `build` produces; `amd64::lower` replaces some of them with
 //! machine operations (immediate operands, flag-setting compares fused into branches), as
 //! Go's lowering rules do. Every value is one 64-bit word: an `int`, a `bool` (0 or 1), a
-//! pointer or a length; a `string` is two values, a function value one (a closure pointer).
+//! `byte` (zero-extended, see `ZeroExt8`), a pointer or a length; a `string` is two values,
+//! a function value one (a closure pointer).
 
 /// What a value computes. `aux` (in `Value`) carries the constant, offset or symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,6 +50,9 @@ pub enum Op {
     Neg,
     /// Bitwise complement.
     Com,
+    /// The low 8 bits of `args[0]`, zero-extended (Go's `ZeroExt8to64`, amd64 `MOVBQZX`):
+    /// what keeps a `byte` in its word after an operation that can leave 0..=255.
+    ZeroExt8,
     /// Boolean not of 0 or 1.
     Not,
     /// The smaller of two ints.
@@ -138,6 +142,7 @@ impl Op {
             Op::Shr => "Rsh64x64",
             Op::Neg => "Neg64",
             Op::Com => "Com64",
+            Op::ZeroExt8 => "ZeroExt8to64",
             Op::Not => "Not",
             Op::Min => "Min64",
             Op::Max => "Max64",
@@ -209,6 +214,7 @@ impl Op {
             | Op::Shr
             | Op::Neg
             | Op::Com
+            | Op::ZeroExt8
             | Op::Not
             | Op::Min
             | Op::Max

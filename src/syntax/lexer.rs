@@ -527,5 +527,48 @@ pub fn unquote(raw: &str) -> Vec<u8> {
     out
 }
 
+/// Returns the code point a rune literal (quotes included) stands for, as Go's `'\x80'` is
+/// 128 and `'é'` 233; `None` for a malformed literal, which the lexer reported.
+pub fn rune_value(raw: &str) -> Option<u32> {
+    let body = raw.strip_prefix('\'')?.strip_suffix('\'')?;
+    let Some(escape) = body.strip_prefix('\\') else {
+        let mut chars = body.chars();
+        let ch = chars.next()?;
+        return chars.next().is_none().then_some(ch as u32);
+    };
+    let kind = escape.as_bytes().first()?;
+    let simple = match kind {
+        b'a' => Some(7),
+        b'b' => Some(8),
+        b'f' => Some(12),
+        b'n' => Some(u32::from(b'\n')),
+        b'r' => Some(u32::from(b'\r')),
+        b't' => Some(u32::from(b'\t')),
+        b'v' => Some(11),
+        b'\\' | b'\'' => Some(u32::from(*kind)),
+        _ => None,
+    };
+    if let Some(value) = simple {
+        return (escape.len() == 1).then_some(value);
+    }
+    let (digits, base, max) = match kind {
+        b'0'..=b'7' => (escape, 8, 255),
+        b'x' => (&escape[1..], 16, 255),
+        b'u' | b'U' => (&escape[1..], 16, 0x10FFFF),
+        _ => return None,
+    };
+    let n_digits = match kind {
+        b'x' => 2,
+        b'u' => 4,
+        b'U' => 8,
+        _ => 3,
+    };
+    if digits.len() != n_digits {
+        return None;
+    }
+    let value = u32::from_str_radix(digits, base).ok()?;
+    (value <= max && !(0xD800..0xE000).contains(&value)).then_some(value)
+}
+
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,17 @@ impl<'a> Checker<'a> {
         if x.mode == Mode::Invalid || target == INVALID {
             return;
         }
+        if target == ty::UNTYPED_RUNE {
+            // Callers ask for an untyped operand's default type (`x := 'a'`,
+            // `fmt.Println('a')`); an untyped rune's is `rune`, which Toy lacks.
+            let desc = self.operand_string(x);
+            self.unsupported(
+                x.span,
+                &format!("rune, the default type of {desc}, is not supported"),
+            );
+            x.mode = Mode::Invalid;
+            return;
+        }
         if ty::is_untyped(x.ty) {
             if x.mode == Mode::Nil && self.state.info.types.func(target).is_none() {
                 let desc = self.operand_string(x);
@@ -215,7 +226,7 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|&ty| match ty {
                 INVALID => "unknown type".to_string(),
-                ty::UNTYPED_INT => "number".to_string(),
+                ty::UNTYPED_INT | ty::UNTYPED_RUNE => "number".to_string(),
                 UNTYPED_BOOL => "bool".to_string(),
                 ty::UNTYPED_STRING => "string".to_string(),
                 UNTYPED_NIL => "nil".to_string(),

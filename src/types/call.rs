@@ -2,14 +2,16 @@
 //! arguments checked against the parameters (a single call may provide several), the
 //! conversion of one value to a type, and `fmt.Println`, the one selector Toy has.
 
+use std::sync::Arc;
+
 use crate::diag::Span;
 use crate::syntax::ast::{Expr, ExprKind, Symbol, unparen};
 use crate::syntax::unicode::is_valid_name;
 use crate::types::check::Checker;
-use crate::types::constant::ConstValue;
+use crate::types::constant::{ConstStr, ConstValue};
 use crate::types::object::Builtin;
 use crate::types::operand::{Mode, Operand};
-use crate::types::ty::{self, INT, INVALID, STRING, Type, TypeId};
+use crate::types::ty::{self, INVALID, STRING, Type, TypeId};
 
 impl<'a> Checker<'a> {
     pub(crate) fn call(
@@ -114,27 +116,39 @@ impl<'a> Checker<'a> {
         if x.mode == Mode::Invalid {
             return Operand::invalid(expr);
         }
-        let same_kind = self
-            .state
-            .info
-            .types
-            .identical(ty::default_type(x.ty), target)
+        let integer_to_integer = ty::is_integer(x.ty) && ty::is_integer(target);
+        // `string(i)` of an integer is the UTF-8 encoding of the code point `i`.
+        let integer_to_string = ty::is_integer(x.ty) && target == STRING;
+        let same_kind = integer_to_integer
+            || integer_to_string
+            || self
+                .state
+                .info
+                .types
+                .identical(ty::default_type(x.ty), target)
             || (x.mode == Mode::Nil && self.state.info.types.func(target).is_some());
         if !same_kind {
             let desc = self.operand_string(&x);
-            let message = if target == STRING && ty::is_integer(x.ty) {
-                "conversions from int to string are not supported".to_string()
-            } else {
-                format!("cannot convert {desc} to type {type_name}")
-            };
-            self.error(x.span, message);
+            self.error(x.span, format!("cannot convert {desc} to type {type_name}"));
             return Operand::invalid(expr);
         }
         if x.mode == Mode::Constant {
-            if target == INT && x.val.as_ref().and_then(ConstValue::to_i64).is_none() {
+            if integer_to_string {
+                let code_point = x.int().to_i64().and_then(|value| u32::try_from(value).ok());
+                let ch = code_point
+                    .and_then(char::from_u32)
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                let bytes: Arc<[u8]> = ch.encode_utf8(&mut [0; 4]).as_bytes().into();
+                return Operand::constant(STRING, ConstValue::Str(ConstStr::new(bytes)), expr);
+            }
+            if integer_to_integer && !ty::fits(target, x.int()) {
                 let value = x.val.as_ref().expect("a constant has a value");
                 self.error(x.span, format!("constant {value} overflows {type_name}"));
                 return Operand::invalid(expr);
+            }
+            if integer_to_integer {
+                let val = x.val.clone().expect("constant");
+                return Operand::constant(target, val, expr);
             }
             self.convert_untyped(&mut x, target);
             if x.mode == Mode::Invalid {
@@ -143,11 +157,17 @@ impl<'a> Checker<'a> {
             let val = x.val.clone().expect("constant");
             return Operand::constant(target, val, expr);
         }
-        // An untyped shift (`int(1 << n)`) takes the target type, its constant operand too.
+        // An untyped shift (`int(1 << n)`) takes the target type, its constant operand too;
+        // converted to a string, it is first an `int`, the type it would have alone.
         if ty::is_untyped(x.ty)
             && let Some(arg) = x.expr
         {
-            self.update_untyped(arg, target);
+            let arg_ty = if integer_to_string {
+                ty::default_type(x.ty)
+            } else {
+                target
+            };
+            self.update_untyped(arg, arg_ty);
         }
         Operand::new(Mode::Value, target, expr)
     }

@@ -11,7 +11,7 @@ use crate::types::check::Checker;
 use crate::types::constant::{ConstStr, ConstValue, Int};
 use crate::types::object::{Builtin, ObjKind};
 use crate::types::operand::{Mode, Operand};
-use crate::types::ty::{INVALID, Type, UNTYPED_INT, UNTYPED_NIL, UNTYPED_STRING};
+use crate::types::ty::{INVALID, Type, UNTYPED_INT, UNTYPED_NIL, UNTYPED_RUNE, UNTYPED_STRING};
 
 impl<'a> Checker<'a> {
     /// Records the type of the operand's expression, and its value if it is constant.
@@ -211,10 +211,14 @@ impl<'a> Checker<'a> {
                 self.unsupported(expr.span, "complex numbers are not supported");
                 Operand::invalid(expr)
             }
-            ExprKind::Rune => {
-                self.error(expr.span, "rune literals are not supported");
-                Operand::invalid(expr)
-            }
+            ExprKind::Rune => match crate::syntax::lexer::rune_value(self.literal_text(expr)) {
+                Some(value) => {
+                    let value = ConstValue::Int(i64::from(value).into());
+                    Operand::constant(UNTYPED_RUNE, value, expr)
+                }
+                // A malformed literal was reported by the lexer.
+                None => Operand::invalid(expr),
+            },
             ExprKind::Str => {
                 let bytes = crate::syntax::lexer::unquote(self.literal_text(expr)).into();
                 Operand::constant(UNTYPED_STRING, ConstValue::Str(ConstStr::new(bytes)), expr)

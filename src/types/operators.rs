@@ -37,8 +37,12 @@ impl<'a> Checker<'a> {
                 (UnOp::Plus, val) => val,
                 (UnOp::Neg, ConstValue::Int(value)) => ConstValue::Int(-value),
                 (UnOp::BitNot, ConstValue::Int(value)) => {
+                    // A typed complement flips the type's bits: all 64 of an `int`, the
+                    // low 8 of a `byte` (`^byte(1)` is 254, as Go's unsigned complement).
                     if x.ty == INT {
                         ConstValue::Int(Int::from(!value.to_i64().unwrap_or(0)))
+                    } else if ty::is_byte(x.ty) {
+                        ConstValue::Int(value ^ Int::from(i64::from(u8::MAX)))
                     } else {
                         ConstValue::Int(!value)
                     }

@@ -11,7 +11,7 @@ use crate::types::check::Checker;
 use crate::types::constant::ConstValue;
 use crate::types::object::ObjKind;
 use crate::types::operand::{Mode, Operand};
-use crate::types::ty::{self, INT, INVALID, TypeId};
+use crate::types::ty::{self, INVALID, TypeId};
 
 impl<'a> Checker<'a> {
     pub(crate) fn stmt_list(&mut self, stmts: &'a [Stmt]) {
@@ -254,11 +254,16 @@ impl<'a> Checker<'a> {
                     value.span,
                     format!("range over {desc} permits only one iteration variable"),
                 );
-            } else {
-                if ty::is_untyped(x.ty) {
-                    self.assignment(&mut x, INT, "range clause");
+            } else if ty::is_untyped(x.ty) {
+                // An untyped rune's default type is rejected by `assignment`.
+                let target = ty::default_type(x.ty);
+                self.assignment(&mut x, target, "range clause");
+                if x.mode != Mode::Invalid {
+                    elem_ty = target;
                 }
-                elem_ty = INT;
+            } else {
+                // Ranging over an integer yields values of its type (`byte` too).
+                elem_ty = x.ty;
             }
         }
         let vars: Vec<&'a Expr> = key.into_iter().chain(value).collect();

@@ -30,6 +30,14 @@ pub const UNTYPED_STRING: TypeId = TypeId(6);
 pub const UNTYPED_NIL: TypeId = TypeId(7);
 /// `func()`, the type of `main`.
 pub const FUNC_VOID: TypeId = TypeId(8);
+/// `byte`: an unsigned 8-bit integer.
+pub const BYTE: TypeId = TypeId(9);
+/// `uint8`: the same type as `byte` (Go's `byte` is an alias of it), kept apart only so
+/// that messages name the type as the program spells it, as Go's do.
+pub const UINT8: TypeId = TypeId(10);
+/// The type of an untyped rune constant (`'a'`). Its default type, `rune`, is not in Toy:
+/// such a constant must take `int` or `byte` from its context.
+pub const UNTYPED_RUNE: TypeId = TypeId(11);
 
 /// A type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -42,6 +50,8 @@ pub enum Type {
     Int,
     /// `string`.
     String,
+    /// `byte` or `uint8` (see [`UINT8`]): the same type under either spelling.
+    Uint8(ByteSpelling),
     /// See [`UNTYPED_BOOL`].
     UntypedBool,
     /// See [`UNTYPED_INT`].
@@ -50,6 +60,8 @@ pub enum Type {
     UntypedString,
     /// See [`UNTYPED_NIL`].
     UntypedNil,
+    /// See [`UNTYPED_RUNE`].
+    UntypedRune,
     /// A function type.
     Func(FuncType),
     /// The results of a call returning several values; never the type of a variable.
@@ -69,6 +81,15 @@ impl Type {
             other => other,
         }
     }
+}
+
+/// How the program spells the 8-bit unsigned integer type; messages repeat it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ByteSpelling {
+    /// `byte`.
+    Byte,
+    /// `uint8`.
+    Uint8,
 }
 
 /// Parameters and results of a function type.
@@ -115,6 +136,9 @@ impl Default for TypeTable {
                 param_names: Box::new([]),
                 result_names: Box::new([]),
             }),
+            Type::Uint8(ByteSpelling::Byte),
+            Type::Uint8(ByteSpelling::Uint8),
+            Type::UntypedRune,
         ];
         for ty in fixed {
             table.intern(ty);
@@ -143,6 +167,8 @@ impl TypeTable {
                 let stripped: Vec<TypeId> = elems.iter().map(|&id| self.canonical(id)).collect();
                 (stripped != *elems).then(|| self.intern(Type::Tuple(stripped)))
             }
+            // `uint8` is `byte`: identity, and so the back end, sees one type.
+            Type::Uint8(ByteSpelling::Uint8) => Some(BYTE),
             _ => None,
         };
         let id = TypeId(self.types.len() as u32);
@@ -204,10 +230,13 @@ impl TypeTable {
             Type::Bool => out.push_str("bool"),
             Type::Int => out.push_str("int"),
             Type::String => out.push_str("string"),
+            Type::Uint8(ByteSpelling::Byte) => out.push_str("byte"),
+            Type::Uint8(ByteSpelling::Uint8) => out.push_str("uint8"),
             Type::UntypedBool => out.push_str("untyped bool"),
             Type::UntypedInt => out.push_str("untyped int"),
             Type::UntypedString => out.push_str("untyped string"),
             Type::UntypedNil => out.push_str("untyped nil"),
+            Type::UntypedRune => out.push_str("untyped rune"),
             Type::Func(func) => {
                 let (param_names, result_names) = (&func.param_names, &func.result_names);
                 out.push_str("func");
@@ -249,11 +278,13 @@ impl TypeTable {
 pub fn is_untyped(id: TypeId) -> bool {
     matches!(
         id,
-        UNTYPED_BOOL | UNTYPED_INT | UNTYPED_STRING | UNTYPED_NIL
+        UNTYPED_BOOL | UNTYPED_INT | UNTYPED_RUNE | UNTYPED_STRING | UNTYPED_NIL
     )
 }
 
-/// Returns the type an untyped value takes where no other type is asked for.
+/// Returns the type an untyped value takes where no other type is asked for. An untyped
+/// rune's, `rune`, is not in Toy: it stays `UNTYPED_RUNE`, and the checker rejects it where
+/// it would be needed (`Checker::default_type`).
 pub fn default_type(id: TypeId) -> TypeId {
     match id {
         UNTYPED_BOOL => BOOL,
@@ -263,9 +294,31 @@ pub fn default_type(id: TypeId) -> TypeId {
     }
 }
 
-/// Returns whether `id` is `int` or untyped int.
+/// Returns whether `id` is an integer type or an untyped integer or rune.
 pub fn is_integer(id: TypeId) -> bool {
-    matches!(id, INT | UNTYPED_INT)
+    matches!(id, INT | BYTE | UINT8 | UNTYPED_INT | UNTYPED_RUNE)
+}
+
+/// Returns whether `id` is `byte` (`uint8`), the one unsigned integer type.
+pub fn is_byte(id: TypeId) -> bool {
+    matches!(id, BYTE | UINT8)
+}
+
+/// Returns whether `id` is an untyped integer or rune, the untyped numeric kinds.
+pub fn is_untyped_numeric(id: TypeId) -> bool {
+    matches!(id, UNTYPED_INT | UNTYPED_RUNE)
+}
+
+/// Returns whether `value` lies in the range of integer type `id` (`int` or `byte`); an
+/// untyped constant lies in any it fits, as in Go's `representableConst`.
+pub fn fits(id: TypeId, value: &crate::types::constant::Int) -> bool {
+    match id {
+        INT => value.to_i64().is_some(),
+        BYTE | UINT8 => value
+            .to_u64()
+            .is_some_and(|value| value <= u64::from(u8::MAX)),
+        _ => true,
+    }
 }
 
 /// Returns whether `id` is `bool` or untyped bool.

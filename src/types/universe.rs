@@ -10,13 +10,21 @@ use crate::syntax::unicode::is_valid_name;
 use crate::types::check::Checker;
 use crate::types::constant::ConstValue;
 use crate::types::object::{Builtin, ObjKind};
-use crate::types::ty::{self, BOOL, INT, INVALID, STRING, TypeId, UNTYPED_BOOL, UNTYPED_NIL};
+use crate::types::ty::{
+    self, BOOL, BYTE, INT, INVALID, STRING, TypeId, UINT8, UNTYPED_BOOL, UNTYPED_NIL,
+};
 
 impl<'a> Checker<'a> {
     /// Declares the predeclared names the file uses in the universe scope, then opens the
     /// package scope.
     pub(crate) fn declare_universe(&mut self) {
-        let types = [("int", INT), ("bool", BOOL), ("string", STRING)];
+        let types = [
+            ("int", INT),
+            ("bool", BOOL),
+            ("string", STRING),
+            ("byte", BYTE),
+            ("uint8", UINT8),
+        ];
         for (name, ty) in types {
             self.predeclare(name, ty, ObjKind::TypeName);
         }
@@ -77,7 +85,6 @@ impl<'a> Checker<'a> {
 const GO_ONLY_PREDECLARED: &[&str] = &[
     "any",
     "append",
-    "byte",
     "cap",
     "clear",
     "close",
@@ -104,6 +111,5 @@ const GO_ONLY_PREDECLARED: &[&str] = &[
     "uint16",
     "uint32",
     "uint64",
-    "uint8",
     "uintptr",
 ];

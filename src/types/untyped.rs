@@ -7,7 +7,7 @@ use crate::types::check::Checker;
 use crate::types::constant::ConstValue;
 use crate::types::operand::{Mode, Operand};
 use crate::types::ty::{
-    self, BOOL, INT, INVALID, STRING, TypeId, UNTYPED_BOOL, UNTYPED_INT, UNTYPED_STRING,
+    self, BOOL, INVALID, STRING, TypeId, UNTYPED_BOOL, UNTYPED_INT, UNTYPED_RUNE, UNTYPED_STRING,
 };
 
 impl<'a> Checker<'a> {
@@ -40,8 +40,17 @@ impl<'a> Checker<'a> {
             return Ok(());
         }
         if ty::is_untyped(target) {
-            // Both untyped: the "larger" kind wins, and only numbers mix.
+            // Both untyped: the "larger" kind wins (a rune over an int), and only numbers
+            // mix.
             if x.ty == target {
+                return Ok(());
+            }
+            if x.ty == UNTYPED_INT && target == UNTYPED_RUNE {
+                x.ty = target;
+                self.record(x);
+                return Ok(());
+            }
+            if ty::is_untyped_numeric(x.ty) && ty::is_untyped_numeric(target) {
                 return Ok(());
             }
             return Err(false);
@@ -54,19 +63,16 @@ impl<'a> Checker<'a> {
             }
             return Err(false);
         }
-        let fits = match x.ty {
+        let kind_fits = match x.ty {
             UNTYPED_BOOL => target == BOOL,
-            UNTYPED_INT => target == INT,
+            UNTYPED_INT | UNTYPED_RUNE => ty::is_integer(target),
             UNTYPED_STRING => target == STRING,
             _ => false,
         };
-        if !fits {
+        if !kind_fits {
             return Err(false);
         }
-        if x.mode == Mode::Constant
-            && target == INT
-            && x.val.as_ref().and_then(ConstValue::to_i64).is_none()
-        {
+        if x.mode == Mode::Constant && ty::is_integer(target) && !ty::fits(target, x.int()) {
             return Err(true);
         }
         x.ty = target;
@@ -87,11 +93,20 @@ impl<'a> Checker<'a> {
         if !ty::is_untyped(ty) {
             return;
         }
+        if target == UNTYPED_RUNE {
+            // The default type of an untyped rune (`'a' << n == x`), which Toy lacks.
+            let mut x = Operand::new(Mode::Value, ty, expr);
+            self.assignment(&mut x, target, "expression");
+            return;
+        }
         self.nodes.set_ty(expr.id, target);
         if let Some(value) = self.nodes.const_value(expr.id).cloned() {
-            if target == INT && value.to_i64().is_none() {
+            if let ConstValue::Int(int) = &value
+                && !ty::fits(target, int)
+            {
                 let desc = self.operand_string(&Operand::constant(ty, value, expr));
-                self.error(expr.span, format!("{desc} overflows int"));
+                let target_name = self.state.info.types.display(target);
+                self.error(expr.span, format!("{desc} overflows {target_name}"));
             }
             return;
         }
@@ -133,9 +148,12 @@ impl<'a> Checker<'a> {
 
     /// Reports a typed constant outside its type's range.
     pub(crate) fn representable(&mut self, x: &mut Operand<'a>, target: TypeId) {
-        if target == INT && x.val.as_ref().and_then(ConstValue::to_i64).is_none() {
+        if let Some(ConstValue::Int(value)) = &x.val
+            && !ty::fits(target, value)
+        {
             let desc = self.operand_string(x);
-            self.error(x.span, format!("{desc} overflows int"));
+            let target_name = self.state.info.types.display(target);
+            self.error(x.span, format!("{desc} overflows {target_name}"));
             x.mode = Mode::Invalid;
         }
     }

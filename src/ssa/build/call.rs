@@ -71,7 +71,7 @@ impl<'a> Builder<'a> {
     pub(super) fn call_expr(&mut self, callee: &Expr, args: &[Expr]) -> Words {
         let callee = unparen(callee);
         match &callee.kind {
-            ExprKind::FuncType(_) => return self.conversion(args),
+            ExprKind::FuncType(_) => return self.conversion(self.type_of(callee), args),
             ExprKind::Selector(selector) => {
                 let builtin = match self.file.names.name(selector.name.name) {
                     "Println" => Builtin::FmtPrintln,
@@ -83,7 +83,7 @@ impl<'a> Builder<'a> {
                 let obj = self.info.obj_of(callee.id).expect("a resolved callee");
                 match &self.info.obj(obj).kind {
                     ObjKind::Builtin(builtin) => return self.builtin(*builtin, args),
-                    ObjKind::TypeName => return self.conversion(args),
+                    ObjKind::TypeName => return self.conversion(self.type_of(callee), args),
                     ObjKind::Func(func) => {
                         let func = *func;
                         let fty = self.type_of(callee);
@@ -120,9 +120,19 @@ impl<'a> Builder<'a> {
         self.call(Op::ClosureCall, 0, Some(fv), &arg_words, n_results)
     }
 
-    fn conversion(&mut self, args: &[Expr]) -> Words {
-        // Level 1 conversions change no bits: int(x), string(s), and function types.
-        self.eval(&args[0])
+    /// Converts `args[0]` to `target`. Most conversions change no bits (`int(b)` of a
+    /// byte's zero-extended word, `string(s)`, function types); `byte(i)` truncates, and
+    /// `string(i)` of an integer encodes it (a constant one was folded by the checker).
+    fn conversion(&mut self, target: TypeId, args: &[Expr]) -> Words {
+        let from = self.type_of(&args[0]);
+        let mut words = self.eval(&args[0]);
+        if ty::is_string(target) && ty::is_integer(from) {
+            return self.call_runtime(Runtime::IntString, &[words[0]]);
+        }
+        if ty::is_integer(from) && !ty::is_byte(from) {
+            words[0] = self.wrap(target, words[0]);
+        }
+        words
     }
 
     fn result_words(&self, fty: TypeId) -> u32 {

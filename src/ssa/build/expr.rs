@@ -72,7 +72,8 @@ impl<'a> Builder<'a> {
                         unreachable!("pointers and channels are rejected by the checker")
                     }
                 };
-                SmallVec::from_slice(&[self.value(op, 0, &[x])])
+                let result = self.value(op, 0, &[x]);
+                SmallVec::from_slice(&[self.wrap(self.type_of(expr), result)])
             }
             ExprKind::Binary(BinOp::LAnd | BinOp::LOr, ..) => {
                 let result = self.new_var(1);
@@ -132,6 +133,12 @@ impl<'a> Builder<'a> {
             return self.call_runtime(Runtime::Concat, &[x[0], x[1], y[0], y[1]]);
         }
         let (x, y) = (x[0], y[0]);
+        // A byte lives in its word zero-extended (see `wrap`). Of the operators, only these
+        // can leave 0..=255 and need the word truncated again: `& | ^ &^` of two such
+        // words stay in range, and so do `/ %` and `>>`, which, on non-negative words,
+        // give the unsigned answers with the signed instructions (a count of 64 or more
+        // shifts right to 0, as for any non-negative word).
+        let wraps = matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Shl);
         let divisor_known = rhs
             .and_then(|rhs| self.info.const_value(rhs.id))
             .is_some_and(|value| !value.is_zero());
@@ -162,7 +169,22 @@ impl<'a> Builder<'a> {
             }
             _ => unreachable!("{op:?} is handled elsewhere"),
         };
-        SmallVec::from_slice(&[self.value(op, 0, &[x, y])])
+        let result = self.value(op, 0, &[x, y]);
+        let result = if wraps { self.wrap(ty, result) } else { result };
+        SmallVec::from_slice(&[result])
+    }
+
+    /// Returns `value`, a word computed for a value of type `ty`, as a value of that type
+    /// lives in its word: a `byte` zero-extended from its low 8 bits (`ZeroExt8`), which
+    /// wraps the arithmetic to 8 bits; any other type's word as it is. Every operation
+    /// that can leave 0..=255 goes through here, so a byte's word never holds more, and
+    /// signed comparisons, division and `>>` of byte words give the unsigned answers.
+    pub(super) fn wrap(&mut self, ty: TypeId, value: ValueId) -> ValueId {
+        if ty::is_byte(ty) {
+            self.value(Op::ZeroExt8, 0, &[value])
+        } else {
+            value
+        }
     }
 
     pub(super) fn compare(

@@ -70,6 +70,7 @@ impl<'a> Builder<'a> {
                 let old = self.expr(target)[0];
                 let one = self.constant(1);
                 let new = self.value(if *inc { Op::Add } else { Op::Sub }, 0, &[old, one]);
+                let new = self.wrap(self.type_of(target), new);
                 self.store(target, &[new]);
             }
             Stmt::Block(block) => self.block(block),

@@ -120,3 +120,32 @@ fn an_identifier_with_characters_outside_ascii_is_one_token() {
         ]
     );
 }
+
+#[test]
+fn rune_literals_stand_for_their_code_points() {
+    let cases = [
+        ("'a'", Some(97)),
+        ("'\\n'", Some(10)),
+        ("'\\''", Some(39)),
+        ("'\\\\'", Some(92)),
+        ("'\\x41'", Some(65)),
+        // A `\x` or octal escape is a byte value, not a UTF-8 sequence.
+        ("'\\xff'", Some(255)),
+        ("'\\101'", Some(65)),
+        ("'\\u00e9'", Some(233)),
+        ("'\\U0001F600'", Some(0x1F600)),
+        ("'é'", Some(233)),
+        ("'世'", Some(19990)),
+        // Malformed literals, which the lexer reports, have no value.
+        ("''", None),
+        ("'ab'", None),
+        ("'\\q'", None),
+        ("'\\x4'", None),
+        ("'\\ud800'", None),
+        ("'\\400'", None),
+        ("'a", None),
+    ];
+    for (literal, value) in cases {
+        assert_eq!(rune_value(literal), value, "{literal}");
+    }
+}
