@@ -106,7 +106,7 @@ enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
         level: u8,
         /// At --level 2, the features to use, comma-separated (default: bytes,slices,variadic;
-        /// variadic needs slices, and []byte needs bytes and slices).
+        /// variadic needs slices, and strings indexed and []byte need bytes and slices).
         #[arg(long, value_enum, value_delimiter = ',')]
         features: Option<Vec<GenFeature>>,
     },
@@ -190,9 +190,9 @@ enum GenShape {
 /// The Level 2 features `toyc gen-test --features` can turn on.
 #[derive(Clone, Copy, ValueEnum)]
 enum GenFeature {
-    /// `byte`, rune literals, strings indexed, `string(b)`.
+    /// `byte`, rune literals, `string(b)`.
     Bytes,
-    /// Slices of every kind, strings sliced, `fmt.Println` of slices.
+    /// Slices of every kind, strings sliced (with bytes, indexed), `fmt.Println` of slices.
     Slices,
     /// Variadic functions, `f(s...)`.
     Variadic,

@@ -83,9 +83,10 @@ enum Kind {
 /// The Level 2 features a generated program may use; none is Level 1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Features {
-    /// `byte`, rune literals, strings indexed, `string(b)`; with `slices`, `[]byte`.
+    /// `byte`, rune literals, `string(b)`; with `slices`, strings indexed and `[]byte`.
     pub bytes: bool,
-    /// Slices of ints, strings, `[]int` and functions; strings sliced; `fmt.Println` of them.
+    /// Slices of ints, strings, `[]int` and functions; strings sliced; `fmt.Println` of them;
+    /// with `bytes`, strings indexed, as `s[i]` is a byte, and `[]byte`.
     pub slices: bool,
     /// Variadic functions and `f(s...)`; needs `slices`, as a variadic parameter is one.
     pub variadic: bool,

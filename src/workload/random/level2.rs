@@ -134,6 +134,8 @@ impl Gen {
         if self.bytes_on() {
             self.line("var gb byte = 'g'");
             self.line("");
+        }
+        if self.bytes_on() && self.slices_on() {
             self.line("func atb(s string, i int) byte {");
             self.line("\tif len(s) == 0 {");
             self.line("\t\treturn '?'");
@@ -199,7 +201,7 @@ impl Gen {
                 },
                 4 | 5 => (self.byte_literal(), true),
                 6 => (format!("byte({})", self.int_var_expr()), false),
-                7 => {
+                7 if self.slices_on() => {
                     let s = self.str_expr(1);
                     (format!("atb({s}, {})", self.int_var_expr()), false)
                 }
@@ -509,7 +511,7 @@ impl Gen {
             8 if self.slices_on() => self.alias_stmt(),
             9 if self.slices_on() => self.copy_stmt(),
             10 | 11 if self.slices_on() && nested => self.range_stmt(),
-            12 if self.bytes_on() => {
+            12 if self.bytes_on() && self.slices_on() => {
                 let s = self
                     .var_of(Ty::Str, false)
                     .unwrap_or_else(|| "g1".to_string());
@@ -966,12 +968,8 @@ impl Gen {
     /// Emits, at the end of `main`, a run-time panic of Level 2 on `zero` (which is 0);
     /// returns false if the features give none.
     pub(super) fn l2_panic(&mut self) -> bool {
-        if !self.slices_on() && !self.bytes_on() {
-            return false;
-        }
         if !self.slices_on() {
-            self.line("cs += int(g1[zero+len(g1)])");
-            return true;
+            return false;
         }
         self.line("ps := []int{1, 2, 3}");
         self.line("sinkI = ps");
