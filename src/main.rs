@@ -14,7 +14,7 @@ use toyc::driver;
 use toyc::driver::build::{BuildError, BuildOptions, Faults, Order};
 use toyc::driver::output;
 use toyc::driver::queue::Strategy;
-use toyc::workload::{self, Shape};
+use toyc::workload::{self, Shape, random};
 
 /// mimalloc (version 2, see Cargo.toml) rather than the system allocator: the compiler
 /// allocates many small tree nodes, and its worker threads allocate at once.
@@ -96,9 +96,19 @@ enum Command {
         /// About how many functions besides `main`.
         #[arg(long, default_value_t = 8)]
         size: usize,
-        /// Let the program end in a run-time panic now and then.
+        /// Let the program end in a run-time panic now and then (at Level 2, also index
+        /// and slice bounds panics).
         #[arg(long)]
         panics: bool,
+        /// The language level of the program: 1, or 2 to add bytes, slices, variadic
+        /// functions and Printf (those --features names). Level 1 programs are the same for
+        /// the same seed whatever else the generator learns.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        level: u8,
+        /// At --level 2, the features to use, comma-separated (default: bytes,slices,variadic;
+        /// variadic needs slices, and strings indexed and []byte need bytes and slices).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        features: Option<Vec<GenFeature>>,
     },
     /// Print a generated Toy program (also valid Go) for benchmarks; the same arguments
     /// always give the same program.
@@ -177,6 +187,21 @@ enum GenShape {
     DeepClosures,
 }
 
+/// The Level 2 features `toyc gen-test --features` can turn on.
+#[derive(Clone, Copy, ValueEnum)]
+enum GenFeature {
+    /// `byte`, rune literals, `string(b)`.
+    Bytes,
+    /// Slices of every kind, strings sliced (with bytes, indexed), `fmt.Println` of slices.
+    Slices,
+    /// Variadic functions, `f(s...)`.
+    Variadic,
+    /// `fmt.Printf` and `fmt.Sprintf`.
+    Printf,
+    /// Every feature.
+    All,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Color {
     Auto,
@@ -222,9 +247,23 @@ fn main() -> ExitCode {
             Ok(options) => run(&file, &args, &options, &compile, huge_pages_off),
             Err(status) => status,
         },
-        Command::GenTest { seed, size, panics } => {
-            print_out(workload::random::generate(seed, size, panics).as_bytes())
-        }
+        Command::GenTest {
+            seed,
+            size,
+            panics,
+            level,
+            features,
+        } => match gen_features(level, features) {
+            Ok(features) => {
+                let options = random::Options {
+                    size,
+                    panics,
+                    features,
+                };
+                print_out(random::generate(seed, options).as_bytes())
+            }
+            Err(status) => status,
+        },
         Command::Gen { funcs, shape, seed } => {
             let shape = match shape {
                 GenShape::Small => Shape::Small,
@@ -245,6 +284,32 @@ macro_rules! say {
     ($($arg:tt)*) => {{
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
+}
+
+/// Returns the features of `toyc gen-test --level LEVEL --features NAMES`, or the exit status
+/// of a usage error: features need Level 2.
+fn gen_features(level: u8, names: Option<Vec<GenFeature>>) -> Result<random::Features, ExitCode> {
+    let Some(names) = names else {
+        return Ok(match level {
+            1 => random::Features::LEVEL1,
+            _ => random::Features::LEVEL2,
+        });
+    };
+    if level == 1 {
+        say!("toyc: --features needs --level 2");
+        return Err(ExitCode::from(2));
+    }
+    let mut features = random::Features::LEVEL1;
+    for name in names {
+        match name {
+            GenFeature::Bytes => features.bytes = true,
+            GenFeature::Slices => features.slices = true,
+            GenFeature::Variadic => features.variadic = true,
+            GenFeature::Printf => features.printf = true,
+            GenFeature::All => features = random::Features::ALL,
+        }
+    }
+    Ok(features)
 }
 
 /// Writes `bytes` to standard output. A reader that went away (`| head`) ends the output

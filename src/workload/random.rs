@@ -22,6 +22,14 @@
 //! Functions with named results (`Kind::Named`) use them as variables of the body, which
 //! statements and closures read and assign, and end in a bare `return` or one with values;
 //! a block that shadows a result has no bare `return` (Go rejects one there).
+//!
+//! Level 2 (`Features`, `toyc gen-test --level 2`) mixes bytes, slices, variadic functions
+//! and `Printf` into the same programs (`level2`, `printf`). Every choice that only Level 2
+//! makes is drawn only when a Level 2 feature is on, so a Level 1 seed draws the same numbers
+//! and gives the same program as before Level 2 existed.
+
+mod level2;
+mod printf;
 
 use crate::workload::Rng;
 
@@ -33,6 +41,18 @@ enum Ty {
     Bool,
     /// `func(int) int`.
     Fn,
+    /// `byte`.
+    Byte,
+    /// `[]int`.
+    Ints,
+    /// `[]byte`.
+    Bytes,
+    /// `[]string`.
+    Strs,
+    /// `[][]int`.
+    Grid,
+    /// `[]func(int) int`.
+    Fns,
 }
 
 /// The signatures of generated functions.
@@ -50,6 +70,74 @@ enum Kind {
     Recursive,
     /// `func(a int, s string) (ri int, rs string)`: named results, bare `return`s.
     Named,
+    /// `func(a int, xs ...int) int` (Level 2).
+    Variadic,
+    /// `func(sep string, parts ...string) string` (Level 2).
+    Joiner,
+    /// `func(in []int, n int) (out []int, total int)`: slices as named results (Level 2).
+    Collect,
+    /// `func(b []byte, c byte) []byte`: a slice returned, so it escapes (Level 2).
+    Bytes,
+}
+
+/// The Level 2 features a generated program may use; none is Level 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Features {
+    /// `byte`, rune literals, `string(b)`; with `slices`, strings indexed and `[]byte`.
+    pub bytes: bool,
+    /// Slices of ints, strings, `[]int` and functions; strings sliced; `fmt.Println` of them;
+    /// with `bytes`, strings indexed, as `s[i]` is a byte, and `[]byte`.
+    pub slices: bool,
+    /// Variadic functions and `f(s...)`; needs `slices`, as a variadic parameter is one.
+    pub variadic: bool,
+    /// `fmt.Printf` and `fmt.Sprintf`.
+    pub printf: bool,
+}
+
+impl Features {
+    /// Level 1: no feature of Level 2.
+    pub const LEVEL1: Features = Features {
+        bytes: false,
+        slices: false,
+        variadic: false,
+        printf: false,
+    };
+    /// Level 2 as `--level 2` turns it on: all but `Printf`, which lands last.
+    pub const LEVEL2: Features = Features {
+        bytes: true,
+        slices: true,
+        variadic: true,
+        printf: false,
+    };
+    /// Every Level 2 feature.
+    pub const ALL: Features = Features {
+        bytes: true,
+        slices: true,
+        variadic: true,
+        printf: true,
+    };
+
+    /// Reports whether any Level 2 feature is on.
+    fn level2(self) -> bool {
+        let Features {
+            bytes,
+            slices,
+            variadic,
+            printf,
+        } = self;
+        bytes || slices || variadic || printf
+    }
+}
+
+/// What to generate besides the seed.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// About how many functions besides `main`.
+    pub size: usize,
+    /// Whether `main` may end in a run-time panic.
+    pub panics: bool,
+    /// The Level 2 features to use.
+    pub features: Features,
 }
 
 struct Var {
@@ -74,13 +162,23 @@ struct Gen {
     depth: usize,
     loop_depth: usize,
     /// The result types of the function being generated, for `return`: `int`, `named`
-    /// (named results, returned by a bare `return`) or empty (no early `return`).
+    /// (named results `ri`, `rs`, returned by a bare `return`), `collect` (named results
+    /// `out`, `total`) or empty (no early `return`).
     results: &'static str,
+    features: Features,
+    panics: bool,
+    /// How deeply Level 2 leaves nest (`at(s, len(t))`), so that their expressions stay small.
+    l2_nest: usize,
 }
 
-/// Returns a random program for `seed`, of about `size` functions; with `panics`, it may end
-/// in a run-time panic.
-pub fn generate(seed: u64, size: usize, panics: bool) -> String {
+/// Returns a random program for `seed`, of about `options.size` functions; with
+/// `options.panics`, it may end in a run-time panic.
+pub fn generate(seed: u64, options: Options) -> String {
+    let Options {
+        size,
+        panics,
+        features,
+    } = options;
     let mut generator = Gen {
         rng: Rng::new(seed ^ 0x5eed),
         out: String::new(),
@@ -93,6 +191,9 @@ pub fn generate(seed: u64, size: usize, panics: bool) -> String {
         depth: 0,
         loop_depth: 0,
         results: "",
+        features,
+        panics,
+        l2_nest: 0,
     };
     generator.program(size.max(1), panics);
     generator.out
@@ -168,6 +269,8 @@ impl Gen {
                 self.line(&format!("cs += call(func(int) int({name}), cs&7)"))
             }
             Ty::Fn => self.line(&format!("cs += call({name}, cs&7)")),
+            Ty::Byte => self.line(&format!("cs += int({name})")),
+            Ty::Ints | Ty::Bytes | Ty::Strs | Ty::Grid | Ty::Fns => self.sink(name, ty),
         }
     }
 
@@ -187,6 +290,12 @@ impl Gen {
     }
 
     fn int_leaf(&mut self) -> (String, bool) {
+        if self.features.level2()
+            && self.chance(20)
+            && let Some(leaf) = self.l2_int_leaf()
+        {
+            return leaf;
+        }
         match self.pick(12) {
             0..=4 => match self.var_of(Ty::Int, false) {
                 Some(name) => (name, false),
@@ -294,12 +403,7 @@ impl Gen {
     /// A call of an earlier function, as an `int` expression.
     fn call_expr(&mut self, depth: usize) -> (String, bool) {
         let plain: Vec<usize> = (0..self.funcs.len())
-            .filter(|&idx| {
-                matches!(
-                    self.funcs[idx],
-                    Kind::Plain | Kind::Recursive | Kind::Higher
-                )
-            })
+            .filter(|&idx| self.funcs[idx].returns_int())
             .collect();
         if plain.is_empty() || depth >= 2 {
             return self.int_leaf();
@@ -312,7 +416,16 @@ impl Gen {
                 format!("f{idx}({a}, {b})")
             }
             Kind::Recursive => format!("f{idx}({})", self.pick(6)),
-            _ => {
+            Kind::Variadic => self.variadic_call(idx, depth + 1),
+            Kind::Pair
+            | Kind::Factory
+            | Kind::Named
+            | Kind::Joiner
+            | Kind::Collect
+            | Kind::Bytes => {
+                unreachable!("returns_int keeps only the functions that return one int")
+            }
+            Kind::Higher => {
                 let arg = self.int_var_expr_at(depth + 1);
                 let func = match self.var_of(Ty::Fn, false) {
                     Some(name) if self.chance(10) => format!("func(int) int({name})"),
@@ -332,6 +445,12 @@ impl Gen {
     }
 
     fn str_expr(&mut self, depth: usize) -> String {
+        if self.features.level2()
+            && self.chance(15)
+            && let Some(expr) = self.l2_str_expr(depth)
+        {
+            return expr;
+        }
         if depth < 2 && self.chance(40) {
             let a = self.str_expr(depth + 1);
             let b = self.str_expr(depth + 1);
@@ -360,6 +479,12 @@ impl Gen {
     }
 
     fn bool_expr(&mut self, depth: usize) -> String {
+        if self.features.level2()
+            && self.chance(15)
+            && let Some(expr) = self.l2_bool_expr()
+        {
+            return expr;
+        }
         if depth < 2 && self.chance(35) {
             let op = ["&&", "||"][self.pick(2)];
             let a = self.bool_expr(depth + 1);
@@ -416,6 +541,10 @@ impl Gen {
     }
 
     fn stmt(&mut self) {
+        if self.features.level2() && self.chance(40) {
+            self.l2_stmt();
+            return;
+        }
         let nested = self.depth < 3;
         match self.pick(22) {
             0 | 1 => {
@@ -479,7 +608,7 @@ impl Gen {
                 // Go rejects a bare `return` where a named result is shadowed: the block
                 // that hides one returns nowhere.
                 let saved = self.results;
-                if matches!(shadowed.as_deref(), Some("ri" | "rs")) {
+                if matches!(shadowed.as_deref(), Some("ri" | "rs" | "out" | "total")) {
                     self.results = "";
                 }
                 self.depth += 1;
@@ -514,6 +643,10 @@ impl Gen {
             17 if self.results == "named" && self.chance(30) => {
                 let cond = self.bool_expr(1);
                 self.line(&format!("if {cond} {{ ri ^= cs; return }}"));
+            }
+            17 if self.results == "collect" && self.chance(30) => {
+                let cond = self.bool_expr(1);
+                self.line(&format!("if {cond} {{ total ^= cs; return }}"));
             }
             18 => {
                 let x = self.int_var_expr();
@@ -866,7 +999,9 @@ impl Gen {
                 self.line(&format!("cs += call({h}, 1) + call({h}, 2)"));
                 self.declare(&h, Ty::Fn, false);
             }
-            _ => {
+            Kind::Joiner | Kind::Collect | Kind::Bytes => self.l2_call_stmt(idx),
+            // Not necessarily `funcs[idx]`: any function that returns one int.
+            Kind::Plain | Kind::Higher | Kind::Recursive | Kind::Variadic => {
                 let (call, _) = self.call_expr(0);
                 self.line(&format!("cs += {call}"));
             }
@@ -919,28 +1054,64 @@ impl Gen {
                 &[("a", Ty::Int), ("s", Ty::Str)],
                 "named",
             ),
+            Kind::Variadic => (
+                format!("func f{idx}(a int, xs ...int) int"),
+                &[("a", Ty::Int), ("xs", Ty::Ints)],
+                "int",
+            ),
+            Kind::Joiner => (
+                format!("func f{idx}(sep string, parts ...string) string"),
+                &[("sep", Ty::Str), ("parts", Ty::Strs)],
+                "string",
+            ),
+            Kind::Collect => (
+                format!("func f{idx}(in []int, n int) (out []int, total int)"),
+                &[("in", Ty::Ints), ("n", Ty::Int)],
+                "collect",
+            ),
+            Kind::Bytes => (
+                format!("func f{idx}(b []byte, c byte) []byte"),
+                &[("b", Ty::Bytes), ("c", Ty::Byte)],
+                "bytes",
+            ),
         };
         self.open(&sig);
         let zero = match kind {
             Kind::Pair => " 0, \"\"",
-            Kind::Factory => " nil",
+            Kind::Factory | Kind::Bytes => " nil",
+            Kind::Joiner => " \"\"",
             // The results' zero values.
-            Kind::Named => "",
-            Kind::Plain | Kind::Higher | Kind::Recursive => " 1",
+            Kind::Named | Kind::Collect => "",
+            Kind::Plain | Kind::Higher | Kind::Recursive | Kind::Variadic => " 1",
         };
         self.line(&format!("if fuel <= 0 {{ return{zero} }}"));
         self.line("fuel--");
         self.line("cs := 0");
         for &(name, ty) in params {
-            self.declare(name, ty, ty == Ty::Int);
+            // Ints and slices may be assigned; strings, functions and bytes stay as passed.
+            let assignable = !matches!(ty, Ty::Str | Ty::Fn | Ty::Byte);
+            self.declare(name, ty, assignable);
         }
         self.results = match results {
-            "int" | "named" => results,
+            "int" | "named" | "collect" => results,
             _ => "",
         };
         if kind == Kind::Named {
             self.declare("ri", Ty::Int, true);
             self.declare("rs", Ty::Str, true);
+        }
+        if kind == Kind::Collect {
+            self.declare("out", Ty::Ints, true);
+            self.declare("total", Ty::Int, true);
+        }
+        // A slice parameter or result escapes, so that its capacity is Go's heap rule.
+        for &(name, ty) in params {
+            if ty.is_slice() {
+                self.line(&format!("{} = {name}", ty.sink()));
+            }
+        }
+        if kind == Kind::Collect {
+            self.line("sinkI = out");
         }
         self.budget = 4 + self.pick(10);
         match kind {
@@ -984,6 +1155,11 @@ impl Gen {
                     self.line("return ri + cs + a, rs + s");
                 }
             }
+            Kind::Variadic | Kind::Joiner | Kind::Collect | Kind::Bytes => {
+                let n = self.budget;
+                self.block_body(n);
+                self.l2_function_end(kind);
+            }
         }
         self.close("");
         self.line("");
@@ -1017,15 +1193,23 @@ impl Gen {
         self.line("\treturn h(x)");
         self.line("}");
         self.line("");
+        if self.features.level2() {
+            self.l2_prelude();
+        }
         for idx in 0..size {
-            let kind = match self.pick(8) {
+            let l2_kind = if self.features.level2() && self.chance(35) {
+                self.l2_kind()
+            } else {
+                None
+            };
+            let kind = l2_kind.unwrap_or_else(|| match self.pick(8) {
                 0 => Kind::Pair,
                 1 => Kind::Factory,
                 2 => Kind::Higher,
                 3 => Kind::Recursive,
                 4 => Kind::Named,
                 _ => Kind::Plain,
-            };
+            });
             self.function(idx, kind);
             self.funcs.push(kind);
         }
@@ -1049,24 +1233,52 @@ impl Gen {
                 Kind::Named => self.line(&format!(
                     "if r, t := f{idx}(cs&1023, \"n\"); len(t) > 0 {{ cs += r + len(t) }} else {{ cs -= r }}"
                 )),
+                Kind::Variadic => self.line(&format!("cs += f{idx}(cs&255, 1, {idx}, cs&7)")),
+                Kind::Joiner => self.line(&format!(
+                    "if j := f{idx}(\",\", \"m\", g1); len(j) > 0 {{ cs += len(j) }}"
+                )),
+                Kind::Collect => self.line(&format!(
+                    "if o, t := f{idx}(gs, cs&15); len(o) >= 0 {{ cs += t + len(o) }}"
+                )),
+                Kind::Bytes => self.line(&format!(
+                    "cs += len(f{idx}([]byte(g1), byte(cs)))"
+                )),
             }
             self.line("fmt.Println(cs)");
         }
         if panics && self.chance(50) {
             self.line("zero := calls - calls");
-            match self.pick(5) {
-                3 => self.line("if zero == 0 { panic(\"boom\\nsecond line\" + g1) }"),
-                4 => self.line("if zero == 0 { panic(cs) }"),
-                0 => self.line("cs += cs / zero"),
-                1 => self.line("cs += cs << (zero - 1)"),
-                _ => {
-                    self.line("var nf func(int) int");
-                    self.line("if zero == 0 { cs += nf(cs) }");
+            let l2_panic = self.features.level2() && self.chance(50) && self.l2_panic();
+            if !l2_panic {
+                match self.pick(5) {
+                    3 => self.line("if zero == 0 { panic(\"boom\\nsecond line\" + g1) }"),
+                    4 => self.line("if zero == 0 { panic(cs) }"),
+                    0 => self.line("cs += cs / zero"),
+                    1 => self.line("cs += cs << (zero - 1)"),
+                    _ => {
+                        self.line("var nf func(int) int");
+                        self.line("if zero == 0 { cs += nf(cs) }");
+                    }
                 }
             }
         }
         self.line("fmt.Println(\"checksum\", cs, g0, g1, calls, fuel)");
         self.close("");
+    }
+}
+
+impl Kind {
+    /// Reports whether the function returns exactly one `int`, so its call is an expression.
+    fn returns_int(self) -> bool {
+        match self {
+            Kind::Plain | Kind::Recursive | Kind::Higher | Kind::Variadic => true,
+            Kind::Pair
+            | Kind::Factory
+            | Kind::Named
+            | Kind::Joiner
+            | Kind::Collect
+            | Kind::Bytes => false,
+        }
     }
 }
 

