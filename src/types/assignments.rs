@@ -22,7 +22,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if ty::is_untyped(x.ty) {
-            if x.mode == Mode::Nil && self.state.info.types.func(target).is_none() {
+            if x.mode == Mode::Nil && !self.state.info.types.only_nil_comparable(target) {
                 let desc = self.operand_string(x);
                 self.cannot_use(x, &desc, target, context, "");
                 return;

@@ -17,8 +17,15 @@ impl<'a> Checker<'a> {
         expr: &'a Expr,
         callee: &'a Expr,
         args: &'a [Expr],
+        dots: Option<Span>,
     ) -> Operand<'a> {
         let f = self.raw(callee);
+        if let Some(dots) = dots
+            && !matches!(f.mode, Mode::Builtin(_) | Mode::Invalid)
+        {
+            self.unsupported(dots, "variadic functions are not supported");
+            return Operand::invalid(expr);
+        }
         match f.mode {
             Mode::Invalid => {
                 for arg in args {
@@ -26,7 +33,7 @@ impl<'a> Checker<'a> {
                 }
                 Operand::invalid(expr)
             }
-            Mode::Builtin(builtin) => self.builtin(expr, builtin, args),
+            Mode::Builtin(builtin) => self.builtin(expr, builtin, args, dots),
             Mode::TypeExpr => self.conversion(expr, f.ty, args),
             _ => {
                 let f = self.single_value(f);
@@ -119,7 +126,7 @@ impl<'a> Checker<'a> {
             .info
             .types
             .identical(ty::default_type(x.ty), target)
-            || (x.mode == Mode::Nil && self.state.info.types.func(target).is_some());
+            || (x.mode == Mode::Nil && self.state.info.types.only_nil_comparable(target));
         if !same_kind {
             let desc = self.operand_string(&x);
             let message = if target == STRING && ty::is_integer(x.ty) {

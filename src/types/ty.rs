@@ -52,6 +52,8 @@ pub enum Type {
     UntypedNil,
     /// A function type.
     Func(FuncType),
+    /// `[]T`: a slice of elements of type `T`.
+    Slice(TypeId),
     /// The results of a call returning several values; never the type of a variable.
     Tuple(Vec<TypeId>),
 }
@@ -66,6 +68,7 @@ impl Type {
                 ..func
             }),
             Type::Tuple(elems) => Type::Tuple(elems.into_iter().map(map).collect()),
+            Type::Slice(elem) => Type::Slice(map(elem)),
             other => other,
         }
     }
@@ -143,6 +146,10 @@ impl TypeTable {
                 let stripped: Vec<TypeId> = elems.iter().map(|&id| self.canonical(id)).collect();
                 (stripped != *elems).then(|| self.intern(Type::Tuple(stripped)))
             }
+            &Type::Slice(elem) => {
+                let stripped = self.canonical(elem);
+                (stripped != elem).then(|| self.intern(Type::Slice(stripped)))
+            }
             _ => None,
         };
         let id = TypeId(self.types.len() as u32);
@@ -191,6 +198,20 @@ impl TypeTable {
         }
     }
 
+    /// Returns the element type of the slice type `id`, if it is one.
+    pub fn slice_elem(&self, id: TypeId) -> Option<TypeId> {
+        match self.get(id) {
+            &Type::Slice(elem) => Some(elem),
+            _ => None,
+        }
+    }
+
+    /// Returns whether values of type `id` can be compared with `==` only against `nil`
+    /// (functions and slices).
+    pub fn only_nil_comparable(&self, id: TypeId) -> bool {
+        matches!(self.get(id), Type::Func(_) | Type::Slice(_))
+    }
+
     /// Formats `id` as Go does in messages: `int`, `untyped int`, `func(int) (bool, string)`.
     pub fn display(&self, id: TypeId) -> String {
         let mut out = String::new();
@@ -225,6 +246,10 @@ impl TypeTable {
                 }
             }
             Type::Tuple(elems) => self.write_list(elems, &[], out),
+            &Type::Slice(elem) => {
+                out.push_str("[]");
+                self.write(elem, out);
+            }
         }
     }
 

@@ -218,6 +218,9 @@ impl<'a> Builder<'a> {
                 let s = self.eval(&args[0]);
                 SmallVec::from_slice(&[s[1]])
             }
+            Builtin::Cap | Builtin::Make | Builtin::Append | Builtin::Copy => {
+                unreachable!("a build refuses a program with slices (driver::gate)")
+            }
             Builtin::Min | Builtin::Max => {
                 let values = self.builtin_args(args, false);
                 if ty::is_string(values[0].0) {
