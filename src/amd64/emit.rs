@@ -330,6 +330,10 @@ impl Emitter<'_> {
             Cond::Le => Code::Jle_rel8_64,
             Cond::Gt => Code::Jg_rel8_64,
             Cond::Ge => Code::Jge_rel8_64,
+            Cond::ULt => Code::Jb_rel8_64,
+            Cond::ULe => Code::Jbe_rel8_64,
+            Cond::UGt => Code::Ja_rel8_64,
+            Cond::UGe => Code::Jae_rel8_64,
         };
         self.asm.jump(short, label);
     }
@@ -672,7 +676,7 @@ impl Emitter<'_> {
                 }
                 self.def_done(v);
             }
-            Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+            Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::ULt | Op::ULe => {
                 let xr = self.use_reg(args[0], RAX);
                 let yr = self.use_reg(args[1], RDX);
                 self.asm
@@ -687,6 +691,10 @@ impl Emitter<'_> {
                         Cond::Le => CodeAssembler::setle,
                         Cond::Gt => CodeAssembler::setg,
                         Cond::Ge => CodeAssembler::setge,
+                        Cond::ULt => CodeAssembler::setb,
+                        Cond::ULe => CodeAssembler::setbe,
+                        Cond::UGt => CodeAssembler::seta,
+                        Cond::UGe => CodeAssembler::setae,
                     };
                 self.asm.op1(build, d8);
                 self.asm.op2(CodeAssembler::movzx, GPR64[d as usize], d8);

@@ -37,6 +37,8 @@ use crate::amd64::asm::Asm;
 use crate::amd64::emit::{MachineCode, SMALL_FRAME};
 use crate::ssa::{Runtime, Sym};
 
+mod slices;
+
 /// Size of the main stack: Go's limit is 1,000,000,000 bytes.
 const STACK_SIZE: i64 = 1 << 30;
 /// The smallest main stack `entry` settles for when `STACK_SIZE` is refused (an address
@@ -158,6 +160,25 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         }
         Runtime::PanicString => panicstring(&mut asm),
         Runtime::Data => unreachable!("runtime.data is data, not code"),
+        Runtime::MakeSlice => slices::makeslice(&mut asm),
+        Runtime::GrowSlice => slices::growslice(&mut asm),
+        Runtime::MemMove => slices::memmove(&mut asm),
+        Runtime::PrintSlice => slices::printslice(&mut asm),
+        Runtime::PanicIndex
+        | Runtime::PanicSliceAlen
+        | Runtime::PanicSliceAcap
+        | Runtime::PanicSliceB
+        | Runtime::PanicSlice3Alen
+        | Runtime::PanicSlice3Acap
+        | Runtime::PanicSlice3B
+        | Runtime::PanicSlice3C => slices::panic_bounds(&mut asm, rt),
+        Runtime::PanicMakeSliceLen => {
+            slices::panic_message(&mut asm, b"makeslice: len out of range")
+        }
+        Runtime::PanicMakeSliceCap => {
+            slices::panic_message(&mut asm, b"makeslice: cap out of range")
+        }
+        Runtime::PanicGrowSlice => slices::panic_message(&mut asm, b"growslice: len out of range"),
     }
     asm.finish()
 }

@@ -22,7 +22,7 @@ use crate::backend::compile::Compiled;
 use crate::obj::builder::{Builder, Definition};
 use crate::obj::elf;
 use crate::obj::link::{self, LinkError, Reloc, Section, SymId};
-use crate::ssa::build::{self, Program};
+use crate::ssa::build::Program;
 use crate::ssa::{Runtime, Sym};
 use crate::types::object::ObjKind;
 use crate::types::{FuncId, ObjId};
@@ -134,6 +134,10 @@ pub(crate) fn link(
     funcs: Vec<Option<Compiled>>,
     listing: Option<&mut String>,
 ) -> Result<Vec<u8>, LinkError> {
+    let on_demand = units_refer_to(
+        std::iter::once(&init).chain(funcs.iter().flatten()),
+        &Runtime::ON_DEMAND,
+    );
     let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
         .chain(
             Runtime::ALL
@@ -141,6 +145,7 @@ pub(crate) fn link(
                 .copied()
                 .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry),
         )
+        .chain(Runtime::ON_DEMAND.iter().copied().filter(|_| on_demand))
         .map(|rt| (rt, amd64::runtime::assemble(rt)))
         .collect();
     let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
@@ -165,6 +170,16 @@ pub(crate) fn link(
     let Layout { builder, ids, .. } = layout;
     let image = builder.link(ids.runtimes[&Runtime::Entry])?;
     Ok(elf::write(image))
+}
+
+/// Returns whether the code of any of `units` refers to one of the runtime symbols `rts`.
+fn units_refer_to<'u>(mut units: impl Iterator<Item = &'u Compiled>, rts: &[Runtime]) -> bool {
+    units.any(|unit| {
+        unit.code
+            .relocs
+            .iter()
+            .any(|reloc| matches!(reloc.sym, Sym::Runtime(rt) if rts.contains(&rt)))
+    })
 }
 
 /// Appends the assembly of the code units to `listing`, in layout order: the runtime's,
@@ -283,7 +298,7 @@ impl Layout<'_, '_> {
                 continue;
             }
             let global = ObjId(idx as u32);
-            let size = 8 * u64::from(build::words(obj.ty));
+            let size = 8 * u64::from(program.info.types.words(obj.ty));
             let id = builder.push(
                 sym_name(program, Sym::Global(global)),
                 Definition {

@@ -29,7 +29,6 @@ use crate::backend::compile::{self, Compiled, UnitId};
 use crate::backend::layout;
 use crate::diag::{Diagnostics, Span};
 use crate::driver::Checked;
-use crate::driver::gate;
 use crate::driver::queue::{self, Done, Strategy, WorkerStats};
 use crate::obj::link::LinkError;
 use crate::ssa::build::{self, Program, Unit};
@@ -203,8 +202,7 @@ pub struct Built {
 /// Why a build failed after the front end.
 #[derive(Debug)]
 pub enum BuildError {
-    /// Errors in the program, found by the back end: what it cannot compile yet (slices),
-    /// and injected ones.
+    /// Errors in the program, found by the back end (today only injected ones).
     Errors(Diagnostics),
     /// Functions named by `--ssa`, `--ssa-html` or `TOYC_FAULT` that the build cannot
     /// honour: a usage error.
@@ -592,11 +590,6 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
 
 /// Compiles and links a checked program.
 pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildError> {
-    if let Some(span) = gate::first_slice_use(checked) {
-        let mut diags = Diagnostics::default();
-        diags.error(span, gate::NOT_COMPILED);
-        return Err(BuildError::Errors(diags));
-    }
     let index_start = Instant::now();
     let program = Program::new(&checked.file, &checked.info);
     let info = &checked.info;

@@ -7,7 +7,6 @@
 //! committed.
 
 pub mod build;
-mod gate;
 pub mod output;
 pub mod queue;
 pub mod report;

@@ -327,6 +327,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Le
         | Op::Gt
         | Op::Ge
+        | Op::ULt
+        | Op::ULe
         | Op::Store
         | Op::Lea
         | Op::Cmp

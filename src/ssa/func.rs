@@ -114,6 +114,36 @@ pub enum Runtime {
     /// The runtime's variables; the first word is the lowest address `rsp` may reach on
     /// function entry (the stack guard).
     Data,
+    /// `makeslice(size, len, cap) ptr`.
+    MakeSlice,
+    /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`.
+    GrowSlice,
+    /// `memmove(dst, src, n)`.
+    MemMove,
+    /// `printslice(ptr, len, cap)`.
+    PrintSlice,
+    /// `panicIndex(x, y)`: `index out of range [x] with length y`.
+    PanicIndex,
+    /// `panicSliceAlen(x, y)`: `slice bounds out of range [:x] with length y` (a string).
+    PanicSliceAlen,
+    /// `panicSliceAcap(x, y)`: `slice bounds out of range [:x] with capacity y`.
+    PanicSliceAcap,
+    /// `panicSliceB(x, y)`: `slice bounds out of range [x:y]`.
+    PanicSliceB,
+    /// `panicSlice3Alen(x, y)`: `slice bounds out of range [::x] with length y`.
+    PanicSlice3Alen,
+    /// `panicSlice3Acap(x, y)`: `slice bounds out of range [::x] with capacity y`.
+    PanicSlice3Acap,
+    /// `panicSlice3B(x, y)`: `slice bounds out of range [:x:y]`.
+    PanicSlice3B,
+    /// `panicSlice3C(x, y)`: `slice bounds out of range [x:y:]`.
+    PanicSlice3C,
+    /// `panicmakeslicelen()`.
+    PanicMakeSliceLen,
+    /// `panicmakeslicecap()`.
+    PanicMakeSliceCap,
+    /// `growslice: len out of range`.
+    PanicGrowSlice,
 }
 
 impl Runtime {
@@ -143,6 +173,27 @@ impl Runtime {
         Runtime::Data,
     ];
 
+    /// The runtime symbols of slices, linked after the others and only into a program whose
+    /// code refers to one of them, so that a program without slices is laid out as before
+    /// they came.
+    pub const ON_DEMAND: [Runtime; 15] = [
+        Runtime::MakeSlice,
+        Runtime::GrowSlice,
+        Runtime::MemMove,
+        Runtime::PrintSlice,
+        Runtime::PanicIndex,
+        Runtime::PanicSliceAlen,
+        Runtime::PanicSliceAcap,
+        Runtime::PanicSliceB,
+        Runtime::PanicSlice3Alen,
+        Runtime::PanicSlice3Acap,
+        Runtime::PanicSlice3B,
+        Runtime::PanicSlice3C,
+        Runtime::PanicMakeSliceLen,
+        Runtime::PanicMakeSliceCap,
+        Runtime::PanicGrowSlice,
+    ];
+
     /// Returns Go's name for it.
     pub fn name(self) -> &'static str {
         match self {
@@ -168,6 +219,21 @@ impl Runtime {
             Runtime::Flush => "runtime.flush",
             Runtime::Entry => "_rt0_amd64_linux",
             Runtime::Data => "runtime.data",
+            Runtime::MakeSlice => "runtime.makeslice",
+            Runtime::GrowSlice => "runtime.growslice",
+            Runtime::MemMove => "runtime.memmove",
+            Runtime::PrintSlice => "runtime.printslice",
+            Runtime::PanicIndex => "runtime.panicIndex",
+            Runtime::PanicSliceAlen => "runtime.panicSliceAlen",
+            Runtime::PanicSliceAcap => "runtime.panicSliceAcap",
+            Runtime::PanicSliceB => "runtime.panicSliceB",
+            Runtime::PanicSlice3Alen => "runtime.panicSlice3Alen",
+            Runtime::PanicSlice3Acap => "runtime.panicSlice3Acap",
+            Runtime::PanicSlice3B => "runtime.panicSlice3B",
+            Runtime::PanicSlice3C => "runtime.panicSlice3C",
+            Runtime::PanicMakeSliceLen => "runtime.panicmakeslicelen",
+            Runtime::PanicMakeSliceCap => "runtime.panicmakeslicecap",
+            Runtime::PanicGrowSlice => "runtime.panicgrowslice",
         }
     }
 
@@ -183,6 +249,17 @@ impl Runtime {
             Runtime::PrintString => (2, 0),
             Runtime::PanicInt | Runtime::PanicBool => (1, 0),
             Runtime::PanicString => (2, 0),
+            Runtime::MakeSlice => (3, 1),
+            Runtime::GrowSlice => (6, 2),
+            Runtime::MemMove | Runtime::PrintSlice => (3, 0),
+            Runtime::PanicIndex
+            | Runtime::PanicSliceAlen
+            | Runtime::PanicSliceAcap
+            | Runtime::PanicSliceB
+            | Runtime::PanicSlice3Alen
+            | Runtime::PanicSlice3Acap
+            | Runtime::PanicSlice3B
+            | Runtime::PanicSlice3C => (2, 0),
             _ => (0, 0),
         }
     }

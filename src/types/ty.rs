@@ -206,6 +206,37 @@ impl TypeTable {
         }
     }
 
+    /// Returns the words of a value of type `id`, in order, each true when it holds a
+    /// pointer (which a collector follows): a string is its pointer and length, a slice its
+    /// pointer, length and capacity, a function value its closure pointer, an `int` or a
+    /// `bool` one word without pointers. The back end lays every value out this way.
+    pub fn word_pointers(&self, id: TypeId) -> &'static [bool] {
+        match self.get(id) {
+            Type::Bool | Type::Int | Type::UntypedBool | Type::UntypedInt => &[false],
+            Type::String | Type::UntypedString => &[true, false],
+            Type::Slice(_) => &[true, false, false],
+            Type::Func(_) | Type::UntypedNil => &[true],
+            Type::Invalid | Type::Tuple(_) => unreachable!("no value has type {id:?}"),
+        }
+    }
+
+    /// Returns the number of 64-bit words a value of type `id` takes.
+    pub fn words(&self, id: TypeId) -> u32 {
+        self.word_pointers(id).len() as u32
+    }
+
+    /// Returns the size in bytes of a value of type `id` in memory: of an element of a
+    /// slice, whose elements lie `size` bytes apart.
+    pub fn size(&self, id: TypeId) -> i64 {
+        8 * i64::from(self.words(id))
+    }
+
+    /// Returns whether a value of type `id` holds a pointer (as Go's `PtrBytes != 0`):
+    /// memory holding only such values need not be scanned by a collector.
+    pub fn has_pointers(&self, id: TypeId) -> bool {
+        self.word_pointers(id).contains(&true)
+    }
+
     /// Returns whether values of type `id` can be compared with `==` only against `nil`
     /// (functions and slices).
     pub fn only_nil_comparable(&self, id: TypeId) -> bool {

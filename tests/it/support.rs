@@ -38,12 +38,11 @@ pub fn toy_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Every `.toy` file of the corpus (the run, pending, conditions, codegen, check and unsupported
+/// Every `.toy` file of the corpus (the run, conditions, codegen, check and unsupported
 /// data and the examples), as its directory, its file name and its text.
 pub fn corpus() -> Vec<(&'static str, String, String)> {
     let dirs = [
         "tests/data/run",
-        "tests/data/pending",
         "tests/data/conditions",
         "tests/data/codegen",
         "tests/data/check/err",

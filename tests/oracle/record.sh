@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the Go-oracle expectations of the test corpus from the Go toolchain:
 #   tests/data/run/NAME.toy        -> NAME.stdout, NAME.stderr, NAME.status
-#   tests/data/pending/NAME.toy    -> the same (valid programs the back end does not
-#                                     compile yet)
 #   examples/NAME.toy              -> the same
 #   tests/data/conditions/NAME.toy -> the same, run by `sh NAME.sh ./NAME` (the condition:
 #                                     a memory limit, a closed pipe) in an empty directory
@@ -128,7 +126,7 @@ if [[ $# -gt 0 ]]; then
     files=("$@")
 else
     shopt -s nullglob
-    files=("$data"/run/*.toy "$data"/pending/*.toy "$data"/conditions/*.toy "$data"/check/err/*.toy
+    files=("$data"/run/*.toy "$data"/conditions/*.toy "$data"/check/err/*.toy
         "$data"/check/unsupported/*.toy "$tests_dir"/../examples/*.toy)
 fi
 
@@ -136,7 +134,7 @@ failed=0
 for toy in "${files[@]}"; do
     toy=$(cd "$(dirname "$toy")" && pwd)/$(basename "$toy")
     case "$toy" in
-        */data/run/*.toy | */data/pending/*.toy | */examples/*.toy) record_run "$toy" || failed=1 ;;
+        */data/run/*.toy | */examples/*.toy) record_run "$toy" || failed=1 ;;
         */data/conditions/*.toy) record_run "$toy" "${toy%.toy}.sh" || failed=1 ;;
         */data/check/err/*.toy) record_err "$toy" || failed=1 ;;
         */data/check/unsupported/*.toy) check_unsupported "$toy" || failed=1 ;;

@@ -18,7 +18,7 @@ use super::{Builder, Words};
 
 impl<'a> Builder<'a> {
     /// Ends the current block with a call to a runtime function that never returns.
-    fn call_noreturn(&mut self, rt: Runtime, args: &[ValueId]) {
+    pub(super) fn call_noreturn(&mut self, rt: Runtime, args: &[ValueId]) {
         self.call_runtime(rt, args);
         let block = self.cur.take().expect("code is reachable");
         self.f.blocks[block.0 as usize].kind = BlockKind::Exit;
@@ -68,21 +68,21 @@ impl<'a> Builder<'a> {
 
     /// Builds the call of `callee` with `args`: a conversion, a built-in, a top-level
     /// function called or inlined, or a closure value called or inlined.
-    pub(super) fn call_expr(&mut self, callee: &Expr, args: &[Expr]) -> Words {
+    pub(super) fn call_expr(&mut self, callee: &Expr, args: &[Expr], spread: bool) -> Words {
         let callee = unparen(callee);
         match &callee.kind {
-            ExprKind::FuncType(_) => return self.conversion(args),
+            ExprKind::FuncType(_) | ExprKind::Type(_) => return self.conversion(args),
             ExprKind::Selector(selector) => {
                 let builtin = match self.file.names.name(selector.name.name) {
                     "Println" => Builtin::FmtPrintln,
                     _ => Builtin::FmtPrint,
                 };
-                return self.builtin(builtin, args);
+                return self.builtin(builtin, args, spread);
             }
             ExprKind::Name(_) => {
                 let obj = self.info.obj_of(callee.id).expect("a resolved callee");
                 match &self.info.obj(obj).kind {
-                    ObjKind::Builtin(builtin) => return self.builtin(*builtin, args),
+                    ObjKind::Builtin(builtin) => return self.builtin(*builtin, args, spread),
                     ObjKind::TypeName => return self.conversion(args),
                     ObjKind::Func(func) => {
                         let func = *func;
@@ -184,6 +184,31 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Prints a value as the built-in `println` does: a slice as `[len/cap]0xptr`.
+    fn print_value(&mut self, ty: TypeId, words: &[ValueId]) {
+        let rt = if ty::is_string(ty) {
+            Runtime::PrintString
+        } else if ty::is_boolean(ty) {
+            Runtime::PrintBool
+        } else if self.info.types.func(ty).is_some() {
+            Runtime::PrintPointer
+        } else if self.info.types.slice_elem(ty).is_some() {
+            Runtime::PrintSlice
+        } else {
+            Runtime::PrintInt
+        };
+        self.call_runtime(rt, words);
+    }
+
+    /// Prints a value as `fmt.Print` does: a slice element by element.
+    pub(super) fn fmt_print_value(&mut self, ty: TypeId, words: &[ValueId]) {
+        if self.info.types.slice_elem(ty).is_some() {
+            self.fmt_print_slice(ty, words);
+        } else {
+            self.print_value(ty, words);
+        }
+    }
+
     /// `min` or `max` of strings, compared byte-wise: each operand in turn replaces the one
     /// kept so far if it orders before it (`min`) or after it (`max`).
     fn min_max_string(&mut self, builtin: Builtin, values: &[(TypeId, Words)]) -> Words {
@@ -212,14 +237,28 @@ impl<'a> Builder<'a> {
         SmallVec::from_slice(&[self.read(kept), self.read(kept + 1)])
     }
 
-    fn builtin(&mut self, builtin: Builtin, args: &[Expr]) -> Words {
+    fn builtin(&mut self, builtin: Builtin, args: &[Expr], spread: bool) -> Words {
         match builtin {
+            // A string's length and a slice's are both the second word.
             Builtin::Len => {
-                let s = self.eval(&args[0]);
+                let s = self.expr(&args[0]);
                 SmallVec::from_slice(&[s[1]])
             }
-            Builtin::Cap | Builtin::Make | Builtin::Append | Builtin::Copy => {
-                unreachable!("a build refuses a program with slices (driver::gate)")
+            Builtin::Cap => {
+                let s = self.expr(&args[0]);
+                SmallVec::from_slice(&[s[2]])
+            }
+            Builtin::Make => {
+                args[1..].iter().for_each(|arg| self.hoist(arg));
+                self.make(self.type_of(&args[0]), args)
+            }
+            Builtin::Append => {
+                args.iter().for_each(|arg| self.hoist(arg));
+                self.append(args, spread)
+            }
+            Builtin::Copy => {
+                args.iter().for_each(|arg| self.hoist(arg));
+                self.copy(args)
             }
             Builtin::Min | Builtin::Max => {
                 let values = self.builtin_args(args, false);
@@ -275,16 +314,11 @@ impl<'a> Builder<'a> {
                             self.call_runtime(Runtime::PrintSp, &[]);
                         }
                     }
-                    let rt = if ty::is_string(*ty) {
-                        Runtime::PrintString
-                    } else if ty::is_boolean(*ty) {
-                        Runtime::PrintBool
-                    } else if self.info.types.func(*ty).is_some() {
-                        Runtime::PrintPointer
+                    if to_interface {
+                        self.fmt_print_value(*ty, words);
                     } else {
-                        Runtime::PrintInt
-                    };
-                    self.call_runtime(rt, words);
+                        self.print_value(*ty, words);
+                    }
                 }
                 if newline {
                     self.call_runtime(Runtime::PrintNl, &[]);

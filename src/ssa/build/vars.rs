@@ -1,7 +1,8 @@
 //! Where Toy variables live, and their declaration, reads and writes.
 //!
-//! Every Toy value is one or two words (`string` is pointer and length), so a variable is
-//! one or two SSA variables. A local variable lives in SSA variables unless a function
+//! Every Toy value is the words its type gives (`TypeTable::words`: a `string` is pointer
+//! and length, a slice pointer, length and capacity), so a variable is as many SSA
+//! variables. A local variable lives in SSA variables unless a function
 //! literal captures it *and* it is assigned after its declaration (`boxed`); such a variable
 //! lives in a heap cell, and the SSA variable holds the cell's address. A captured variable
 //! that is never assigned is copied into the closure (Go's capture-by-value rule, which is
