@@ -85,6 +85,9 @@ pub struct FuncType {
     pub param_names: Box<[Box<str>]>,
     /// The result names, for messages; empty when unnamed.
     pub result_names: Box<[Box<str>]>,
+    /// Whether the last parameter is written `...T`: its type is `[]T`, and a call may
+    /// pass any number of `T`s for it.
+    pub variadic: bool,
 }
 
 /// All types of a program.
@@ -117,6 +120,7 @@ impl Default for TypeTable {
                 results: Vec::new(),
                 param_names: Box::new([]),
                 result_names: Box::new([]),
+                variadic: false,
             }),
         ];
         for ty in fixed {
@@ -139,6 +143,7 @@ impl TypeTable {
                     results: func.results.iter().map(|&id| self.canonical(id)).collect(),
                     param_names: Box::new([]),
                     result_names: Box::new([]),
+                    variadic: func.variadic,
                 };
                 (stripped != *func).then(|| self.intern(Type::Func(stripped)))
             }
@@ -263,7 +268,7 @@ impl TypeTable {
             Type::Func(func) => {
                 let (param_names, result_names) = (&func.param_names, &func.result_names);
                 out.push_str("func");
-                self.write_list(&func.params, param_names, out);
+                self.write_params(&func.params, param_names, func.variadic, out);
                 match func.results.len() {
                     0 => {}
                     1 if result_names.is_empty() => {
@@ -286,6 +291,12 @@ impl TypeTable {
 
     /// Writes `(T1, T2)`, or `(a T1, b T2)` when `names` are given.
     fn write_list(&self, ids: &[TypeId], names: &[Box<str>], out: &mut String) {
+        self.write_params(ids, names, false, out);
+    }
+
+    /// Writes a list as [`write_list`](Self::write_list) does, the last type as `...T` when
+    /// `variadic` (its type is `[]T`).
+    fn write_params(&self, ids: &[TypeId], names: &[Box<str>], variadic: bool, out: &mut String) {
         out.push('(');
         for (idx, &id) in ids.iter().enumerate() {
             if idx > 0 {
@@ -295,7 +306,13 @@ impl TypeTable {
                 out.push_str(name);
                 out.push(' ');
             }
-            self.write(id, out);
+            match self.slice_elem(id) {
+                Some(elem) if variadic && idx + 1 == ids.len() => {
+                    out.push_str("...");
+                    self.write(elem, out);
+                }
+                _ => self.write(id, out),
+            }
         }
         out.push(')');
     }

@@ -137,11 +137,30 @@ impl<'a> Checker<'a> {
         // against the valid ones, as Go does. A signature with a type Toy lacks (reported
         // here) has no type at all, so that its calls are not checked against a guess.
         let mut params = Vec::with_capacity(sig.params.len());
-        for param in &sig.params {
-            if param.variadic {
-                self.unsupported(param.ty.span(), "variadic functions are not supported");
+        let mut variadic = false;
+        for (idx, param) in sig.params.iter().enumerate() {
+            let ty = self.type_expr(&param.ty);
+            if !param.variadic {
+                params.push(ty);
+                continue;
             }
-            params.push(self.type_expr(&param.ty));
+            if idx + 1 != sig.params.len() {
+                // Go reports it at the `...`, written just before the type, and ignores it.
+                let at = param.ty.span().lo as usize - "...".len();
+                self.error(
+                    crate::diag::Span::new(at, at + 3),
+                    "can only use ... with final parameter",
+                );
+                params.push(ty);
+                continue;
+            }
+            variadic = true;
+            let slice = if ty == INVALID {
+                INVALID
+            } else {
+                self.state.info.types.intern(Type::Slice(ty))
+            };
+            params.push(slice);
         }
         let mut results = Vec::with_capacity(sig.results.len());
         for result in &sig.results {
@@ -164,6 +183,7 @@ impl<'a> Checker<'a> {
             results,
             param_names,
             result_names,
+            variadic,
         }))
     }
 }
@@ -183,12 +203,12 @@ fn object_kind(kind: &ObjKind) -> &'static str {
 }
 
 /// Returns whether a signature is written with Toy's types only: type names, function
-/// types and slice types, no `...`.
+/// types and slice types.
 fn is_toy_signature(sig: &Signature) -> bool {
     sig.params
         .iter()
         .chain(&sig.results)
-        .all(|param| !param.variadic && is_toy_type(&param.ty))
+        .all(|param| is_toy_type(&param.ty))
 }
 
 /// Returns whether a type is written with Toy's types only.

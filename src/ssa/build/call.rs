@@ -88,7 +88,7 @@ impl<'a> Builder<'a> {
                         let func = *func;
                         let fty = self.type_of(callee);
                         args.iter().for_each(|arg| self.hoist(arg));
-                        let arg_words = self.args(fty, args);
+                        let arg_words = self.args(fty, args, spread);
                         if self.inlinable(func) {
                             return self.inline(func, &arg_words);
                         }
@@ -105,7 +105,7 @@ impl<'a> Builder<'a> {
         self.hoist(callee);
         args.iter().for_each(|arg| self.hoist(arg));
         let fv = self.eval(callee)[0];
-        let arg_words = self.args(fty, args);
+        let arg_words = self.args(fty, args, spread);
         // A closure made here needs no nil check, and its body can replace the call.
         if let Some(known) = self.known.get(&fv)
             && self.lit_inlinable(known.func)
@@ -130,21 +130,65 @@ impl<'a> Builder<'a> {
         func.results.iter().map(|&ty| self.words_of(ty)).sum()
     }
 
-    fn args(&mut self, fty: TypeId, args: &[Expr]) -> Words {
-        let params = self
+    /// Evaluates the arguments of a call of a function of type `fty` into its argument
+    /// words. The values a variadic function takes for its last parameter are packed into a
+    /// new slice (none: a nil slice), unless `spread` passes one as it is (`f(s...)`: the
+    /// callee shares the caller's array, as in Go).
+    fn args(&mut self, fty: TypeId, args: &[Expr], spread: bool) -> Words {
+        let func = self.info.types.func(fty).expect("a function type");
+        let (params, variadic) = (func.params.clone(), func.variadic && !spread);
+        // Each argument's type and words: `f(g())` passes g's results.
+        let tuple = match args {
+            [arg] => self.tuple_types(arg),
+            _ => None,
+        };
+        let values: Vec<(TypeId, Words)> = match tuple {
+            Some(tuple) => {
+                let words = self.eval(&args[0]);
+                let mut at = 0;
+                tuple
+                    .into_iter()
+                    .map(|ty| {
+                        let n = self.words_of(ty) as usize;
+                        at += n;
+                        (ty, SmallVec::from_slice(&words[at - n..at]))
+                    })
+                    .collect()
+            }
+            None => args
+                .iter()
+                .enumerate()
+                .map(|(idx, arg)| {
+                    let ty = match params.get(idx) {
+                        Some(&ty) if !variadic || idx + 1 < params.len() => ty,
+                        _ => self
+                            .info
+                            .types
+                            .slice_elem(params[params.len() - 1])
+                            .expect("a variadic parameter is a slice"),
+                    };
+                    (ty, self.eval_as(arg, ty))
+                })
+                .collect(),
+        };
+        if !variadic {
+            return values.into_iter().flat_map(|(_, words)| words).collect();
+        }
+        let fixed = params.len() - 1;
+        let mut words: Words = values[..fixed]
+            .iter()
+            .flat_map(|(_, words)| words.iter().copied())
+            .collect();
+        let elem = self
             .info
             .types
-            .func(fty)
-            .expect("a function type")
-            .params
-            .clone();
-        if args.len() == 1 && params.len() > 1 {
-            return self.eval(&args[0]);
-        }
-        let mut words = SmallVec::new();
-        for (arg, &ty) in args.iter().zip(&params) {
-            words.extend(self.eval_as(arg, ty));
-        }
+            .slice_elem(params[fixed])
+            .expect("a variadic parameter is a slice");
+        let rest: Vec<Words> = values[fixed..]
+            .iter()
+            .map(|(_, words)| words.clone())
+            .collect();
+        words.extend(self.pack(elem, &rest));
         words
     }
 

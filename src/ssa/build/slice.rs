@@ -229,6 +229,23 @@ impl<'a> Builder<'a> {
         self.eval_as(value, elem)
     }
 
+    /// Returns a new slice of the `values` of type `elem`, in order: the last argument of a
+    /// variadic function; a nil slice when there are none, as Go passes.
+    pub(super) fn pack(&mut self, elem: TypeId, values: &[Words]) -> Words {
+        if values.is_empty() {
+            return self.zero(3);
+        }
+        let size = self.info.types.size(elem);
+        let n = self.constant(values.len() as i64);
+        let ptr = self.make_array(elem, n, n);
+        for (idx, words) in values.iter().enumerate() {
+            let at = self.constant(idx as i64 * size);
+            let addr = self.value(Op::Add, 0, &[ptr, at]);
+            self.store_value(addr, words);
+        }
+        SmallVec::from_slice(&[ptr, n, n])
+    }
+
     /// Returns the value of a literal's constant index.
     fn const_index(&self, key: &Expr) -> i64 {
         self.info
