@@ -41,11 +41,12 @@ impl<'a> Builder<'a> {
             .expect("the checker accepts only slices here")
     }
 
-    /// Branches to a panic block calling `rt(args)` when `cond` holds, and continues after.
-    fn check_bounds(&mut self, cond: ValueId, rt: Runtime, args: &[ValueId]) {
+    /// Continues when `in_bounds` holds and branches to a panic block calling `rt(args)`
+    /// when it does not.
+    fn check_bounds(&mut self, in_bounds: ValueId, rt: Runtime, args: &[ValueId]) {
         let fail = self.new_block();
         let ok = self.new_block();
-        self.branch(cond, fail, ok);
+        self.branch(in_bounds, ok, fail);
         self.seal(fail);
         self.seal(ok);
         self.cur = Some(fail);
@@ -81,8 +82,7 @@ impl<'a> Builder<'a> {
         let s = self.eval(base);
         let i = self.eval(index)[0];
         let in_range = self.value(Op::ULt, 0, &[i, s[1]]);
-        let out = self.value(Op::Not, 0, &[in_range]);
-        self.check_bounds(out, Runtime::PanicIndex, &[i, s[1]]);
+        self.check_bounds(in_range, Runtime::PanicIndex, &[i, s[1]]);
         let size = self.info.types.size(elem);
         (self.elem_addr(s[0], i, size), elem)
     }
@@ -180,8 +180,7 @@ impl<'a> Builder<'a> {
     /// Checks `0 <= x <= y`, calling `rt(x, y)` when it does not hold.
     fn bound_check(&mut self, x: ValueId, y: ValueId, rt: Runtime) {
         let ok = self.value(Op::ULe, 0, &[x, y]);
-        let out = self.value(Op::Not, 0, &[ok]);
-        self.check_bounds(out, rt, &[x, y]);
+        self.check_bounds(ok, rt, &[x, y]);
     }
 
     /// Evaluates a composite literal `[]T{…}` of type `ty`: a new array of as many
