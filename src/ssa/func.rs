@@ -69,7 +69,8 @@ pub enum Sym {
 /// The runtime's entry points and data, as the generated code names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Runtime {
-    /// `alloc(size) ptr`: zeroed memory that is never freed.
+    /// `mallocgc(size, pointers) ptr`: zeroed memory, told whether the object holds
+    /// pointers; the one allocation entry point.
     Alloc,
     /// `concatstrings(p1, n1, p2, n2) (p, n)`.
     Concat,
@@ -114,7 +115,7 @@ pub enum Runtime {
     /// The runtime's variables; the first word is the lowest address `rsp` may reach on
     /// function entry (the stack guard).
     Data,
-    /// `makeslice(size, len, cap) ptr`.
+    /// `makeslice(size, len, cap, pointers) ptr`.
     MakeSlice,
     /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`.
     GrowSlice,
@@ -240,7 +241,7 @@ impl Runtime {
     /// Returns the number of argument and result words.
     pub fn signature(self) -> (u32, u32) {
         match self {
-            Runtime::Alloc => (1, 1),
+            Runtime::Alloc => (2, 1),
             Runtime::Concat => (4, 2),
             Runtime::CmpString => (4, 1),
             Runtime::PrintLock | Runtime::PrintInt | Runtime::PrintBool | Runtime::PrintPointer => {
@@ -249,7 +250,7 @@ impl Runtime {
             Runtime::PrintString => (2, 0),
             Runtime::PanicInt | Runtime::PanicBool => (1, 0),
             Runtime::PanicString => (2, 0),
-            Runtime::MakeSlice => (3, 1),
+            Runtime::MakeSlice => (4, 1),
             Runtime::GrowSlice => (6, 2),
             Runtime::MemMove | Runtime::PrintSlice => (3, 0),
             Runtime::PanicIndex

@@ -2,7 +2,7 @@
 //! panics of `panic.go` and `error.go`, in the same conventions as the rest of the runtime
 //! (Go's ABI0: arguments, then results, on the stack above the return address).
 //!
-//! - `makeslice(size, len, cap) ptr`: checks `len` and `cap` against Go's limit (`maxAlloc`
+//! - `makeslice(size, len, cap, pointers) ptr`: checks `len` and `cap` against Go's limit (`maxAlloc`
 //!   bytes, 2^48 on linux/amd64) and allocates `cap * size` zeroed bytes; no bytes at all
 //!   give Go's `zerobase`, an address that is not nil (here `runtime.data`).
 //! - `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`: a new array for
@@ -116,7 +116,7 @@ pub(super) fn panic_message(asm: &mut Asm, message: &[u8]) {
     end_panic(asm);
 }
 
-/// `makeslice(size, len, cap) ptr`.
+/// `makeslice(size, len, cap, pointers) ptr`.
 pub(super) fn makeslice(asm: &mut Asm) {
     let bad_len = asm.new_label();
     let bad_cap = asm.new_label();
@@ -136,16 +136,19 @@ pub(super) fn makeslice(asm: &mut Asm) {
     asm.ins(|a| a.imul_2(rdx, qword_ptr(rsp + 8)));
     asm.ins(|a| a.test(rdx, rdx));
     asm.jump(Code::Je_rel8_64, empty);
-    asm.ins(|a| a.sub(rsp, 16));
+    asm.ins(|a| a.sub(rsp, 24));
+    // Now the arguments are at rsp+32.., the result at rsp+64.
     asm.ins(|a| a.mov(qword_ptr(rsp), rdx));
+    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 56)));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 8), rax));
     asm.call_sym(Sym::Runtime(Runtime::Alloc));
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.add(rsp, 16));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 32), rax));
+    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 16)));
+    asm.ins(|a| a.add(rsp, 24));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 40), rax));
     asm.ins(|a| a.ret());
     asm.place(empty);
     lea_data(asm, 0, 0);
-    asm.ins(|a| a.mov(qword_ptr(rsp + 32), rax));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 40), rax));
     asm.ins(|a| a.ret());
     asm.place(bad_len);
     asm.call_sym(Sym::Runtime(Runtime::PanicMakeSliceLen));
@@ -234,17 +237,19 @@ pub(super) fn growslice(asm: &mut Asm) {
     asm.ins(|a| a.div(qword_ptr(rsp + 40)));
     asm.ins(|a| a.mov(qword_ptr(rsp + 64), rax));
     asm.ins(|a| a.mul(qword_ptr(rsp + 40)));
-    asm.ins(|a| a.sub(rsp, 16));
-    // Now the arguments are at rsp+24.., the results at rsp+72 and rsp+80.
+    asm.ins(|a| a.sub(rsp, 24));
+    // Now the arguments are at rsp+32.., the results at rsp+80 and rsp+88.
     asm.ins(|a| a.mov(qword_ptr(rsp), rax));
+    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 72)));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 8), rax));
     asm.call_sym(Sym::Runtime(Runtime::Alloc));
-    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 72), rdi));
-    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 24)));
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 48)));
-    asm.ins(|a| a.imul_2(rcx, qword_ptr(rsp + 56)));
+    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 16)));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 80), rdi));
+    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 32)));
+    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 56)));
+    asm.ins(|a| a.imul_2(rcx, qword_ptr(rsp + 64)));
     asm.ins(|a| a.rep().movsb());
-    asm.ins(|a| a.add(rsp, 16));
+    asm.ins(|a| a.add(rsp, 24));
     asm.ins(|a| a.ret());
     asm.place(bad);
     asm.call_sym(Sym::Runtime(Runtime::PanicGrowSlice));

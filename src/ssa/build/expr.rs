@@ -226,7 +226,11 @@ impl<'a> Builder<'a> {
                 }
             })
             .sum::<u32>();
-        let closure = self.alloc(n_words);
+        // The code pointer is not one a collector follows; a cell's address is.
+        let pointers = env
+            .iter()
+            .any(|c| c.by_ref || self.info.types.has_pointers(self.info.obj(c.obj).ty));
+        let closure = self.alloc(n_words, pointers);
         let code = self.addr(Sym::Func(func));
         self.value(Op::Store, 0, &[closure, code]);
         let mut off = 8;

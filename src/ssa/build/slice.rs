@@ -258,7 +258,8 @@ impl<'a> Builder<'a> {
     fn make_array(&mut self, elem: TypeId, len: ValueId, cap: ValueId) -> ValueId {
         let size = self.info.types.size(elem);
         let size = self.constant(size);
-        self.call_runtime(Runtime::MakeSlice, &[size, len, cap])[0]
+        let pointers = self.constant(i64::from(self.info.types.has_pointers(elem)));
+        self.call_runtime(Runtime::MakeSlice, &[size, len, cap, pointers])[0]
     }
 
     /// Evaluates `make(T, len)` or `make(T, len, cap)`.
