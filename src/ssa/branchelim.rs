@@ -82,7 +82,7 @@ pub fn run(f: &mut Func) {
                 .find(|&&(c, _)| c == control)
                 .map(|&(_, value)| value)
                 .or_else(|| nil_check_of(f, control, &fresh))
-                .or_else(|| counter_in_bounds(f, control, &known));
+                .or_else(|| counter_in_bounds(f, &dom, control, &known));
             if let Some(value) = decided {
                 let taken = b.succs[if value { 0 } else { 1 }];
                 f.jump(block, taken);
@@ -138,7 +138,12 @@ fn nil_check_of(f: &Func, control: ValueId, fresh: &[bool]) -> Option<bool> {
 
 /// Decides the bounds check `i <u n` true where `i < n` is known and `i` is a counter
 /// that never goes below 0 (`is_counter`).
-fn counter_in_bounds(f: &Func, control: ValueId, known: &[(ValueId, bool)]) -> Option<bool> {
+fn counter_in_bounds(
+    f: &Func,
+    dom: &DomTree,
+    control: ValueId,
+    known: &[(ValueId, bool)],
+) -> Option<bool> {
     let value = f.value(control);
     if value.op != Op::ULt {
         return None;
@@ -148,12 +153,14 @@ fn counter_in_bounds(f: &Func, control: ValueId, known: &[(ValueId, bool)]) -> O
         let fact = f.value(fact);
         holds && fact.op == Op::Lt && resolve(f, fact.args[0]) == i && resolve(f, fact.args[1]) == n
     });
-    (less && is_counter(f, i)).then_some(true)
+    (less && is_counter(f, dom, i)).then_some(true)
 }
 
 /// Returns whether `i` is a loop counter that is never negative: a phi of a block whose
-/// branch tests `i < …`, each of its arguments a constant of at least 0 or `i + 1`.
-fn is_counter(f: &Func, i: ValueId) -> bool {
+/// branch tests `i < …`, each of its arguments a constant of at least 0 or `i + 1`
+/// computed only where that test held (below the branch's first successor, reached from
+/// it alone), so that `i + 1` cannot wrap.
+fn is_counter(f: &Func, dom: &DomTree, i: ValueId) -> bool {
     let phi = f.value(i);
     if phi.op != Op::Phi {
         return false;
@@ -164,22 +171,28 @@ fn is_counter(f: &Func, i: ValueId) -> bool {
             let test = f.value(resolve(f, control));
             test.op == Op::Lt && resolve(f, test.args[0]) == i
         });
-    tests_i
-        && phi.args.iter().all(|&arg| {
-            let arg = f.value(resolve(f, arg));
-            match arg.op {
-                Op::Const => arg.aux >= 0,
-                Op::Add => {
-                    let (a, b) = (resolve(f, arg.args[0]), resolve(f, arg.args[1]));
-                    let is_one = |v: ValueId| {
-                        let v = f.value(v);
-                        v.op == Op::Const && v.aux == 1
-                    };
-                    (a == i && is_one(b)) || (b == i && is_one(a))
-                }
-                _ => false,
+    if !tests_i {
+        return false;
+    }
+    let body = header.succs[0];
+    if f.block(body).preds.as_slice() != [phi.block] {
+        return false;
+    }
+    phi.args.iter().all(|&arg| {
+        let arg = f.value(resolve(f, arg));
+        match arg.op {
+            Op::Const => arg.aux >= 0,
+            Op::Add => {
+                let (a, b) = (resolve(f, arg.args[0]), resolve(f, arg.args[1]));
+                let is_one = |v: ValueId| {
+                    let v = f.value(v);
+                    v.op == Op::Const && v.aux == 1
+                };
+                ((a == i && is_one(b)) || (b == i && is_one(a))) && dom.dominates(body, arg.block)
             }
-        })
+            _ => false,
+        }
+    })
 }
 
 fn is_zero(f: &Func, v: ValueId) -> bool {
@@ -371,6 +384,58 @@ mod tests {
                     goto("header"),
                 ),
                 bloc("done", [], ret()),
+            ],
+        );
+        fun.run("branchelim");
+        assert_eq!(fun.f.block(fun.b("body")).kind, BlockKind::If);
+        assert!(fun.has_block("panic"));
+    }
+
+    /// A counter also bumped where `i < n` failed may wrap past the largest int: its
+    /// check stays.
+    #[test]
+    fn branchelim_keeps_the_bounds_check_of_a_counter_bumped_outside_the_loop_test() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [
+                        valu("n", Op::Arg, 0, &[]),
+                        valu("zero", Op::Const, 0, &[]),
+                        valu("one", Op::Const, 1, &[]),
+                    ],
+                    goto("header"),
+                ),
+                bloc(
+                    "header",
+                    [
+                        valu("i", Op::Phi, 0, &["zero", "next"]),
+                        valu("more", Op::Lt, 0, &["i", "n"]),
+                    ],
+                    branch("more", "body", "bump"),
+                ),
+                bloc(
+                    "body",
+                    [valu("in_bounds", Op::ULt, 0, &["i", "n"])],
+                    branch("in_bounds", "ok", "panic"),
+                ),
+                bloc(
+                    "panic",
+                    [valu_sym(
+                        "panic_call",
+                        Op::StaticCall,
+                        Sym::Runtime(Runtime::PanicIndex),
+                        &["i", "n"],
+                    )],
+                    exit(),
+                ),
+                bloc("ok", [], goto("bump")),
+                bloc(
+                    "bump",
+                    [valu("next", Op::Add, 0, &["i", "one"])],
+                    goto("header"),
+                ),
             ],
         );
         fun.run("branchelim");
