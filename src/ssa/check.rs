@@ -296,6 +296,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Com
         | Op::Not
         | Op::Load
+        | Op::Load8
         | Op::SetResult
         | Op::AddConst
         | Op::MulConst
@@ -330,6 +331,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::ULt
         | Op::ULe
         | Op::Store
+        | Op::Store8
         | Op::Lea
         | Op::Cmp
         | Op::Test => Some(2),

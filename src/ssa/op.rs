@@ -76,6 +76,10 @@ pub enum Op {
     Load,
     /// Stores `args[1]` at `args[0] + aux`.
     Store,
+    /// The byte at `args[0] + aux`, zero-extended: an element of one byte (a `bool`).
+    Load8,
+    /// Stores the low byte of `args[1]` at `args[0] + aux`.
+    Store8,
     /// Result word `aux` of the call just made. A call's results follow it directly, all of
     /// them, in order: emission moves them out of the convention's places at the call.
     LoadResult,
@@ -156,6 +160,8 @@ impl Op {
             Op::ULe => "Leq64U",
             Op::Load => "Load",
             Op::Store => "Store",
+            Op::Load8 => "Load8",
+            Op::Store8 => "Store8",
             Op::LoadResult => "LoadResult",
             Op::SetResult => "SetResult",
             Op::StaticCall => "StaticCall",
@@ -184,6 +190,8 @@ impl Op {
             self,
             Op::Load
                 | Op::Store
+                | Op::Load8
+                | Op::Store8
                 | Op::LoadResult
                 | Op::SetResult
                 | Op::StaticCall
@@ -229,6 +237,8 @@ impl Op {
             | Op::ULe
             | Op::Load
             | Op::Store
+            | Op::Load8
+            | Op::Store8
             | Op::LoadResult
             | Op::SetResult
             | Op::StaticCall
@@ -261,6 +271,7 @@ impl Op {
         !matches!(
             self,
             Op::Store
+                | Op::Store8
                 | Op::SetResult
                 | Op::StaticCall
                 | Op::ClosureCall

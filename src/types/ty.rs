@@ -231,9 +231,21 @@ impl TypeTable {
     }
 
     /// Returns the size in bytes of a value of type `id` in memory: of an element of a
-    /// slice, whose elements lie `size` bytes apart.
+    /// slice, whose elements lie `size` bytes apart. A `bool` is one byte, as in Go (the
+    /// capacity `append` gives depends on it); every other value is its words.
     pub fn size(&self, id: TypeId) -> i64 {
-        8 * i64::from(self.words(id))
+        match self.get(id) {
+            Type::Bool | Type::UntypedBool => 1,
+            Type::Invalid
+            | Type::Int
+            | Type::String
+            | Type::UntypedInt
+            | Type::UntypedString
+            | Type::UntypedNil
+            | Type::Func(_)
+            | Type::Slice(_)
+            | Type::Tuple(_) => 8 * i64::from(self.words(id)),
+        }
     }
 
     /// Returns whether a value of type `id` holds a pointer (as Go's `PtrBytes != 0`):

@@ -62,15 +62,23 @@ impl<'a> Builder<'a> {
         self.value(Op::Add, 0, &[ptr, offset])
     }
 
-    /// Loads a value of type `ty` from `addr`.
+    /// Loads an element of type `ty` from `addr`: a one-byte value with a byte load, any
+    /// other word by word.
     pub(super) fn load_value(&mut self, addr: ValueId, ty: TypeId) -> Words {
+        if self.info.types.size(ty) == 1 {
+            return SmallVec::from_slice(&[self.value(Op::Load8, 0, &[addr])]);
+        }
         (0..self.words_of(ty))
             .map(|word| self.value(Op::Load, 8 * i64::from(word), &[addr]))
             .collect()
     }
 
-    /// Stores `words`, a value, at `addr`.
-    pub(super) fn store_value(&mut self, addr: ValueId, words: &[ValueId]) {
+    /// Stores `words`, an element of type `ty`, at `addr`.
+    pub(super) fn store_value(&mut self, addr: ValueId, ty: TypeId, words: &[ValueId]) {
+        if self.info.types.size(ty) == 1 {
+            self.value(Op::Store8, 0, &[addr, words[0]]);
+            return;
+        }
         for (word, &value) in words.iter().enumerate() {
             self.value(Op::Store, 8 * word as i64, &[addr, value]);
         }
@@ -120,7 +128,7 @@ impl<'a> Builder<'a> {
     pub(super) fn write_place(&mut self, place: &Place, words: &[ValueId]) {
         match *place {
             Place::Var(obj) => self.write_obj(obj, words),
-            Place::Elem { addr, .. } => self.store_value(addr, words),
+            Place::Elem { addr, ty } => self.store_value(addr, ty, words),
             Place::Blank => {}
         }
     }
@@ -211,7 +219,7 @@ impl<'a> Builder<'a> {
             let words = self.element(value, elem);
             let at = self.constant(next * size);
             let addr = self.value(Op::Add, 0, &[ptr, at]);
-            self.store_value(addr, &words);
+            self.store_value(addr, elem, &words);
             next += 1;
         }
         SmallVec::from_slice(&[ptr, n, n])
@@ -240,7 +248,7 @@ impl<'a> Builder<'a> {
         for (idx, words) in values.iter().enumerate() {
             let at = self.constant(idx as i64 * size);
             let addr = self.value(Op::Add, 0, &[ptr, at]);
-            self.store_value(addr, words);
+            self.store_value(addr, elem, words);
         }
         SmallVec::from_slice(&[ptr, n, n])
     }
@@ -326,7 +334,7 @@ impl<'a> Builder<'a> {
             for (idx, words) in values.iter().enumerate() {
                 let at = self.constant(idx as i64 * size);
                 let addr = self.value(Op::Add, 0, &[end, at]);
-                self.store_value(addr, words);
+                self.store_value(addr, elem, words);
             }
         }
         SmallVec::from_slice(&[ptr, new_len, cap])
