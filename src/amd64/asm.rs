@@ -129,6 +129,27 @@ impl Operand for Mem {
     }
 }
 
+/// A byte in memory, `byte ptr [base + disp]`: the operand of a one-byte load (`movzx`)
+/// or store.
+#[derive(Clone, Copy, Debug)]
+pub struct ByteMem {
+    /// The base register, by hardware number.
+    pub base: u8,
+    /// The displacement.
+    pub disp: i32,
+}
+
+impl Operand for ByteMem {
+    type Asm = AsmMemoryOperand;
+    fn bits(self) -> u64 {
+        // Bit 40 keeps a byte operand's key apart from the quad's of the same address.
+        u64::from(self.base) | u64::from(self.disp as u32) << 8 | 1 << 40
+    }
+    fn asm(self) -> AsmMemoryOperand {
+        byte_ptr(GPR64[self.base as usize] + self.disp)
+    }
+}
+
 /// A memory operand `[base + index * scale]`, by hardware register numbers; `scale` is 1,
 /// 2, 4 or 8. Only `lea` reads it.
 #[derive(Clone, Copy, Debug)]

@@ -27,7 +27,7 @@ use iced_x86::{Code, Decoder, DecoderOptions, Formatter, IcedError, Instruction,
 
 use smallvec::SmallVec;
 
-use crate::amd64::asm::{Asm, GPR8, GPR32, GPR64, Index, Label, Mem};
+use crate::amd64::asm::{Asm, ByteMem, GPR8, GPR32, GPR64, Index, Label, Mem};
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -330,6 +330,10 @@ impl Emitter<'_> {
             Cond::Le => Code::Jle_rel8_64,
             Cond::Gt => Code::Jg_rel8_64,
             Cond::Ge => Code::Jge_rel8_64,
+            Cond::ULt => Code::Jb_rel8_64,
+            Cond::ULe => Code::Jbe_rel8_64,
+            Cond::UGt => Code::Ja_rel8_64,
+            Cond::UGe => Code::Jae_rel8_64,
         };
         self.asm.jump(short, label);
     }
@@ -681,7 +685,7 @@ impl Emitter<'_> {
                     .op2(CodeAssembler::movzx, GPR32[d as usize], GPR8[x as usize]);
                 self.def_done(v);
             }
-            Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+            Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::ULt | Op::ULe => {
                 let xr = self.use_reg(args[0], RAX);
                 let yr = self.use_reg(args[1], RDX);
                 self.asm
@@ -696,6 +700,10 @@ impl Emitter<'_> {
                         Cond::Le => CodeAssembler::setle,
                         Cond::Gt => CodeAssembler::setg,
                         Cond::Ge => CodeAssembler::setge,
+                        Cond::ULt => CodeAssembler::setb,
+                        Cond::ULe => CodeAssembler::setbe,
+                        Cond::UGt => CodeAssembler::seta,
+                        Cond::UGe => CodeAssembler::setae,
                     };
                 self.asm.op1(build, d8);
                 self.asm.op2(CodeAssembler::movzx, GPR64[d as usize], d8);
@@ -805,6 +813,25 @@ impl Emitter<'_> {
                     disp: aux as i32,
                 };
                 self.asm.op2(CodeAssembler::mov, mem, GPR64[val as usize]);
+            }
+            Op::Load8 => {
+                let base = self.use_reg(args[0], RAX);
+                let d = self.def_reg(v);
+                let mem = ByteMem {
+                    base,
+                    disp: aux as i32,
+                };
+                self.asm.op2(CodeAssembler::movzx, GPR64[d as usize], mem);
+                self.def_done(v);
+            }
+            Op::Store8 => {
+                let base = self.use_reg(args[0], RAX);
+                let val = self.use_reg(args[1], RDX);
+                let mem = ByteMem {
+                    base,
+                    disp: aux as i32,
+                };
+                self.asm.op2(CodeAssembler::mov, mem, GPR8[val as usize]);
             }
             // Emitted elsewhere: see `entry_moves`, `call` and `set_results`.
             Op::ClosurePtr | Op::LoadResult | Op::SetResult | Op::StaticCall | Op::ClosureCall => {}

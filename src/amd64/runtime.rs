@@ -37,6 +37,8 @@ use crate::amd64::asm::Asm;
 use crate::amd64::emit::{MachineCode, SMALL_FRAME};
 use crate::ssa::{Runtime, Sym};
 
+mod slices;
+
 /// Size of the main stack: Go's limit is 1,000,000,000 bytes.
 const STACK_SIZE: i64 = 1 << 30;
 /// The smallest main stack `entry` settles for when `STACK_SIZE` is refused (an address
@@ -159,6 +161,25 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         }
         Runtime::PanicString => panicstring(&mut asm),
         Runtime::Data => unreachable!("runtime.data is data, not code"),
+        Runtime::MakeSlice => slices::makeslice(&mut asm),
+        Runtime::GrowSlice => slices::growslice(&mut asm),
+        Runtime::MemMove => slices::memmove(&mut asm),
+        Runtime::PrintSlice => slices::printslice(&mut asm),
+        Runtime::PanicIndex
+        | Runtime::PanicSliceAlen
+        | Runtime::PanicSliceAcap
+        | Runtime::PanicSliceB
+        | Runtime::PanicSlice3Alen
+        | Runtime::PanicSlice3Acap
+        | Runtime::PanicSlice3B
+        | Runtime::PanicSlice3C => slices::panic_bounds(&mut asm, rt),
+        Runtime::PanicMakeSliceLen => {
+            slices::panic_message(&mut asm, b"makeslice: len out of range")
+        }
+        Runtime::PanicMakeSliceCap => {
+            slices::panic_message(&mut asm, b"makeslice: cap out of range")
+        }
+        Runtime::PanicGrowSlice => slices::panic_message(&mut asm, b"growslice: len out of range"),
     }
     asm.finish()
 }
@@ -291,7 +312,9 @@ fn map_stack(asm: &mut Asm) {
     asm.ins(|a| a.lea(rsp, qword_ptr(rdx + rbx)));
 }
 
-/// `mallocgc(size) ptr`: bump allocation from mmap'd arenas; memory is zero and never freed.
+/// `mallocgc(size, pointers) ptr`: bump allocation from mmap'd arenas; memory is zero and
+/// never freed. Every allocation comes here, told whether the object holds pointers (Go's
+/// `mallocgc` is told by its type), which a collector will need and this allocator ignores.
 fn alloc(asm: &mut Asm) {
     let retry = asm.new_label();
     let slow = asm.new_label();
@@ -308,7 +331,7 @@ fn alloc(asm: &mut Asm) {
     asm.ins(|a| a.mov(rdi, rax));
     asm.ins(|a| a.mov(rax, rdx));
     store(asm, HEAP_PTR);
-    asm.ins(|a| a.mov(qword_ptr(rsp + 16), rdi));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 24), rdi));
     asm.ins(|a| a.ret());
     asm.place(slow);
     // A new arena of max(ARENA, size) bytes. The syscall clobbers RCX, so the size waits
@@ -365,20 +388,22 @@ fn concat(asm: &mut Asm) {
     asm.place(both);
     asm.ins(|a| a.mov(rax, qword_ptr(rsp + 16)));
     asm.ins(|a| a.add(rax, qword_ptr(rsp + 32)));
-    asm.ins(|a| a.sub(rsp, 16));
-    // Now the arguments are at rsp+24.., the results at rsp+56 and rsp+64.
+    asm.ins(|a| a.sub(rsp, 24));
+    // Now the arguments are at rsp+32.., the results at rsp+64 and rsp+72. The bytes
+    // of a string hold no pointers.
     asm.ins(|a| a.mov(qword_ptr(rsp), rax));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 64), rax));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 8), 0));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 72), rax));
     asm.call_sym(Sym::Runtime(Runtime::Alloc));
-    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 56), rdi));
-    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 24)));
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 32)));
+    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 16)));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 64), rdi));
+    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 32)));
+    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 40)));
     asm.ins(|a| a.rep().movsb());
-    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 40)));
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 48)));
+    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 48)));
+    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 56)));
     asm.ins(|a| a.rep().movsb());
-    asm.ins(|a| a.add(rsp, 16));
+    asm.ins(|a| a.add(rsp, 24));
     asm.ins(|a| a.ret());
 }
 
@@ -412,11 +437,13 @@ fn intstring(asm: &mut Asm) {
         asm.ins(|a| a.add(rcx, rdx));
     }
     asm.ins(|a| a.mov(qword_ptr(rsp + 24), rcx));
-    asm.ins(|a| a.sub(rsp, 16));
+    // The bytes of a string hold no pointers.
+    asm.ins(|a| a.sub(rsp, 24));
     asm.ins(|a| a.mov(qword_ptr(rsp), rcx));
+    asm.ins(|a| a.mov(qword_ptr(rsp + 8), 0));
     asm.call_sym(Sym::Runtime(Runtime::Alloc));
-    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.add(rsp, 16));
+    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 16)));
+    asm.ins(|a| a.add(rsp, 24));
     asm.ins(|a| a.mov(qword_ptr(rsp + 16), rdi));
     asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
     asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 24)));

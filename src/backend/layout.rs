@@ -15,14 +15,14 @@
 
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::amd64::{self, MachineCode};
 use crate::backend::compile::Compiled;
 use crate::obj::builder::{Builder, Definition};
 use crate::obj::elf;
 use crate::obj::link::{self, LinkError, Reloc, Section, SymId};
-use crate::ssa::build::{self, Program};
+use crate::ssa::build::Program;
 use crate::ssa::{Runtime, Sym};
 use crate::types::object::ObjKind;
 use crate::types::{FuncId, ObjId};
@@ -134,20 +134,20 @@ pub(crate) fn link(
     funcs: Vec<Option<Compiled>>,
     listing: Option<&mut String>,
 ) -> Result<Vec<u8>, LinkError> {
-    // The runtime functions linked on demand that some unit calls (none calls another).
-    let called: FxHashSet<Runtime> = std::iter::once(&init)
-        .chain(funcs.iter().flatten())
-        .flat_map(|unit| &unit.code.relocs)
-        .filter_map(|reloc| match reloc.sym {
-            Sym::Runtime(rt) if rt.on_demand() => Some(rt),
-            _ => None,
-        })
-        .collect();
+    let mut on_demand = on_demand_runtimes(std::iter::once(&init).chain(funcs.iter().flatten()));
     let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
-        .chain(Runtime::ALL.iter().copied().filter(|&rt| {
-            rt != Runtime::Data && rt != Runtime::Entry && (!rt.on_demand() || called.contains(&rt))
-        }))
+        .chain(
+            Runtime::ALL
+                .iter()
+                .copied()
+                .filter(|&rt| rt != Runtime::Data && rt != Runtime::Entry),
+        )
         .map(|rt| (rt, amd64::runtime::assemble(rt)))
+        .chain(
+            Runtime::ON_DEMAND
+                .iter()
+                .filter_map(|rt| on_demand.remove_entry(rt)),
+        )
         .collect();
     let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
         .map(FuncId)
@@ -171,6 +171,33 @@ pub(crate) fn link(
     let Layout { builder, ids, .. } = layout;
     let image = builder.link(ids.runtimes[&Runtime::Entry])?;
     Ok(elf::write(image))
+}
+
+/// Assembles the runtime functions linked on demand that `units` refer to, directly or
+/// through another of them (`growslice` calls `memmove`).
+fn on_demand_runtimes<'u>(
+    units: impl Iterator<Item = &'u Compiled>,
+) -> FxHashMap<Runtime, MachineCode> {
+    let mut found: FxHashMap<Runtime, MachineCode> = FxHashMap::default();
+    let mut work: Vec<Runtime> = units
+        .flat_map(|unit| &unit.code.relocs)
+        .filter_map(|reloc| match reloc.sym {
+            Sym::Runtime(rt) if rt.on_demand() => Some(rt),
+            _ => None,
+        })
+        .collect();
+    while let Some(rt) = work.pop() {
+        if found.contains_key(&rt) {
+            continue;
+        }
+        let code = amd64::runtime::assemble(rt);
+        work.extend(code.relocs.iter().filter_map(|reloc| match reloc.sym {
+            Sym::Runtime(callee) if callee.on_demand() => Some(callee),
+            _ => None,
+        }));
+        found.insert(rt, code);
+    }
+    found
 }
 
 /// Appends the assembly of the code units to `listing`, in layout order: the runtime's,
@@ -289,7 +316,7 @@ impl Layout<'_, '_> {
                 continue;
             }
             let global = ObjId(idx as u32);
-            let size = 8 * u64::from(build::words(obj.ty));
+            let size = 8 * u64::from(program.info.types.words(obj.ty));
             let id = builder.push(
                 sym_name(program, Sym::Global(global)),
                 Definition {

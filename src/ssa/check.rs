@@ -297,6 +297,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::ZeroExt8
         | Op::Not
         | Op::Load
+        | Op::Load8
         | Op::SetResult
         | Op::AddConst
         | Op::MulConst
@@ -328,7 +329,10 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Le
         | Op::Gt
         | Op::Ge
+        | Op::ULt
+        | Op::ULe
         | Op::Store
+        | Op::Store8
         | Op::Lea
         | Op::Cmp
         | Op::Test => Some(2),

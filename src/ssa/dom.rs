@@ -108,6 +108,21 @@ impl DomTree {
         }
     }
 
+    /// Returns whether `a` dominates `b` (every block dominates itself; an unreachable `b`
+    /// is dominated by none), walking up from `b`.
+    pub fn dominates(&self, a: BlockId, b: BlockId) -> bool {
+        let mut block = b;
+        loop {
+            if block == a {
+                return true;
+            }
+            match self.idom[block.0 as usize] {
+                Some(parent) if parent != block => block = parent,
+                _ => return false,
+            }
+        }
+    }
+
     /// Returns the blocks `block` immediately dominates, in reverse postorder.
     pub fn children(&self, block: BlockId) -> &[BlockId] {
         let idx = block.0 as usize;

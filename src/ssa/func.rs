@@ -69,15 +69,15 @@ pub enum Sym {
 /// The runtime's entry points and data, as the generated code names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Runtime {
-    /// `alloc(size) ptr`: zeroed memory that is never freed.
+    /// `mallocgc(size, pointers) ptr`: zeroed memory, told whether the object holds
+    /// pointers; the one allocation entry point.
     Alloc,
     /// `concatstrings(p1, n1, p2, n2) (p, n)`.
     Concat,
     /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1.
     CmpString,
     /// `intstring(v) (p, n)`: `string(v)` of an integer, the UTF-8 encoding of code point
-    /// `v`, or of U+FFFD when `v` is negative, a surrogate or past U+10FFFF. Linked only
-    /// into programs that call it ([`Runtime::on_demand`]).
+    /// `v`, or of U+FFFD when `v` is negative, a surrogate or past U+10FFFF.
     IntString,
     /// `printlock(fd)`: starts a print statement to file descriptor `fd`.
     PrintLock,
@@ -118,15 +118,44 @@ pub enum Runtime {
     /// The runtime's variables; the first word is the lowest address `rsp` may reach on
     /// function entry (the stack guard).
     Data,
+    /// `makeslice(size, len, cap, pointers) ptr`.
+    MakeSlice,
+    /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`.
+    GrowSlice,
+    /// `memmove(dst, src, n)`.
+    MemMove,
+    /// `printslice(ptr, len, cap)`.
+    PrintSlice,
+    /// `panicIndex(x, y)`: `index out of range [x] with length y`.
+    PanicIndex,
+    /// `panicSliceAlen(x, y)`: `slice bounds out of range [:x] with length y` (a string).
+    PanicSliceAlen,
+    /// `panicSliceAcap(x, y)`: `slice bounds out of range [:x] with capacity y`.
+    PanicSliceAcap,
+    /// `panicSliceB(x, y)`: `slice bounds out of range [x:y]`.
+    PanicSliceB,
+    /// `panicSlice3Alen(x, y)`: `slice bounds out of range [::x] with length y`.
+    PanicSlice3Alen,
+    /// `panicSlice3Acap(x, y)`: `slice bounds out of range [::x] with capacity y`.
+    PanicSlice3Acap,
+    /// `panicSlice3B(x, y)`: `slice bounds out of range [:x:y]`.
+    PanicSlice3B,
+    /// `panicSlice3C(x, y)`: `slice bounds out of range [x:y:]`.
+    PanicSlice3C,
+    /// `panicmakeslicelen()`.
+    PanicMakeSliceLen,
+    /// `panicmakeslicecap()`.
+    PanicMakeSliceCap,
+    /// `growslice: len out of range`.
+    PanicGrowSlice,
 }
 
 impl Runtime {
     /// Every runtime symbol, in the fixed order they are laid out.
-    pub const ALL: [Runtime; 23] = [
+    pub const ALL: [Runtime; 22] = [
         Runtime::Alloc,
         Runtime::Concat,
         Runtime::CmpString,
-        Runtime::IntString,
         Runtime::PrintLock,
         Runtime::PrintUnlock,
         Runtime::PrintString,
@@ -146,6 +175,28 @@ impl Runtime {
         Runtime::Flush,
         Runtime::Entry,
         Runtime::Data,
+    ];
+
+    /// The runtime functions of Level 2, linked after the others, each only into a program
+    /// whose code refers to it, directly or through another runtime function, so that a
+    /// Level 1 program is laid out as before they came; in their fixed order.
+    pub const ON_DEMAND: [Runtime; 16] = [
+        Runtime::IntString,
+        Runtime::MakeSlice,
+        Runtime::GrowSlice,
+        Runtime::MemMove,
+        Runtime::PrintSlice,
+        Runtime::PanicIndex,
+        Runtime::PanicSliceAlen,
+        Runtime::PanicSliceAcap,
+        Runtime::PanicSliceB,
+        Runtime::PanicSlice3Alen,
+        Runtime::PanicSlice3Acap,
+        Runtime::PanicSlice3B,
+        Runtime::PanicSlice3C,
+        Runtime::PanicMakeSliceLen,
+        Runtime::PanicMakeSliceCap,
+        Runtime::PanicGrowSlice,
     ];
 
     /// Returns Go's name for it.
@@ -174,6 +225,21 @@ impl Runtime {
             Runtime::Flush => "runtime.flush",
             Runtime::Entry => "_rt0_amd64_linux",
             Runtime::Data => "runtime.data",
+            Runtime::MakeSlice => "runtime.makeslice",
+            Runtime::GrowSlice => "runtime.growslice",
+            Runtime::MemMove => "runtime.memmove",
+            Runtime::PrintSlice => "runtime.printslice",
+            Runtime::PanicIndex => "runtime.panicIndex",
+            Runtime::PanicSliceAlen => "runtime.panicSliceAlen",
+            Runtime::PanicSliceAcap => "runtime.panicSliceAcap",
+            Runtime::PanicSliceB => "runtime.panicSliceB",
+            Runtime::PanicSlice3Alen => "runtime.panicSlice3Alen",
+            Runtime::PanicSlice3Acap => "runtime.panicSlice3Acap",
+            Runtime::PanicSlice3B => "runtime.panicSlice3B",
+            Runtime::PanicSlice3C => "runtime.panicSlice3C",
+            Runtime::PanicMakeSliceLen => "runtime.panicmakeslicelen",
+            Runtime::PanicMakeSliceCap => "runtime.panicmakeslicecap",
+            Runtime::PanicGrowSlice => "runtime.panicgrowslice",
         }
     }
 
@@ -182,7 +248,22 @@ impl Runtime {
     /// so a program that does not use it compiles to the same bytes as before.
     pub fn on_demand(self) -> bool {
         match self {
-            Runtime::IntString => true,
+            Runtime::IntString
+            | Runtime::MakeSlice
+            | Runtime::GrowSlice
+            | Runtime::MemMove
+            | Runtime::PrintSlice
+            | Runtime::PanicIndex
+            | Runtime::PanicSliceAlen
+            | Runtime::PanicSliceAcap
+            | Runtime::PanicSliceB
+            | Runtime::PanicSlice3Alen
+            | Runtime::PanicSlice3Acap
+            | Runtime::PanicSlice3B
+            | Runtime::PanicSlice3C
+            | Runtime::PanicMakeSliceLen
+            | Runtime::PanicMakeSliceCap
+            | Runtime::PanicGrowSlice => true,
             Runtime::Alloc
             | Runtime::Concat
             | Runtime::CmpString
@@ -211,7 +292,7 @@ impl Runtime {
     /// Returns the number of argument and result words.
     pub fn signature(self) -> (u32, u32) {
         match self {
-            Runtime::Alloc => (1, 1),
+            Runtime::Alloc => (2, 1),
             Runtime::Concat => (4, 2),
             Runtime::CmpString => (4, 1),
             Runtime::IntString => (1, 2),
@@ -221,6 +302,17 @@ impl Runtime {
             Runtime::PrintString => (2, 0),
             Runtime::PanicInt | Runtime::PanicBool => (1, 0),
             Runtime::PanicString => (2, 0),
+            Runtime::MakeSlice => (4, 1),
+            Runtime::GrowSlice => (6, 2),
+            Runtime::MemMove | Runtime::PrintSlice => (3, 0),
+            Runtime::PanicIndex
+            | Runtime::PanicSliceAlen
+            | Runtime::PanicSliceAcap
+            | Runtime::PanicSliceB
+            | Runtime::PanicSlice3Alen
+            | Runtime::PanicSlice3Acap
+            | Runtime::PanicSlice3B
+            | Runtime::PanicSlice3C => (2, 0),
             _ => (0, 0),
         }
     }

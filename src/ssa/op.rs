@@ -4,7 +4,7 @@
 //! machine operations (immediate operands, flag-setting compares fused into branches), as
 //! Go's lowering rules do. Every value is one 64-bit word: an `int`, a `bool` (0 or 1), a
 //! `byte` (zero-extended, see `ZeroExt8`), a pointer or a length; a `string` is two values,
-//! a function value one (a closure pointer).
+//! a slice three, a function value one (a closure pointer).
 
 /// What a value computes. `aux` (in `Value`) carries the constant, offset or symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,10 +71,18 @@ pub enum Op {
     Gt,
     /// Signed `>=`.
     Ge,
+    /// Unsigned `<`: a bounds check's `0 <= i < n` in one comparison.
+    ULt,
+    /// Unsigned `<=`: a slice bound's `0 <= i <= n` in one comparison.
+    ULe,
     /// The word at `args[0] + aux`. Ordered with the other memory operations.
     Load,
     /// Stores `args[1]` at `args[0] + aux`.
     Store,
+    /// The byte at `args[0] + aux`, zero-extended: an element of one byte (a `bool`).
+    Load8,
+    /// Stores the low byte of `args[1]` at `args[0] + aux`.
+    Store8,
     /// Result word `aux` of the call just made. A call's results follow it directly, all of
     /// them, in order: emission moves them out of the convention's places at the call.
     LoadResult,
@@ -152,8 +160,12 @@ impl Op {
             Op::Le => "Leq64",
             Op::Gt => "Greater64",
             Op::Ge => "Geq64",
+            Op::ULt => "Less64U",
+            Op::ULe => "Leq64U",
             Op::Load => "Load",
             Op::Store => "Store",
+            Op::Load8 => "Load8",
+            Op::Store8 => "Store8",
             Op::LoadResult => "LoadResult",
             Op::SetResult => "SetResult",
             Op::StaticCall => "StaticCall",
@@ -182,6 +194,8 @@ impl Op {
             self,
             Op::Load
                 | Op::Store
+                | Op::Load8
+                | Op::Store8
                 | Op::LoadResult
                 | Op::SetResult
                 | Op::StaticCall
@@ -224,8 +238,12 @@ impl Op {
             | Op::Le
             | Op::Gt
             | Op::Ge
+            | Op::ULt
+            | Op::ULe
             | Op::Load
             | Op::Store
+            | Op::Load8
+            | Op::Store8
             | Op::LoadResult
             | Op::SetResult
             | Op::StaticCall
@@ -258,6 +276,7 @@ impl Op {
         !matches!(
             self,
             Op::Store
+                | Op::Store8
                 | Op::SetResult
                 | Op::StaticCall
                 | Op::ClosureCall
@@ -285,12 +304,14 @@ impl Op {
             Op::Le => Cond::Le,
             Op::Gt => Cond::Gt,
             Op::Ge => Cond::Ge,
+            Op::ULt => Cond::ULt,
+            Op::ULe => Cond::ULe,
             _ => return None,
         })
     }
 }
 
-/// A signed comparison, as a fused branch tests it.
+/// A comparison, signed or unsigned, as a fused branch tests it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cond {
     /// Equal.
@@ -305,6 +326,14 @@ pub enum Cond {
     Gt,
     /// Greater or equal.
     Ge,
+    /// Unsigned less.
+    ULt,
+    /// Unsigned less or equal.
+    ULe,
+    /// Unsigned greater.
+    UGt,
+    /// Unsigned greater or equal.
+    UGe,
 }
 
 impl Cond {
@@ -317,6 +346,10 @@ impl Cond {
             Cond::Le => Cond::Gt,
             Cond::Gt => Cond::Le,
             Cond::Ge => Cond::Lt,
+            Cond::ULt => Cond::UGe,
+            Cond::ULe => Cond::UGt,
+            Cond::UGt => Cond::ULe,
+            Cond::UGe => Cond::ULt,
         }
     }
 
@@ -329,18 +362,27 @@ impl Cond {
             Cond::Le => Cond::Ge,
             Cond::Gt => Cond::Lt,
             Cond::Ge => Cond::Le,
+            Cond::ULt => Cond::UGt,
+            Cond::ULe => Cond::UGe,
+            Cond::UGt => Cond::ULt,
+            Cond::UGe => Cond::ULe,
         }
     }
 
-    /// Returns the comparison operation that computes the condition as a 0/1 word.
-    pub fn op(self) -> Op {
+    /// Returns the comparison operation and the order of its operands (true: swapped)
+    /// that compute the condition as a 0/1 word.
+    pub fn op(self) -> (Op, bool) {
         match self {
-            Cond::Eq => Op::Eq,
-            Cond::Ne => Op::Ne,
-            Cond::Lt => Op::Lt,
-            Cond::Le => Op::Le,
-            Cond::Gt => Op::Gt,
-            Cond::Ge => Op::Ge,
+            Cond::Eq => (Op::Eq, false),
+            Cond::Ne => (Op::Ne, false),
+            Cond::Lt => (Op::Lt, false),
+            Cond::Le => (Op::Le, false),
+            Cond::Gt => (Op::Gt, false),
+            Cond::Ge => (Op::Ge, false),
+            Cond::ULt => (Op::ULt, false),
+            Cond::ULe => (Op::ULe, false),
+            Cond::UGt => (Op::ULt, true),
+            Cond::UGe => (Op::ULe, true),
         }
     }
 
@@ -353,6 +395,10 @@ impl Cond {
             Cond::Le => a <= b,
             Cond::Gt => a > b,
             Cond::Ge => a >= b,
+            Cond::ULt => (a as u64) < b as u64,
+            Cond::ULe => a as u64 <= b as u64,
+            Cond::UGt => a as u64 > b as u64,
+            Cond::UGe => a as u64 >= b as u64,
         }
     }
 
@@ -365,6 +411,10 @@ impl Cond {
             Cond::Le => "LE",
             Cond::Gt => "GT",
             Cond::Ge => "GE",
+            Cond::ULt => "CS",
+            Cond::ULe => "LS",
+            Cond::UGt => "HI",
+            Cond::UGe => "CC",
         }
     }
 }

@@ -33,7 +33,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if ty::is_untyped(x.ty) {
-            if x.mode == Mode::Nil && self.state.info.types.func(target).is_none() {
+            if x.mode == Mode::Nil && !self.state.info.types.only_nil_comparable(target) {
                 let desc = self.operand_string(x);
                 self.cannot_use(x, &desc, target, context, "");
                 return;
@@ -222,15 +222,40 @@ impl<'a> Checker<'a> {
 
     /// Formats types as Go's `typesSummary`: untyped numbers as `number`.
     pub(crate) fn types_summary(&self, types: &[TypeId]) -> String {
+        self.types_summary_with(types, false, false)
+    }
+
+    /// Writes Go's summary of `types`, the last one as `...T` when `variadic` (a variadic
+    /// parameter of type `[]T`) or as `T...` when `dots` (an argument written with `...`).
+    pub(crate) fn types_summary_with(
+        &self,
+        types: &[TypeId],
+        variadic: bool,
+        dots: bool,
+    ) -> String {
         let parts: Vec<String> = types
             .iter()
-            .map(|&ty| match ty {
-                INVALID => "unknown type".to_string(),
-                ty::UNTYPED_INT | ty::UNTYPED_RUNE => "number".to_string(),
-                UNTYPED_BOOL => "bool".to_string(),
-                ty::UNTYPED_STRING => "string".to_string(),
-                UNTYPED_NIL => "nil".to_string(),
-                other => self.state.info.types.display(other),
+            .enumerate()
+            .map(|(idx, &ty)| {
+                let last = idx + 1 == types.len();
+                let text = match ty {
+                    INVALID => "unknown type".to_string(),
+                    ty::UNTYPED_INT | ty::UNTYPED_RUNE => "number".to_string(),
+                    UNTYPED_BOOL => "bool".to_string(),
+                    ty::UNTYPED_STRING => "string".to_string(),
+                    UNTYPED_NIL => "nil".to_string(),
+                    other => match self.state.info.types.slice_elem(other) {
+                        Some(elem) if variadic && last => {
+                            format!("...{}", self.state.info.types.display(elem))
+                        }
+                        _ => self.state.info.types.display(other),
+                    },
+                };
+                if dots && last {
+                    format!("{text}...")
+                } else {
+                    text
+                }
             })
             .collect();
         format!("({})", parts.join(", "))

@@ -11,7 +11,7 @@ use crate::types::check::Checker;
 use crate::types::constant::{ConstStr, ConstValue};
 use crate::types::object::Builtin;
 use crate::types::operand::{Mode, Operand};
-use crate::types::ty::{self, INVALID, STRING, Type, TypeId};
+use crate::types::ty::{self, FuncType, INVALID, STRING, Type, TypeId};
 
 impl<'a> Checker<'a> {
     pub(crate) fn call(
@@ -19,6 +19,7 @@ impl<'a> Checker<'a> {
         expr: &'a Expr,
         callee: &'a Expr,
         args: &'a [Expr],
+        dots: Option<Span>,
     ) -> Operand<'a> {
         let f = self.raw(callee);
         match f.mode {
@@ -28,7 +29,18 @@ impl<'a> Checker<'a> {
                 }
                 Operand::invalid(expr)
             }
-            Mode::Builtin(builtin) => self.builtin(expr, builtin, args),
+            Mode::Builtin(builtin) => self.builtin(expr, builtin, args, dots),
+            Mode::TypeExpr if dots.is_some() => {
+                let type_name = self.state.info.types.display(f.ty);
+                for arg in args {
+                    self.raw(arg);
+                }
+                self.error(
+                    expr.span,
+                    format!("invalid use of ... in conversion to {type_name}"),
+                );
+                Operand::invalid(expr)
+            }
             Mode::TypeExpr => self.conversion(expr, f.ty, args),
             _ => {
                 let f = self.single_value(f);
@@ -48,7 +60,7 @@ impl<'a> Checker<'a> {
                     return Operand::invalid(expr);
                 };
                 let callee_text = self.expr_text(callee);
-                self.arguments(expr, &callee_text, &func.params, args);
+                self.arguments(expr, &callee_text, &func, args, dots.is_some());
                 match func.results.len() {
                     0 => Operand::new(Mode::NoValue, INVALID, expr),
                     1 => Operand::new(Mode::Value, func.results[0], expr),
@@ -65,30 +77,65 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Checks call arguments against parameter types, as Go's `arguments`.
-    fn arguments(&mut self, call: &'a Expr, callee: &str, params: &[TypeId], args: &'a [Expr]) {
+    /// Checks call arguments against parameter types, as Go's `arguments`: a variadic
+    /// function takes any number of values for its last parameter, or (`dots`) one slice.
+    fn arguments(
+        &mut self,
+        call: &'a Expr,
+        callee: &str,
+        func: &FuncType,
+        args: &'a [Expr],
+        dots: bool,
+    ) {
         let operands = self.operand_list(args);
         if operands.iter().any(|x| x.mode == Mode::Invalid) {
             return;
         }
-        if operands.len() != params.len() {
-            let (at, qualifier) = if operands.len() < params.len() {
+        if dots && !func.variadic {
+            self.error(
+                call.span,
+                format!("cannot use ... in call to non-variadic {callee}"),
+            );
+            return;
+        }
+        if dots && args.len() == 1 && operands.len() > 1 {
+            let text = self.expr_text(&args[0]);
+            self.error(
+                call.span,
+                format!("cannot use ... with {}-valued {text}", operands.len()),
+            );
+            return;
+        }
+        let mut params: Vec<TypeId> = func.params.clone();
+        let mut n_params = params.len();
+        if func.variadic && !dots {
+            if operands.len() + 1 >= params.len() {
+                let last = params.pop().expect("a variadic function has a parameter");
+                let elem = self.state.info.types.slice_elem(last).unwrap_or(INVALID);
+                params.resize(operands.len(), elem);
+                n_params = operands.len();
+            } else {
+                n_params -= 1;
+            }
+        }
+        if operands.len() != n_params {
+            let (at, qualifier) = if operands.len() < n_params {
                 // Go points at the last argument, or at the call when there is none.
                 (operands.last().map_or(call.span, |x| x.span), "not enough")
             } else {
-                (operands[params.len()].span, "too many")
+                (operands[n_params].span, "too many")
             };
             let have: Vec<TypeId> = operands.iter().map(|x| x.ty).collect();
             let message = format!(
                 "{qualifier} arguments in call to {callee}\n\thave {}\n\twant {}",
-                self.types_summary(&have),
-                self.types_summary(params)
+                self.types_summary_with(&have, false, dots),
+                self.types_summary_with(&func.params, func.variadic, false)
             );
             self.error(at, message);
             return;
         }
         let context = format!("argument to {callee}");
-        for (mut x, &param) in operands.into_iter().zip(params) {
+        for (mut x, &param) in operands.into_iter().zip(&params) {
             self.assignment(&mut x, param, &context);
         }
     }
@@ -119,20 +166,31 @@ impl<'a> Checker<'a> {
         let integer_to_integer = ty::is_integer(x.ty) && ty::is_integer(target);
         // `string(i)` of an integer is the UTF-8 encoding of the code point `i`.
         let integer_to_string = ty::is_integer(x.ty) && target == STRING;
+        // `[]byte(s)` and `string(bs)` copy the bytes.
+        let is_bytes = |id: TypeId| {
+            self.state
+                .info
+                .types
+                .slice_elem(id)
+                .is_some_and(ty::is_byte)
+        };
+        let string_bytes =
+            (ty::is_string(x.ty) && is_bytes(target)) || (target == STRING && is_bytes(x.ty));
         let same_kind = integer_to_integer
             || integer_to_string
+            || string_bytes
             || self
                 .state
                 .info
                 .types
                 .identical(ty::default_type(x.ty), target)
-            || (x.mode == Mode::Nil && self.state.info.types.func(target).is_some());
+            || (x.mode == Mode::Nil && self.state.info.types.only_nil_comparable(target));
         if !same_kind {
             let desc = self.operand_string(&x);
             self.error(x.span, format!("cannot convert {desc} to type {type_name}"));
             return Operand::invalid(expr);
         }
-        if x.mode == Mode::Constant {
+        if x.mode == Mode::Constant && !string_bytes {
             if integer_to_string {
                 let code_point = x.int().to_i64().and_then(|value| u32::try_from(value).ok());
                 let ch = code_point
@@ -162,7 +220,7 @@ impl<'a> Checker<'a> {
         if ty::is_untyped(x.ty)
             && let Some(arg) = x.expr
         {
-            let arg_ty = if integer_to_string {
+            let arg_ty = if integer_to_string || string_bytes {
                 ty::default_type(x.ty)
             } else {
                 target

@@ -143,7 +143,14 @@ impl<'a> Checker<'a> {
         let is_call = match &unparen(expr).kind {
             ExprKind::Call(..) => !matches!(
                 self.call_kind(unparen(expr)),
-                Some(Builtin::Len | Builtin::Min | Builtin::Max)
+                Some(
+                    Builtin::Len
+                        | Builtin::Cap
+                        | Builtin::Make
+                        | Builtin::Append
+                        | Builtin::Min
+                        | Builtin::Max
+                )
             ),
             _ => false,
         };
@@ -252,46 +259,21 @@ impl<'a> Checker<'a> {
                 let [left, right] = &binary.operands;
                 self.binary(Some(expr), *op, left, right, binary.op_span)
             }
-            ExprKind::Call(call) => match call.dots {
-                Some(dots) => {
-                    self.unsupported(dots, "variadic functions are not supported");
-                    Operand::invalid(expr)
-                }
-                None => self.call(expr, &call.callee, &call.args),
-            },
+            ExprKind::Call(call) => self.call(expr, &call.callee, &call.args, call.dots),
             ExprKind::Selector(selector) => {
                 let name = &selector.name;
                 self.selector(expr, &selector.base, name.name, name.span)
             }
-            ExprKind::Type(lit) => {
-                self.type_lit(lit);
-                Operand::invalid(expr)
-            }
-            ExprKind::Composite(lit) => {
-                match &lit.ty {
-                    // A type literal is rejected as itself: `[]int{1}` as slices.
-                    Some(ty) if matches!(ty.kind, ExprKind::Type(_)) => {
-                        self.raw(ty);
-                    }
-                    // `T{…}`: the type's own errors first (`undefined: T`); a type left
-                    // invalid by a declaration Toy lacks was reported there.
-                    Some(ty) => {
-                        let x = self.raw(ty);
-                        if !is_rejected(&x) {
-                            self.unsupported(expr.span, "composite literals are not supported");
-                        }
-                    }
-                    None => self.unsupported(expr.span, "composite literals are not supported"),
-                }
-                Operand::invalid(expr)
-            }
-            ExprKind::Index(pair) => self.postfix(expr, &pair[0], "indexing is not supported"),
+            ExprKind::Type(lit) => match self.type_lit(lit) {
+                INVALID => Operand::invalid(expr),
+                ty => Operand::new(Mode::TypeExpr, ty, expr),
+            },
+            ExprKind::Composite(lit) => self.composite(expr, lit, None),
+            ExprKind::Index(pair) => self.index_expr(expr, &pair[0], &pair[1]),
             ExprKind::Instance(instance) => {
                 self.postfix(expr, &instance.base, "type parameters are not supported")
             }
-            ExprKind::Slice(slice) => {
-                self.postfix(expr, &slice.base, "slice expressions are not supported")
-            }
+            ExprKind::Slice(slice) => self.slice_expr(expr, slice),
             ExprKind::TypeAssert(assert) => {
                 self.postfix(expr, &assert.base, "type assertions are not supported")
             }
@@ -303,9 +285,7 @@ impl<'a> Checker<'a> {
                 Operand::invalid(expr)
             }
             ExprKind::KeyValue(_) => {
-                unreachable!(
-                    "only composite literals hold keyed elements, and they are rejected whole"
-                )
+                unreachable!("only composite literals hold keyed elements, and check them")
             }
         }
     }
@@ -314,6 +294,17 @@ impl<'a> Checker<'a> {
     /// itself checks.
     fn postfix(&mut self, expr: &'a Expr, base: &'a Expr, message: &str) -> Operand<'a> {
         let x = self.raw(base);
+        self.postfix_of(expr, base, x, message)
+    }
+
+    /// Rejects `base[…]` as [`postfix`](Self::postfix) does, `base` already checked as `x`.
+    pub(crate) fn postfix_of(
+        &mut self,
+        expr: &'a Expr,
+        base: &'a Expr,
+        x: Operand<'a>,
+        message: &str,
+    ) -> Operand<'a> {
         if !is_rejected(&x) {
             let at = base.span.hi as usize;
             self.unsupported(Span::new(at, at + 1), message);
@@ -392,7 +383,7 @@ impl<'a> Checker<'a> {
 
 /// Returns whether an operand was already reported: it is invalid, or it is a type left
 /// without one by a declaration Toy lacks (`type T struct{…}`).
-fn is_rejected(x: &Operand<'_>) -> bool {
+pub(crate) fn is_rejected(x: &Operand<'_>) -> bool {
     x.mode == Mode::Invalid || (x.mode == Mode::TypeExpr && x.ty == INVALID)
 }
 

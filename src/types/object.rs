@@ -66,6 +66,14 @@ pub enum ObjKind {
 pub enum Builtin {
     /// `len(s)`.
     Len,
+    /// `cap(s)`.
+    Cap,
+    /// `make([]T, n)`, `make([]T, n, c)`.
+    Make,
+    /// `append(s, x…)`, `append(s, t...)`.
+    Append,
+    /// `copy(dst, src)`.
+    Copy,
     /// `print(…)` to standard error.
     Print,
     /// `println(…)` to standard error.
@@ -87,6 +95,10 @@ impl Builtin {
     pub fn name(self) -> &'static str {
         match self {
             Builtin::Len => "len",
+            Builtin::Cap => "cap",
+            Builtin::Make => "make",
+            Builtin::Append => "append",
+            Builtin::Copy => "copy",
             Builtin::Print => "print",
             Builtin::Println => "println",
             Builtin::Panic => "panic",

@@ -10,7 +10,7 @@ use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
 use crate::types::check::Checker;
 use crate::types::constant::{ConstValue, Int};
 use crate::types::operand::{Mode, Operand};
-use crate::types::ty::{self, INT, TypeId, UNTYPED_BOOL};
+use crate::types::ty::{self, INT, Type, TypeId, UNTYPED_BOOL};
 
 impl<'a> Checker<'a> {
     pub(crate) fn unary(&mut self, expr: &'a Expr, op: UnOp, operand: &'a Expr) -> Operand<'a> {
@@ -285,14 +285,15 @@ impl<'a> Checker<'a> {
             );
             failed = true;
         } else if matches!(op, BinOp::Eq | BinOp::Ne) {
-            let x_func = self.state.info.types.func(x.ty).is_some();
-            let y_func = self.state.info.types.func(y.ty).is_some();
+            let types = &self.state.info.types;
+            let x_nil_only = types.only_nil_comparable(x.ty);
+            let y_nil_only = types.only_nil_comparable(y.ty);
             if x.mode == Mode::Nil && y.mode == Mode::Nil {
                 err_op = &y;
                 failed = true;
-            } else if x.mode != Mode::Nil && y.mode != Mode::Nil && (x_func || y_func) {
-                err_op = if x_func { &x } else { &y };
-                cause = "func can only be compared to nil".to_string();
+            } else if x.mode != Mode::Nil && y.mode != Mode::Nil && (x_nil_only || y_nil_only) {
+                err_op = if x_nil_only { &x } else { &y };
+                cause = format!("{} can only be compared to nil", self.kind_name(err_op.ty));
                 failed = true;
             }
         } else if !is_ordered(x.ty) {
@@ -304,11 +305,7 @@ impl<'a> Checker<'a> {
         }
         if failed {
             if cause.is_empty() {
-                let what = if self.state.info.types.func(err_op.ty).is_some() {
-                    "func".to_string()
-                } else {
-                    self.state.info.types.display(err_op.ty)
-                };
+                let what = self.kind_name(err_op.ty);
                 cause = format!("operator {} not defined on {what}", op.text());
             }
             let span = err_op.span;
@@ -378,8 +375,11 @@ impl<'a> Checker<'a> {
                 self.state.info.types.display(x.ty),
                 self.state.info.types.display(tag.ty)
             ))
-        } else if self.state.info.types.func(x.ty).is_some() && x.mode != Mode::Nil {
-            Some("func can only be compared to nil".to_string())
+        } else if self.state.info.types.only_nil_comparable(x.ty) && x.mode != Mode::Nil {
+            Some(format!(
+                "{} can only be compared to nil",
+                self.kind_name(x.ty)
+            ))
         } else {
             None
         };
@@ -402,6 +402,26 @@ impl<'a> Checker<'a> {
         x.mode != Mode::Invalid
     }
 
+    /// Returns how Go names the kind of `ty` in an operator's error: `func` and `slice` for
+    /// those kinds, the type itself otherwise.
+    fn kind_name(&self, ty: TypeId) -> String {
+        match self.state.info.types.get(ty) {
+            Type::Func(_) => "func".to_string(),
+            Type::Slice(_) => "slice".to_string(),
+            Type::Invalid
+            | Type::Bool
+            | Type::Int
+            | Type::Uint8(_)
+            | Type::String
+            | Type::UntypedBool
+            | Type::UntypedInt
+            | Type::UntypedRune
+            | Type::UntypedString
+            | Type::UntypedNil
+            | Type::Tuple(_) => self.state.info.types.display(ty),
+        }
+    }
+
     /// Converts each untyped operand to the other's type where Go's `matchTypes` would.
     pub(crate) fn match_types(&mut self, x: &mut Operand<'a>, y: &mut Operand<'a>) {
         let may_convert = |x: &Operand<'a>, y: &Operand<'a>, types: &ty::TypeTable| {
@@ -418,10 +438,10 @@ impl<'a> Checker<'a> {
                 return false;
             }
             if x.mode == Mode::Nil {
-                return types.func(y.ty).is_some();
+                return types.only_nil_comparable(y.ty);
             }
             if y.mode == Mode::Nil {
-                return types.func(x.ty).is_some();
+                return types.only_nil_comparable(x.ty);
             }
             true
         };

@@ -237,9 +237,15 @@ impl<'a> Checker<'a> {
         // Go describes the range expression as written, before it takes its type; only an
         // assignment (not a definition) can need it.
         let range_desc = (!define).then(|| self.operand_string(&x));
+        // The types of the key and of the value.
         let mut elem_ty = INVALID;
+        let mut value_ty = INVALID;
+        let slice_elem = self.state.info.types.slice_elem(x.ty);
         if x.mode != Mode::Invalid {
-            if !ty::is_integer(x.ty) {
+            if let Some(slice_elem) = slice_elem {
+                elem_ty = ty::INT;
+                value_ty = slice_elem;
+            } else if !ty::is_integer(x.ty) {
                 if ty::is_string(x.ty) {
                     self.error(expr.span, "range over a string is not supported");
                 } else if self.state.info.types.func(x.ty).is_some() {
@@ -266,20 +272,38 @@ impl<'a> Checker<'a> {
                 elem_ty = x.ty;
             }
         }
-        let vars: Vec<&'a Expr> = key.into_iter().chain(value).collect();
+        let vars: Vec<(&'a Expr, TypeId)> = key
+            .map(|key| (key, elem_ty))
+            .into_iter()
+            .chain(value.map(|value| (value, value_ty)))
+            .collect();
         if !define {
-            for target in vars {
+            for (target, elem_ty) in vars {
                 if let Some(target_ty) = self.lhs_type(target)
                     && elem_ty != INVALID
                     && !self.state.info.types.identical(target_ty, elem_ty)
                     && target_ty != INVALID
                 {
                     let target_name = self.state.info.types.display(target_ty);
-                    let range_desc = range_desc.as_deref().unwrap_or_default();
-                    self.error(
-                        expr.span,
-                        format!("cannot use {range_desc} as {target_name} value in range clause"),
-                    );
+                    if slice_elem.is_some() {
+                        // Go assigns each iteration value of a slice as `target = value`.
+                        let text = self.expr_text(target);
+                        let elem_name = self.state.info.types.display(elem_ty);
+                        self.error(
+                            target.span,
+                            format!(
+                                "cannot use {text} (value of type {elem_name}) as {target_name} value in assignment"
+                            ),
+                        );
+                    } else {
+                        let range_desc = range_desc.as_deref().unwrap_or_default();
+                        self.error(
+                            expr.span,
+                            format!(
+                                "cannot use {range_desc} as {target_name} value in range clause"
+                            ),
+                        );
+                    }
                 }
             }
             return;
@@ -287,7 +311,7 @@ impl<'a> Checker<'a> {
         // The variables are declared even when the range expression is wrong, so that their
         // uses are not reported again.
         let mut any_new = false;
-        for target in vars {
+        for (target, elem_ty) in vars {
             let ExprKind::Name(name) = target.kind else {
                 let text = self.expr_text(target);
                 self.error(target.span, format!("non-name {text} on left side of :="));

@@ -64,6 +64,8 @@ pub enum Type {
     UntypedRune,
     /// A function type.
     Func(FuncType),
+    /// `[]T`: a slice of elements of type `T`.
+    Slice(TypeId),
     /// The results of a call returning several values; never the type of a variable.
     Tuple(Vec<TypeId>),
 }
@@ -78,6 +80,7 @@ impl Type {
                 ..func
             }),
             Type::Tuple(elems) => Type::Tuple(elems.into_iter().map(map).collect()),
+            Type::Slice(elem) => Type::Slice(map(elem)),
             other => other,
         }
     }
@@ -103,6 +106,9 @@ pub struct FuncType {
     pub param_names: Box<[Box<str>]>,
     /// The result names, for messages; empty when unnamed.
     pub result_names: Box<[Box<str>]>,
+    /// Whether the last parameter is written `...T`: its type is `[]T`, and a call may
+    /// pass any number of `T`s for it.
+    pub variadic: bool,
 }
 
 /// All types of a program.
@@ -135,6 +141,7 @@ impl Default for TypeTable {
                 results: Vec::new(),
                 param_names: Box::new([]),
                 result_names: Box::new([]),
+                variadic: false,
             }),
             Type::Uint8(ByteSpelling::Byte),
             Type::Uint8(ByteSpelling::Uint8),
@@ -160,6 +167,7 @@ impl TypeTable {
                     results: func.results.iter().map(|&id| self.canonical(id)).collect(),
                     param_names: Box::new([]),
                     result_names: Box::new([]),
+                    variadic: func.variadic,
                 };
                 (stripped != *func).then(|| self.intern(Type::Func(stripped)))
             }
@@ -169,6 +177,10 @@ impl TypeTable {
             }
             // `uint8` is `byte`: identity, and so the back end, sees one type.
             Type::Uint8(ByteSpelling::Uint8) => Some(BYTE),
+            &Type::Slice(elem) => {
+                let stripped = self.canonical(elem);
+                (stripped != elem).then(|| self.intern(Type::Slice(stripped)))
+            }
             _ => None,
         };
         let id = TypeId(self.types.len() as u32);
@@ -217,6 +229,70 @@ impl TypeTable {
         }
     }
 
+    /// Returns the element type of the slice type `id`, if it is one.
+    pub fn slice_elem(&self, id: TypeId) -> Option<TypeId> {
+        match self.get(id) {
+            &Type::Slice(elem) => Some(elem),
+            _ => None,
+        }
+    }
+
+    /// Returns the words of a value of type `id`, in order, each true when it holds a
+    /// pointer (which a collector follows): a string is its pointer and length, a slice its
+    /// pointer, length and capacity, a function value its closure pointer, an `int`, a
+    /// `byte` or a `bool` one word without pointers. The back end lays every value out this
+    /// way.
+    pub fn word_pointers(&self, id: TypeId) -> &'static [bool] {
+        match self.get(id) {
+            Type::Bool
+            | Type::Int
+            | Type::Uint8(_)
+            | Type::UntypedBool
+            | Type::UntypedInt
+            | Type::UntypedRune => &[false],
+            Type::String | Type::UntypedString => &[true, false],
+            Type::Slice(_) => &[true, false, false],
+            Type::Func(_) | Type::UntypedNil => &[true],
+            Type::Invalid | Type::Tuple(_) => unreachable!("no value has type {id:?}"),
+        }
+    }
+
+    /// Returns the number of 64-bit words a value of type `id` takes.
+    pub fn words(&self, id: TypeId) -> u32 {
+        self.word_pointers(id).len() as u32
+    }
+
+    /// Returns the size in bytes of a value of type `id` in memory: of an element of a
+    /// slice, whose elements lie `size` bytes apart. A `bool` and a `byte` are one byte, as
+    /// in Go (the capacity `append` gives depends on it); every other value is its words.
+    pub fn size(&self, id: TypeId) -> i64 {
+        match self.get(id) {
+            Type::Bool | Type::UntypedBool | Type::Uint8(_) => 1,
+            Type::Invalid
+            | Type::Int
+            | Type::UntypedRune
+            | Type::String
+            | Type::UntypedInt
+            | Type::UntypedString
+            | Type::UntypedNil
+            | Type::Func(_)
+            | Type::Slice(_)
+            | Type::Tuple(_) => 8 * i64::from(self.words(id)),
+        }
+    }
+
+    /// Returns whether a value of type `id` holds a pointer (as Go's `PtrBytes != 0`):
+    /// memory holding only such values need not be scanned by a collector.
+    pub fn has_pointers(&self, id: TypeId) -> bool {
+        self.word_pointers(id).contains(&true)
+    }
+
+    /// Returns whether values of type `id` can be compared with `==` only against `nil`
+    /// (functions and slices).
+    pub fn only_nil_comparable(&self, id: TypeId) -> bool {
+        matches!(self.get(id), Type::Func(_) | Type::Slice(_))
+    }
+
     /// Formats `id` as Go does in messages: `int`, `untyped int`, `func(int) (bool, string)`.
     pub fn display(&self, id: TypeId) -> String {
         let mut out = String::new();
@@ -240,7 +316,7 @@ impl TypeTable {
             Type::Func(func) => {
                 let (param_names, result_names) = (&func.param_names, &func.result_names);
                 out.push_str("func");
-                self.write_list(&func.params, param_names, out);
+                self.write_params(&func.params, param_names, func.variadic, out);
                 match func.results.len() {
                     0 => {}
                     1 if result_names.is_empty() => {
@@ -254,11 +330,21 @@ impl TypeTable {
                 }
             }
             Type::Tuple(elems) => self.write_list(elems, &[], out),
+            &Type::Slice(elem) => {
+                out.push_str("[]");
+                self.write(elem, out);
+            }
         }
     }
 
     /// Writes `(T1, T2)`, or `(a T1, b T2)` when `names` are given.
     fn write_list(&self, ids: &[TypeId], names: &[Box<str>], out: &mut String) {
+        self.write_params(ids, names, false, out);
+    }
+
+    /// Writes a list as [`write_list`](Self::write_list) does, the last type as `...T` when
+    /// `variadic` (its type is `[]T`).
+    fn write_params(&self, ids: &[TypeId], names: &[Box<str>], variadic: bool, out: &mut String) {
         out.push('(');
         for (idx, &id) in ids.iter().enumerate() {
             if idx > 0 {
@@ -268,7 +354,13 @@ impl TypeTable {
                 out.push_str(name);
                 out.push(' ');
             }
-            self.write(id, out);
+            match self.slice_elem(id) {
+                Some(elem) if variadic && idx + 1 == ids.len() => {
+                    out.push_str("...");
+                    self.write(elem, out);
+                }
+                _ => self.write(id, out),
+            }
         }
         out.push(')');
     }

@@ -1,11 +1,12 @@
 //! Type expressions and function signatures, as types2's `typexpr.go` and `signature.go`:
-//! Level 1 has only the predeclared type names and function types. Every other type Go
+//! Toy has the predeclared type names, function types and slice types. Every other type Go
 //! writes is rejected here, at the type, with what it is. Parameters and named results
 //! share one block, so a name repeated between them is redeclared.
 
-use crate::syntax::ast::{self, Ident, Signature, TypeExpr, TypeLit, TypeLitKind};
+use crate::syntax::ast::{self, Expr, ExprKind, Ident, Signature, TypeExpr, TypeLit, TypeLitKind};
 use crate::types::check::Checker;
 use crate::types::object::ObjKind;
+use crate::types::operand::Operand;
 use crate::types::ty::{FuncType, INVALID, Type, TypeId};
 
 impl<'a> Checker<'a> {
@@ -22,16 +23,7 @@ impl<'a> Checker<'a> {
                 if let ObjKind::TypeName = object.kind {
                     return object.ty;
                 }
-                let what = match object.kind {
-                    ObjKind::Var { owner: Some(_), .. } => "local variable",
-                    ObjKind::Var { owner: None, .. } => "package-level variable",
-                    ObjKind::Const(_) | ObjKind::Iota => "constant",
-                    ObjKind::Func(_) => "function",
-                    ObjKind::Builtin(_) => "built-in function",
-                    ObjKind::Nil => "untyped nil",
-                    ObjKind::Package => "package",
-                    ObjKind::TypeName => unreachable!("handled above"),
-                };
+                let what = object_kind(&object.kind);
                 let name = self.name(ident.name);
                 if name == "_" {
                     self.error(ident.span, "cannot use _ as value or type");
@@ -51,11 +43,21 @@ impl<'a> Checker<'a> {
                 INVALID
             }
             TypeExpr::Func(sig) => self.signature_type(sig),
-            TypeExpr::Literal(lit) => {
-                self.type_lit(lit);
-                INVALID
-            }
+            TypeExpr::Literal(lit) => self.type_lit(lit),
         }
+    }
+
+    /// Reports Go's `X is not a type` for `expr`, checked as `x`, written where a type must
+    /// be: a name is described by what it names, as in a type position.
+    pub(crate) fn not_a_type(&mut self, expr: &'a Expr, x: &Operand<'a>) {
+        let desc = match (&expr.kind, self.nodes.obj_of(expr.id)) {
+            (&ExprKind::Name(name), Some(obj)) => {
+                let what = object_kind(&self.state.info.obj(obj).kind);
+                format!("{} ({what})", self.name(name))
+            }
+            _ => self.operand_string(x),
+        };
+        self.error(x.span, format!("{desc} is not a type"));
     }
 
     /// Checks `pkg.Name` written as a type: the package must be declared; a name of `fmt`
@@ -84,10 +86,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Rejects a type literal, which Level 1 lacks, at its first token.
-    pub(crate) fn type_lit(&mut self, lit: &'a TypeLit) {
-        let message = match lit.kind {
-            TypeLitKind::Slice(_) => "slices are not supported",
+    /// Resolves a type literal: a slice type, or one Toy lacks, rejected at its first token
+    /// (and then invalid).
+    pub(crate) fn type_lit(&mut self, lit: &'a TypeLit) -> TypeId {
+        let message = match &lit.kind {
+            TypeLitKind::Slice(elem) => {
+                let elem = self.type_expr(elem);
+                if elem == INVALID {
+                    return INVALID;
+                }
+                return self.state.info.types.intern(Type::Slice(elem));
+            }
             TypeLitKind::Array(..) => "arrays are not supported",
             TypeLitKind::Pointer(_) => "pointers are not supported",
             TypeLitKind::Map(..) => "map is not supported",
@@ -97,6 +106,7 @@ impl<'a> Checker<'a> {
             TypeLitKind::Union(_) => "type constraints are not supported",
         };
         self.unsupported(lit.span, message);
+        INVALID
     }
 
     /// Returns the function type a signature denotes.
@@ -127,11 +137,30 @@ impl<'a> Checker<'a> {
         // against the valid ones, as Go does. A signature with a type Toy lacks (reported
         // here) has no type at all, so that its calls are not checked against a guess.
         let mut params = Vec::with_capacity(sig.params.len());
-        for param in &sig.params {
-            if param.variadic {
-                self.unsupported(param.ty.span(), "variadic functions are not supported");
+        let mut variadic = false;
+        for (idx, param) in sig.params.iter().enumerate() {
+            let ty = self.type_expr(&param.ty);
+            if !param.variadic {
+                params.push(ty);
+                continue;
             }
-            params.push(self.type_expr(&param.ty));
+            if idx + 1 != sig.params.len() {
+                // Go reports it at the `...`, written just before the type, and ignores it.
+                let at = param.ty.span().lo as usize - "...".len();
+                self.error(
+                    crate::diag::Span::new(at, at + 3),
+                    "can only use ... with final parameter",
+                );
+                params.push(ty);
+                continue;
+            }
+            variadic = true;
+            let slice = if ty == INVALID {
+                INVALID
+            } else {
+                self.state.info.types.intern(Type::Slice(ty))
+            };
+            params.push(slice);
         }
         let mut results = Vec::with_capacity(sig.results.len());
         for result in &sig.results {
@@ -154,20 +183,49 @@ impl<'a> Checker<'a> {
             results,
             param_names,
             result_names,
+            variadic,
         }))
     }
 }
 
-/// Returns whether a signature is written with Level 1's types only: type names and
-/// function types, no `...`.
+/// Returns how Go describes an object that is not a type: `local variable`, `function`.
+fn object_kind(kind: &ObjKind) -> &'static str {
+    match kind {
+        ObjKind::Var { owner: Some(_), .. } => "local variable",
+        ObjKind::Var { owner: None, .. } => "package-level variable",
+        ObjKind::Const(_) | ObjKind::Iota => "constant",
+        ObjKind::Func(_) => "function",
+        ObjKind::Builtin(_) => "built-in function",
+        ObjKind::Nil => "untyped nil",
+        ObjKind::Package => "package",
+        ObjKind::TypeName => "type",
+    }
+}
+
+/// Returns whether a signature is written with Toy's types only: type names, function
+/// types and slice types.
 fn is_toy_signature(sig: &Signature) -> bool {
-    let is_toy_type = |ty: &TypeExpr| match ty {
-        TypeExpr::Name(_) => true,
-        TypeExpr::Func(sig) => is_toy_signature(sig),
-        TypeExpr::Qualified(_) | TypeExpr::Instance(_) | TypeExpr::Literal(_) => false,
-    };
     sig.params
         .iter()
         .chain(&sig.results)
-        .all(|param| !param.variadic && is_toy_type(&param.ty))
+        .all(|param| is_toy_type(&param.ty))
+}
+
+/// Returns whether a type is written with Toy's types only.
+fn is_toy_type(ty: &TypeExpr) -> bool {
+    match ty {
+        TypeExpr::Name(_) => true,
+        TypeExpr::Func(sig) => is_toy_signature(sig),
+        TypeExpr::Literal(lit) => match &lit.kind {
+            TypeLitKind::Slice(elem) => is_toy_type(elem),
+            TypeLitKind::Array(..)
+            | TypeLitKind::Pointer(_)
+            | TypeLitKind::Map(..)
+            | TypeLitKind::Chan(..)
+            | TypeLitKind::Struct(_)
+            | TypeLitKind::Interface(_)
+            | TypeLitKind::Union(_) => false,
+        },
+        TypeExpr::Qualified(_) | TypeExpr::Instance(_) => false,
+    }
 }

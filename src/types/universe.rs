@@ -38,6 +38,10 @@ impl<'a> Checker<'a> {
         self.predeclare("nil", UNTYPED_NIL, ObjKind::Nil);
         let builtins = [
             ("len", Builtin::Len),
+            ("cap", Builtin::Cap),
+            ("make", Builtin::Make),
+            ("append", Builtin::Append),
+            ("copy", Builtin::Copy),
             ("print", Builtin::Print),
             ("println", Builtin::Println),
             ("panic", Builtin::Panic),
@@ -84,15 +88,12 @@ impl<'a> Checker<'a> {
 /// undefined.
 const GO_ONLY_PREDECLARED: &[&str] = &[
     "any",
-    "append",
-    "cap",
     "clear",
     "close",
     "comparable",
     "complex",
     "complex128",
     "complex64",
-    "copy",
     "delete",
     "error",
     "float32",
@@ -102,7 +103,6 @@ const GO_ONLY_PREDECLARED: &[&str] = &[
     "int32",
     "int64",
     "int8",
-    "make",
     "new",
     "real",
     "recover",

@@ -18,7 +18,7 @@ use super::{Builder, Words};
 
 impl<'a> Builder<'a> {
     /// Ends the current block with a call to a runtime function that never returns.
-    fn call_noreturn(&mut self, rt: Runtime, args: &[ValueId]) {
+    pub(super) fn call_noreturn(&mut self, rt: Runtime, args: &[ValueId]) {
         self.call_runtime(rt, args);
         let block = self.cur.take().expect("code is reachable");
         self.f.blocks[block.0 as usize].kind = BlockKind::Exit;
@@ -68,27 +68,29 @@ impl<'a> Builder<'a> {
 
     /// Builds the call of `callee` with `args`: a conversion, a built-in, a top-level
     /// function called or inlined, or a closure value called or inlined.
-    pub(super) fn call_expr(&mut self, callee: &Expr, args: &[Expr]) -> Words {
+    pub(super) fn call_expr(&mut self, callee: &Expr, args: &[Expr], spread: bool) -> Words {
         let callee = unparen(callee);
         match &callee.kind {
-            ExprKind::FuncType(_) => return self.conversion(self.type_of(callee), args),
+            ExprKind::FuncType(_) | ExprKind::Type(_) => {
+                return self.conversion(self.type_of(callee), args);
+            }
             ExprKind::Selector(selector) => {
                 let builtin = match self.file.names.name(selector.name.name) {
                     "Println" => Builtin::FmtPrintln,
                     _ => Builtin::FmtPrint,
                 };
-                return self.builtin(builtin, args);
+                return self.builtin(builtin, args, spread);
             }
             ExprKind::Name(_) => {
                 let obj = self.info.obj_of(callee.id).expect("a resolved callee");
                 match &self.info.obj(obj).kind {
-                    ObjKind::Builtin(builtin) => return self.builtin(*builtin, args),
+                    ObjKind::Builtin(builtin) => return self.builtin(*builtin, args, spread),
                     ObjKind::TypeName => return self.conversion(self.type_of(callee), args),
                     ObjKind::Func(func) => {
                         let func = *func;
                         let fty = self.type_of(callee);
                         args.iter().for_each(|arg| self.hoist(arg));
-                        let arg_words = self.args(fty, args);
+                        let arg_words = self.args(fty, args, spread);
                         if self.inlinable(func) {
                             return self.inline(func, &arg_words);
                         }
@@ -105,7 +107,7 @@ impl<'a> Builder<'a> {
         self.hoist(callee);
         args.iter().for_each(|arg| self.hoist(arg));
         let fv = self.eval(callee)[0];
-        let arg_words = self.args(fty, args);
+        let arg_words = self.args(fty, args, spread);
         // A closure made here needs no nil check, and its body can replace the call.
         if let Some(known) = self.known.get(&fv)
             && self.lit_inlinable(known.func)
@@ -129,6 +131,12 @@ impl<'a> Builder<'a> {
         if ty::is_string(target) && ty::is_integer(from) {
             return self.call_runtime(Runtime::IntString, &[words[0]]);
         }
+        if ty::is_string(from) && self.info.types.slice_elem(target).is_some() {
+            return self.string_to_bytes(&words);
+        }
+        if ty::is_string(target) && self.info.types.slice_elem(from).is_some() {
+            return self.bytes_to_string(&words);
+        }
         if ty::is_integer(from) && !ty::is_byte(from) {
             words[0] = self.wrap(target, words[0]);
         }
@@ -140,21 +148,65 @@ impl<'a> Builder<'a> {
         func.results.iter().map(|&ty| self.words_of(ty)).sum()
     }
 
-    fn args(&mut self, fty: TypeId, args: &[Expr]) -> Words {
-        let params = self
+    /// Evaluates the arguments of a call of a function of type `fty` into its argument
+    /// words. The values a variadic function takes for its last parameter are packed into a
+    /// new slice (none: a nil slice), unless `spread` passes one as it is (`f(s...)`: the
+    /// callee shares the caller's array, as in Go).
+    fn args(&mut self, fty: TypeId, args: &[Expr], spread: bool) -> Words {
+        let func = self.info.types.func(fty).expect("a function type");
+        let (params, variadic) = (func.params.clone(), func.variadic && !spread);
+        // Each argument's type and words: `f(g())` passes g's results.
+        let tuple = match args {
+            [arg] => self.tuple_types(arg),
+            _ => None,
+        };
+        let values: Vec<(TypeId, Words)> = match tuple {
+            Some(tuple) => {
+                let words = self.eval(&args[0]);
+                let mut at = 0;
+                tuple
+                    .into_iter()
+                    .map(|ty| {
+                        let n = self.words_of(ty) as usize;
+                        at += n;
+                        (ty, SmallVec::from_slice(&words[at - n..at]))
+                    })
+                    .collect()
+            }
+            None => args
+                .iter()
+                .enumerate()
+                .map(|(idx, arg)| {
+                    let ty = match params.get(idx) {
+                        Some(&ty) if !variadic || idx + 1 < params.len() => ty,
+                        _ => self
+                            .info
+                            .types
+                            .slice_elem(params[params.len() - 1])
+                            .expect("a variadic parameter is a slice"),
+                    };
+                    (ty, self.eval_as(arg, ty))
+                })
+                .collect(),
+        };
+        if !variadic {
+            return values.into_iter().flat_map(|(_, words)| words).collect();
+        }
+        let fixed = params.len() - 1;
+        let mut words: Words = values[..fixed]
+            .iter()
+            .flat_map(|(_, words)| words.iter().copied())
+            .collect();
+        let elem = self
             .info
             .types
-            .func(fty)
-            .expect("a function type")
-            .params
-            .clone();
-        if args.len() == 1 && params.len() > 1 {
-            return self.eval(&args[0]);
-        }
-        let mut words = SmallVec::new();
-        for (arg, &ty) in args.iter().zip(&params) {
-            words.extend(self.eval_as(arg, ty));
-        }
+            .slice_elem(params[fixed])
+            .expect("a variadic parameter is a slice");
+        let rest: Vec<Words> = values[fixed..]
+            .iter()
+            .map(|(_, words)| words.clone())
+            .collect();
+        words.extend(self.pack(elem, &rest));
         words
     }
 
@@ -194,6 +246,31 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Prints a value as the built-in `println` does: a slice as `[len/cap]0xptr`.
+    fn print_value(&mut self, ty: TypeId, words: &[ValueId]) {
+        let rt = if ty::is_string(ty) {
+            Runtime::PrintString
+        } else if ty::is_boolean(ty) {
+            Runtime::PrintBool
+        } else if self.info.types.func(ty).is_some() {
+            Runtime::PrintPointer
+        } else if self.info.types.slice_elem(ty).is_some() {
+            Runtime::PrintSlice
+        } else {
+            Runtime::PrintInt
+        };
+        self.call_runtime(rt, words);
+    }
+
+    /// Prints a value as `fmt.Print` does: a slice element by element.
+    pub(super) fn fmt_print_value(&mut self, ty: TypeId, words: &[ValueId]) {
+        if self.info.types.slice_elem(ty).is_some() {
+            self.fmt_print_slice(ty, words);
+        } else {
+            self.print_value(ty, words);
+        }
+    }
+
     /// `min` or `max` of strings, compared byte-wise: each operand in turn replaces the one
     /// kept so far if it orders before it (`min`) or after it (`max`).
     fn min_max_string(&mut self, builtin: Builtin, values: &[(TypeId, Words)]) -> Words {
@@ -222,11 +299,28 @@ impl<'a> Builder<'a> {
         SmallVec::from_slice(&[self.read(kept), self.read(kept + 1)])
     }
 
-    fn builtin(&mut self, builtin: Builtin, args: &[Expr]) -> Words {
+    fn builtin(&mut self, builtin: Builtin, args: &[Expr], spread: bool) -> Words {
         match builtin {
+            // A string's length and a slice's are both the second word.
             Builtin::Len => {
-                let s = self.eval(&args[0]);
+                let s = self.expr(&args[0]);
                 SmallVec::from_slice(&[s[1]])
+            }
+            Builtin::Cap => {
+                let s = self.expr(&args[0]);
+                SmallVec::from_slice(&[s[2]])
+            }
+            Builtin::Make => {
+                args[1..].iter().for_each(|arg| self.hoist(arg));
+                self.make(self.type_of(&args[0]), args)
+            }
+            Builtin::Append => {
+                args.iter().for_each(|arg| self.hoist(arg));
+                self.append(args, spread)
+            }
+            Builtin::Copy => {
+                args.iter().for_each(|arg| self.hoist(arg));
+                self.copy(args)
             }
             Builtin::Min | Builtin::Max => {
                 let values = self.builtin_args(args, false);
@@ -282,16 +376,11 @@ impl<'a> Builder<'a> {
                             self.call_runtime(Runtime::PrintSp, &[]);
                         }
                     }
-                    let rt = if ty::is_string(*ty) {
-                        Runtime::PrintString
-                    } else if ty::is_boolean(*ty) {
-                        Runtime::PrintBool
-                    } else if self.info.types.func(*ty).is_some() {
-                        Runtime::PrintPointer
+                    if to_interface {
+                        self.fmt_print_value(*ty, words);
                     } else {
-                        Runtime::PrintInt
-                    };
-                    self.call_runtime(rt, words);
+                        self.print_value(*ty, words);
+                    }
                 }
                 if newline {
                     self.call_runtime(Runtime::PrintNl, &[]);

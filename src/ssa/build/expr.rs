@@ -20,11 +20,8 @@ impl<'a> Builder<'a> {
     /// Evaluates `expr` converted to type `ty` (only `nil` and untyped values need it),
     /// using the results of calls `hoist` already made.
     pub(super) fn eval_as(&mut self, expr: &Expr, ty: TypeId) -> Words {
-        if self.info.const_value(expr.id).is_none()
-            && self.type_of(expr) == ty::UNTYPED_NIL
-            && self.words_of(ty) == 1
-        {
-            return self.zero(1);
+        if self.info.const_value(expr.id).is_none() && self.type_of(expr) == ty::UNTYPED_NIL {
+            return self.zero(self.words_of(ty));
         }
         self.eval(expr)
     }
@@ -57,6 +54,7 @@ impl<'a> Builder<'a> {
                         let func = *func;
                         SmallVec::from_slice(&[self.addr(Sym::FuncValue(func))])
                     }
+                    ObjKind::Nil => self.zero(self.words_of(self.type_of(expr))),
                     _ => self.zero(1),
                 }
             }
@@ -112,7 +110,10 @@ impl<'a> Builder<'a> {
                 };
                 self.binary_words(*op, operand_ty, &x, &y, Some(rhs))
             }
-            ExprKind::Call(call) => self.call_expr(&call.callee, &call.args),
+            ExprKind::Call(call) => self.call_expr(&call.callee, &call.args, call.dots.is_some()),
+            ExprKind::Index(pair) => self.index(&pair[0], &pair[1]),
+            ExprKind::Slice(slice) => self.slice_expr(slice),
+            ExprKind::Composite(lit) => self.composite(lit, self.type_of(expr)),
             _ => unreachable!("the checker rejects {:?}", expr.kind),
         }
     }
@@ -247,7 +248,11 @@ impl<'a> Builder<'a> {
                 }
             })
             .sum::<u32>();
-        let closure = self.alloc(n_words);
+        // The code pointer is not one a collector follows; a cell's address is.
+        let pointers = env
+            .iter()
+            .any(|c| c.by_ref || self.info.types.has_pointers(self.info.obj(c.obj).ty));
+        let closure = self.alloc(n_words, pointers);
         let code = self.addr(Sym::Func(func));
         self.value(Op::Store, 0, &[closure, code]);
         let mut off = 8;
@@ -289,7 +294,7 @@ impl<'a> Builder<'a> {
 
     /// Returns the words of a constant string. The unit keeps the checker's bytes, shared
     /// (a constant used in many functions is never copied per use).
-    fn string_lit(&mut self, bytes: &Arc<[u8]>) -> Words {
+    pub(super) fn string_lit(&mut self, bytes: &Arc<[u8]>) -> Words {
         if bytes.is_empty() {
             let zero = self.constant(0);
             return SmallVec::from_slice(&[zero, zero]);

@@ -26,7 +26,7 @@ use crate::ssa::func::{BlockId, ValueId};
 use crate::syntax::ast::{self, Block};
 use crate::types::FuncId;
 
-use super::{Builder, Capture, VarLoc, Words, boxed_vars, params, words};
+use super::{Builder, Capture, VarLoc, Words, boxed_vars, params};
 
 /// A closure value whose literal and captured words are known where it is called.
 #[derive(Clone)]
@@ -143,14 +143,14 @@ impl<'a> Builder<'a> {
             .types
             .func(info.funcs[func.0 as usize].ty)
             .expect("a function type");
-        let n_results: u32 = fty.results.iter().map(|&ty| words(ty)).sum();
+        let n_results: u32 = fty.results.iter().map(|&ty| self.words_of(ty)).sum();
         let exit = self.new_block();
         let results = self.new_var(n_results);
         let saved_results = std::mem::replace(&mut self.result_tys, fty.results.clone());
         let saved_inlining = self.inlining.replace(Inlining { exit, results });
         let mut at = 0;
         for (param, &ty) in params(sig).zip(&fty.params) {
-            let n = words(ty) as usize;
+            let n = self.words_of(ty) as usize;
             if let Some(obj) = param.and_then(|name| info.obj_of(name.id)) {
                 self.declare(obj, &args[at..at + n]);
             }

@@ -14,6 +14,8 @@
 //! - `order`: gc's `order`, the calls of a statement made before the rest of it;
 //! - `expr`: expressions once their calls are made, and function literals;
 //! - `call`: calls, conversions, built-ins and run-time checks;
+//! - `slice`: slices: elements, bounds checks, slice expressions, literals, `make`,
+//!   `append`, `copy`, and where an assignment stores;
 //! - `inline`: a call replaced with the callee's body, in its two modes.
 //!
 //! All of them read the checked program through `ssa::program::Program`, frozen and shared
@@ -29,6 +31,7 @@ mod call;
 mod expr;
 mod inline;
 mod order;
+mod slice;
 mod stmt;
 mod vars;
 
@@ -38,7 +41,7 @@ use smallvec::SmallVec;
 use crate::ssa::func::{BlockId, Func, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 use crate::syntax::ast::{self, Expr, VarSpec};
-use crate::types::ty::{self, TypeId};
+use crate::types::ty::TypeId;
 use crate::types::{FuncId, Info, ObjId};
 
 use boxed::boxed_vars;
@@ -77,7 +80,8 @@ pub struct Capture {
     pub by_ref: bool,
 }
 
-/// The words of one Toy value: one, or two for a string, or several for a call's results.
+/// The words of one Toy value (`TypeTable::words`: one, two for a string, three for a
+/// slice), or of a call's results.
 type Words = SmallVec<[ValueId; 4]>;
 
 /// The state of one function's construction.
@@ -179,18 +183,13 @@ pub fn build(program: &Program<'_>, unit: &Unit) -> (Func, Vec<Unit>) {
     (f, builder.closures)
 }
 
-/// Returns the number of words a value of type `ty` takes.
-pub fn words(ty: TypeId) -> u32 {
-    if ty::is_string(ty) { 2 } else { 1 }
-}
-
 impl<'a> Builder<'a> {
     fn type_of(&self, expr: &Expr) -> TypeId {
         self.info.type_of(expr.id)
     }
 
     fn words_of(&self, ty: TypeId) -> u32 {
-        words(ty)
+        self.info.types.words(ty)
     }
 
     /// Builds function `func`, whose closure object holds the captures `env` (none for a
@@ -202,8 +201,8 @@ impl<'a> Builder<'a> {
         self.this = Some(func);
         let (sig, body) = self.program.syntax(func);
         let fty = info.types.func(func_info.ty).expect("a function type");
-        self.f.arg_words = fty.params.iter().map(|&ty| words(ty)).sum();
-        self.f.result_words = fty.results.iter().map(|&ty| words(ty)).sum();
+        self.f.arg_words = fty.params.iter().map(|&ty| self.words_of(ty)).sum();
+        self.f.result_words = fty.results.iter().map(|&ty| self.words_of(ty)).sum();
         self.boxed = boxed_vars(info, func, sig, body);
 
         if !env.is_empty() {
@@ -252,7 +251,7 @@ impl<'a> Builder<'a> {
     fn declare_results(&mut self, sig: &ast::Signature, tys: &[TypeId]) -> Vec<ObjId> {
         let objs = result_objs(self.info, sig);
         for (&obj, &ty) in objs.iter().zip(tys) {
-            let zero = self.zero(words(ty));
+            let zero = self.zero(self.words_of(ty));
             self.declare(obj, &zero);
         }
         objs

@@ -51,7 +51,7 @@ impl<'a> Builder<'a> {
             }
             ExprKind::Call(call) => {
                 if self.is_call(&call.callee) {
-                    let words = self.call_expr(&call.callee, &call.args);
+                    let words = self.call_expr(&call.callee, &call.args, call.dots.is_some());
                     self.hoisted.insert(expr.id, words);
                 } else {
                     let to_interface = matches!(unparen(&call.callee).kind, ExprKind::Selector(..));
@@ -71,15 +71,24 @@ impl<'a> Builder<'a> {
             | ExprKind::FuncType(_)
             | ExprKind::Selector(_)
             | ExprKind::Bad => {}
+            ExprKind::Type(_) => {}
+            ExprKind::Index(pair) => {
+                self.hoist(&pair[0]);
+                self.hoist(&pair[1]);
+            }
+            ExprKind::Slice(slice) => {
+                self.hoist(&slice.base);
+                for bound in [&slice.lo, &slice.hi, &slice.max].into_iter().flatten() {
+                    self.hoist(bound);
+                }
+            }
+            ExprKind::Composite(lit) => lit.elems.iter().for_each(|elem| self.hoist(elem)),
+            // A key is a constant index.
+            ExprKind::KeyValue(pair) => self.hoist(&pair[1]),
             ExprKind::Imag
-            | ExprKind::Type(_)
-            | ExprKind::Composite(_)
-            | ExprKind::Index(_)
             | ExprKind::Instance(_)
-            | ExprKind::Slice(_)
             | ExprKind::TypeAssert(_)
-            | ExprKind::TypeGuard(_)
-            | ExprKind::KeyValue(_) => unreachable!("the checker rejects {:?}", expr.kind),
+            | ExprKind::TypeGuard(_) => unreachable!("the checker rejects {:?}", expr.kind),
         }
     }
 
@@ -113,19 +122,28 @@ impl<'a> Builder<'a> {
     }
 
     /// Reports whether gc's `order` pass moves a call of `callee` ahead of its statement:
-    /// function calls, and the built-ins `len`, `min` and `max`, which it orders as calls;
-    /// not conversions.
+    /// function calls, and the built-ins `len`, `cap`, `min`, `max`, `make`, `append` and
+    /// `copy`, which it orders as calls; not conversions.
     fn is_call(&self, callee: &Expr) -> bool {
         let callee = unparen(callee);
         match &callee.kind {
-            ExprKind::FuncType(_) | ExprKind::Selector(..) => false,
+            ExprKind::FuncType(_) | ExprKind::Type(_) | ExprKind::Selector(..) => false,
             ExprKind::Name(_) => match self
                 .info
                 .obj_of(callee.id)
                 .map(|obj| &self.info.obj(obj).kind)
             {
                 Some(ObjKind::Builtin(builtin)) => {
-                    matches!(builtin, Builtin::Len | Builtin::Min | Builtin::Max)
+                    matches!(
+                        builtin,
+                        Builtin::Len
+                            | Builtin::Cap
+                            | Builtin::Min
+                            | Builtin::Max
+                            | Builtin::Make
+                            | Builtin::Append
+                            | Builtin::Copy
+                    )
                 }
                 Some(ObjKind::TypeName) => false,
                 _ => true,

@@ -12,14 +12,20 @@ use crate::syntax::ast::{
 use crate::types::ObjId;
 use crate::types::ty::{self, TypeId};
 
+use super::slice::Place;
 use super::{Builder, Words};
 
 /// How a loop advances.
 enum Iteration {
     /// A three-clause loop, with its variables that live in cells.
     Clause { cells: Vec<ObjId> },
-    /// `range n`, with the hidden counter variable.
-    Range { n: ValueId, counter: u32 },
+    /// `range n`, with the hidden counter variable; over a slice, `n` is its length and
+    /// `elems` its array and element type.
+    Range {
+        n: ValueId,
+        counter: u32,
+        elems: Option<(ValueId, TypeId)>,
+    },
 }
 
 /// Where `break` and `continue` go.
@@ -58,20 +64,25 @@ impl<'a> Builder<'a> {
                 Some(op) => {
                     let target = &lhs[0];
                     let ty = self.type_of(target);
-                    // gc reads the target after the calls on the right.
+                    // gc reads the target after the calls on the right; an element's
+                    // address is found once.
+                    self.hoist(target);
                     self.hoist(&rhs[0]);
-                    let old = self.eval(target);
+                    let place = self.place(target);
+                    let old = self.read_place(&place);
                     let rhs_words = self.eval_as(&rhs[0], ty);
                     let new = self.binary_words(*op, ty, &old, &rhs_words, Some(&rhs[0]));
-                    self.store(target, &new);
+                    self.write_place(&place, &new);
                 }
             },
             Stmt::IncDec { target, inc, .. } => {
-                let old = self.expr(target)[0];
+                self.hoist(target);
+                let place = self.place(target);
+                let old = self.read_place(&place)[0];
                 let one = self.constant(1);
                 let new = self.value(if *inc { Op::Add } else { Op::Sub }, 0, &[old, one]);
                 let new = self.wrap(self.type_of(target), new);
-                self.store(target, &[new]);
+                self.write_place(&place, &[new]);
             }
             Stmt::Block(block) => self.block(block),
             Stmt::If(if_stmt) => {
@@ -140,10 +151,15 @@ impl<'a> Builder<'a> {
             .collect();
         let mut values: Vec<Words> = Vec::new();
         if spec.values.len() == 1 && spec.names.len() > 1 {
+            // The call's result types give each name its words: a blank one has no type
+            // of its own.
+            let results = self
+                .tuple_types(&spec.values[0])
+                .expect("a call with several results");
             let words = self.expr(&spec.values[0]);
             let mut at = 0;
-            for obj in &objs {
-                let n = obj.map_or(1, |obj| self.words_of(self.info.obj(obj).ty)) as usize;
+            for ty in results {
+                let n = self.words_of(ty) as usize;
                 values.push(SmallVec::from_slice(&words[at..at + n]));
                 at += n;
             }
@@ -184,6 +200,13 @@ impl<'a> Builder<'a> {
                 at += n;
             }
         } else {
+            // The operands of an element's index are evaluated with the right side (their
+            // calls first, left to right), before anything is assigned.
+            for target in lhs {
+                if let ExprKind::Index(_) = unparen(target).kind {
+                    self.hoist(target);
+                }
+            }
             let exprs: Vec<(&Expr, Option<TypeId>)> = rhs
                 .iter()
                 .zip(lhs)
@@ -191,7 +214,18 @@ impl<'a> Builder<'a> {
                 .collect();
             values = self.expr_list(&exprs);
         }
-        for (target, words) in lhs.iter().zip(values) {
+        let places: Vec<Option<Place>> = lhs
+            .iter()
+            .map(|target| match unparen(target).kind {
+                ExprKind::Index(_) => Some(self.place(target)),
+                _ => None,
+            })
+            .collect();
+        for ((target, words), place) in lhs.iter().zip(values).zip(places) {
+            if let Some(place) = place {
+                self.write_place(&place, &words);
+                continue;
+            }
             let target = unparen(target);
             let Some(obj) = self.info.obj_of(target.id) else {
                 continue; // the blank identifier
@@ -212,14 +246,10 @@ impl<'a> Builder<'a> {
 
     fn target_type(&self, target: &Expr) -> Option<TypeId> {
         let target = unparen(target);
-        self.info.obj_of(target.id).map(|obj| self.info.obj(obj).ty)
-    }
-
-    fn store(&mut self, target: &Expr, words: &[ValueId]) {
-        let target = unparen(target);
-        if let Some(obj) = self.info.obj_of(target.id) {
-            self.write_obj(obj, words);
+        if let ExprKind::Index(_) = target.kind {
+            return Some(self.type_of(target));
         }
+        self.info.obj_of(target.id).map(|obj| self.info.obj(obj).ty)
     }
 
     /// Builds `return`. With named results, a bare `return` returns their current values,
@@ -301,11 +331,18 @@ impl<'a> Builder<'a> {
                 Iteration::Clause { cells }
             }
             ForHeader::Range { expr, .. } => {
-                let n = self.expr(expr)[0];
+                // The range expression is evaluated once, before the loop.
+                let words = self.expr(expr);
+                let elems = self
+                    .info
+                    .types
+                    .slice_elem(self.type_of(expr))
+                    .map(|elem| (words[0], elem));
+                let n = if elems.is_some() { words[1] } else { words[0] };
                 let counter = self.new_var(1);
                 let zero = self.constant(0);
                 self.write(counter, zero);
-                Iteration::Range { n, counter }
+                Iteration::Range { n, counter, elems }
             }
         };
         let header = self.new_block();
@@ -321,7 +358,7 @@ impl<'a> Builder<'a> {
                 },
                 _,
             ) => self.cond(cond, body, exit),
-            (_, &Iteration::Range { n, counter }) => {
+            (_, &Iteration::Range { n, counter, .. }) => {
                 let i = self.read(counter);
                 let more = self.value(Op::Lt, 0, &[i, n]);
                 self.branch(more, body, exit);
@@ -332,20 +369,38 @@ impl<'a> Builder<'a> {
         self.cur = Some(body);
         if let (
             ForHeader::Range {
-                key: Some(key),
-                define,
-                ..
+                key, value, define, ..
             },
-            &Iteration::Range { counter, .. },
+            &Iteration::Range { counter, elems, .. },
         ) = (&for_stmt.header, &iteration)
         {
             let i = self.read(counter);
-            let key = unparen(key);
-            if let Some(obj) = self.info.obj_of(key.id) {
+            let value_words = match (value, elems) {
+                (Some(_), Some((ptr, elem))) => {
+                    let size = self.info.types.size(elem);
+                    let size = self.constant(size);
+                    let offset = self.value(Op::Mul, 0, &[i, size]);
+                    let addr = self.value(Op::Add, 0, &[ptr, offset]);
+                    Some(self.load_value(addr, elem))
+                }
+                _ => None,
+            };
+            let vars = [
+                (key, Some(SmallVec::from_slice(&[i]))),
+                (value, value_words),
+            ];
+            for (var, words) in vars {
+                let (Some(var), Some(words)) = (var, words) else {
+                    continue;
+                };
+                let var = unparen(var);
+                let Some(obj) = self.info.obj_of(var.id) else {
+                    continue;
+                };
                 if *define {
-                    self.declare(obj, &[i]);
+                    self.declare(obj, &words);
                 } else {
-                    self.write_obj(obj, &[i]);
+                    self.write_obj(obj, &words);
                 }
             }
         }

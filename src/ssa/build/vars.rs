@@ -1,7 +1,8 @@
 //! Where Toy variables live, and their declaration, reads and writes.
 //!
-//! Every Toy value is one or two words (`string` is pointer and length), so a variable is
-//! one or two SSA variables. A local variable lives in SSA variables unless a function
+//! Every Toy value is the words its type gives (`TypeTable::words`: a `string` is pointer
+//! and length, a slice pointer, length and capacity), so a variable is as many SSA
+//! variables. A local variable lives in SSA variables unless a function
 //! literal captures it *and* it is assigned after its declaration (`boxed`); such a variable
 //! lives in a heap cell, and the SSA variable holds the cell's address. A captured variable
 //! that is never assigned is copied into the closure (Go's capture-by-value rule, which is
@@ -32,7 +33,8 @@ impl<'a> Builder<'a> {
         let n = init.len() as u32;
         if self.boxed.contains(&obj) {
             let var = self.new_var(1);
-            let cell = self.alloc(n);
+            let pointers = self.info.types.has_pointers(self.info.obj(obj).ty);
+            let cell = self.alloc(n, pointers);
             for (idx, &word) in init.iter().enumerate() {
                 self.value(Op::Store, 8 * idx as i64, &[cell, word]);
             }
@@ -54,16 +56,19 @@ impl<'a> Builder<'a> {
         let VarLoc::Cell { var, n } = self.var_loc(obj) else {
             unreachable!("only variables in cells need a fresh copy");
         };
-        let cell = self.alloc(n);
+        let pointers = self.info.types.has_pointers(self.info.obj(obj).ty);
+        let cell = self.alloc(n, pointers);
         for (idx, &word) in words.iter().enumerate() {
             self.value(Op::Store, 8 * idx as i64, &[cell, word]);
         }
         self.write(var, cell);
     }
 
-    pub(super) fn alloc(&mut self, n_words: u32) -> ValueId {
+    /// Allocates `n_words` zeroed words, telling the allocator whether they hold pointers.
+    pub(super) fn alloc(&mut self, n_words: u32, pointers: bool) -> ValueId {
         let size = self.constant(8 * i64::from(n_words));
-        self.call_runtime(Runtime::Alloc, &[size])[0]
+        let pointers = self.constant(i64::from(pointers));
+        self.call_runtime(Runtime::Alloc, &[size, pointers])[0]
     }
 
     pub(super) fn zero(&mut self, n: u32) -> Words {
