@@ -117,6 +117,17 @@ pub enum Op {
     /// Sets the flags as `args[0] & aux` does, for its block's `EQ` or `NE` branch (amd64
     /// `TESTQconst`, or its byte and long forms for a small mask).
     TestConst,
+    /// `args[0]` if the word `args[2]` is not 0, else `args[1]` (Go's `CondSelect`): the
+    /// join of a small diamond without its branch (`condselect`).
+    CondSelect,
+    /// `args[2]` if `args[0]` and `args[1]` satisfy the condition `aux` (a `Cond` as
+    /// `Cond::from_aux` reads it), else `args[3]`: a compare and a conditional move (amd64
+    /// `CMPQ` and `CMOVQcc`). The value sets its own flags, so no flags outlive it.
+    CMov,
+    /// `args[2]` if `args[0] & args[1]` satisfies the condition `aux` against 0 (`EQ` or
+    /// `NE`), else `args[3]`: amd64 `TESTQ` (`TESTQconst` for a constant mask) and
+    /// `CMOVQcc`.
+    CMovTest,
 }
 
 impl Op {
@@ -172,6 +183,9 @@ impl Op {
             Op::CmpConst => "AMD64CMPQconst",
             Op::Test => "AMD64TESTQ",
             Op::TestConst => "AMD64TESTQconst",
+            Op::CondSelect => "CondSelect",
+            Op::CMov => "AMD64CMOVQcc",
+            Op::CMovTest => "AMD64CMOVQccTEST",
         }
     }
 
@@ -229,7 +243,8 @@ impl Op {
             | Op::LoadResult
             | Op::SetResult
             | Op::StaticCall
-            | Op::ClosureCall => true,
+            | Op::ClosureCall
+            | Op::CondSelect => true,
             Op::AddConst
             | Op::MulConst
             | Op::AndConst
@@ -243,7 +258,9 @@ impl Op {
             | Op::Cmp
             | Op::CmpConst
             | Op::Test
-            | Op::TestConst => false,
+            | Op::TestConst
+            | Op::CMov
+            | Op::CMovTest => false,
         }
     }
 
@@ -308,6 +325,15 @@ pub enum Cond {
 }
 
 impl Cond {
+    /// Every condition, in declaration order: `Cond::Lt as i64` indexes it, which is how a
+    /// `CMov`'s `aux` names its condition.
+    pub const ALL: [Cond; 6] = [Cond::Eq, Cond::Ne, Cond::Lt, Cond::Le, Cond::Gt, Cond::Ge];
+
+    /// Returns the condition that `aux` (`cond as i64`) names.
+    pub fn from_aux(aux: i64) -> Cond {
+        Cond::ALL[usize::try_from(aux).expect("a condition's index")]
+    }
+
     /// Returns the condition that holds exactly when this one does not.
     pub fn negate(self) -> Cond {
         match self {
