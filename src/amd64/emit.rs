@@ -80,6 +80,15 @@ const LEAF_FRAME: i64 = 128;
 /// Builds an instruction of two 64-bit registers.
 type RegReg = fn(&mut CodeAssembler, AsmRegister64, AsmRegister64) -> Result<(), IcedError>;
 
+/// What a conditional move compares to set its flags.
+#[derive(Clone, Copy)]
+enum Compare {
+    /// `args.0` with `args.1` (`CMPQ`, or `TESTQ` against a constant 0).
+    Cmp(ValueId, ValueId),
+    /// `args.0 & args.1` with zero (`TESTQ`; with a constant mask, `TESTQconst`).
+    Test(ValueId, ValueId),
+}
+
 struct Emitter<'a> {
     f: &'a Func,
     asm: Asm,
@@ -540,6 +549,111 @@ impl Emitter<'_> {
         (d, yr)
     }
 
+    /// Emits `v = if compare satisfies cond { yes } else { no }`: the compare, `no` into
+    /// the result's register, then `CMOVcc` of `yes`. A load after the compare must leave
+    /// the flags alone (`mov`, never the `xor` that `mov_const` writes for 0), so `no` is
+    /// loaded first where the compare reads nothing from the result's register.
+    fn select(&mut self, v: ValueId, compare: Compare, cond: Cond, yes: ValueId, no: ValueId) {
+        // With `yes` already in the result's register, the move goes the other way.
+        let d = self.def_reg(v);
+        let (cond, yes, no) = if self.loc_is_reg(yes, d) && !self.loc_is_reg(no, d) {
+            (cond.negate(), no, yes)
+        } else {
+            (cond, yes, no)
+        };
+        // A result in a slot is built in RCX: RAX and RDX are the compare's scratch
+        // registers.
+        let target = if self.loc(v) == Loc::Reg(d) { d } else { RCX };
+        let (Compare::Cmp(x, y) | Compare::Test(x, y)) = compare;
+        let early = self.loc_is_reg(no, target)
+            || !(self.loc_is_reg(x, target) || self.loc_is_reg(y, target));
+        if early {
+            self.load_into(target, no);
+        }
+        match compare {
+            Compare::Cmp(x, y) => {
+                let xr = GPR64[self.use_reg(x, RAX) as usize];
+                match self.src(y) {
+                    Src::Const(0) => self.asm.op2(CodeAssembler::test, xr, xr),
+                    Src::Const(c) if i32::try_from(c).is_ok() => {
+                        self.asm.op2(CodeAssembler::cmp, xr, c as i32)
+                    }
+                    _ => {
+                        let yr = self.use_reg(y, RDX);
+                        self.asm.op2(CodeAssembler::cmp, xr, GPR64[yr as usize]);
+                    }
+                }
+            }
+            Compare::Test(x, y) => match self.src(y) {
+                Src::Const(mask) if i32::try_from(mask).is_ok() => {
+                    let xr = self.use_reg(x, RAX);
+                    self.test_const(xr, mask);
+                }
+                _ => {
+                    let xr = self.use_reg(x, RAX);
+                    let yr = self.use_reg(y, RDX);
+                    self.asm
+                        .op2(CodeAssembler::test, GPR64[xr as usize], GPR64[yr as usize]);
+                }
+            },
+        }
+        if !early {
+            self.load_keeping_flags(target, no);
+        }
+        let yr = if let Src::Loc(Loc::Reg(reg)) = self.src(yes) {
+            reg
+        } else {
+            self.load_keeping_flags(RDX, yes);
+            RDX
+        };
+        let build: RegReg = match cond {
+            Cond::Eq => CodeAssembler::cmove,
+            Cond::Ne => CodeAssembler::cmovne,
+            Cond::Lt => CodeAssembler::cmovl,
+            Cond::Le => CodeAssembler::cmovle,
+            Cond::Gt => CodeAssembler::cmovg,
+            Cond::Ge => CodeAssembler::cmovge,
+        };
+        self.asm
+            .op2(build, GPR64[target as usize], GPR64[yr as usize]);
+        self.mov_reg(d, target);
+        self.def_done(v);
+    }
+
+    /// Loads `v` into register `dst` with `mov`s only, which leave the flags as they are.
+    fn load_keeping_flags(&mut self, dst: u8, v: ValueId) {
+        match self.src(v) {
+            Src::Loc(Loc::Reg(reg)) => self.mov_reg(dst, reg),
+            Src::Loc(Loc::Slot(slot)) => {
+                let mem = self.slot_mem(slot);
+                self.asm.op2(CodeAssembler::mov, GPR64[dst as usize], mem);
+            }
+            Src::Const(c) => match u32::try_from(c) {
+                Ok(c32) => self.asm.op2(CodeAssembler::mov, GPR32[dst as usize], c32),
+                Err(_) => self.asm.op2(CodeAssembler::mov, GPR64[dst as usize], c),
+            },
+        }
+    }
+
+    /// Emits `test` of register `r` with the 32-bit `mask` in the shortest form that sees
+    /// every bit of the mask: a byte, then a long (its upper half zero), then the
+    /// sign-extended quad.
+    fn test_const(&mut self, r: u8, mask: i64) {
+        let r = r as usize;
+        if (0..=0xff).contains(&mask) {
+            self.asm.op2(CodeAssembler::test, GPR8[r], mask as i32);
+        } else if (0..=i64::from(i32::MAX)).contains(&mask) {
+            self.asm.op2(CodeAssembler::test, GPR32[r], mask as i32);
+        } else {
+            self.asm.op2(CodeAssembler::test, GPR64[r], mask as i32);
+        }
+    }
+
+    /// Reports whether `v` lives in register `reg`.
+    fn loc_is_reg(&self, v: ValueId, reg: u8) -> bool {
+        matches!(self.src(v), Src::Loc(Loc::Reg(r)) if r == reg)
+    }
+
     fn value(&mut self, v: ValueId) {
         let value = self.f.value(v);
         let args = &value.args;
@@ -621,6 +735,27 @@ impl Emitter<'_> {
                 self.def_done(v);
             }
             Op::Div | Op::Mod => self.div(v, value.op, args[0], args[1]),
+            Op::CondSelect => self.select(
+                v,
+                Compare::Test(args[2], args[2]),
+                Cond::Ne,
+                args[0],
+                args[1],
+            ),
+            Op::CMovTest => self.select(
+                v,
+                Compare::Test(args[0], args[1]),
+                Cond::from_aux(aux),
+                args[2],
+                args[3],
+            ),
+            Op::CMov => self.select(
+                v,
+                Compare::Cmp(args[0], args[1]),
+                Cond::from_aux(aux),
+                args[2],
+                args[3],
+            ),
             Op::Lea => {
                 // `lea` reads both operands before it writes: `d` may be either.
                 let base = self.use_reg(args[0], RCX);
@@ -784,16 +919,8 @@ impl Emitter<'_> {
                     .op2(CodeAssembler::test, GPR64[xr as usize], GPR64[yr as usize]);
             }
             Op::TestConst => {
-                let r = self.use_reg(args[0], RAX) as usize;
-                // The shortest form that sees every bit of the mask: a byte, then a long
-                // (its upper half zero), then the sign-extended quad.
-                if (0..=0xff).contains(&aux) {
-                    self.asm.op2(CodeAssembler::test, GPR8[r], aux as i32);
-                } else if (0..=i64::from(i32::MAX)).contains(&aux) {
-                    self.asm.op2(CodeAssembler::test, GPR32[r], aux as i32);
-                } else {
-                    self.asm.op2(CodeAssembler::test, GPR64[r], aux as i32);
-                }
+                let r = self.use_reg(args[0], RAX);
+                self.test_const(r, aux);
             }
             Op::Load => {
                 let base = self.use_reg(args[0], RAX);

@@ -336,6 +336,8 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Lea
         | Op::Cmp
         | Op::Test => Some(2),
+        Op::CondSelect => Some(3),
+        Op::CMov | Op::CMovTest => Some(4),
         Op::Phi | Op::StaticCall | Op::ClosureCall => None,
     }
 }
@@ -693,8 +695,9 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
         }
     }
     // A constant without a location is written straight into the destination of each
-    // copy of it: a phi's, a result's or a call argument's, the trailing operands below
-    // (the rule of regalloc's `rematerialized`). Every other operand needs a location.
+    // copy of it: a phi's, a result's or a call argument's, the trailing operands below,
+    // or into a conditional move, which reads any operand as its emission needs it (the
+    // rule of regalloc's `rematerialized`). Every other operand needs a location.
     for &block in &f.order {
         let b = f.block(block);
         if let Some(control) = b.control
@@ -709,7 +712,12 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
         for &v in &b.values {
             let value = f.value(v);
             let copied = match value.op {
-                Op::Phi | Op::SetResult | Op::StaticCall => value.args.len(),
+                Op::Phi
+                | Op::SetResult
+                | Op::StaticCall
+                | Op::CondSelect
+                | Op::CMov
+                | Op::CMovTest => value.args.len(),
                 Op::ClosureCall => value.args.len() - 1,
                 _ => 0,
             };

@@ -5,6 +5,7 @@
 //!   is `AddConst [5] x`), a multiplication by a power of two is a shift, constant shift
 //!   counts need no run-time fix-up, and division and remainder by a constant become a
 //!   multiplication by a magic number or shifts (Go's `divmod` rules): no `IDIV`.
+//!   A `CondSelect` on a comparison becomes a `CMov` (compare and conditional move).
 //! - In the pass itself, because it rewrites a block as well as a value and asks how often
 //!   the value is used: a comparison whose only use is the branch ending its block, and which is the block's
 //!   last value, becomes a flag-setting `CMPQ` and the block an `IfCmp`: no 0/1 word is

@@ -11,6 +11,7 @@ pub mod allocelim;
 pub mod branchelim;
 pub mod build;
 pub mod check;
+pub mod condselect;
 pub mod copyelim;
 pub mod critical;
 pub mod cse;

@@ -125,6 +125,17 @@ pub enum Op {
     /// Sets the flags as `args[0] & aux` does, for its block's `EQ` or `NE` branch (amd64
     /// `TESTQconst`, or its byte and long forms for a small mask).
     TestConst,
+    /// `args[0]` if the word `args[2]` is not 0, else `args[1]` (Go's `CondSelect`): the
+    /// join of a small diamond without its branch (`condselect`).
+    CondSelect,
+    /// `args[2]` if `args[0]` and `args[1]` satisfy the condition `aux` (a `Cond` as
+    /// `Cond::from_aux` reads it), else `args[3]`: a compare and a conditional move (amd64
+    /// `CMPQ` and `CMOVQcc`). The value sets its own flags, so no flags outlive it.
+    CMov,
+    /// `args[2]` if `args[0] & args[1]` satisfies the condition `aux` against 0 (`EQ` or
+    /// `NE`), else `args[3]`: amd64 `TESTQ` (`TESTQconst` for a constant mask) and
+    /// `CMOVQcc`.
+    CMovTest,
 }
 
 impl Op {
@@ -184,6 +195,9 @@ impl Op {
             Op::CmpConst => "AMD64CMPQconst",
             Op::Test => "AMD64TESTQ",
             Op::TestConst => "AMD64TESTQconst",
+            Op::CondSelect => "CondSelect",
+            Op::CMov => "AMD64CMOVQcc",
+            Op::CMovTest => "AMD64CMOVQccTEST",
         }
     }
 
@@ -247,7 +261,8 @@ impl Op {
             | Op::LoadResult
             | Op::SetResult
             | Op::StaticCall
-            | Op::ClosureCall => true,
+            | Op::ClosureCall
+            | Op::CondSelect => true,
             Op::AddConst
             | Op::MulConst
             | Op::AndConst
@@ -261,7 +276,9 @@ impl Op {
             | Op::Cmp
             | Op::CmpConst
             | Op::Test
-            | Op::TestConst => false,
+            | Op::TestConst
+            | Op::CMov
+            | Op::CMovTest => false,
         }
     }
 
@@ -337,6 +354,15 @@ pub enum Cond {
 }
 
 impl Cond {
+    /// Every condition, in declaration order: `Cond::Lt as i64` indexes it, which is how a
+    /// `CMov`'s `aux` names its condition.
+    pub const ALL: [Cond; 6] = [Cond::Eq, Cond::Ne, Cond::Lt, Cond::Le, Cond::Gt, Cond::Ge];
+
+    /// Returns the condition that `aux` (`cond as i64`) names.
+    pub fn from_aux(aux: i64) -> Cond {
+        Cond::ALL[usize::try_from(aux).expect("a condition's index")]
+    }
+
     /// Returns the condition that holds exactly when this one does not.
     pub fn negate(self) -> Cond {
         match self {

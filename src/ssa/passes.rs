@@ -17,8 +17,8 @@ use std::cell::Cell;
 use crate::ssa::check::{self, Properties, Property};
 use crate::ssa::func::Func;
 use crate::ssa::{
-    allocelim, branchelim, copyelim, critical, cse, deadcode, fuse, layout, lower, opt, phielim,
-    regalloc, retdup,
+    allocelim, branchelim, condselect, copyelim, critical, cse, deadcode, fuse, layout, lower, opt,
+    phielim, regalloc, retdup,
 };
 
 /// One pass of the pipeline.
@@ -140,6 +140,13 @@ pub const PASSES: &[Pass] = &[
         breaks: &[],
     },
     Pass {
+        name: "condselect",
+        run: condselect::run,
+        establishes: &[],
+        // The branch block takes the join's jump, maybe to a block it alone precedes.
+        breaks: &[Property::Fused],
+    },
+    Pass {
         name: "lower",
         run: lower::run,
         establishes: &[],
@@ -235,6 +242,21 @@ pub const ORDER: &[(&str, &str, &str)] = &[
         "cse copyelim",
         "lower",
         "lower matches operands, not copies",
+    ),
+    (
+        "branchelim",
+        "condselect",
+        "a branch already decided must become a jump, not a select",
+    ),
+    (
+        "cse copyelim",
+        "condselect",
+        "condselect compares a phi's arguments, not copies",
+    ),
+    (
+        "condselect",
+        "lower",
+        "lower turns a select on a comparison into a compare and conditional move",
     ),
     (
         "lower",

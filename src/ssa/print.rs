@@ -10,7 +10,7 @@
 use std::fmt::Write;
 
 use crate::ssa::func::{Func, Sym, ValueId};
-use crate::ssa::op::{BlockKind, Op};
+use crate::ssa::op::{BlockKind, Cond, Op};
 
 /// Returns `f` as text, with symbols named by `sym_name`.
 pub fn print(f: &Func, sym_name: &dyn Fn(Sym) -> String) -> String {
@@ -52,7 +52,8 @@ pub fn print(f: &Func, sym_name: &dyn Fn(Sym) -> String) -> String {
 }
 
 /// Appends the operation of value `v` to `out`: its name, then its symbol (`{main.fib}`)
-/// or its auxiliary integer (`[2]`) where it has one; not its arguments or location.
+/// or its auxiliary integer (`[2]`) where it has one, or the condition of a conditional
+/// move (`[LT]`); not its arguments or location.
 /// Whatever else shows a function's values (the `ssa.html` page) writes them with it, so
 /// they read as the text form does.
 pub(crate) fn write_op(out: &mut String, f: &Func, v: ValueId, sym_name: &dyn Fn(Sym) -> String) {
@@ -61,6 +62,9 @@ pub(crate) fn write_op(out: &mut String, f: &Func, v: ValueId, sym_name: &dyn Fn
     match value.op {
         Op::Addr | Op::StaticCall => {
             let _ = write!(out, " {{{}}}", sym_name(f.syms[value.aux as usize]));
+        }
+        Op::CMov | Op::CMovTest => {
+            let _ = write!(out, " [{}]", Cond::from_aux(value.aux).name());
         }
         Op::Phi | Op::Copy | Op::ClosurePtr => {}
         _ if value.aux != 0 || value.op == Op::Const || value.op == Op::Arg => {

@@ -203,8 +203,9 @@ pub(crate) fn entry_defined(value: &Value) -> bool {
 }
 
 /// Makes `remat` tell, per value, whether it is a constant that is only copied (into a
-/// phi, a result or a call argument): emission writes it straight into the destination of
-/// each copy, so it needs no location of its own.
+/// phi, a result or a call argument) or an operand of a conditional move: emission writes
+/// it straight into the destination of each copy, or as the move's immediate or scratch
+/// register, so it needs no location of its own.
 fn rematerialized(f: &Func, remat: &mut Vec<bool>) {
     remat.clear();
     remat.extend(f.values.iter().map(|v| v.op == Op::Const));
@@ -216,7 +217,12 @@ fn rematerialized(f: &Func, remat: &mut Vec<bool>) {
         for &v in &b.values {
             let value = f.value(v);
             let copied_from = match value.op {
-                Op::Phi | Op::SetResult | Op::StaticCall => 0,
+                Op::Phi
+                | Op::SetResult
+                | Op::StaticCall
+                | Op::CondSelect
+                | Op::CMov
+                | Op::CMovTest => 0,
                 Op::ClosureCall => 1,
                 _ => value.args.len(),
             };

@@ -3,7 +3,7 @@
 //! `build.rs` generates from them (`generic` for the opt pass, `amd64` for lower).
 
 use crate::ssa::func::{Func, ValueId};
-use crate::ssa::op::Op;
+use crate::ssa::op::{Cond, Op};
 
 /// The rules of `generic.rules`.
 pub mod generic {
@@ -18,7 +18,8 @@ pub mod amd64 {
 }
 
 /// Makes value `v` the operation `op` with `aux` and `args` (Go's `v.reset`). The
-/// arguments fit in the value's inline storage: no rule result has more than two.
+/// arguments fit in the value's storage: no rule result has more than two, but `CMov`,
+/// whose four replace a `CondSelect`'s three (already out of line, with room for four).
 fn reset(f: &mut Func, v: ValueId, op: Op, aux: i64, args: &[ValueId]) {
     let value = &mut f.values[v.0 as usize];
     value.op = op;
