@@ -613,6 +613,10 @@ impl Emitter<'_> {
             Cond::Le => CodeAssembler::cmovle,
             Cond::Gt => CodeAssembler::cmovg,
             Cond::Ge => CodeAssembler::cmovge,
+            Cond::ULt => CodeAssembler::cmovb,
+            Cond::ULe => CodeAssembler::cmovbe,
+            Cond::UGt => CodeAssembler::cmova,
+            Cond::UGe => CodeAssembler::cmovae,
         };
         self.asm
             .op2(build, GPR64[target as usize], GPR64[yr as usize]);

@@ -164,6 +164,8 @@ fn speculative(op: Op) -> bool {
         | Op::Le
         | Op::Gt
         | Op::Ge
+        | Op::ULt
+        | Op::ULe
         | Op::CondSelect => true,
         // Phis belong to their block's entry; a division by zero traps (the builder's
         // check dominates it, not the other path).
@@ -172,6 +174,8 @@ fn speculative(op: Op) -> bool {
         | Op::ClosurePtr
         | Op::Load
         | Op::Store
+        | Op::Load8
+        | Op::Store8
         | Op::LoadResult
         | Op::SetResult
         | Op::StaticCall
