@@ -132,7 +132,8 @@ impl<'a> Builder<'a> {
             return self.call_runtime(Runtime::IntString, &[words[0]]);
         }
         if ty::is_string(from) && self.info.types.slice_elem(target).is_some() {
-            return self.string_to_bytes(&words);
+            let constant = self.info.const_value(args[0].id).is_some();
+            return self.string_to_bytes(&words, constant);
         }
         if ty::is_string(target) && self.info.types.slice_elem(from).is_some() {
             return self.bytes_to_string(&words);

@@ -363,13 +363,20 @@ impl<'a> Builder<'a> {
         SmallVec::from_slice(&[ptr, new_len, cap])
     }
 
-    /// Evaluates `[]byte(s)`, the words `s` of a string: a new array, whose capacity
-    /// `growslice` rounds up to its size class, as Go's `rawbyteslice` does.
-    pub(super) fn string_to_bytes(&mut self, s: &[ValueId]) -> Words {
-        let (zero, one) = (self.constant(0), self.constant(1));
-        let grown = self.call_runtime(Runtime::GrowSlice, &[zero, s[1], zero, zero, one, zero]);
-        self.call_runtime(Runtime::MemMove, &[grown[0], s[0], s[1]]);
-        SmallVec::from_slice(&[grown[0], s[1], grown[1]])
+    /// Evaluates `[]byte(s)`, the words `s` of a string: a new array. Of a constant string,
+    /// gc allocates exactly its bytes (`walkStringToBytes`); of any other, Go's
+    /// `rawbyteslice` rounds the capacity up to a size class, as `growslice` does.
+    pub(super) fn string_to_bytes(&mut self, s: &[ValueId], constant: bool) -> Words {
+        let zero = self.constant(0);
+        let (ptr, cap) = if constant {
+            (self.call_runtime(Runtime::Alloc, &[s[1], zero])[0], s[1])
+        } else {
+            let one = self.constant(1);
+            let grown = self.call_runtime(Runtime::GrowSlice, &[zero, s[1], zero, zero, one, zero]);
+            (grown[0], grown[1])
+        };
+        self.call_runtime(Runtime::MemMove, &[ptr, s[0], s[1]]);
+        SmallVec::from_slice(&[ptr, s[1], cap])
     }
 
     /// Evaluates `string(bs)`, the words `bs` of a byte slice: a copy of its bytes.
