@@ -129,6 +129,28 @@ impl Operand for Mem {
     }
 }
 
+/// The byte memory operand of the runtime's byte loads and stores: `byte ptr [base +
+/// disp]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mem8 {
+    /// The base register, by hardware number.
+    pub base: u8,
+    /// The displacement.
+    pub disp: i32,
+}
+
+impl Operand for Mem8 {
+    type Asm = AsmMemoryOperand;
+    fn bits(self) -> u64 {
+        // Bit 62 tells a `Mem8` from a `Mem`, whose bits stop at bit 40, and from an
+        // `Index`: all are `AsmMemoryOperand`s to the same `CodeAssembler` methods.
+        1 << 62 | u64::from(self.base) | u64::from(self.disp as u32) << 8
+    }
+    fn asm(self) -> AsmMemoryOperand {
+        byte_ptr(GPR64[self.base as usize] + self.disp)
+    }
+}
+
 /// A memory operand `[base + index * scale]`, by hardware register numbers; `scale` is 1,
 /// 2, 4 or 8. Only `lea` reads it.
 #[derive(Clone, Copy, Debug)]

@@ -27,7 +27,7 @@ use iced_x86::{Code, Decoder, DecoderOptions, Formatter, IcedError, Instruction,
 
 use smallvec::SmallVec;
 
-use crate::amd64::asm::{Asm, GPR8, GPR32, GPR64, Index, Label, Mem};
+use crate::amd64::asm::{Asm, GPR8, GPR32, GPR64, Index, Label, Mem, Mem8};
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -805,6 +805,26 @@ impl Emitter<'_> {
                     disp: aux as i32,
                 };
                 self.asm.op2(CodeAssembler::mov, mem, GPR64[val as usize]);
+            }
+            Op::Load8 => {
+                // Writing the 32-bit register clears the upper half too.
+                let base = self.use_reg(args[0], RAX);
+                let d = self.def_reg(v);
+                let mem = Mem8 {
+                    base,
+                    disp: aux as i32,
+                };
+                self.asm.op2(CodeAssembler::movzx, GPR32[d as usize], mem);
+                self.def_done(v);
+            }
+            Op::Store8 => {
+                let base = self.use_reg(args[0], RAX);
+                let val = self.use_reg(args[1], RDX);
+                let mem = Mem8 {
+                    base,
+                    disp: aux as i32,
+                };
+                self.asm.op2(CodeAssembler::mov, mem, GPR8[val as usize]);
             }
             // Emitted elsewhere: see `entry_moves`, `call` and `set_results`.
             Op::ClosurePtr | Op::LoadResult | Op::SetResult | Op::StaticCall | Op::ClosureCall => {}

@@ -297,6 +297,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::ZeroExt8
         | Op::Not
         | Op::Load
+        | Op::Load8
         | Op::SetResult
         | Op::AddConst
         | Op::MulConst
@@ -329,6 +330,7 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Gt
         | Op::Ge
         | Op::Store
+        | Op::Store8
         | Op::Lea
         | Op::Cmp
         | Op::Test => Some(2),

@@ -75,6 +75,12 @@ pub enum Op {
     Load,
     /// Stores `args[1]` at `args[0] + aux`.
     Store,
+    /// The byte at `args[0] + aux`, zero-extended (amd64 `MOVBQZX` from memory): the
+    /// runtime's `sys.LoadByte`. Ordered with the other memory operations.
+    Load8,
+    /// Stores the low byte of `args[1]` at `args[0] + aux` (amd64 `MOVB`): the runtime's
+    /// `sys.StoreByte`.
+    Store8,
     /// Result word `aux` of the call just made. A call's results follow it directly, all of
     /// them, in order: emission moves them out of the convention's places at the call.
     LoadResult,
@@ -154,6 +160,8 @@ impl Op {
             Op::Ge => "Geq64",
             Op::Load => "Load",
             Op::Store => "Store",
+            Op::Load8 => "Load8",
+            Op::Store8 => "Store8",
             Op::LoadResult => "LoadResult",
             Op::SetResult => "SetResult",
             Op::StaticCall => "StaticCall",
@@ -182,6 +190,8 @@ impl Op {
             self,
             Op::Load
                 | Op::Store
+                | Op::Load8
+                | Op::Store8
                 | Op::LoadResult
                 | Op::SetResult
                 | Op::StaticCall
@@ -226,6 +236,8 @@ impl Op {
             | Op::Ge
             | Op::Load
             | Op::Store
+            | Op::Load8
+            | Op::Store8
             | Op::LoadResult
             | Op::SetResult
             | Op::StaticCall
@@ -258,6 +270,7 @@ impl Op {
         !matches!(
             self,
             Op::Store
+                | Op::Store8
                 | Op::SetResult
                 | Op::StaticCall
                 | Op::ClosureCall

@@ -15,6 +15,9 @@ impl<'a> Checker<'a> {
         builtin: Builtin,
         args: &'a [Expr],
     ) -> Operand<'a> {
+        if let Builtin::Sys(intrinsic) = builtin {
+            return self.intrinsic(expr, intrinsic, args);
+        }
         let name = builtin.name();
         let mut operands = self.operand_list(args);
         let no_value = Operand::new(Mode::NoValue, INVALID, expr);
@@ -30,6 +33,7 @@ impl<'a> Checker<'a> {
             Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
                 (0, None)
             }
+            Builtin::Sys(_) => unreachable!("intrinsics are checked as calls of their signature"),
         };
         let found = operands.len();
         if found < min_args || max_args.is_some_and(|max| found > max) {
@@ -111,6 +115,7 @@ impl<'a> Checker<'a> {
                 Operand::new(Mode::Value, INT, expr)
             }
             Builtin::Min | Builtin::Max => self.min_max(expr, builtin, args, operands),
+            Builtin::Sys(_) => unreachable!("intrinsics are checked as calls of their signature"),
         }
     }
 

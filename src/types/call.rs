@@ -11,6 +11,7 @@ use crate::types::check::Checker;
 use crate::types::constant::{ConstStr, ConstValue};
 use crate::types::object::Builtin;
 use crate::types::operand::{Mode, Operand};
+use crate::types::sys::Intrinsic;
 use crate::types::ty::{self, INVALID, STRING, Type, TypeId};
 
 impl<'a> Checker<'a> {
@@ -66,7 +67,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks call arguments against parameter types, as Go's `arguments`.
-    fn arguments(&mut self, call: &'a Expr, callee: &str, params: &[TypeId], args: &'a [Expr]) {
+    pub(crate) fn arguments(
+        &mut self,
+        call: &'a Expr,
+        callee: &str,
+        params: &[TypeId],
+        args: &'a [Expr],
+    ) {
         let operands = self.operand_list(args);
         if operands.iter().any(|x| x.mode == Mode::Invalid) {
             return;
@@ -205,6 +212,16 @@ impl<'a> Checker<'a> {
             return Operand::invalid(expr);
         }
         let field_name = self.name(field);
+        if x.mode == Mode::Package
+            && let Some(sys) = self.state.sys
+            && self.nodes.obj_of(unparen(base).id) == Some(sys)
+        {
+            let Some(intrinsic) = Intrinsic::from_name(field_name) else {
+                self.error(field_span, format!("undefined: sys.{field_name}"));
+                return Operand::invalid(expr);
+            };
+            return Operand::new(Mode::Builtin(Builtin::Sys(intrinsic)), INVALID, expr);
+        }
         if x.mode == Mode::Package {
             let is_fmt = self
                 .state

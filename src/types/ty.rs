@@ -62,6 +62,9 @@ pub enum Type {
     UntypedNil,
     /// See [`UNTYPED_RUNE`].
     UntypedRune,
+    /// `sys.Ptr`, the runtime's raw address (`types::sys`): one word, an address. Interned
+    /// only by the runtime's check, so a program's types do not change.
+    Ptr,
     /// A function type.
     Func(FuncType),
     /// The results of a call returning several values; never the type of a variable.
@@ -237,6 +240,7 @@ impl TypeTable {
             Type::UntypedString => out.push_str("untyped string"),
             Type::UntypedNil => out.push_str("untyped nil"),
             Type::UntypedRune => out.push_str("untyped rune"),
+            Type::Ptr => out.push_str("sys.Ptr"),
             Type::Func(func) => {
                 let (param_names, result_names) = (&func.param_names, &func.result_names);
                 out.push_str("func");

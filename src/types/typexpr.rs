@@ -40,10 +40,7 @@ impl<'a> Checker<'a> {
                 }
                 INVALID
             }
-            TypeExpr::Qualified(qualified) => {
-                self.qualified_type(qualified);
-                INVALID
-            }
+            TypeExpr::Qualified(qualified) => self.qualified_type(qualified),
             TypeExpr::Instance(instance) => {
                 if self.type_expr(&instance.base) != INVALID {
                     self.unsupported(instance.span, "generic types are not supported");
@@ -58,18 +55,27 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Checks `pkg.Name` written as a type: the package must be declared; a name of `fmt`
-    /// (`fmt.Stringer`) is not supported, and one of another package was reported with its
-    /// import.
-    fn qualified_type(&mut self, qualified: &'a ast::Qualified) {
+    /// Checks `pkg.Name` written as a type and returns the type: `sys.Ptr` in the runtime.
+    /// The package must be declared; a name of `fmt` (`fmt.Stringer`) is not supported,
+    /// and one of another package was reported with its import.
+    fn qualified_type(&mut self, qualified: &'a ast::Qualified) -> TypeId {
         let pkg = qualified.pkg;
         let Some(obj) = self.state.scopes.lookup(pkg.name) else {
             self.undefined(pkg.span, pkg.name);
-            return;
+            return INVALID;
         };
         self.nodes.set_obj(pkg.id, obj);
         let (pkg_text, name_text) = (self.name(pkg.name), self.name(qualified.name.name));
         match self.state.info.obj(obj).kind {
+            ObjKind::Package if self.state.sys == Some(obj) => {
+                if name_text == "Ptr" {
+                    return self.sys_ptr();
+                }
+                self.error(
+                    qualified.name.span,
+                    format!("undefined: {pkg_text}.{name_text}"),
+                );
+            }
             ObjKind::Package => {
                 if self.state.fmt.is_some_and(|(fmt, _)| fmt == obj) {
                     self.state.used[obj.0 as usize] = true;
@@ -82,6 +88,7 @@ impl<'a> Checker<'a> {
             }
             _ => self.error(pkg.span, format!("{pkg_text}.{name_text} is not a type")),
         }
+        INVALID
     }
 
     /// Rejects a type literal, which Level 1 lacks, at its first token.

@@ -12,6 +12,7 @@ use crate::ssa::func::{Runtime, Sym, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, unparen};
 use crate::types::object::{Builtin, ObjKind};
+use crate::types::sys::Intrinsic;
 use crate::types::ty::{self, TypeId};
 
 use super::{Builder, Words};
@@ -73,8 +74,12 @@ impl<'a> Builder<'a> {
         match &callee.kind {
             ExprKind::FuncType(_) => return self.conversion(self.type_of(callee), args),
             ExprKind::Selector(selector) => {
-                let builtin = match self.file.names.name(selector.name.name) {
-                    "Println" => Builtin::FmtPrintln,
+                // The checker admits only `fmt.Print`, `fmt.Println` and, in the runtime,
+                // the intrinsics of `sys`, whose names are none of those.
+                let name = self.file.names.name(selector.name.name);
+                let builtin = match (name, Intrinsic::from_name(name)) {
+                    (_, Some(intrinsic)) => Builtin::Sys(intrinsic),
+                    ("Println", None) => Builtin::FmtPrintln,
                     _ => Builtin::FmtPrint,
                 };
                 return self.builtin(builtin, args);
@@ -224,6 +229,7 @@ impl<'a> Builder<'a> {
 
     fn builtin(&mut self, builtin: Builtin, args: &[Expr]) -> Words {
         match builtin {
+            Builtin::Sys(intrinsic) => self.intrinsic(intrinsic, args),
             Builtin::Len => {
                 let s = self.eval(&args[0]);
                 SmallVec::from_slice(&[s[1]])
