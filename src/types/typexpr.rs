@@ -152,7 +152,7 @@ impl<'a> Checker<'a> {
                 Box::new([])
             }
         };
-        if !is_toy_signature(sig) {
+        if !is_toy_signature(sig, &|qualified| self.is_sys_ptr(qualified)) {
             return INVALID;
         }
         let (param_names, result_names) = (names(&sig.params), names(&sig.results));
@@ -165,13 +165,23 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Returns whether a signature is written with Level 1's types only: type names and
-/// function types, no `...`.
-fn is_toy_signature(sig: &Signature) -> bool {
+impl Checker<'_> {
+    /// Reports whether `qualified` is `sys.Ptr` in the runtime, the one qualified type.
+    fn is_sys_ptr(&self, qualified: &ast::Qualified) -> bool {
+        self.state.sys.is_some()
+            && self.state.scopes.lookup(qualified.pkg.name) == self.state.sys
+            && self.name(qualified.name.name) == "Ptr"
+    }
+}
+
+/// Returns whether a signature is written with Level 1's types only: type names, function
+/// types and the qualified types `is_sys_ptr` accepts, no `...`.
+fn is_toy_signature(sig: &Signature, is_sys_ptr: &dyn Fn(&ast::Qualified) -> bool) -> bool {
     let is_toy_type = |ty: &TypeExpr| match ty {
         TypeExpr::Name(_) => true,
-        TypeExpr::Func(sig) => is_toy_signature(sig),
-        TypeExpr::Qualified(_) | TypeExpr::Instance(_) | TypeExpr::Literal(_) => false,
+        TypeExpr::Func(sig) => is_toy_signature(sig, is_sys_ptr),
+        TypeExpr::Qualified(qualified) => is_sys_ptr(qualified),
+        TypeExpr::Instance(_) | TypeExpr::Literal(_) => false,
     };
     sig.params
         .iter()
