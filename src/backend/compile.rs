@@ -139,20 +139,21 @@ pub(crate) fn compile(
     )
 }
 
-/// Returns the functions of the runtime's Toy source (whose program is `runtime`) that
-/// `code` calls: the runtime
+/// Returns the functions of the runtime's Toy source (whose program `runtime` returns,
+/// asked only if there are some) that `code` calls: the runtime
 /// entry points written in Toy (`Sym::Runtime`), and, in a unit of the runtime itself
 /// (`in_runtime`), its other functions (`Sym::Func`), which it calls by their ids there.
 /// Each becomes a unit of its own once (the driver's flags), as closures do.
-pub(crate) fn runtime_calls(
-    runtime: &Program<'_>,
+pub(crate) fn runtime_calls<'r>(
+    runtime: impl Fn() -> &'r Program<'r>,
     in_runtime: bool,
     code: &MachineCode,
 ) -> Vec<FuncId> {
     code.relocs
         .iter()
         .filter_map(|reloc| match reloc.sym {
-            Sym::Runtime(rt) => runtime::func_of(runtime.info, rt),
+            Sym::Runtime(rt) if rt.toy_name().is_some() => runtime::func_of(runtime().info, rt),
+            Sym::Runtime(_) => None,
             Sym::Func(func) if in_runtime => Some(func),
             Sym::Func(_)
             | Sym::Init

@@ -138,7 +138,8 @@ fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
 /// Declares every symbol of the program in layout order (this module's comment) and defines
 /// it, then links, and returns the executable: `init` and `funcs` (per function, by
 /// `FuncId`: its unit, if it was compiled) are the compiled units of `program`, and
-/// `runtime_funcs` (likewise) those of `runtime`, the runtime's Toy source. Appends each
+/// `runtime_funcs` (likewise) those of `runtime`, the runtime's Toy source, if it was
+/// checked (it is when some unit called it). Appends each
 /// code unit's assembly to `listing`, if given (`-S`), in layout order.
 ///
 /// Code is declared first, for the calls between functions, and defined last; data is
@@ -148,7 +149,7 @@ fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
 /// fails with an unknown symbol rather than producing a broken executable.
 pub(crate) fn link(
     program: &Program<'_>,
-    runtime: &Program<'_>,
+    runtime: Option<&Program<'_>>,
     init: Compiled,
     funcs: Vec<Option<Compiled>>,
     runtime_funcs: Vec<Option<Compiled>>,
@@ -201,7 +202,10 @@ pub(crate) fn link(
         program,
         runtime,
         builder: Builder::new(),
-        ids: SymIds::new(program.info.funcs.len(), runtime.info.funcs.len()),
+        ids: SymIds::new(
+            program.info.funcs.len(),
+            runtime.map_or(0, |runtime| runtime.info.funcs.len()),
+        ),
     };
     let unit_ids = layout.declare_code(&runtimes, &mut units, &compiled_runtime, &compiled_funcs);
     let unit_strings = layout.push_read_only(&compiled_funcs, &units);
@@ -222,7 +226,7 @@ pub(crate) fn link(
 /// assembly, then the compiled units', of which the first `n_runtime` are the runtime's.
 fn list(
     program: &Program<'_>,
-    runtime: &Program<'_>,
+    runtime: Option<&Program<'_>>,
     runtimes: &[(Runtime, MachineCode)],
     units: &[Compiled],
     n_runtime: usize,
@@ -232,7 +236,10 @@ fn list(
         .iter()
         .map(|(rt, code)| (rt.name(), code, program))
         .chain(units.iter().enumerate().map(|(idx, unit)| {
-            let package = if idx < n_runtime { runtime } else { program };
+            let package = match runtime {
+                Some(runtime) if idx < n_runtime => runtime,
+                _ => program,
+            };
             (unit.name.as_str(), &unit.code, package)
         }));
     for (name, code, package) in code {
@@ -244,7 +251,7 @@ fn list(
 /// The symbols declared so far and the builder that numbered them.
 struct Layout<'l, 'p> {
     program: &'l Program<'p>,
-    runtime: &'l Program<'p>,
+    runtime: Option<&'l Program<'p>>,
     builder: Builder,
     ids: SymIds,
 }
@@ -280,11 +287,13 @@ impl Layout<'_, '_> {
         }
         // The entry points written in Toy are their functions; one never called has no
         // symbol, as an assembly one linked on demand.
-        for rt in Runtime::ALL {
-            if let Some(func) = crate::runtime::func_of(runtime.info, rt)
-                && ids.runtime_funcs[func.0 as usize] != SymIds::NONE
-            {
-                ids.runtimes.insert(rt, ids.runtime_funcs[func.0 as usize]);
+        if let Some(runtime) = runtime {
+            for rt in Runtime::ALL {
+                if let Some(func) = crate::runtime::func_of(runtime.info, rt)
+                    && ids.runtime_funcs[func.0 as usize] != SymIds::NONE
+                {
+                    ids.runtimes.insert(rt, ids.runtime_funcs[func.0 as usize]);
+                }
             }
         }
         ids.init = main_ids[0];

@@ -22,6 +22,7 @@
 //! linked, rather than printing or injecting nothing without a word.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -285,7 +286,15 @@ fn named_jobs<'o>(
     options: &'o BuildOptions,
 ) -> Result<Vec<Named<'o>>, Vec<NameError>> {
     let info = programs.main.info;
-    let runtime_names: Vec<String> = (0..programs.runtime.info.funcs.len() as u32)
+    // Only a name given makes the runtime checked here.
+    let any_name =
+        options.ssa_func.is_some() || options.ssa_html.is_some() || !options.faults.0.is_empty();
+    let n_runtime = if any_name {
+        programs.runtime().program.info.funcs.len() as u32
+    } else {
+        0
+    };
+    let runtime_names: Vec<String> = (0..n_runtime)
         .map(|idx| job_name(programs, UnitId::Runtime(FuncId(idx))).into_owned())
         .collect();
     let names: Vec<(&str, UnitId)> = info
@@ -408,8 +417,8 @@ pub struct Report {
     /// Wall time of indexing the program and ordering the initial jobs, before the
     /// workers start.
     pub index: Duration,
-    /// Wall time of parsing, checking and indexing the runtime's Toy source, before the
-    /// workers start.
+    /// Wall time of parsing and checking the runtime's Toy source, on the worker whose
+    /// job first called a runtime function written in Toy (zero if none did).
     pub runtime: Duration,
     /// Wall time of the parallel phase (the makespan).
     pub backend: Duration,
@@ -479,17 +488,51 @@ impl Job {
 }
 
 /// The program and the runtime's Toy source, indexed, as the jobs read them.
+///
+/// The runtime is parsed, checked and indexed once, by the first job that needs it (one
+/// whose code calls a runtime function written in Toy), so a program that calls none pays
+/// nothing for it, and one that does pays on a worker, beside the other jobs, rather than
+/// in the serial part of the build. Its check depends on nothing but its source, so which
+/// job does it changes nothing.
 struct Programs<'p> {
     main: Program<'p>,
-    runtime: Program<'p>,
+    /// The runtime's source checked, and how long that took.
+    checked: &'p OnceLock<(crate::runtime::Checked, Duration)>,
+    runtime: OnceLock<Runtime<'p>>,
+}
+
+/// The runtime's Toy source, indexed, and per function whether a job for it was made: the
+/// first job whose code calls it swaps the flag and makes the job, so each is compiled
+/// once, whatever the order; no lock, as the flag only decides who queues it and the queue
+/// hands the job over.
+struct Runtime<'p> {
+    program: Program<'p>,
+    queued: Vec<AtomicBool>,
 }
 
 impl<'p> Programs<'p> {
+    /// Returns the runtime, checked and indexed on first use.
+    fn runtime(&self) -> &Runtime<'p> {
+        self.runtime.get_or_init(|| {
+            let (checked, _) = self.checked.get_or_init(|| {
+                let start = Instant::now();
+                let checked = crate::runtime::check();
+                (checked, start.elapsed())
+            });
+            Runtime {
+                program: Program::new(&checked.file, &checked.info),
+                queued: (0..checked.info.funcs.len())
+                    .map(|_| AtomicBool::new(false))
+                    .collect(),
+            }
+        })
+    }
+
     /// Returns the program whose unit job `id` is.
     fn of(&self, id: UnitId) -> &Program<'p> {
         match id {
             UnitId::Func(_) | UnitId::Init => &self.main,
-            UnitId::Runtime(_) => &self.runtime,
+            UnitId::Runtime(_) => &self.runtime().program,
         }
     }
 }
@@ -509,8 +552,9 @@ fn job_name<'a>(programs: &Programs<'a>, id: UnitId) -> Cow<'a, str> {
         }
         UnitId::Init => Cow::Borrowed("init"),
         UnitId::Runtime(func) => {
-            let name = &programs.runtime.info.funcs[func.0 as usize].name;
-            Cow::Owned(format!("{}.{name}", programs.runtime.package()))
+            let runtime = &programs.runtime().program;
+            let name = &runtime.info.funcs[func.0 as usize].name;
+            Cow::Owned(format!("{}.{name}", runtime.package()))
         }
     }
 }
@@ -640,28 +684,22 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
 
 /// Compiles and links a checked program.
 pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildError> {
-    let runtime_start = Instant::now();
-    let runtime = crate::runtime::check();
-    let runtime_program = Program::new(&runtime.file, &runtime.info);
-    let runtime_time = runtime_start.elapsed();
     let index_start = Instant::now();
+    let runtime_checked = OnceLock::new();
     let programs = Programs {
         main: Program::new(&checked.file, &checked.info),
-        runtime: runtime_program,
+        checked: &runtime_checked,
+        runtime: OnceLock::new(),
     };
     let program = &programs.main;
     let info = &checked.info;
     let named = named_jobs(&programs, options).map_err(BuildError::Names)?;
     let jobs = initial_jobs(program, options.order);
     let index = index_start.elapsed();
-    let stack = worker_stack(program).max(worker_stack(&programs.runtime));
-    // Per function of the runtime's Toy source: whether a job for it was made. The first
-    // job whose code calls it swaps the flag and makes the job, so each is compiled once,
-    // whatever the order; no lock, as the flag only decides who queues it and the queue
-    // hands the job over.
-    let queued: Vec<AtomicBool> = (0..runtime.info.funcs.len())
-        .map(|_| AtomicBool::new(false))
-        .collect();
+    // A runtime function is no longer than the runtime's source.
+    let stack = worker_stack(program).max(crate::stack_for(
+        crate::runtime::SOURCE.len() + build::INLINE_MAX_BYTES as usize,
+    ));
     let run = queue::run(
         options.strategy,
         options.threads(),
@@ -673,14 +711,18 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
             // every function's errors are reported.
             let failed = matches!(outcome, Outcome::Panic(_));
             let calls = match &outcome {
-                Outcome::Compiled(compiled) => {
-                    compile::runtime_calls(&programs.runtime, job.in_runtime, &compiled.code)
-                }
+                Outcome::Compiled(compiled) => compile::runtime_calls(
+                    || &programs.runtime().program,
+                    job.in_runtime,
+                    &compiled.code,
+                ),
                 Outcome::Error(..) | Outcome::Panic(_) => Vec::new(),
             };
             let runtime_jobs = calls
                 .into_iter()
-                .filter(|func| !queued[func.0 as usize].swap(true, Ordering::Relaxed))
+                .filter(|func| {
+                    !programs.runtime().queued[func.0 as usize].swap(true, Ordering::Relaxed)
+                })
                 .map(|func| Job {
                     unit: Unit::Func {
                         func,
@@ -714,15 +756,21 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         workers: run.workers,
         unstarted: run.unstarted,
         index,
-        runtime: runtime_time,
+        runtime: runtime_checked
+            .get()
+            .map_or(Duration::ZERO, |(_, time)| *time),
         backend: run.wall,
         link: Duration::ZERO,
         n_funcs: info.funcs.len() as u32,
     };
     let mut init: Option<Compiled> = None;
     let mut funcs: Vec<Option<Compiled>> = (0..info.funcs.len()).map(|_| None).collect();
-    let mut runtime_funcs: Vec<Option<Compiled>> =
-        (0..runtime.info.funcs.len()).map(|_| None).collect();
+    let mut runtime_funcs: Vec<Option<Compiled>> = (0..programs
+        .runtime
+        .get()
+        .map_or(0, |runtime| runtime.program.info.funcs.len()))
+        .map(|_| None)
+        .collect();
     let mut errors: Vec<(Span, String)> = Vec::new();
     let mut panics: Vec<(UnitId, String)> = Vec::new();
     let mut ssa = Vec::new();
@@ -800,7 +848,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let link_start = Instant::now();
     let executable = layout::link(
         program,
-        &programs.runtime,
+        programs.runtime.get().map(|runtime| &runtime.program),
         init,
         funcs,
         runtime_funcs,

@@ -1,7 +1,7 @@
 //! The part of the runtime written in Toy (`runtime.toy`, package `runtime`), as Go's
-//! runtime is written in Go: parsed and checked by the front end once per build, its
-//! functions compiled by the back end as units of their own, on the workers, when the
-//! program needs them.
+//! runtime is written in Go: parsed and checked by the front end at most once per build,
+//! when the first unit that calls one of its functions is compiled, and those functions
+//! compiled by the back end as units of their own, on the workers.
 //!
 //! Its functions are valid Go functions but for the intrinsics of package `sys`
 //! (`types::sys`: raw addresses, byte and word loads and stores, the allocator), which only
