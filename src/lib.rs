@@ -1,6 +1,7 @@
 //! toyc: a parallel compiler for Toy, a strict subset of Go.
 //!
-//! In pipeline order the modules are `diag`, `syntax`, `types`, `ssa`, `obj`, `amd64`,
+//! In pipeline order the modules are `diag`, `syntax`, `types`, `ssa`, `runtime` (the
+//! runtime's Toy source, checked by the front end), `obj`, `amd64`,
 //! `backend`, `driver` (rustfmt lists them alphabetically); each may use only the ones
 //! before it and `diag`. `workload` generates benchmark programs and stands outside the pipeline.
 //! ARCHITECTURE.md tells the path of a program through them.
@@ -10,6 +11,7 @@ pub mod backend;
 pub mod diag;
 pub mod driver;
 pub mod obj;
+pub mod runtime;
 pub mod ssa;
 pub mod syntax;
 pub mod types;

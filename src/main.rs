@@ -518,6 +518,7 @@ fn build(
             ("read", read_time),
             ("parse", front.parse),
             ("check", front.check),
+            ("runtime", built.report.runtime),
             ("index", built.report.index),
             ("back end", built.report.backend),
             ("link", built.report.link),

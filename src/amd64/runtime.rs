@@ -1,10 +1,10 @@
-//! The runtime every executable carries, written in x86-64 assembly through the same
-//! assembler as compiled code, one unit per function.
+//! The part of the runtime written in x86-64 assembly, through the same assembler as
+//! compiled code, one unit per function.
 //!
-//! Why assembly and not Toy: Level 1 Toy has no bytes, pointers or slices, so a runtime in
-//! Toy would be little more than calls to intrinsics (load a byte, store a byte, syscall);
-//! these few dozen instructions per function say the same thing directly. When Level 2
-//! brings `[]byte`, printing and string operations can move to Toy.
+//! Why assembly: Level 1 Toy had no bytes, so the runtime was written here. It moves to Toy
+//! (`crate::runtime`) a function at a time, `intstring` first; what must stay here (the
+//! entry point, the stack overflow report, the raw system calls) is listed in
+//! ARCHITECTURE.md.
 //!
 //! Conventions: Go's ABI0 as compiled code uses (arguments and results on the stack above
 //! the return address), no stack check (the guard keeps `GUARD_SLACK` bytes of room below
@@ -94,7 +94,7 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         Runtime::Alloc => alloc(&mut asm),
         Runtime::Concat => concat(&mut asm),
         Runtime::CmpString => cmpstring(&mut asm),
-        Runtime::IntString => intstring(&mut asm),
+        Runtime::IntString => unreachable!("runtime.intstring is written in Toy"),
         Runtime::PrintLock => {
             asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
             store(&mut asm, FD);
@@ -404,70 +404,6 @@ fn concat(asm: &mut Asm) {
     asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 56)));
     asm.ins(|a| a.rep().movsb());
     asm.ins(|a| a.add(rsp, 24));
-    asm.ins(|a| a.ret());
-}
-
-/// `intstring(v) (p, n)`: the UTF-8 encoding of code point `v` in a new string, as Go's
-/// `intstring`: a negative `v`, a surrogate or one past U+10FFFF encodes U+FFFD.
-fn intstring(asm: &mut Asm) {
-    let bad = asm.new_label();
-    let valid = asm.new_label();
-    let next = asm.new_label();
-    let lead = asm.new_label();
-    let ascii = asm.new_label();
-    // The argument at rsp+8, the results at rsp+16 (pointer) and rsp+24 (length).
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
-    // Unsigned, a negative value is past U+10FFFF too.
-    asm.ins(|a| a.mov(edx, 0x10FFFFu32));
-    asm.ins(|a| a.cmp(rax, rdx));
-    asm.jump(Code::Ja_rel8_64, bad);
-    asm.ins(|a| a.lea(rdx, qword_ptr(rax - 0xD800)));
-    asm.ins(|a| a.cmp(rdx, 0x7FF));
-    asm.jump(Code::Ja_rel8_64, valid);
-    asm.place(bad);
-    asm.ins(|a| a.mov(eax, 0xFFFDu32));
-    asm.place(valid);
-    asm.ins(|a| a.mov(qword_ptr(rsp + 8), rax));
-    // The length: one byte, plus one for each bound the code point reaches.
-    asm.ins(|a| a.mov(ecx, 1u32));
-    for bound in [0x80, 0x800, 0x10000] {
-        asm.ins(|a| a.xor(edx, edx));
-        asm.ins(|a| a.cmp(rax, bound));
-        asm.ins(|a| a.setae(dl));
-        asm.ins(|a| a.add(rcx, rdx));
-    }
-    asm.ins(|a| a.mov(qword_ptr(rsp + 24), rcx));
-    // The bytes of a string hold no pointers.
-    asm.ins(|a| a.sub(rsp, 24));
-    asm.ins(|a| a.mov(qword_ptr(rsp), rcx));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 8), 0));
-    asm.call_sym(Sym::Runtime(Runtime::Alloc));
-    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 16)));
-    asm.ins(|a| a.add(rsp, 24));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 16), rdi));
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 24)));
-    // Continuation bytes, the last first: 10xxxxxx of the low six bits, then shift them out.
-    asm.place(next);
-    asm.ins(|a| a.dec(rcx));
-    asm.jump(Code::Je_rel8_64, lead);
-    asm.ins(|a| a.mov(edx, eax));
-    asm.ins(|a| a.and(edx, 0x3F));
-    asm.ins(|a| a.or(edx, 0x80));
-    asm.ins(|a| a.mov(byte_ptr(rdi + rcx), dl));
-    asm.ins(|a| a.shr(eax, 6));
-    asm.jump(Code::Jmp_rel8_64, next);
-    // The lead byte: the bits left, under 110, 1110 or 11110 for 2, 3 or 4 bytes, the low
-    // byte of 0xFF00 >> n.
-    asm.place(lead);
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 24)));
-    asm.ins(|a| a.cmp(rcx, 1));
-    asm.jump(Code::Je_rel8_64, ascii);
-    asm.ins(|a| a.mov(edx, 0xFF00u32));
-    asm.ins(|a| a.shr(edx, cl));
-    asm.ins(|a| a.or(eax, edx));
-    asm.place(ascii);
-    asm.ins(|a| a.mov(byte_ptr(rdi), al));
     asm.ins(|a| a.ret());
 }
 

@@ -3,7 +3,10 @@
 //!
 //! As Go's `ssagen.Compile` with the closures `walk` queues: a literal is compiled as a
 //! unit of its own only if the code of the unit that makes it still creates it
-//! ([`created_closures`]).
+//! ([`created_closures`]); a function of the runtime's Toy source, only if the code of
+//! some unit calls it ([`runtime_calls`]).
+
+use crate::runtime;
 
 use std::sync::Arc;
 
@@ -13,20 +16,24 @@ use crate::ssa::build::{self, Program, Unit};
 use crate::ssa::{Func, Sym, html, passes, print};
 use crate::types::FuncId;
 
-/// Which unit a job compiles: a function or `main.init`. Ordered functions first, by
-/// `FuncId`, then `main.init`, as `--ssa` prints them and `--trace` numbers them.
+/// Which unit a job compiles: a function, `main.init` or a function of the runtime's Toy
+/// source. Ordered functions first, by `FuncId`, then `main.init`, then the runtime's, as
+/// `--ssa` prints them and `--trace` numbers them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum UnitId {
     /// A function, top-level or literal.
     Func(FuncId),
     /// `main.init`: the package variables' initializers.
     Init,
+    /// A function of the runtime's Toy source, by its id there.
+    Runtime(FuncId),
 }
 
 impl UnitId {
-    /// Returns the id of `unit`.
-    pub fn of(unit: &Unit) -> UnitId {
+    /// Returns the id of `unit`, of the runtime's source if `in_runtime`.
+    pub fn of(unit: &Unit, in_runtime: bool) -> UnitId {
         match unit {
+            Unit::Func { func, .. } if in_runtime => UnitId::Runtime(*func),
             Unit::Func { func, .. } => UnitId::Func(*func),
             Unit::Init => UnitId::Init,
         }
@@ -88,9 +95,10 @@ pub(crate) fn compile(
     let mut page = named(options.ssa_html).then(|| {
         Box::new(html::Dump {
             name: f.name.clone(),
+            // The page shows the program's source, which a runtime function is not in.
             span: match unit {
-                Unit::Func { func, .. } => Some(program.span(*func)),
-                Unit::Init => None,
+                Unit::Func { func, .. } if program.package() == "main" => Some(program.span(*func)),
+                Unit::Func { .. } | Unit::Init => None,
             },
             passes: Vec::new(),
             listing: String::new(),
@@ -129,6 +137,32 @@ pub(crate) fn compile(
         },
         closures,
     )
+}
+
+/// Returns the functions of the runtime's Toy source (whose program `runtime` returns,
+/// asked only if there are some) that `code` calls: the runtime
+/// entry points written in Toy (`Sym::Runtime`), and, in a unit of the runtime itself
+/// (`in_runtime`), its other functions (`Sym::Func`), which it calls by their ids there.
+/// Each becomes a unit of its own once (the driver's flags), as closures do.
+pub(crate) fn runtime_calls<'r>(
+    runtime: impl Fn() -> &'r Program<'r>,
+    in_runtime: bool,
+    code: &MachineCode,
+) -> Vec<FuncId> {
+    code.relocs
+        .iter()
+        .filter_map(|reloc| match reloc.sym {
+            Sym::Runtime(rt) if rt.toy_name().is_some() => runtime::func_of(runtime().info, rt),
+            Sym::Runtime(_) => None,
+            Sym::Func(func) if in_runtime => Some(func),
+            Sym::Func(_)
+            | Sym::Init
+            | Sym::Main
+            | Sym::FuncValue(_)
+            | Sym::Global(_)
+            | Sym::Str(_) => None,
+        })
+        .collect()
 }
 
 /// Returns those of the closures built for `unit` that its machine code still creates (or

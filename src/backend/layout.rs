@@ -2,16 +2,19 @@
 //! and their definitions, handed to `obj::builder` and linked.
 //!
 //! The order is fixed, so the executable depends only on the source, whatever order the
-//! units were compiled in: code (the runtime's entry, the rest of the runtime's code,
-//! `main.init`, the compiled functions by `FuncId`: top-level in source order, then
-//! literals), read-only data (each compiled function's static closure, then the string
+//! units were compiled in: code (the runtime's entry, the rest of the runtime's assembly,
+//! the runtime's Toy functions that were compiled, by their `FuncId` there, `main.init`,
+//! the compiled functions by `FuncId`: top-level in source order, then literals),
+//! read-only data (each compiled function's static closure, then the string
 //! literals, once each in order of first use, as Go's linker keeps one `go:string` symbol
 //! per content), then bss (the package variables, then the runtime's data).
 //!
 //! Every symbol is declared in that order, which numbers it; code is defined last, once
 //! everything it refers to has its number. Units name what they refer to by `Sym`
-//! (`Sym::Str` by the unit's own numbering of its strings); [`SymIds`] maps each to the
-//! declared symbol.
+//! (`Sym::Str` by the unit's own numbering of its strings, `Sym::Func` by the function's
+//! id in the unit's own package); [`SymIds`] maps each to the declared symbol. A runtime
+//! entry point written in Toy (`Sym::Runtime` of one with a `toy_name`) is the symbol of
+//! its function there.
 
 use std::sync::Arc;
 
@@ -31,8 +34,14 @@ use crate::types::{FuncId, ObjId};
 pub(crate) fn sym_name(program: &Program<'_>, sym: Sym) -> String {
     let info = program.info;
     match sym {
-        Sym::Func(func) => format!("main.{}", info.funcs[func.0 as usize].name),
-        Sym::FuncValue(func) => format!("main.{}·f", info.funcs[func.0 as usize].name),
+        Sym::Func(func) => format!("{}.{}", program.package(), info.funcs[func.0 as usize].name),
+        Sym::FuncValue(func) => {
+            format!(
+                "{}.{}·f",
+                program.package(),
+                info.funcs[func.0 as usize].name
+            )
+        }
         Sym::Init => "main.init".to_string(),
         Sym::Main => "main.main".to_string(),
         Sym::Global(obj) => format!("main.{}", program.file.names.name(info.obj(obj).name)),
@@ -45,6 +54,8 @@ pub(crate) fn sym_name(program: &Program<'_>, sym: Sym) -> String {
 /// symbol that was never declared is [`SymIds::NONE`], which the linker reports as unknown.
 struct SymIds {
     runtimes: FxHashMap<Runtime, SymId>,
+    /// Per function of the runtime's Toy source: its code.
+    runtime_funcs: Vec<SymId>,
     init: SymId,
     main: SymId,
     /// Per function: its code.
@@ -59,9 +70,10 @@ struct SymIds {
 impl SymIds {
     const NONE: SymId = SymId(u32::MAX);
 
-    fn new(n_funcs: usize) -> SymIds {
+    fn new(n_funcs: usize, n_runtime_funcs: usize) -> SymIds {
         SymIds {
             runtimes: FxHashMap::default(),
+            runtime_funcs: vec![SymIds::NONE; n_runtime_funcs],
             init: SymIds::NONE,
             main: SymIds::NONE,
             funcs: vec![SymIds::NONE; n_funcs],
@@ -72,10 +84,15 @@ impl SymIds {
     }
 
     /// Returns the symbol of `sym` in a unit whose string literals are, by the unit's own
-    /// numbering, the distinct strings `string_ids`.
-    fn get(&self, sym: Sym, string_ids: &[u32]) -> SymId {
+    /// numbering, the distinct strings `string_ids`, and which is a unit of the runtime's
+    /// Toy source if `in_runtime`.
+    fn get(&self, sym: Sym, string_ids: &[u32], in_runtime: bool) -> SymId {
         let of = |ids: &[SymId], func: FuncId| ids.get(func.0 as usize).copied();
         match sym {
+            Sym::Func(func) if in_runtime => of(&self.runtime_funcs, func),
+            // The runtime makes no function values and has no variables (`runtime`'s
+            // invariant): should it, linking fails rather than pointing into the program.
+            Sym::FuncValue(_) | Sym::Global(_) if in_runtime => None,
             Sym::Func(func) => of(&self.funcs, func),
             Sym::FuncValue(func) => of(&self.func_values, func),
             Sym::Init => Some(self.init),
@@ -120,8 +137,10 @@ fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
 
 /// Declares every symbol of the program in layout order (this module's comment) and defines
 /// it, then links, and returns the executable: `init` and `funcs` (per function, by
-/// `FuncId`: its unit, if it was compiled) are the compiled units. Appends each code unit's
-/// assembly to `listing`, if given (`-S`), in layout order.
+/// `FuncId`: its unit, if it was compiled) are the compiled units of `program`, and
+/// `runtime_funcs` (likewise) those of `runtime`, the runtime's Toy source, if it was
+/// checked (it is when some unit called it). Appends each
+/// code unit's assembly to `listing`, if given (`-S`), in layout order.
 ///
 /// Code is declared first, for the calls between functions, and defined last; data is
 /// defined as it is declared, since it refers only to code declared before it.
@@ -130,11 +149,28 @@ fn dedup_strings(units: &[Compiled]) -> (Vec<Arc<[u8]>>, Vec<Vec<u32>>) {
 /// fails with an unknown symbol rather than producing a broken executable.
 pub(crate) fn link(
     program: &Program<'_>,
+    runtime: Option<&Program<'_>>,
     init: Compiled,
     funcs: Vec<Option<Compiled>>,
+    runtime_funcs: Vec<Option<Compiled>>,
     listing: Option<&mut String>,
 ) -> Result<Vec<u8>, LinkError> {
-    let mut on_demand = on_demand_runtimes(std::iter::once(&init).chain(funcs.iter().flatten()));
+    let compiled = |units: &[Option<Compiled>]| -> Vec<FuncId> {
+        (0..units.len() as u32)
+            .map(FuncId)
+            .filter(|func| units[func.0 as usize].is_some())
+            .collect()
+    };
+    let compiled_funcs = compiled(&funcs);
+    let compiled_runtime = compiled(&runtime_funcs);
+    // The units in layout order: the runtime's Toy functions, `main.init`, the functions.
+    let mut units: Vec<Compiled> = runtime_funcs
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(init))
+        .chain(funcs.into_iter().flatten())
+        .collect();
+    let mut on_demand = on_demand_runtimes(&units);
     let runtimes: Vec<(Runtime, MachineCode)> = std::iter::once(Runtime::Entry)
         .chain(
             Runtime::ALL
@@ -149,40 +185,50 @@ pub(crate) fn link(
                 .filter_map(|rt| on_demand.remove_entry(rt)),
         )
         .collect();
-    let compiled_funcs: Vec<FuncId> = (0..funcs.len() as u32)
-        .map(FuncId)
-        .filter(|func| funcs[func.0 as usize].is_some())
-        .collect();
-    let mut units: Vec<Compiled> = std::iter::once(init)
-        .chain(funcs.into_iter().flatten())
-        .collect();
     if let Some(listing) = listing {
-        list(program, &runtimes, &units, listing);
+        list(
+            program,
+            runtime,
+            &runtimes,
+            &units,
+            compiled_runtime.len(),
+            listing,
+        );
     }
     let mut layout = Layout {
         program,
+        runtime,
         builder: Builder::new(),
-        ids: SymIds::new(program.info.funcs.len()),
+        ids: SymIds::new(
+            program.info.funcs.len(),
+            runtime.map_or(0, |runtime| runtime.info.funcs.len()),
+        ),
     };
-    let unit_ids = layout.declare_code(&runtimes, &mut units, &compiled_funcs);
+    let unit_ids = layout.declare_code(&runtimes, &mut units, &compiled_runtime, &compiled_funcs);
     let unit_strings = layout.push_read_only(&compiled_funcs, &units);
     layout.push_bss();
-    layout.define_code(runtimes, units, &unit_ids, &unit_strings);
+    layout.define_code(
+        runtimes,
+        units,
+        compiled_runtime.len(),
+        &unit_ids,
+        &unit_strings,
+    );
     let Layout { builder, ids, .. } = layout;
     let image = builder.link(ids.runtimes[&Runtime::Entry])?;
     Ok(elf::write(image))
 }
 
-/// Assembles the runtime functions linked on demand that `units` refer to, directly or
-/// through another of them (`growslice` calls `memmove`).
-fn on_demand_runtimes<'u>(
-    units: impl Iterator<Item = &'u Compiled>,
-) -> FxHashMap<Runtime, MachineCode> {
+/// Assembles the runtime functions linked on demand that `units` (the runtime's Toy
+/// functions among them) refer to, directly or through another of them (`growslice` calls
+/// `memmove`). Those written in Toy are units already.
+fn on_demand_runtimes(units: &[Compiled]) -> FxHashMap<Runtime, MachineCode> {
     let mut found: FxHashMap<Runtime, MachineCode> = FxHashMap::default();
     let mut work: Vec<Runtime> = units
+        .iter()
         .flat_map(|unit| &unit.code.relocs)
         .filter_map(|reloc| match reloc.sym {
-            Sym::Runtime(rt) if rt.on_demand() => Some(rt),
+            Sym::Runtime(rt) if rt.on_demand() && rt.toy_name().is_none() => Some(rt),
             _ => None,
         })
         .collect();
@@ -192,7 +238,9 @@ fn on_demand_runtimes<'u>(
         }
         let code = amd64::runtime::assemble(rt);
         work.extend(code.relocs.iter().filter_map(|reloc| match reloc.sym {
-            Sym::Runtime(callee) if callee.on_demand() => Some(callee),
+            Sym::Runtime(callee) if callee.on_demand() && callee.toy_name().is_none() => {
+                Some(callee)
+            }
             _ => None,
         }));
         found.insert(rt, code);
@@ -200,43 +248,55 @@ fn on_demand_runtimes<'u>(
     found
 }
 
-/// Appends the assembly of the code units to `listing`, in layout order: the runtime's,
-/// then the compiled units'.
+/// Appends the assembly of the code units to `listing`, in layout order: the runtime's
+/// assembly, then the compiled units', of which the first `n_runtime` are the runtime's.
 fn list(
     program: &Program<'_>,
+    runtime: Option<&Program<'_>>,
     runtimes: &[(Runtime, MachineCode)],
     units: &[Compiled],
+    n_runtime: usize,
     listing: &mut String,
 ) {
     let code = runtimes
         .iter()
-        .map(|(rt, code)| (rt.name(), code))
-        .chain(units.iter().map(|unit| (unit.name.as_str(), &unit.code)));
-    for (name, code) in code {
+        .map(|(rt, code)| (rt.name(), code, program))
+        .chain(units.iter().enumerate().map(|(idx, unit)| {
+            let package = match runtime {
+                Some(runtime) if idx < n_runtime => runtime,
+                _ => program,
+            };
+            (unit.name.as_str(), &unit.code, package)
+        }));
+    for (name, code, package) in code {
         listing.push_str(&format!("{name} STEXT size={}\n", code.bytes.len()));
-        listing.push_str(&amd64::listing(code, &|sym| sym_name(program, sym)));
+        listing.push_str(&amd64::listing(code, &|sym| sym_name(package, sym)));
     }
 }
 
 /// The symbols declared so far and the builder that numbered them.
 struct Layout<'l, 'p> {
     program: &'l Program<'p>,
+    runtime: Option<&'l Program<'p>>,
     builder: Builder,
     ids: SymIds,
 }
 
 impl Layout<'_, '_> {
-    /// Declares the code: the runtime's (`runtimes`, the entry first), then the compiled
-    /// `units`, `main.init` first and then the functions `compiled_funcs`. Returns the
-    /// symbol of each unit; the units' names go to their symbols.
+    /// Declares the code: the runtime's assembly (`runtimes`, the entry first), then the
+    /// compiled `units`: the runtime's functions `compiled_runtime`, `main.init`, then the
+    /// functions `compiled_funcs`. Returns the symbol of each unit; the units' names go to
+    /// their symbols.
     fn declare_code(
         &mut self,
         runtimes: &[(Runtime, MachineCode)],
         units: &mut [Compiled],
+        compiled_runtime: &[FuncId],
         compiled_funcs: &[FuncId],
     ) -> Vec<SymId> {
         let Layout {
             program,
+            runtime,
             builder,
             ids,
         } = self;
@@ -247,8 +307,23 @@ impl Layout<'_, '_> {
             .iter_mut()
             .map(|unit| builder.declare(std::mem::take(&mut unit.name)))
             .collect();
-        ids.init = unit_ids[0];
-        for (&func, &id) in compiled_funcs.iter().zip(&unit_ids[1..]) {
+        let (runtime_ids, main_ids) = unit_ids.split_at(compiled_runtime.len());
+        for (&func, &id) in compiled_runtime.iter().zip(runtime_ids) {
+            ids.runtime_funcs[func.0 as usize] = id;
+        }
+        // The entry points written in Toy are their functions; one never called has no
+        // symbol, as an assembly one linked on demand.
+        if let Some(runtime) = runtime {
+            for &rt in Runtime::ALL.iter().chain(&Runtime::ON_DEMAND) {
+                if let Some(func) = crate::runtime::func_of(runtime.info, rt)
+                    && ids.runtime_funcs[func.0 as usize] != SymIds::NONE
+                {
+                    ids.runtimes.insert(rt, ids.runtime_funcs[func.0 as usize]);
+                }
+            }
+        }
+        ids.init = main_ids[0];
+        for (&func, &id) in compiled_funcs.iter().zip(&main_ids[1..]) {
             ids.funcs[func.0 as usize] = id;
         }
         let main = program
@@ -269,6 +344,7 @@ impl Layout<'_, '_> {
             program,
             builder,
             ids,
+            ..
         } = self;
         for &func in compiled_funcs {
             ids.func_values[func.0 as usize] = builder.push(
@@ -310,6 +386,7 @@ impl Layout<'_, '_> {
             program,
             builder,
             ids,
+            ..
         } = self;
         for (idx, obj) in program.info.objs.iter().enumerate() {
             if !matches!(obj.kind, ObjKind::Var { owner: None, .. }) {
@@ -344,16 +421,18 @@ impl Layout<'_, '_> {
 
     /// Defines the code declared by `declare_code`, now that every symbol it refers to
     /// has its id: `unit_ids` and `unit_strings` are, per unit, its symbol and the index
-    /// of each of its strings among the distinct ones.
+    /// of each of its strings among the distinct ones; the first `n_runtime` units are the
+    /// runtime's.
     fn define_code(
         &mut self,
         runtimes: Vec<(Runtime, MachineCode)>,
         units: Vec<Compiled>,
+        n_runtime: usize,
         unit_ids: &[SymId],
         unit_strings: &[Vec<u32>],
     ) {
         let Layout { builder, ids, .. } = self;
-        let definition = |code: MachineCode, string_ids: &[u32]| Definition {
+        let definition = |code: MachineCode, string_ids: &[u32], in_runtime: bool| Definition {
             section: Section::Code,
             align: 16,
             relocs: code
@@ -362,17 +441,18 @@ impl Layout<'_, '_> {
                 .map(|reloc| Reloc {
                     offset: reloc.offset,
                     kind: reloc.kind,
-                    target: ids.get(reloc.sym, string_ids),
+                    target: ids.get(reloc.sym, string_ids, in_runtime),
                     addend: reloc.addend,
                 })
                 .collect(),
             bytes: code.bytes,
         };
         for (rt, code) in runtimes {
-            builder.define(ids.runtimes[&rt], definition(code, &[]));
+            builder.define(ids.runtimes[&rt], definition(code, &[], false));
         }
-        for ((unit, string_ids), &id) in units.into_iter().zip(unit_strings).zip(unit_ids) {
-            builder.define(id, definition(unit.code, string_ids));
+        let units = units.into_iter().zip(unit_strings).zip(unit_ids);
+        for (idx, ((unit, string_ids), &id)) in units.enumerate() {
+            builder.define(id, definition(unit.code, string_ids, idx < n_runtime));
         }
     }
 }

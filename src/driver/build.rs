@@ -21,6 +21,9 @@
 //! optimized away; naming it fails the build once every job has run, before anything is
 //! linked, rather than printing or injecting nothing without a word.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -235,7 +238,8 @@ pub enum NameErrorKind {
         nearest: Vec<String>,
     },
     /// The function is a literal that no job compiled: its calls were inlined and its
-    /// closure removed, or the code that creates it was. Found once the back end has run.
+    /// closure removed, or the code that creates it was; or a function of the runtime that
+    /// no compiled code calls. Found once the back end has run.
     NotCompiled,
 }
 
@@ -250,6 +254,11 @@ impl std::fmt::Display for NameError {
                 f,
                 "{flag}: no function named {name} (nearest: {})",
                 nearest.join(", ")
+            ),
+            // Only the runtime's names have a dot: a program's are Go identifiers.
+            NameErrorKind::NotCompiled if name.starts_with("runtime.") => write!(
+                f,
+                "{flag}: function {name} is not called by the program, and not compiled"
             ),
             NameErrorKind::NotCompiled => write!(
                 f,
@@ -273,16 +282,33 @@ struct Named<'o> {
 /// `outer.func1`, `init`); `--ssa` and `--ssa-html` also take them qualified (`main.fib`),
 /// as `compile` matches them.
 fn named_jobs<'o>(
-    program: &Program<'_>,
+    programs: &Programs<'_>,
     options: &'o BuildOptions,
 ) -> Result<Vec<Named<'o>>, Vec<NameError>> {
-    let info = program.info;
+    let info = programs.main.info;
+    // Only a name given makes the runtime checked here.
+    let any_name =
+        options.ssa_func.is_some() || options.ssa_html.is_some() || !options.faults.0.is_empty();
+    let n_runtime = if any_name {
+        programs.runtime().program.info.funcs.len() as u32
+    } else {
+        0
+    };
+    let runtime_names: Vec<String> = (0..n_runtime)
+        .map(|idx| job_name(programs, UnitId::Runtime(FuncId(idx))).into_owned())
+        .collect();
     let names: Vec<(&str, UnitId)> = info
         .funcs
         .iter()
         .enumerate()
         .map(|(idx, func)| (func.name.as_str(), UnitId::Func(FuncId(idx as u32))))
         .chain(std::iter::once(("init", UnitId::Init)))
+        .chain(
+            runtime_names
+                .iter()
+                .enumerate()
+                .map(|(idx, name)| (name.as_str(), UnitId::Runtime(FuncId(idx as u32)))),
+        )
         .collect();
     // Each name, where it was given and, for `--ssa` and `--ssa-html`, the name without a
     // `main.` prefix.
@@ -391,6 +417,9 @@ pub struct Report {
     /// Wall time of indexing the program and ordering the initial jobs, before the
     /// workers start.
     pub index: Duration,
+    /// Wall time of parsing and checking the runtime's Toy source, on the worker whose
+    /// job first called a runtime function written in Toy (zero if none did).
+    pub runtime: Duration,
     /// Wall time of the parallel phase (the makespan).
     pub backend: Duration,
     /// Wall time of linking.
@@ -404,11 +433,13 @@ pub struct Report {
 impl Report {
     /// Returns the number `--trace` gives job `id`: its `FuncId`, or for `main.init` the
     /// number of functions, after them all (`benches/simulate.py` takes the greatest
-    /// number among the jobs without a parent to be `main.init`).
+    /// number among the jobs without a parent to be `main.init`), and for a function of
+    /// the runtime's Toy source its `FuncId` there after that (such a job has a parent).
     pub fn trace_number(&self, id: UnitId) -> u32 {
         match id {
             UnitId::Func(func) => func.0,
             UnitId::Init => self.n_funcs,
+            UnitId::Runtime(func) => self.n_funcs + 1 + func.0,
         }
     }
 
@@ -441,16 +472,68 @@ impl Report {
     }
 }
 
-/// One job: a unit, and the job that produced it, if it is a closure.
+/// One job: a unit, whether it is of the runtime's Toy source, and the job that produced
+/// it, if it is a closure or a runtime function.
 struct Job {
     unit: Unit,
+    in_runtime: bool,
     parent: Option<UnitId>,
 }
 
 impl Job {
     /// Returns the id of the job's unit.
     fn id(&self) -> UnitId {
-        UnitId::of(&self.unit)
+        UnitId::of(&self.unit, self.in_runtime)
+    }
+}
+
+/// The program and the runtime's Toy source, indexed, as the jobs read them.
+///
+/// The runtime is parsed, checked and indexed once, by the first job that needs it (one
+/// whose code calls a runtime function written in Toy), so a program that calls none pays
+/// nothing for it, and one that does pays on a worker, beside the other jobs, rather than
+/// in the serial part of the build. Its check depends on nothing but its source, so which
+/// job does it changes nothing.
+struct Programs<'p> {
+    main: Program<'p>,
+    /// The runtime's source checked, and how long that took.
+    checked: &'p OnceLock<(crate::runtime::Checked, Duration)>,
+    runtime: OnceLock<Runtime<'p>>,
+}
+
+/// The runtime's Toy source, indexed, and per function whether a job for it was made: the
+/// first job whose code calls it swaps the flag and makes the job, so each is compiled
+/// once, whatever the order; no lock, as the flag only decides who queues it and the queue
+/// hands the job over.
+struct Runtime<'p> {
+    program: Program<'p>,
+    queued: Vec<AtomicBool>,
+}
+
+impl<'p> Programs<'p> {
+    /// Returns the runtime, checked and indexed on first use.
+    fn runtime(&self) -> &Runtime<'p> {
+        self.runtime.get_or_init(|| {
+            let (checked, _) = self.checked.get_or_init(|| {
+                let start = Instant::now();
+                let checked = crate::runtime::check();
+                (checked, start.elapsed())
+            });
+            Runtime {
+                program: Program::new(&checked.file, &checked.info),
+                queued: (0..checked.info.funcs.len())
+                    .map(|_| AtomicBool::new(false))
+                    .collect(),
+            }
+        })
+    }
+
+    /// Returns the program whose unit job `id` is.
+    fn of(&self, id: UnitId) -> &Program<'p> {
+        match id {
+            UnitId::Func(_) | UnitId::Init => &self.main,
+            UnitId::Runtime(_) => &self.runtime().program,
+        }
     }
 }
 
@@ -461,25 +544,34 @@ enum Outcome {
     Panic(String),
 }
 
-/// Returns the Go name of job `id` (`main`, `outer.func1`, `init`).
-fn job_name<'a>(program: &Program<'a>, id: UnitId) -> &'a str {
+/// Returns the Go name of job `id` (`main`, `outer.func1`, `init`, `runtime.intstring`).
+fn job_name<'a>(programs: &Programs<'a>, id: UnitId) -> Cow<'a, str> {
     match id {
-        UnitId::Func(func) => program.info.funcs[func.0 as usize].name.as_str(),
-        UnitId::Init => "init",
+        UnitId::Func(func) => {
+            Cow::Borrowed(programs.main.info.funcs[func.0 as usize].name.as_str())
+        }
+        UnitId::Init => Cow::Borrowed("init"),
+        UnitId::Runtime(func) => {
+            let runtime = &programs.runtime().program;
+            let name = &runtime.info.funcs[func.0 as usize].name;
+            Cow::Owned(format!("{}.{name}", runtime.package()))
+        }
     }
 }
 
-/// Returns the source span of job `id`: the function, or an empty span for `init`.
-fn job_span(program: &Program<'_>, id: UnitId) -> Span {
+/// Returns the source span of job `id` in the program: the function, or an empty span for
+/// `init` and for a function of the runtime, which lies outside the program.
+fn job_span(programs: &Programs<'_>, id: UnitId) -> Span {
     match id {
-        UnitId::Func(func) => program.span(func),
-        UnitId::Init => Span::new(0, 0),
+        UnitId::Func(func) => programs.main.span(func),
+        UnitId::Init | UnitId::Runtime(_) => Span::new(0, 0),
     }
 }
 
 /// Runs one job: injected faults, then `compile` under `catch_unwind`.
-fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome, Vec<Unit>) {
-    let name = job_name(program, job.id());
+fn run_job(programs: &Programs<'_>, options: &BuildOptions, job: &Job) -> (Outcome, Vec<Unit>) {
+    let name = job_name(programs, job.id());
+    let name = name.as_ref();
     let mut panic_in = None;
     for fault in options.faults.get(name) {
         match fault {
@@ -487,7 +579,7 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
             Fault::Error => {
                 let message = format!("injected error in function {name}");
                 return (
-                    Outcome::Error(job_span(program, job.id()), message),
+                    Outcome::Error(job_span(programs, job.id()), message),
                     Vec::new(),
                 );
             }
@@ -501,7 +593,7 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
         panic_in,
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        compile::compile(program, &job.unit, &unit_options)
+        compile::compile(programs.of(job.id()), &job.unit, &unit_options)
     }));
     match result {
         Ok((compiled, closures)) => (Outcome::Compiled(compiled), closures),
@@ -518,9 +610,9 @@ fn run_job(program: &Program<'_>, options: &BuildOptions, job: &Job) -> (Outcome
     }
 }
 
-/// Returns the stack a worker needs: room for the deepest unit, a top-level function or a
-/// package variable's initializer (`main.init`), with a body inlined into it; closures lie
-/// inside their top-level function.
+/// Returns the stack a worker needs: room for the deepest unit of `program`, a top-level
+/// function or a package variable's initializer (`main.init`), with a body inlined into
+/// it; closures lie inside their top-level function.
 fn worker_stack(program: &Program<'_>) -> usize {
     let info = program.info;
     let funcs = (0..info.funcs.len() as u32)
@@ -550,6 +642,7 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
         0,
         Job {
             unit: Unit::Init,
+            in_runtime: false,
             parent: None,
         },
     )];
@@ -564,6 +657,7 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
                         func: FuncId(idx as u32),
                         env: Vec::new(),
                     },
+                    in_runtime: false,
                     parent: None,
                 },
             ));
@@ -591,31 +685,63 @@ fn initial_jobs(program: &Program<'_>, order: Order) -> Vec<Job> {
 /// Compiles and links a checked program.
 pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildError> {
     let index_start = Instant::now();
-    let program = Program::new(&checked.file, &checked.info);
+    let runtime_checked = OnceLock::new();
+    let programs = Programs {
+        main: Program::new(&checked.file, &checked.info),
+        checked: &runtime_checked,
+        runtime: OnceLock::new(),
+    };
+    let program = &programs.main;
     let info = &checked.info;
-    let named = named_jobs(&program, options).map_err(BuildError::Names)?;
-    let jobs = initial_jobs(&program, options.order);
+    let named = named_jobs(&programs, options).map_err(BuildError::Names)?;
+    let jobs = initial_jobs(program, options.order);
     let index = index_start.elapsed();
-    let stack = worker_stack(&program);
+    // A runtime function is no longer than the runtime's source.
+    let stack = worker_stack(program).max(crate::stack_for(
+        crate::runtime::SOURCE.len() + build::INLINE_MAX_BYTES as usize,
+    ));
     let run = queue::run(
         options.strategy,
         options.threads(),
         stack,
         jobs,
         |job: Job| {
-            let (outcome, closures) = run_job(&program, options, &job);
+            let (outcome, closures) = run_job(&programs, options, &job);
             // An internal error stops the handing out of work; a compile error does not, so
             // every function's errors are reported.
             let failed = matches!(outcome, Outcome::Panic(_));
+            let calls = match &outcome {
+                Outcome::Compiled(compiled) => compile::runtime_calls(
+                    || &programs.runtime().program,
+                    job.in_runtime,
+                    &compiled.code,
+                ),
+                Outcome::Error(..) | Outcome::Panic(_) => Vec::new(),
+            };
+            let runtime_jobs = calls
+                .into_iter()
+                .filter(|func| {
+                    !programs.runtime().queued[func.0 as usize].swap(true, Ordering::Relaxed)
+                })
+                .map(|func| Job {
+                    unit: Unit::Func {
+                        func,
+                        env: Vec::new(),
+                    },
+                    in_runtime: true,
+                    parent: Some(job.id()),
+                });
             let generated = closures
                 .into_iter()
                 .map(|unit| {
                     assert!(matches!(unit, Unit::Func { .. }), "init is never a closure");
                     Job {
                         unit,
+                        in_runtime: job.in_runtime,
                         parent: Some(job.id()),
                     }
                 })
+                .chain(runtime_jobs)
                 .collect();
             Done {
                 result: (job.id(), job.parent, outcome),
@@ -630,12 +756,21 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         workers: run.workers,
         unstarted: run.unstarted,
         index,
+        runtime: runtime_checked
+            .get()
+            .map_or(Duration::ZERO, |(_, time)| *time),
         backend: run.wall,
         link: Duration::ZERO,
         n_funcs: info.funcs.len() as u32,
     };
     let mut init: Option<Compiled> = None;
     let mut funcs: Vec<Option<Compiled>> = (0..info.funcs.len()).map(|_| None).collect();
+    let mut runtime_funcs: Vec<Option<Compiled>> = (0..programs
+        .runtime
+        .get()
+        .map_or(0, |runtime| runtime.program.info.funcs.len()))
+        .map(|_| None)
+        .collect();
     let mut errors: Vec<(Span, String)> = Vec::new();
     let mut panics: Vec<(UnitId, String)> = Vec::new();
     let mut ssa = Vec::new();
@@ -643,10 +778,13 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     for timed in run.results {
         let (id, parent, outcome) = timed.result;
         report.jobs.push(JobRecord {
-            name: job_name(&program, id).to_string(),
-            size: {
-                let span = job_span(&program, id);
-                span.hi - span.lo
+            name: job_name(&programs, id).into_owned(),
+            size: match id {
+                UnitId::Func(func) | UnitId::Runtime(func) => {
+                    let span = programs.of(id).span(func);
+                    span.hi - span.lo
+                }
+                UnitId::Init => 0,
             },
             id,
             parent,
@@ -665,6 +803,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
                 match id {
                     UnitId::Func(func) => funcs[func.0 as usize] = Some(compiled),
                     UnitId::Init => init = Some(compiled),
+                    UnitId::Runtime(func) => runtime_funcs[func.0 as usize] = Some(compiled),
                 }
             }
             Outcome::Error(span, message) => errors.push((span, message)),
@@ -673,7 +812,7 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     }
     report.jobs.sort_by_key(|job| job.start);
     if !panics.is_empty() {
-        panics.sort_by_key(|(id, _)| job_span(&program, *id).lo);
+        panics.sort_by_key(|(id, _)| job_span(&programs, *id).lo);
         return Err(BuildError::Internal(
             panics.into_iter().map(|(_, message)| message).collect(),
         ));
@@ -708,9 +847,11 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let mut listing = String::new();
     let link_start = Instant::now();
     let executable = layout::link(
-        &program,
+        program,
+        programs.runtime.get().map(|runtime| &runtime.program),
         init,
         funcs,
+        runtime_funcs,
         options.listing.then_some(&mut listing),
     )
     .map_err(BuildError::Link)?;

@@ -3,7 +3,8 @@
 //! Compiled functions call each other with a register convention in the manner of Go's
 //! ABIInternal: argument word `i` travels in `REGS[i]` and result word `j` in `REGS[j]`; the
 //! words past the registers go through the stack. The runtime, written in assembly, keeps
-//! ABI0: every argument and result word on the stack.
+//! ABI0: every argument and result word on the stack; its functions written in Toy
+//! (`Runtime::toy_name`) are compiled functions and take the register convention.
 //!
 //! Stack words sit in the caller's outgoing area, at the bottom of its frame: first the
 //! arguments that did not fit in registers, then the results that did not.
@@ -41,7 +42,7 @@ impl Convention {
     /// Returns the convention of the call `call`, a `StaticCall` or `ClosureCall` of `f`.
     pub fn of_call(f: &Func, call: &Value) -> Convention {
         match call.op {
-            Op::StaticCall if matches!(f.syms[call.aux as usize], Sym::Runtime(_)) => {
+            Op::StaticCall if matches!(f.syms[call.aux as usize], Sym::Runtime(rt) if rt.toy_name().is_none()) => {
                 Convention::ABI0
             }
             _ => Convention::INTERNAL,

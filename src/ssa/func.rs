@@ -77,7 +77,9 @@ pub enum Runtime {
     /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1.
     CmpString,
     /// `intstring(v) (p, n)`: `string(v)` of an integer, the UTF-8 encoding of code point
-    /// `v`, or of U+FFFD when `v` is negative, a surrogate or past U+10FFFF.
+    /// `v`, or of U+FFFD when `v` is negative, a surrogate or past U+10FFFF. Written in
+    /// Toy ([`Runtime::toy_name`]); linked only into programs that call it
+    /// ([`Runtime::on_demand`]).
     IntString,
     /// `printlock(fd)`: starts a print statement to file descriptor `fd`.
     PrintLock,
@@ -151,7 +153,7 @@ pub enum Runtime {
 }
 
 impl Runtime {
-    /// Every runtime symbol, in the fixed order they are laid out.
+    /// The runtime symbols every executable has, in the fixed order they are laid out.
     pub const ALL: [Runtime; 22] = [
         Runtime::Alloc,
         Runtime::Concat,
@@ -286,6 +288,53 @@ impl Runtime {
             | Runtime::Flush
             | Runtime::Entry
             | Runtime::Data => false,
+        }
+    }
+
+    /// Returns the name of the function of the runtime's Toy source (`crate::runtime`)
+    /// that implements it, or `None` for what is assembly (`amd64::runtime`). Compiled
+    /// code calls the former with the compiled functions' convention, the latter with
+    /// ABI0.
+    pub fn toy_name(self) -> Option<&'static str> {
+        match self {
+            Runtime::IntString => Some("intstring"),
+            Runtime::Alloc
+            | Runtime::Concat
+            | Runtime::CmpString
+            | Runtime::PrintLock
+            | Runtime::PrintUnlock
+            | Runtime::PrintString
+            | Runtime::PrintInt
+            | Runtime::PrintBool
+            | Runtime::PrintPointer
+            | Runtime::PrintSp
+            | Runtime::PrintNl
+            | Runtime::PanicDivide
+            | Runtime::PanicShift
+            | Runtime::PanicNil
+            | Runtime::PanicInt
+            | Runtime::PanicBool
+            | Runtime::PanicString
+            | Runtime::StackOverflow
+            | Runtime::PrintBytes
+            | Runtime::Flush
+            | Runtime::Entry
+            | Runtime::Data
+            | Runtime::MakeSlice
+            | Runtime::GrowSlice
+            | Runtime::MemMove
+            | Runtime::PrintSlice
+            | Runtime::PanicIndex
+            | Runtime::PanicSliceAlen
+            | Runtime::PanicSliceAcap
+            | Runtime::PanicSliceB
+            | Runtime::PanicSlice3Alen
+            | Runtime::PanicSlice3Acap
+            | Runtime::PanicSlice3B
+            | Runtime::PanicSlice3C
+            | Runtime::PanicMakeSliceLen
+            | Runtime::PanicMakeSliceCap
+            | Runtime::PanicGrowSlice => None,
         }
     }
 

@@ -79,9 +79,12 @@ pub enum Op {
     Load,
     /// Stores `args[1]` at `args[0] + aux`.
     Store,
-    /// The byte at `args[0] + aux`, zero-extended: an element of one byte (a `bool`).
+    /// The byte at `args[0] + aux`, zero-extended (amd64 `MOVBQZX` from memory): an element
+    /// of one byte (a `bool`, a `byte`), the runtime's `sys.LoadByte`. Ordered with the other
+    /// memory operations.
     Load8,
-    /// Stores the low byte of `args[1]` at `args[0] + aux`.
+    /// Stores the low byte of `args[1]` at `args[0] + aux` (amd64 `MOVB`): an element of
+    /// one byte, the runtime's `sys.StoreByte`.
     Store8,
     /// Result word `aux` of the call just made. A call's results follow it directly, all of
     /// them, in order: emission moves them out of the convention's places at the call.

@@ -90,6 +90,12 @@ impl<'a> Program<'a> {
         }
     }
 
+    /// Returns the package's name, which qualifies its symbols: `main`, or `runtime` for
+    /// the runtime's Toy source.
+    pub fn package(&self) -> &'a str {
+        self.file.names.name(self.file.package.name)
+    }
+
     /// Returns the signature and body of `func`.
     pub(crate) fn syntax(&self, func: FuncId) -> (&'a ast::Signature, &'a Block) {
         match self.info.funcs[func.0 as usize].node {

@@ -18,6 +18,9 @@ impl<'a> Checker<'a> {
         args: &'a [Expr],
         dots: Option<Span>,
     ) -> Operand<'a> {
+        if let Builtin::Sys(intrinsic) = builtin {
+            return self.intrinsic(expr, intrinsic, args);
+        }
         let name = builtin.name();
         if dots.is_some() && builtin != Builtin::Append {
             self.error(
@@ -42,7 +45,8 @@ impl<'a> Checker<'a> {
                 | Builtin::Append
                 | Builtin::Copy
                 | Builtin::Min
-                | Builtin::Max => Operand::invalid(expr),
+                | Builtin::Max
+                | Builtin::Sys(_) => Operand::invalid(expr),
                 Builtin::Panic
                 | Builtin::Print
                 | Builtin::Println
@@ -58,6 +62,7 @@ impl<'a> Checker<'a> {
             Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
                 (0, None)
             }
+            Builtin::Sys(_) => unreachable!("intrinsics are checked as calls of their signature"),
         };
         let found = operands.len();
         if found < min_args || max_args.is_some_and(|max| found > max) {
@@ -180,6 +185,7 @@ impl<'a> Checker<'a> {
                 Operand::new(Mode::Value, INT, expr)
             }
             Builtin::Make => unreachable!("make is checked before its arguments"),
+            Builtin::Sys(_) => unreachable!("intrinsics are checked as calls of their signature"),
         }
     }
 
@@ -199,6 +205,7 @@ impl<'a> Checker<'a> {
             | Type::UntypedRune
             | Type::UntypedString
             | Type::UntypedNil
+            | Type::Ptr
             | Type::Tuple(_) => false,
         }
     }

@@ -11,6 +11,7 @@ use crate::types::check::Checker;
 use crate::types::constant::{ConstStr, ConstValue};
 use crate::types::object::Builtin;
 use crate::types::operand::{Mode, Operand};
+use crate::types::sys::Intrinsic;
 use crate::types::ty::{self, FuncType, INVALID, STRING, Type, TypeId};
 
 impl<'a> Checker<'a> {
@@ -79,7 +80,7 @@ impl<'a> Checker<'a> {
 
     /// Checks call arguments against parameter types, as Go's `arguments`: a variadic
     /// function takes any number of values for its last parameter, or (`dots`) one slice.
-    fn arguments(
+    pub(crate) fn arguments(
         &mut self,
         call: &'a Expr,
         callee: &str,
@@ -263,6 +264,16 @@ impl<'a> Checker<'a> {
             return Operand::invalid(expr);
         }
         let field_name = self.name(field);
+        if x.mode == Mode::Package
+            && let Some(sys) = self.state.sys
+            && self.nodes.obj_of(unparen(base).id) == Some(sys)
+        {
+            let Some(intrinsic) = Intrinsic::from_name(field_name) else {
+                self.error(field_span, format!("undefined: sys.{field_name}"));
+                return Operand::invalid(expr);
+            };
+            return Operand::new(Mode::Builtin(Builtin::Sys(intrinsic)), INVALID, expr);
+        }
         if x.mode == Mode::Package {
             let is_fmt = self
                 .state

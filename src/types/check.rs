@@ -59,10 +59,37 @@ pub fn check(
     threads: usize,
     min_chunk: usize,
 ) -> Info {
+    check_package(source, file, diags, threads, min_chunk, Package::Main)
+}
+
+/// Type-checks the runtime's source (package `runtime`), as [`check`] checks a program, on
+/// the calling thread: the package has no `main` and may import `sys`, the intrinsics
+/// (`types::sys`), which no program may import.
+pub fn check_runtime(source: &SourceFile, file: &File, diags: &mut Diagnostics) -> Info {
+    check_package(source, file, diags, 1, usize::MAX, Package::Runtime)
+}
+
+/// Which package a check is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Package {
+    /// The program: package `main`.
+    Main,
+    /// The runtime's Toy source: package `runtime`, which may import `sys`.
+    Runtime,
+}
+
+fn check_package(
+    source: &SourceFile,
+    file: &File,
+    diags: &mut Diagnostics,
+    threads: usize,
+    min_chunk: usize,
+    package: Package,
+) -> Info {
     let mut store = NodeStore::new(file.n_nodes);
     let (state, values) = {
         let mut checker = Checker::new(source, file, store.facts());
-        checker.run(threads, min_chunk);
+        checker.run(threads, min_chunk, package);
         (checker.state, checker.nodes.into_values())
     };
     let State {
@@ -117,6 +144,8 @@ pub(crate) struct State {
     pub(crate) deps: Vec<Vec<ObjId>>,
     /// The import of `fmt`, if any.
     pub(crate) fmt: Option<(ObjId, Span)>,
+    /// The import of `sys`, which only the runtime may have.
+    pub(crate) sys: Option<ObjId>,
     /// The symbol of `_`, or one no name has if the file never writes it.
     pub(crate) blank: Symbol,
     /// Calls of the built-in `panic`, which terminate a statement list.
@@ -167,6 +196,7 @@ impl State {
             pkg: Vec::new(),
             deps: Vec::new(),
             fmt: None,
+            sys: None,
             blank: Symbol(u32::MAX),
             panic_calls: FxHashSet::default(),
             nesting_reported: false,
@@ -201,17 +231,21 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks the file, in the order of the module comment.
-    fn run(&mut self, threads: usize, min_chunk: usize) {
+    fn run(&mut self, threads: usize, min_chunk: usize, package: Package) {
         let file = self.file;
-        if self.name(file.package.name) != "main" {
-            let name = self.name(file.package.name);
-            self.error(
+        let name = self.name(file.package.name);
+        match package {
+            Package::Main if name != "main" => self.error(
                 file.package.span,
                 format!("package {name} is not a main package: toyc builds programs"),
-            );
+            ),
+            Package::Runtime if name != "runtime" => {
+                self.error(file.package.span, "the runtime is package runtime");
+            }
+            Package::Main | Package::Runtime => {}
         }
-        let unused_imports = self.check_imports();
-        self.collect();
+        let unused_imports = self.check_imports(package);
+        self.collect(package);
         self.package_objects();
         self.check_all_bodies(threads, min_chunk);
         self.check_deferred_lits();

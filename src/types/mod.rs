@@ -7,8 +7,9 @@
 //! terminating statements, `expr` expressions, `operand` operands, `operators` operators
 //! and constant folding, `untyped` the typing of untyped operands, `call` calls,
 //! conversions and selectors, `builtins` the built-in functions, `universe` the predeclared
-//! names. `bodies` checks top-level function bodies on several threads, `branches` labels
-//! and jumps, `initorder` the initialization order of package-level variables; `scope`
+//! names, `sys` the intrinsics only the runtime's Toy source may import (`check_runtime`).
+//! `bodies` checks top-level function bodies on several threads, `branches` labels and
+//! jumps, `initorder` the initialization order of package-level variables; `scope`
 //! keeps the visible names, `ty` the types, `constant` exact constant values, and `object`
 //! what names denote and the [`Info`] handed to the back end.
 
@@ -31,11 +32,12 @@ mod operators;
 mod resolver;
 mod scope;
 mod stmt;
+pub mod sys;
 mod terminating;
 pub mod ty;
 mod typexpr;
 mod universe;
 mod untyped;
 
-pub use check::check;
+pub use check::{check, check_runtime};
 pub use object::{FuncId, Info, ObjId};

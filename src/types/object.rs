@@ -57,7 +57,7 @@ pub enum ObjKind {
     Builtin(Builtin),
     /// `nil`.
     Nil,
-    /// The imported package `fmt`.
+    /// An imported package: `fmt`, or `sys` in the runtime.
     Package,
 }
 
@@ -88,6 +88,8 @@ pub enum Builtin {
     FmtPrint,
     /// `fmt.Println(…)`.
     FmtPrintln,
+    /// An intrinsic of package `sys`, which only the runtime imports.
+    Sys(crate::types::sys::Intrinsic),
 }
 
 impl Builtin {
@@ -106,6 +108,7 @@ impl Builtin {
             Builtin::Max => "max",
             Builtin::FmtPrint => "fmt.Print",
             Builtin::FmtPrintln => "fmt.Println",
+            Builtin::Sys(intrinsic) => intrinsic.name(),
         }
     }
 }

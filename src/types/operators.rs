@@ -418,6 +418,7 @@ impl<'a> Checker<'a> {
             | Type::UntypedRune
             | Type::UntypedString
             | Type::UntypedNil
+            | Type::Ptr
             | Type::Tuple(_) => self.state.info.types.display(ty),
         }
     }

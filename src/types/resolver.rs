@@ -9,7 +9,7 @@
 
 use crate::diag::Span;
 use crate::syntax::ast::{self, Decl, Ident};
-use crate::types::check::Checker;
+use crate::types::check::{Checker, Package};
 use crate::types::constant::ConstValue;
 use crate::types::initorder::{self, Node};
 use crate::types::object::{FuncId, FuncInfo, FuncNode, ObjId, ObjKind};
@@ -44,12 +44,21 @@ pub(crate) enum Resolution {
 }
 
 impl<'a> Checker<'a> {
-    /// Checks the imports, declaring `fmt`; returns those found unused already (a package
-    /// whose name the file never writes), to be reported last.
-    pub(crate) fn check_imports(&mut self) -> Vec<Span> {
+    /// Checks the imports, declaring `fmt`, and `sys` in the runtime; returns those found
+    /// unused already (a package whose name the file never writes), to be reported last.
+    pub(crate) fn check_imports(&mut self, package: Package) -> Vec<Span> {
         let file = self.file;
         let mut unused = Vec::new();
         for import in &file.imports {
+            if import.path == b"sys"
+                && package == Package::Runtime
+                && let Some(sym) = self.symbol("sys")
+            {
+                let obj = self.new_obj(sym, import.span, INVALID, ObjKind::Package);
+                self.state.sys = Some(obj);
+                let _ = self.state.scopes.declare(sym, obj);
+                continue;
+            }
             if import.path != b"fmt" {
                 let name = String::from_utf8_lossy(&import.path);
                 let base = name.rsplit('/').next().unwrap_or_default();
@@ -94,7 +103,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Declares every package-level name, in source order, without resolving any.
-    pub(crate) fn collect(&mut self) {
+    pub(crate) fn collect(&mut self, package: Package) {
         let file = self.file;
         let mut main_seen = false;
         let main_sym = self.symbol("main");
@@ -209,7 +218,7 @@ impl<'a> Checker<'a> {
                 Decl::Bad => {}
             }
         }
-        if !main_seen {
+        if !main_seen && package == Package::Main {
             self.error(
                 Span::default(),
                 "function main is undeclared in the main package",

@@ -62,6 +62,9 @@ pub enum Type {
     UntypedNil,
     /// See [`UNTYPED_RUNE`].
     UntypedRune,
+    /// `sys.Ptr`, the runtime's raw address (`types::sys`): one word, an address. Interned
+    /// only by the runtime's check, so a program's types do not change.
+    Ptr,
     /// A function type.
     Func(FuncType),
     /// `[]T`: a slice of elements of type `T`.
@@ -252,7 +255,9 @@ impl TypeTable {
             | Type::UntypedRune => &[false],
             Type::String | Type::UntypedString => &[true, false],
             Type::Slice(_) => &[true, false, false],
-            Type::Func(_) | Type::UntypedNil => &[true],
+            // `sys.Ptr` may address the heap: a collector follows it, as Go's
+            // `unsafe.Pointer`.
+            Type::Func(_) | Type::UntypedNil | Type::Ptr => &[true],
             Type::Invalid | Type::Tuple(_) => unreachable!("no value has type {id:?}"),
         }
     }
@@ -277,6 +282,7 @@ impl TypeTable {
             | Type::UntypedNil
             | Type::Func(_)
             | Type::Slice(_)
+            | Type::Ptr
             | Type::Tuple(_) => 8 * i64::from(self.words(id)),
         }
     }
@@ -313,6 +319,7 @@ impl TypeTable {
             Type::UntypedString => out.push_str("untyped string"),
             Type::UntypedNil => out.push_str("untyped nil"),
             Type::UntypedRune => out.push_str("untyped rune"),
+            Type::Ptr => out.push_str("sys.Ptr"),
             Type::Func(func) => {
                 let (param_names, result_names) = (&func.param_names, &func.result_names);
                 out.push_str("func");

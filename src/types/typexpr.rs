@@ -32,10 +32,7 @@ impl<'a> Checker<'a> {
                 }
                 INVALID
             }
-            TypeExpr::Qualified(qualified) => {
-                self.qualified_type(qualified);
-                INVALID
-            }
+            TypeExpr::Qualified(qualified) => self.qualified_type(qualified),
             TypeExpr::Instance(instance) => {
                 if self.type_expr(&instance.base) != INVALID {
                     self.unsupported(instance.span, "generic types are not supported");
@@ -60,18 +57,27 @@ impl<'a> Checker<'a> {
         self.error(x.span, format!("{desc} is not a type"));
     }
 
-    /// Checks `pkg.Name` written as a type: the package must be declared; a name of `fmt`
-    /// (`fmt.Stringer`) is not supported, and one of another package was reported with its
-    /// import.
-    fn qualified_type(&mut self, qualified: &'a ast::Qualified) {
+    /// Checks `pkg.Name` written as a type and returns the type: `sys.Ptr` in the runtime.
+    /// The package must be declared; a name of `fmt` (`fmt.Stringer`) is not supported,
+    /// and one of another package was reported with its import.
+    fn qualified_type(&mut self, qualified: &'a ast::Qualified) -> TypeId {
         let pkg = qualified.pkg;
         let Some(obj) = self.state.scopes.lookup(pkg.name) else {
             self.undefined(pkg.span, pkg.name);
-            return;
+            return INVALID;
         };
         self.nodes.set_obj(pkg.id, obj);
         let (pkg_text, name_text) = (self.name(pkg.name), self.name(qualified.name.name));
         match self.state.info.obj(obj).kind {
+            ObjKind::Package if self.state.sys == Some(obj) => {
+                if name_text == "Ptr" {
+                    return self.sys_ptr();
+                }
+                self.error(
+                    qualified.name.span,
+                    format!("undefined: {pkg_text}.{name_text}"),
+                );
+            }
             ObjKind::Package => {
                 if self.state.fmt.is_some_and(|(fmt, _)| fmt == obj) {
                     self.state.used[obj.0 as usize] = true;
@@ -84,6 +90,7 @@ impl<'a> Checker<'a> {
             }
             _ => self.error(pkg.span, format!("{pkg_text}.{name_text} is not a type")),
         }
+        INVALID
     }
 
     /// Resolves a type literal: a slice type, or one Toy lacks, rejected at its first token
@@ -174,7 +181,7 @@ impl<'a> Checker<'a> {
                 Box::new([])
             }
         };
-        if !is_toy_signature(sig) {
+        if !is_toy_signature(sig, &|qualified| self.is_sys_ptr(qualified)) {
             return INVALID;
         }
         let (param_names, result_names) = (names(&sig.params), names(&sig.results));
@@ -202,22 +209,33 @@ fn object_kind(kind: &ObjKind) -> &'static str {
     }
 }
 
+impl Checker<'_> {
+    /// Reports whether `qualified` is `sys.Ptr` in the runtime, the one qualified type.
+    fn is_sys_ptr(&self, qualified: &ast::Qualified) -> bool {
+        self.state.sys.is_some()
+            && self.state.scopes.lookup(qualified.pkg.name) == self.state.sys
+            && self.name(qualified.name.name) == "Ptr"
+    }
+}
+
 /// Returns whether a signature is written with Toy's types only: type names, function
-/// types and slice types.
-fn is_toy_signature(sig: &Signature) -> bool {
+/// types, slice types, and the qualified types `is_sys_ptr` accepts (`sys.Ptr` in the
+/// runtime).
+fn is_toy_signature(sig: &Signature, is_sys_ptr: &dyn Fn(&ast::Qualified) -> bool) -> bool {
     sig.params
         .iter()
         .chain(&sig.results)
-        .all(|param| is_toy_type(&param.ty))
+        .all(|param| is_toy_type(&param.ty, is_sys_ptr))
 }
 
 /// Returns whether a type is written with Toy's types only.
-fn is_toy_type(ty: &TypeExpr) -> bool {
+fn is_toy_type(ty: &TypeExpr, is_sys_ptr: &dyn Fn(&ast::Qualified) -> bool) -> bool {
     match ty {
         TypeExpr::Name(_) => true,
-        TypeExpr::Func(sig) => is_toy_signature(sig),
+        TypeExpr::Func(sig) => is_toy_signature(sig, is_sys_ptr),
+        TypeExpr::Qualified(qualified) => is_sys_ptr(qualified),
         TypeExpr::Literal(lit) => match &lit.kind {
-            TypeLitKind::Slice(elem) => is_toy_type(elem),
+            TypeLitKind::Slice(elem) => is_toy_type(elem, is_sys_ptr),
             TypeLitKind::Array(..)
             | TypeLitKind::Pointer(_)
             | TypeLitKind::Map(..)
@@ -226,6 +244,6 @@ fn is_toy_type(ty: &TypeExpr) -> bool {
             | TypeLitKind::Interface(_)
             | TypeLitKind::Union(_) => false,
         },
-        TypeExpr::Qualified(_) | TypeExpr::Instance(_) => false,
+        TypeExpr::Instance(_) => false,
     }
 }

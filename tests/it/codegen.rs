@@ -1,6 +1,7 @@
 //! Codegen snapshots: for each `tests/data/codegen/*.toy`, the SSA form of its function `f`
 //! after every pass (`toyc build --ssa f`) and the assembly listing of its functions
-//! (`toyc build -S`, runtime left out). Any change in generated code shows in review.
+//! (`toyc build -S`) and of the runtime's Toy functions it calls, the runtime's assembly
+//! left out. Any change in generated code shows in review.
 
 use toyc::diag::SourceFile;
 use toyc::driver::{self, build::BuildOptions};
@@ -12,11 +13,16 @@ fn codegen(path: &std::path::Path) -> String {
         ..BuildOptions::default()
     };
     let (_, built) = crate::support::build_file(path, &options);
+    let runtime = toyc::runtime::check();
     let mut out = built.ssa;
     let mut keep = false;
     for line in built.listing.lines() {
         if !line.starts_with(' ') {
-            keep = line.starts_with("main.");
+            let name = line.split(' ').next().unwrap_or_default();
+            keep = name.starts_with("main.")
+                || name
+                    .strip_prefix("runtime.")
+                    .is_some_and(|name| toyc::runtime::func_named(&runtime.info, name).is_some());
         }
         if keep {
             out.push_str(line);

@@ -53,6 +53,50 @@ fn every_strategy_worker_count_and_order_gives_identical_bytes() {
     }
 }
 
+/// A function of the runtime written in Toy is compiled only when some compiled code calls
+/// it, exactly once, as a job of the first job that calls it, and the executable is the
+/// same for every strategy and worker count.
+#[test]
+fn runtime_functions_are_compiled_once_when_called() {
+    let text = "package main\n\nimport \"fmt\"\n\nfunc a(v int) string { return string(v) }\n\n\
+                func b(v int) string { return string(v + 1) }\n\n\
+                func main() { fmt.Println(a(65), b(66)) }\n";
+    let mut executables = Vec::new();
+    for strategy in Strategy::ALL {
+        for workers in [1, 2, 8] {
+            let options = BuildOptions {
+                workers,
+                procs: Some(workers),
+                strategy,
+                ..BuildOptions::default()
+            };
+            let built = build_text(text, &options);
+            let jobs: Vec<_> = built
+                .report
+                .jobs
+                .iter()
+                .filter(|job| job.name == "runtime.intstring")
+                .collect();
+            assert_eq!(jobs.len(), 1, "{}: -c {workers}", strategy.name());
+            assert!(jobs[0].parent.is_some(), "{}", strategy.name());
+            executables.push(built.executable);
+        }
+    }
+    assert!(executables.windows(2).all(|pair| pair[0] == pair[1]));
+    let built = build_text(
+        "package main\n\nfunc main() { println(1) }\n",
+        &BuildOptions::default(),
+    );
+    assert!(
+        built
+            .report
+            .jobs
+            .iter()
+            .all(|job| !job.name.starts_with("runtime.")),
+        "a runtime function no code calls was compiled"
+    );
+}
+
 #[test]
 fn closures_are_compiled_after_their_parents_and_exactly_once() {
     let text = closure_program();

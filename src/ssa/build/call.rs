@@ -12,6 +12,7 @@ use crate::ssa::func::{Runtime, Sym, ValueId};
 use crate::ssa::op::{BlockKind, Op};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, unparen};
 use crate::types::object::{Builtin, ObjKind};
+use crate::types::sys::Intrinsic;
 use crate::types::ty::{self, TypeId};
 
 use super::{Builder, Words};
@@ -75,8 +76,12 @@ impl<'a> Builder<'a> {
                 return self.conversion(self.type_of(callee), args);
             }
             ExprKind::Selector(selector) => {
-                let builtin = match self.file.names.name(selector.name.name) {
-                    "Println" => Builtin::FmtPrintln,
+                // The checker admits only `fmt.Print`, `fmt.Println` and, in the runtime,
+                // the intrinsics of `sys`, whose names are none of those.
+                let name = self.file.names.name(selector.name.name);
+                let builtin = match (name, Intrinsic::from_name(name)) {
+                    (_, Some(intrinsic)) => Builtin::Sys(intrinsic),
+                    ("Println", None) => Builtin::FmtPrintln,
                     _ => Builtin::FmtPrint,
                 };
                 return self.builtin(builtin, args, spread);
@@ -302,6 +307,7 @@ impl<'a> Builder<'a> {
 
     fn builtin(&mut self, builtin: Builtin, args: &[Expr], spread: bool) -> Words {
         match builtin {
+            Builtin::Sys(intrinsic) => self.intrinsic(intrinsic, args),
             // A string's length and a slice's are both the second word.
             Builtin::Len => {
                 let s = self.expr(&args[0]);

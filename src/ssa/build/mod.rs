@@ -16,7 +16,8 @@
 //! - `call`: calls, conversions, built-ins and run-time checks;
 //! - `slice`: slices: elements, bounds checks, slice expressions, literals, `make`,
 //!   `append`, `copy`, and where an assignment stores;
-//! - `inline`: a call replaced with the callee's body, in its two modes.
+//! - `inline`: a call replaced with the callee's body, in its two modes;
+//! - `sys`: the runtime's intrinsics, lowered to the operations they stand for.
 //!
 //! All of them read the checked program through `ssa::program::Program`, frozen and shared
 //! by every worker.
@@ -33,6 +34,7 @@ mod inline;
 mod order;
 mod slice;
 mod stmt;
+mod sys;
 mod vars;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -197,7 +199,7 @@ impl<'a> Builder<'a> {
     fn func(&mut self, func: FuncId, env: &[Capture]) {
         let info = self.info;
         let func_info = &info.funcs[func.0 as usize];
-        self.f.name = format!("main.{}", func_info.name);
+        self.f.name = format!("{}.{}", self.program.package(), func_info.name);
         self.this = Some(func);
         let (sig, body) = self.program.syntax(func);
         let fty = info.types.func(func_info.ty).expect("a function type");

@@ -16,7 +16,8 @@ pub struct Dump {
     /// The function's symbol name (`main.fib`).
     pub name: String,
     /// Its source, for the source column; `None` for `main.init`, which gathers the
-    /// package variables' initializers from all over the file.
+    /// package variables' initializers from all over the file, and for a function of the
+    /// runtime, which is not in the program's file.
     pub span: Option<Span>,
     /// The function after construction (`start`) and after every pass, in order.
     pub passes: Vec<PassDump>,

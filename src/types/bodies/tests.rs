@@ -7,6 +7,7 @@ use super::*;
 use crate::diag::SourceFile;
 use crate::syntax::ast::Symbol;
 use crate::syntax::parse;
+use crate::types::check::Package;
 use crate::types::object::NodeStore;
 use crate::types::ty::TypeId;
 
@@ -74,6 +75,7 @@ fn dump(state: &State, names: &crate::syntax::ast::Interner) -> String {
         pkg,
         deps,
         fmt,
+        sys,
         blank,
         panic_calls,
         nesting_reported,
@@ -97,7 +99,10 @@ fn dump(state: &State, names: &crate::syntax::ast::Interner) -> String {
     let _ = writeln!(out, "used {used:?}\npkg {pkg:?}\ndeps {deps:?}");
     let mut panics: Vec<_> = panic_calls.iter().collect();
     panics.sort();
-    let _ = writeln!(out, "fmt {fmt:?}\nblank {blank:?}\npanics {panics:?}");
+    let _ = writeln!(
+        out,
+        "fmt {fmt:?}\nsys {sys:?}\nblank {blank:?}\npanics {panics:?}"
+    );
     let _ = writeln!(out, "nesting reported {nesting_reported}");
     let _ = writeln!(out, "unsupported reported {unsupported_reported}");
     out
@@ -111,8 +116,8 @@ fn state_after_bodies(text: &str, threads: usize) -> String {
     let file = parse::parse(&source, &mut diags).expect("the program parses");
     let mut store = NodeStore::new(file.n_nodes);
     let mut checker = Checker::new(&source, &file, store.facts());
-    checker.check_imports();
-    checker.collect();
+    checker.check_imports(Package::Main);
+    checker.collect(Package::Main);
     checker.package_objects();
     checker.check_all_bodies(threads, 1);
     dump(&checker.state, &file.names)

@@ -1,0 +1,101 @@
+//! The part of the runtime written in Toy (`runtime.toy`, package `runtime`), as Go's
+//! runtime is written in Go: parsed and checked by the front end at most once per build,
+//! when the first unit that calls one of its functions is compiled, and those functions
+//! compiled by the back end as units of their own, on the workers.
+//!
+//! Its functions are valid Go functions but for the intrinsics of package `sys`
+//! (`types::sys`: raw addresses, byte and word loads and stores, the allocator), which only
+//! the runtime may import. Its names live in a file and a checked `Info` of their own, so
+//! the program cannot name them and they never clash with the program's; their symbols are
+//! `runtime.NAME`.
+//!
+//! What the compiler calls by name (`ssa::Runtime`, as gc calls `runtime.intstring`) is
+//! either assembly (`amd64::runtime`) or a function here ([`Runtime::toy_name`]).
+//!
+//! Invariant: the runtime's source declares only functions, and they make no closures and
+//! take no function values: its units are top-level functions, and what they refer to is
+//! another of its functions, a runtime symbol or a string literal (`tests` checks it).
+//!
+//! The source is one file because the front end checks one file; it grows by concern in
+//! sections (strings now; printing, slices and `fmt` next).
+
+use crate::diag::{Diagnostics, SourceFile};
+use crate::ssa::Runtime;
+use crate::syntax::ast::File;
+use crate::types::{FuncId, Info};
+
+/// The name the runtime's source goes by in messages about it (a compiler bug).
+pub const FILE_NAME: &str = "runtime.toy";
+
+/// The runtime's Toy source.
+pub const SOURCE: &str = include_str!("runtime.toy");
+
+/// The runtime's Toy source, parsed and checked.
+pub struct Checked {
+    /// Its source.
+    pub source: SourceFile,
+    /// Its syntax tree.
+    pub file: File,
+    /// What the checker learned.
+    pub info: Info,
+}
+
+/// Returns the function of the runtime named `name`, if there is one; `info` is the
+/// runtime's.
+pub fn func_named(info: &Info, name: &str) -> Option<FuncId> {
+    info.funcs
+        .iter()
+        .position(|func| func.parent.is_none() && func.name == name)
+        .map(|idx| FuncId(idx as u32))
+}
+
+/// Returns the function that implements `rt`, if `rt` is written in Toy; `info` is the
+/// runtime's.
+pub fn func_of(info: &Info, rt: Runtime) -> Option<FuncId> {
+    let name = rt.toy_name()?;
+    Some(func_named(info, name).expect("every runtime function named in Toy is in the source"))
+}
+
+/// Parses and checks the runtime's source on the calling thread.
+///
+/// # Panics
+///
+/// On an error in the source: the runtime is part of the compiler, so that is a compiler
+/// bug (a unit test checks that the source checks clean).
+pub fn check() -> Checked {
+    let (checked, diags) = try_check();
+    match checked {
+        Some(checked) => checked,
+        None => panic!(
+            "the runtime's source does not check: {}",
+            describe(&SourceFile::new(FILE_NAME, SOURCE), &diags)
+        ),
+    }
+}
+
+/// Parses and checks the runtime's source, returning it only if no error was found.
+fn try_check() -> (Option<Checked>, Diagnostics) {
+    let source = SourceFile::new(FILE_NAME, SOURCE);
+    let mut diags = Diagnostics::default();
+    let Some(file) = crate::syntax::parse::parse(&source, &mut diags) else {
+        return (None, diags);
+    };
+    let info = crate::types::check_runtime(&source, &file, &mut diags);
+    if !diags.is_empty() {
+        return (None, diags);
+    }
+    (Some(Checked { source, file, info }), diags)
+}
+
+/// Returns the errors of `diags` in `source`, one per line, in Go's short form.
+fn describe(source: &SourceFile, diags: &Diagnostics) -> String {
+    diags
+        .sorted()
+        .iter()
+        .map(|diag| source.short(diag))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,41 @@
+//! Tests of the runtime's Toy source: it checks clean, and it keeps the invariant the layout
+//! relies on.
+
+use crate::ssa::Runtime;
+use crate::syntax::ast::Decl;
+
+use super::{check, func_named, try_check};
+
+#[test]
+fn runtime_source_checks_clean() {
+    let (checked, diags) = try_check();
+    assert!(checked.is_some(), "{:?}", diags.sorted());
+}
+
+#[test]
+fn runtime_declares_only_functions_without_closures() {
+    let checked = check();
+    for decl in &checked.file.decls {
+        assert!(
+            matches!(decl, Decl::Func(_)),
+            "the runtime declares only functions"
+        );
+    }
+    for func in &checked.info.funcs {
+        assert!(func.parent.is_none(), "{} is a literal", func.name);
+        assert!(func.closures.is_empty(), "{} makes closures", func.name);
+    }
+}
+
+#[test]
+fn every_runtime_function_named_in_toy_is_in_the_source() {
+    let checked = check();
+    for &rt in Runtime::ALL.iter().chain(&Runtime::ON_DEMAND) {
+        if let Some(name) = rt.toy_name() {
+            assert!(
+                func_named(&checked.info, name).is_some(),
+                "runtime.{name} is missing"
+            );
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The runtime's intrinsics (`types::sys`), lowered to the operations they stand for: a
+//! load or store of the right width at an address plus an offset, an addition, the words of
+//! a string taken apart or put together, the allocator's call. Nothing here is a call of
+//! its own, so an intrinsic costs its operations and a function that uses none pays
+//! nothing.
+//!
+//! The arguments are evaluated in order after the calls among them are made, as the
+//! operands of an operator are: an intrinsic is an operation, not a call (`order::is_call`
+//! does not hoist a selector's call).
+
+use smallvec::SmallVec;
+
+use crate::ssa::func::{Runtime, ValueId};
+use crate::ssa::op::Op;
+use crate::syntax::ast::Expr;
+use crate::types::sys::Intrinsic;
+
+use super::{Builder, Words};
+
+impl Builder<'_> {
+    /// Builds the call of `intrinsic` with `args`.
+    pub(super) fn intrinsic(&mut self, intrinsic: Intrinsic, args: &[Expr]) -> Words {
+        for arg in args {
+            self.hoist(arg);
+        }
+        let words: Vec<Words> = args.iter().map(|arg| self.eval(arg)).collect();
+        let word = |idx: usize| words[idx][0];
+        match intrinsic {
+            // The one allocation entry point, told whether the object holds pointers.
+            Intrinsic::Alloc => self.call_runtime(Runtime::Alloc, &[word(0), word(1)]),
+            Intrinsic::LoadByte => {
+                let at = self.offset(word(0), word(1));
+                SmallVec::from_slice(&[self.value(Op::Load8, 0, &[at])])
+            }
+            Intrinsic::StoreByte => {
+                let at = self.offset(word(0), word(1));
+                self.value(Op::Store8, 0, &[at, word(2)]);
+                SmallVec::new()
+            }
+            Intrinsic::Load => {
+                let at = self.offset(word(0), word(1));
+                SmallVec::from_slice(&[self.value(Op::Load, 0, &[at])])
+            }
+            Intrinsic::Store => {
+                let at = self.offset(word(0), word(1));
+                self.value(Op::Store, 0, &[at, word(2)]);
+                SmallVec::new()
+            }
+            Intrinsic::Add => SmallVec::from_slice(&[self.offset(word(0), word(1))]),
+            Intrinsic::StringData => SmallVec::from_slice(&[words[0][0]]),
+            Intrinsic::MakeString => SmallVec::from_slice(&[word(0), word(1)]),
+        }
+    }
+
+    /// Returns the address `off` bytes past `p`; `lower` folds a constant offset into the
+    /// byte load or store that uses it.
+    fn offset(&mut self, p: ValueId, off: ValueId) -> ValueId {
+        self.value(Op::Add, 0, &[p, off])
+    }
+}

@@ -1,0 +1,131 @@
+//! The intrinsics of package `sys`, which only the runtime's own source may import: what
+//! the runtime, written in Toy, needs and Toy cannot say (raw memory, the allocator).
+//!
+//! A call of an intrinsic is checked as a call of a function with the intrinsic's
+//! signature ([`Intrinsic::signature`]); the SSA builder lowers it to existing operations
+//! (`ssa::build::sys`), so it costs what the operations cost and nothing per function
+//! that does not use it.
+//!
+//! `sys.Ptr` is a raw address: a type of its own, one word, distinct from `int`, so that
+//! the garbage collector to come can tell the words that are addresses from those that are
+//! not. No operator applies to it; `sys.Add` moves it.
+
+use crate::syntax::ast::Expr;
+use crate::types::check::Checker;
+use crate::types::operand::{Mode, Operand};
+use crate::types::ty::{BOOL, BYTE, FuncType, INT, INVALID, STRING, Type, TypeId};
+
+/// An intrinsic of package `sys`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Intrinsic {
+    /// `sys.Alloc(size int, pointers bool) sys.Ptr`: `size` zeroed bytes, the one
+    /// allocation entry point; `pointers` says whether the block may hold addresses, which
+    /// the collector will scan.
+    Alloc,
+    /// `sys.LoadByte(p sys.Ptr, off int) byte`: the byte at `p + off`.
+    LoadByte,
+    /// `sys.StoreByte(p sys.Ptr, off int, b byte)`: stores `b` at `p + off`.
+    StoreByte,
+    /// `sys.Load(p sys.Ptr, off int) int`: the word at `p + off`.
+    Load,
+    /// `sys.Store(p sys.Ptr, off int, v int)`: stores the word `v` at `p + off`.
+    Store,
+    /// `sys.Add(p sys.Ptr, n int) sys.Ptr`: the address `n` bytes past `p`.
+    Add,
+    /// `sys.StringData(s string) sys.Ptr`: the address of the bytes of `s`.
+    StringData,
+    /// `sys.MakeString(p sys.Ptr, n int) string`: the string of the `n` bytes at `p`, which
+    /// nothing may change afterwards.
+    MakeString,
+}
+
+/// A type in an intrinsic's signature: a basic type, or `sys.Ptr`, interned on demand.
+#[derive(Clone, Copy)]
+enum Param {
+    Basic(TypeId),
+    Ptr,
+}
+
+impl Intrinsic {
+    /// Returns the intrinsic `sys.NAME`, if there is one.
+    pub fn from_name(name: &str) -> Option<Intrinsic> {
+        Some(match name {
+            "Alloc" => Intrinsic::Alloc,
+            "LoadByte" => Intrinsic::LoadByte,
+            "StoreByte" => Intrinsic::StoreByte,
+            "Load" => Intrinsic::Load,
+            "Store" => Intrinsic::Store,
+            "Add" => Intrinsic::Add,
+            "StringData" => Intrinsic::StringData,
+            "MakeString" => Intrinsic::MakeString,
+            _ => return None,
+        })
+    }
+
+    /// Returns the name as the runtime writes it (`sys.Alloc`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Intrinsic::Alloc => "sys.Alloc",
+            Intrinsic::LoadByte => "sys.LoadByte",
+            Intrinsic::StoreByte => "sys.StoreByte",
+            Intrinsic::Load => "sys.Load",
+            Intrinsic::Store => "sys.Store",
+            Intrinsic::Add => "sys.Add",
+            Intrinsic::StringData => "sys.StringData",
+            Intrinsic::MakeString => "sys.MakeString",
+        }
+    }
+
+    /// Returns the parameter types and the result type, if any.
+    fn signature(self) -> (&'static [Param], Option<Param>) {
+        use Param::{Basic, Ptr};
+        match self {
+            Intrinsic::Alloc => (&[Basic(INT), Basic(BOOL)], Some(Ptr)),
+            Intrinsic::LoadByte => (&[Ptr, Basic(INT)], Some(Basic(BYTE))),
+            Intrinsic::StoreByte => (&[Ptr, Basic(INT), Basic(BYTE)], None),
+            Intrinsic::Load => (&[Ptr, Basic(INT)], Some(Basic(INT))),
+            Intrinsic::Store => (&[Ptr, Basic(INT), Basic(INT)], None),
+            Intrinsic::Add => (&[Ptr, Basic(INT)], Some(Ptr)),
+            Intrinsic::StringData => (&[Basic(STRING)], Some(Ptr)),
+            Intrinsic::MakeString => (&[Ptr, Basic(INT)], Some(Basic(STRING))),
+        }
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// Returns the type `sys.Ptr`.
+    pub(crate) fn sys_ptr(&mut self) -> TypeId {
+        self.state.info.types.intern(Type::Ptr)
+    }
+
+    /// Checks a call of `intrinsic` with `args`, as a call of a function of its signature.
+    pub(crate) fn intrinsic(
+        &mut self,
+        expr: &'a Expr,
+        intrinsic: Intrinsic,
+        args: &'a [Expr],
+    ) -> Operand<'a> {
+        let (params, result) = intrinsic.signature();
+        let mut ty = |param: Param| match param {
+            Param::Basic(ty) => ty,
+            Param::Ptr => self.sys_ptr(),
+        };
+        let params: Vec<TypeId> = params.iter().map(|&param| ty(param)).collect();
+        let result = result.map(ty);
+        let func = FuncType {
+            params,
+            results: result.into_iter().collect(),
+            param_names: Box::new([]),
+            result_names: Box::new([]),
+            variadic: false,
+        };
+        self.arguments(expr, intrinsic.name(), &func, args, false);
+        match result {
+            Some(result) => Operand::new(Mode::Value, result, expr),
+            None => Operand::new(Mode::NoValue, INVALID, expr),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
