@@ -13,8 +13,8 @@ use lalrpop_util::{ErrorRecovery, ParseError};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::syntax::ast::{
     BinOp, Binary, Call, CaseClause, Composite, ConstSpec, Decl, Expr, ExprKind, File, ForHeader,
-    Ident, Import, Instance, InstanceExpr, Interner, NodeId, Param, Signature, Stmt, SwitchStmt,
-    Symbol, Term, TypeExpr, TypeLit, TypeLitKind, TypeSwitchStmt,
+    Ident, Import, Instance, InstanceExpr, Interner, NodeId, Param, Signature, SliceExpr, Stmt,
+    SwitchStmt, Symbol, Term, TypeExpr, TypeLit, TypeLitKind, TypeSwitchStmt,
 };
 use crate::syntax::lexer::{Lexer, Spanned};
 use crate::syntax::print::expr_string;
@@ -169,6 +169,39 @@ impl<'src> State<'src> {
             );
         }
         self.type_lit(TypeLitKind::Array(first, elem), lo, hi)
+    }
+
+    /// Returns `base[low:high:max]` (`indices`), reporting a middle or final index left out
+    /// as Go's parser does: at the second colon (`colon`) and at the `]` (`close`).
+    pub(crate) fn slice3(
+        &mut self,
+        base: Expr,
+        indices: [Option<Expr>; 3],
+        colon: usize,
+        close: usize,
+        lo: usize,
+        hi: usize,
+    ) -> Expr {
+        let [low, high, max] = indices;
+        if high.is_none() {
+            self.diags.error(
+                Span::new(colon, colon),
+                "middle index required in 3-index slice",
+            );
+        }
+        if max.is_none() {
+            self.diags.error(
+                Span::new(close, close),
+                "final index required in 3-index slice",
+            );
+        }
+        let slice = SliceExpr {
+            base,
+            lo: low,
+            hi: high,
+            max,
+        };
+        self.expr(ExprKind::Slice(Box::new(slice)), lo, hi)
     }
 
     /// Returns the generic type `base` instantiated with `args`.
