@@ -185,6 +185,8 @@ enum GenShape {
     Closures,
     /// Functions with long chains of nested closures.
     DeepClosures,
+    /// The sizes of `mixed`, with slices and bytes in half the statements.
+    MixedSlices,
 }
 
 /// The Level 2 features `toyc gen-test --features` can turn on.
@@ -271,6 +273,7 @@ fn main() -> ExitCode {
                 GenShape::HeavyTail => Shape::HeavyTail,
                 GenShape::Closures => Shape::Closures,
                 GenShape::DeepClosures => Shape::DeepClosures,
+                GenShape::MixedSlices => Shape::MixedSlices,
             };
             print_out(workload::generate(shape, funcs, seed).as_bytes())
         }

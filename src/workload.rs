@@ -15,7 +15,9 @@
 //!   each in a package-level variable, so that it escapes and is compiled as a unit of its
 //!   own (a literal whose calls were all inlined would not be, in Go or in toyc);
 //! - `deep-closures`: every function nests literals inside literals, each creating the next,
-//!   so that compiling one unit produces the next along a long chain.
+//!   so that compiling one unit produces the next along a long chain;
+//! - `mixed-slices`: the sizes of `mixed`, half the statements Level 2's: slices made,
+//!   filled, appended to, ranged over and sliced, bytes and slices of strings.
 
 pub mod random;
 
@@ -34,16 +36,19 @@ pub enum Shape {
     Closures,
     /// Functions with deep chains of nested closures.
     DeepClosures,
+    /// The sizes of `Mixed`, with Level 2's slices and bytes in half the statements.
+    MixedSlices,
 }
 
 impl Shape {
     /// Every shape, in the order the documentation lists them.
-    pub const ALL: [Shape; 5] = [
+    pub const ALL: [Shape; 6] = [
         Shape::Small,
         Shape::Mixed,
         Shape::HeavyTail,
         Shape::Closures,
         Shape::DeepClosures,
+        Shape::MixedSlices,
     ];
 }
 
@@ -80,8 +85,10 @@ pub fn generate(shape: Shape, n_funcs: usize, seed: u64) -> String {
     for idx in 0..n_funcs {
         let n_stmts = match shape {
             Shape::Small | Shape::Closures | Shape::DeepClosures => 4 + rng.below(5) as usize,
-            Shape::Mixed if rng.below(100) == 0 => 400 + rng.below(200) as usize,
-            Shape::Mixed => 4 + rng.below(5) as usize,
+            Shape::Mixed | Shape::MixedSlices if rng.below(100) == 0 => {
+                400 + rng.below(200) as usize
+            }
+            Shape::Mixed | Shape::MixedSlices => 4 + rng.below(5) as usize,
             Shape::HeavyTail => pareto(&mut rng, 3.0, 1.2, 2000),
         };
         function(&mut out, &mut rng, shape, idx, n_stmts);
@@ -109,7 +116,11 @@ fn function(out: &mut String, rng: &mut Rng, shape: Shape, idx: usize, n_stmts: 
     out.push_str("\tacc := a ^ b\n");
     let mut n_locals = 0;
     for _ in 0..n_stmts {
-        statement(out, rng, &mut n_locals);
+        if shape == Shape::MixedSlices && rng.below(2) == 0 {
+            slice_statement(out, rng, &mut n_locals);
+        } else {
+            statement(out, rng, &mut n_locals);
+        }
     }
     match shape {
         Shape::Closures => {
@@ -122,7 +133,7 @@ fn function(out: &mut String, rng: &mut Rng, shape: Shape, idx: usize, n_stmts: 
             }
         }
         Shape::DeepClosures => deep_closure(out, 8 + rng.below(8) as usize),
-        _ => {}
+        Shape::Small | Shape::Mixed | Shape::HeavyTail | Shape::MixedSlices => {}
     }
     if idx > 0 {
         // At most one call of an earlier function, so running costs linear time.
@@ -194,6 +205,40 @@ fn statement(out: &mut String, rng: &mut Rng, n_locals: &mut usize) {
             let _ = writeln!(
                 out,
                 "\tfor j := range {k} {{\n\t\tif j > b {{\n\t\t\tbreak\n\t\t}}\n\t\tacc ^= j\n\t}}"
+            );
+        }
+    }
+}
+
+/// Writes one statement of Level 2 that declares a slice and reads what it declares.
+fn slice_statement(out: &mut String, rng: &mut Rng, n_locals: &mut usize) {
+    let name = format!("xs{n_locals}");
+    *n_locals += 1;
+    match rng.below(4) {
+        0 => {
+            let k = rng.below(7) + 1;
+            let _ = writeln!(
+                out,
+                "\t{name} := make([]int, b%{k}+1)\n\tfor i := range {name} {{\n\t\t{name}[i] = acc + i\n\t}}\n\tacc += {name}[len({name})-1]"
+            );
+        }
+        1 => {
+            let k = rng.below(97) + 1;
+            let _ = writeln!(
+                out,
+                "\t{name} := []int{{a, b, acc}}\n\t{name} = append({name}, acc*{k})\n\tfor _, x := range {name}[1:] {{\n\t\tacc ^= x\n\t}}"
+            );
+        }
+        2 => {
+            let _ = writeln!(
+                out,
+                "\t{name} := []byte(\"abc\")\n\t{name}[0] += byte(acc)\n\tacc += int({name}[0]) + len({name}[1:])"
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "\t{name} := []string{{\"x\", \"yz\"}}\n\tacc += len({name}[acc&1])"
             );
         }
     }

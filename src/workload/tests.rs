@@ -11,6 +11,7 @@ fn every_shape_generates_valid_programs() {
         ("heavy-tail", Shape::HeavyTail),
         ("closures", Shape::Closures),
         ("deep-closures", Shape::DeepClosures),
+        ("mixed-slices", Shape::MixedSlices),
     ];
     for (name, shape) in shapes {
         for seed in 0..3 {
