@@ -39,3 +39,28 @@ fn every_runtime_function_named_in_toy_is_in_the_source() {
         }
     }
 }
+
+/// `Runtime::on_demand` and the two lists say the same: the layout links `ALL` always and
+/// `ON_DEMAND` only when referred to, and each symbol is in one of them once.
+#[test]
+fn the_runtime_lists_agree_with_on_demand() {
+    for &rt in &Runtime::ALL {
+        assert!(!rt.on_demand(), "{} is in ALL but on demand", rt.name());
+    }
+    for &rt in &Runtime::ON_DEMAND {
+        assert!(
+            rt.on_demand(),
+            "{} is in ON_DEMAND but not on demand",
+            rt.name()
+        );
+    }
+    let mut all: Vec<Runtime> = Runtime::ALL
+        .iter()
+        .chain(&Runtime::ON_DEMAND)
+        .copied()
+        .collect();
+    all.sort_unstable();
+    let n = all.len();
+    all.dedup();
+    assert_eq!(all.len(), n, "a runtime symbol is listed twice");
+}
