@@ -94,7 +94,9 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         Runtime::Alloc => alloc(&mut asm),
         Runtime::Concat => concat(&mut asm),
         Runtime::CmpString => cmpstring(&mut asm),
-        Runtime::IntString => unreachable!("runtime.intstring is written in Toy"),
+        Runtime::IntString | Runtime::Sprintf => {
+            unreachable!("{} is written in Toy", rt.name())
+        }
         Runtime::PrintLock => {
             asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
             store(&mut asm, FD);

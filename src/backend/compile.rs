@@ -160,7 +160,8 @@ pub(crate) fn runtime_calls<'r>(
             | Sym::Main
             | Sym::FuncValue(_)
             | Sym::Global(_)
-            | Sym::Str(_) => None,
+            | Sym::Str(_)
+            | Sym::Type(_) => None,
         })
         .collect()
 }

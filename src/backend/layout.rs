@@ -22,12 +22,14 @@ use rustc_hash::FxHashMap;
 
 use crate::amd64::{self, MachineCode};
 use crate::backend::compile::Compiled;
+use crate::backend::typedesc;
 use crate::obj::builder::{Builder, Definition};
 use crate::obj::elf;
 use crate::obj::link::{self, LinkError, Reloc, Section, SymId};
 use crate::ssa::build::Program;
 use crate::ssa::{Runtime, Sym};
 use crate::types::object::ObjKind;
+use crate::types::ty::TypeId;
 use crate::types::{FuncId, ObjId};
 
 /// Returns Go's name for a symbol.
@@ -47,6 +49,7 @@ pub(crate) fn sym_name(program: &Program<'_>, sym: Sym) -> String {
         Sym::Global(obj) => format!("main.{}", program.file.names.name(info.obj(obj).name)),
         Sym::Str(idx) => format!("go:string.{idx}"),
         Sym::Runtime(rt) => rt.name().to_string(),
+        Sym::Type(ty) => format!("type:{}", typedesc::runtime_name(&info.types, ty)),
     }
 }
 
@@ -65,6 +68,8 @@ struct SymIds {
     globals: FxHashMap<ObjId, SymId>,
     /// Per distinct string literal, as `dedup_strings` numbers them.
     strings: Vec<SymId>,
+    /// The type descriptors of the program's types.
+    types: FxHashMap<TypeId, SymId>,
 }
 
 impl SymIds {
@@ -80,6 +85,7 @@ impl SymIds {
             func_values: vec![SymIds::NONE; n_funcs],
             globals: FxHashMap::default(),
             strings: Vec::new(),
+            types: FxHashMap::default(),
         }
     }
 
@@ -90,9 +96,10 @@ impl SymIds {
         let of = |ids: &[SymId], func: FuncId| ids.get(func.0 as usize).copied();
         match sym {
             Sym::Func(func) if in_runtime => of(&self.runtime_funcs, func),
-            // The runtime makes no function values and has no variables (`runtime`'s
-            // invariant): should it, linking fails rather than pointing into the program.
-            Sym::FuncValue(_) | Sym::Global(_) if in_runtime => None,
+            // The runtime makes no function values, has no variables (`runtime`'s
+            // invariant) and makes no `any`: should it, linking fails rather than pointing
+            // into the program.
+            Sym::FuncValue(_) | Sym::Global(_) | Sym::Type(_) if in_runtime => None,
             Sym::Func(func) => of(&self.funcs, func),
             Sym::FuncValue(func) => of(&self.func_values, func),
             Sym::Init => Some(self.init),
@@ -100,6 +107,7 @@ impl SymIds {
             Sym::Global(obj) => self.globals.get(&obj).copied(),
             Sym::Runtime(rt) => self.runtimes.get(&rt).copied(),
             Sym::Str(idx) => Some(self.strings[string_ids[idx as usize] as usize]),
+            Sym::Type(ty) => self.types.get(&ty).copied(),
         }
         .unwrap_or(SymIds::NONE)
     }
@@ -337,7 +345,8 @@ impl Layout<'_, '_> {
     }
 
     /// Declares and defines the read-only data: the static closure of each function of
-    /// `compiled_funcs`, then the string literals of `units`, once each. Returns, per unit,
+    /// `compiled_funcs`, then the string literals of `units`, once each, then the
+    /// descriptors of the types they name (`typedesc`). Returns, per unit,
     /// the index among those strings of each of its own.
     fn push_read_only(&mut self, compiled_funcs: &[FuncId], units: &[Compiled]) -> Vec<Vec<u32>> {
         let Layout {
@@ -377,6 +386,33 @@ impl Layout<'_, '_> {
                 )
             })
             .collect();
+        let described = typedesc::described(&program.info.types, units);
+        for &ty in &described {
+            let id = builder.declare(sym_name(program, Sym::Type(ty)));
+            ids.types.insert(ty, id);
+        }
+        for &ty in &described {
+            let id = ids.types[&ty];
+            let abs = |offset: u64, target: SymId, addend: u64| Reloc {
+                offset: offset as u32,
+                kind: link::RelocKind::Abs64,
+                target,
+                addend: addend as i64,
+            };
+            let mut relocs = vec![abs(typedesc::NAME, id, typedesc::HEADER)];
+            if let Some(elem) = program.info.types.slice_elem(ty) {
+                relocs.push(abs(typedesc::ELEM, ids.types[&elem], 0));
+            }
+            builder.define(
+                id,
+                Definition {
+                    section: Section::ReadOnly,
+                    align: 8,
+                    bytes: typedesc::bytes(&program.info.types, ty),
+                    relocs,
+                },
+            );
+        }
         unit_strings
     }
 

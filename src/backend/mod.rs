@@ -8,12 +8,14 @@
 //!
 //! `layout` decides which symbols the executable has and in what order: code (the runtime,
 //! `main.init`, the functions by `FuncId`), read-only data (static closures, string
-//! literals once each), then bss (package variables, the runtime's data). It declares them
-//! in that order to `obj::builder`, defines them, and links, so the executable depends only
-//! on the compiled units, never on the order they were compiled in.
+//! literals once each, type descriptors), then bss (package variables, the runtime's
+//! data). It declares them in that order to `obj::builder`, defines them, and links, so
+//! the executable depends only on the compiled units, never on the order they were
+//! compiled in. `typedesc` makes the type descriptors.
 //!
 //! What is compiled when, on which thread, and what happens to the results is the driver's
 //! (`driver::build`); this module holds no I/O and no scheduling.
 
 pub mod compile;
 pub mod layout;
+mod typedesc;

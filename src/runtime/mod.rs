@@ -16,19 +16,42 @@
 //! take no function values: its units are top-level functions, and what they refer to is
 //! another of its functions, a runtime symbol or a string literal (`tests` checks it).
 //!
-//! The source is one file because the front end checks one file; it grows by concern in
-//! sections (strings now; printing, slices and `fmt` next).
+//! The front end checks one file, so the runtime's source is its files joined in order
+//! ([`PARTS`]): `runtime.toy`, which has the package clause and the import, then one file
+//! per concern with only declarations, as Go splits `fmt` and `strconv`:
+//!
+//! - `runtime.toy`: strings (`intstring`);
+//! - `print.toy`: `fmt.Sprintf`, the format read as `fmt`'s `doPrintf` reads it, and each
+//!   operand dispatched on its type's descriptor (`backend::typedesc`);
+//! - `format.toy`: one operand formatted, as `fmt/format.go` does;
+//! - `quote.toy`: UTF-8 and Go-syntax quoting, as `unicode/utf8` and `strconv` do; its
+//!   Unicode tables are generated from Go's `strconv/isprint.go` by `isprint_tables.py`.
+//!
+//! Besides functions, the source declares constants, which make no code.
 
 use crate::diag::{Diagnostics, SourceFile};
 use crate::ssa::Runtime;
 use crate::syntax::ast::File;
 use crate::types::{FuncId, Info};
 
-/// The name the runtime's source goes by in messages about it (a compiler bug).
+/// The name the runtime's joined source goes by in the checker.
 pub const FILE_NAME: &str = "runtime.toy";
 
-/// The runtime's Toy source.
-pub const SOURCE: &str = include_str!("runtime.toy");
+/// The files of the runtime's source, by name, in the order they are joined.
+pub const PARTS: [(&str, &str); 4] = [
+    ("runtime.toy", include_str!("runtime.toy")),
+    ("print.toy", include_str!("print.toy")),
+    ("format.toy", include_str!("format.toy")),
+    ("quote.toy", include_str!("quote.toy")),
+];
+
+/// The runtime's Toy source: [`PARTS`] joined, each file ending in a newline.
+pub const SOURCE: &str = concat!(
+    include_str!("runtime.toy"),
+    include_str!("print.toy"),
+    include_str!("format.toy"),
+    include_str!("quote.toy"),
+);
 
 /// The runtime's Toy source, parsed and checked.
 pub struct Checked {
@@ -87,14 +110,32 @@ fn try_check() -> (Option<Checked>, Diagnostics) {
     (Some(Checked { source, file, info }), diags)
 }
 
-/// Returns the errors of `diags` in `source`, one per line, in Go's short form.
+/// Returns the errors of `diags` in `source`, one per line, each at its position in the
+/// file of [`PARTS`] it is in.
 fn describe(source: &SourceFile, diags: &Diagnostics) -> String {
     diags
         .sorted()
         .iter()
-        .map(|diag| source.short(diag))
+        .map(|diag| {
+            let (line, col) = source.line_col(diag.span.lo);
+            let (name, line) = part_line(line);
+            format!("{name}:{line}:{col}: {}", diag.message)
+        })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Returns the file of [`PARTS`] that line `line` of [`SOURCE`] comes from, and the line
+/// there.
+fn part_line(mut line: usize) -> (&'static str, usize) {
+    for (name, text) in PARTS {
+        let lines = text.lines().count();
+        if line <= lines {
+            return (name, line);
+        }
+        line -= lines;
+    }
+    (FILE_NAME, line)
 }
 
 #[cfg(test)]

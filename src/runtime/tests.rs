@@ -4,7 +4,7 @@
 use crate::ssa::Runtime;
 use crate::syntax::ast::Decl;
 
-use super::{check, func_named, try_check};
+use super::{PARTS, SOURCE, check, func_named, part_line, try_check};
 
 #[test]
 fn runtime_source_checks_clean() {
@@ -13,12 +13,12 @@ fn runtime_source_checks_clean() {
 }
 
 #[test]
-fn runtime_declares_only_functions_without_closures() {
+fn runtime_declares_only_functions_without_closures_and_constants() {
     let checked = check();
     for decl in &checked.file.decls {
         assert!(
-            matches!(decl, Decl::Func(_)),
-            "the runtime declares only functions"
+            matches!(decl, Decl::Func(_) | Decl::Const(_)),
+            "the runtime declares only functions and constants"
         );
     }
     for func in &checked.info.funcs {
@@ -63,4 +63,15 @@ fn the_runtime_lists_agree_with_on_demand() {
     let n = all.len();
     all.dedup();
     assert_eq!(all.len(), n, "a runtime symbol is listed twice");
+}
+
+/// The joined source is the files in order, and a line of it maps back to its file.
+#[test]
+fn the_source_is_its_parts_joined() {
+    let joined: String = PARTS.iter().map(|(_, text)| *text).collect();
+    assert_eq!(joined, SOURCE);
+    assert!(PARTS.iter().all(|(_, text)| text.ends_with('\n')));
+    let first = PARTS[0].1.lines().count();
+    assert_eq!(part_line(first), ("runtime.toy", first));
+    assert_eq!(part_line(first + 1), ("print.toy", 1));
 }

@@ -8,6 +8,7 @@
 use smallvec::SmallVec;
 
 use crate::ssa::op::{BlockKind, Op};
+use crate::types::ty::TypeId;
 use crate::types::{FuncId, ObjId};
 
 /// Index of a [`Value`] in [`Func::values`].
@@ -64,6 +65,9 @@ pub enum Sym {
     Str(u32),
     /// A runtime function or datum.
     Runtime(Runtime),
+    /// The descriptor of a type of the unit's package (`backend::layout::descriptor`), which
+    /// an `any` holds: `fmt.Printf`'s operands.
+    Type(TypeId),
 }
 
 /// The runtime's entry points and data, as the generated code names them.
@@ -81,6 +85,9 @@ pub enum Runtime {
     /// Toy ([`Runtime::toy_name`]); linked only into programs that call it
     /// ([`Runtime::on_demand`]).
     IntString,
+    /// `sprintf(format, operands, n) string`: `fmt.Sprintf` of the `n` operands, `any`
+    /// values two words each in the array at `operands`. Written in Toy, on demand.
+    Sprintf,
     /// `printlock(fd)`: starts a print statement to file descriptor `fd`.
     PrintLock,
     /// `printunlock()`: writes what the statement printed.
@@ -182,8 +189,9 @@ impl Runtime {
     /// The runtime functions of Level 2, linked after the others, each only into a program
     /// whose code refers to it, directly or through another runtime function, so that a
     /// Level 1 program is laid out as before they came; in their fixed order.
-    pub const ON_DEMAND: [Runtime; 16] = [
+    pub const ON_DEMAND: [Runtime; 17] = [
         Runtime::IntString,
+        Runtime::Sprintf,
         Runtime::MakeSlice,
         Runtime::GrowSlice,
         Runtime::MemMove,
@@ -208,6 +216,7 @@ impl Runtime {
             Runtime::Concat => "runtime.concatstring2",
             Runtime::CmpString => "runtime.cmpstring",
             Runtime::IntString => "runtime.intstring",
+            Runtime::Sprintf => "runtime.sprintf",
             Runtime::PrintLock => "runtime.printlock",
             Runtime::PrintUnlock => "runtime.printunlock",
             Runtime::PrintString => "runtime.printstring",
@@ -251,6 +260,7 @@ impl Runtime {
     pub fn on_demand(self) -> bool {
         match self {
             Runtime::IntString
+            | Runtime::Sprintf
             | Runtime::MakeSlice
             | Runtime::GrowSlice
             | Runtime::MemMove
@@ -298,6 +308,7 @@ impl Runtime {
     pub fn toy_name(self) -> Option<&'static str> {
         match self {
             Runtime::IntString => Some("intstring"),
+            Runtime::Sprintf => Some("sprintf"),
             Runtime::Alloc
             | Runtime::Concat
             | Runtime::CmpString
@@ -345,6 +356,7 @@ impl Runtime {
             Runtime::Concat => (4, 2),
             Runtime::CmpString => (4, 1),
             Runtime::IntString => (1, 2),
+            Runtime::Sprintf => (4, 2),
             Runtime::PrintLock | Runtime::PrintInt | Runtime::PrintBool | Runtime::PrintPointer => {
                 (1, 0)
             }

@@ -21,7 +21,17 @@ impl<'a> Checker<'a> {
         if let Builtin::Sys(intrinsic) = builtin {
             return self.intrinsic(expr, intrinsic, args);
         }
+        if let Builtin::FmtPrintf | Builtin::FmtSprintf = builtin {
+            return self.fmt_printf(expr, builtin, args, dots);
+        }
         let name = builtin.name();
+        if dots.is_some() && matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln) {
+            let operands = self.operand_list(args);
+            if operands.iter().all(|x| x.mode != Mode::Invalid) {
+                self.fmt_spread(&operands, name);
+            }
+            return Operand::new(Mode::NoValue, INVALID, expr);
+        }
         if dots.is_some() && builtin != Builtin::Append {
             self.error(
                 expr.span,
@@ -47,6 +57,9 @@ impl<'a> Checker<'a> {
                 | Builtin::Min
                 | Builtin::Max
                 | Builtin::Sys(_) => Operand::invalid(expr),
+                Builtin::FmtPrintf | Builtin::FmtSprintf => {
+                    unreachable!("fmt.Printf and fmt.Sprintf are checked by fmt_printf")
+                }
                 Builtin::Panic
                 | Builtin::Print
                 | Builtin::Println
@@ -63,6 +76,9 @@ impl<'a> Checker<'a> {
                 (0, None)
             }
             Builtin::Sys(_) => unreachable!("intrinsics are checked as calls of their signature"),
+            Builtin::FmtPrintf | Builtin::FmtSprintf => {
+                unreachable!("fmt.Printf and fmt.Sprintf are checked by fmt_printf")
+            }
         };
         let found = operands.len();
         if found < min_args || max_args.is_some_and(|max| found > max) {
@@ -83,29 +99,18 @@ impl<'a> Checker<'a> {
         match builtin {
             Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
                 let is_fmt = matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln);
-                let context = if is_fmt {
-                    format!("argument to {name}")
-                } else {
-                    format!("argument to built-in {name}")
-                };
+                if is_fmt {
+                    self.fmt_operands(operands, name);
+                    return no_value;
+                }
+                let context = format!("argument to built-in {name}");
                 for mut x in operands {
                     if x.mode == Mode::Nil {
-                        let message = if is_fmt {
-                            format!("printing nil with {name} is not supported")
-                        } else {
-                            format!("use of untyped nil in {context}")
-                        };
-                        self.error(x.span, message);
+                        self.error(x.span, format!("use of untyped nil in {context}"));
                         continue;
                     }
                     let target = ty::default_type(x.ty);
                     self.assignment(&mut x, target, &context);
-                    if x.mode != Mode::Invalid && is_fmt && self.holds_func(x.ty) {
-                        self.error(
-                            x.span,
-                            format!("printing function values with {name} is not supported"),
-                        );
-                    }
                 }
                 // fmt.Println returns (n int, err error) in Go; Toy has no error type, so
                 // its results cannot be used.
@@ -186,12 +191,15 @@ impl<'a> Checker<'a> {
             }
             Builtin::Make => unreachable!("make is checked before its arguments"),
             Builtin::Sys(_) => unreachable!("intrinsics are checked as calls of their signature"),
+            Builtin::FmtPrintf | Builtin::FmtSprintf => {
+                unreachable!("fmt.Printf and fmt.Sprintf are checked by fmt_printf")
+            }
         }
     }
 
     /// Returns whether a value of type `ty` holds a function value, which `fmt` would print
     /// as an address.
-    fn holds_func(&self, ty: TypeId) -> bool {
+    pub(crate) fn holds_func(&self, ty: TypeId) -> bool {
         match self.state.info.types.get(ty) {
             Type::Func(_) => true,
             &Type::Slice(elem) => self.holds_func(elem),

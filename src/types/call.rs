@@ -289,8 +289,9 @@ impl<'a> Checker<'a> {
             let builtin = match field_name {
                 "Println" => Builtin::FmtPrintln,
                 "Print" => Builtin::FmtPrint,
-                "Printf" | "Sprintf" | "Sprint" | "Sprintln" | "Errorf" | "Fprintln" | "Fprint"
-                | "Fprintf" => {
+                "Printf" => Builtin::FmtPrintf,
+                "Sprintf" => Builtin::FmtSprintf,
+                "Sprint" | "Sprintln" | "Errorf" | "Fprintln" | "Fprint" | "Fprintf" => {
                     self.error(field_span, format!("fmt.{field_name} is not supported"));
                     return Operand::invalid(expr);
                 }

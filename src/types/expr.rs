@@ -45,7 +45,13 @@ impl<'a> Checker<'a> {
             x.mode = Mode::Invalid;
             return x;
         }
-        if let Mode::Builtin(builtin @ (Builtin::FmtPrint | Builtin::FmtPrintln)) = x.mode {
+        if let Mode::Builtin(
+            builtin @ (Builtin::FmtPrint
+            | Builtin::FmtPrintln
+            | Builtin::FmtPrintf
+            | Builtin::FmtSprintf),
+        ) = x.mode
+        {
             let name = builtin.name();
             self.error(x.span, format!("using {name} as a value is not supported"));
             x.mode = Mode::Invalid;

@@ -22,6 +22,7 @@ pub mod check;
 pub mod constant;
 mod decl;
 mod expr;
+mod format;
 mod func;
 mod index;
 mod initorder;

@@ -88,6 +88,10 @@ pub enum Builtin {
     FmtPrint,
     /// `fmt.Println(…)`.
     FmtPrintln,
+    /// `fmt.Printf(format, …)` (`types::format`).
+    FmtPrintf,
+    /// `fmt.Sprintf(format, …)` (`types::format`).
+    FmtSprintf,
     /// An intrinsic of package `sys`, which only the runtime imports.
     Sys(crate::types::sys::Intrinsic),
 }
@@ -108,6 +112,8 @@ impl Builtin {
             Builtin::Max => "max",
             Builtin::FmtPrint => "fmt.Print",
             Builtin::FmtPrintln => "fmt.Println",
+            Builtin::FmtPrintf => "fmt.Printf",
+            Builtin::FmtSprintf => "fmt.Sprintf",
             Builtin::Sys(intrinsic) => intrinsic.name(),
         }
     }

@@ -30,8 +30,14 @@ pub enum Intrinsic {
     Load,
     /// `sys.Store(p sys.Ptr, off int, v int)`: stores the word `v` at `p + off`.
     Store,
+    /// `sys.LoadPtr(p sys.Ptr, off int) sys.Ptr`: the address stored at `p + off`.
+    LoadPtr,
     /// `sys.Add(p sys.Ptr, n int) sys.Ptr`: the address `n` bytes past `p`.
     Add,
+    /// `sys.Addr(p sys.Ptr) int`: the address as an integer (`%p`; 0 for nil).
+    Addr,
+    /// `sys.SliceData(b []byte) sys.Ptr`: the address of the array of `b`.
+    SliceData,
     /// `sys.StringData(s string) sys.Ptr`: the address of the bytes of `s`.
     StringData,
     /// `sys.MakeString(p sys.Ptr, n int) string`: the string of the `n` bytes at `p`, which
@@ -39,11 +45,13 @@ pub enum Intrinsic {
     MakeString,
 }
 
-/// A type in an intrinsic's signature: a basic type, or `sys.Ptr`, interned on demand.
+/// A type in an intrinsic's signature: a basic type, or `sys.Ptr` or `[]byte`, interned
+/// on demand.
 #[derive(Clone, Copy)]
 enum Param {
     Basic(TypeId),
     Ptr,
+    Bytes,
 }
 
 impl Intrinsic {
@@ -55,7 +63,10 @@ impl Intrinsic {
             "StoreByte" => Intrinsic::StoreByte,
             "Load" => Intrinsic::Load,
             "Store" => Intrinsic::Store,
+            "LoadPtr" => Intrinsic::LoadPtr,
             "Add" => Intrinsic::Add,
+            "Addr" => Intrinsic::Addr,
+            "SliceData" => Intrinsic::SliceData,
             "StringData" => Intrinsic::StringData,
             "MakeString" => Intrinsic::MakeString,
             _ => return None,
@@ -70,7 +81,10 @@ impl Intrinsic {
             Intrinsic::StoreByte => "sys.StoreByte",
             Intrinsic::Load => "sys.Load",
             Intrinsic::Store => "sys.Store",
+            Intrinsic::LoadPtr => "sys.LoadPtr",
             Intrinsic::Add => "sys.Add",
+            Intrinsic::Addr => "sys.Addr",
+            Intrinsic::SliceData => "sys.SliceData",
             Intrinsic::StringData => "sys.StringData",
             Intrinsic::MakeString => "sys.MakeString",
         }
@@ -78,14 +92,17 @@ impl Intrinsic {
 
     /// Returns the parameter types and the result type, if any.
     fn signature(self) -> (&'static [Param], Option<Param>) {
-        use Param::{Basic, Ptr};
+        use Param::{Basic, Bytes, Ptr};
         match self {
             Intrinsic::Alloc => (&[Basic(INT), Basic(BOOL)], Some(Ptr)),
             Intrinsic::LoadByte => (&[Ptr, Basic(INT)], Some(Basic(BYTE))),
             Intrinsic::StoreByte => (&[Ptr, Basic(INT), Basic(BYTE)], None),
             Intrinsic::Load => (&[Ptr, Basic(INT)], Some(Basic(INT))),
             Intrinsic::Store => (&[Ptr, Basic(INT), Basic(INT)], None),
+            Intrinsic::LoadPtr => (&[Ptr, Basic(INT)], Some(Ptr)),
             Intrinsic::Add => (&[Ptr, Basic(INT)], Some(Ptr)),
+            Intrinsic::Addr => (&[Ptr], Some(Basic(INT))),
+            Intrinsic::SliceData => (&[Bytes], Some(Ptr)),
             Intrinsic::StringData => (&[Basic(STRING)], Some(Ptr)),
             Intrinsic::MakeString => (&[Ptr, Basic(INT)], Some(Basic(STRING))),
         }
@@ -109,6 +126,7 @@ impl<'a> Checker<'a> {
         let mut ty = |param: Param| match param {
             Param::Basic(ty) => ty,
             Param::Ptr => self.sys_ptr(),
+            Param::Bytes => self.state.info.types.intern(Type::Slice(BYTE)),
         };
         let params: Vec<TypeId> = params.iter().map(|&param| ty(param)).collect();
         let result = result.map(ty);

@@ -6,9 +6,6 @@
 #                                     a memory limit, a closed pipe) in an empty directory
 #   tests/data/check/err/NAME.toy  -> NAME.go-errors
 # and checks that every tests/data/check/unsupported/NAME.toy is accepted by Go.
-# The staged Level 2 programs (tests/data/level2/, see its README.md) are recorded the
-# same way: level2/run and level2/examples as tests/data/run, level2/err as
-# tests/data/check/err, and level2/unsupported is checked as tests/data/check/unsupported.
 # Each NAME.toy is copied to a temporary directory as NAME.go and built with
 # `go build NAME.go`; run programs are executed directly (not with `go run`).
 # NAME.stderr keeps stderr up to and including the first line that starts with
@@ -130,18 +127,13 @@ if [[ $# -gt 0 ]]; then
 else
     shopt -s nullglob
     files=("$data"/run/*.toy "$data"/conditions/*.toy "$data"/check/err/*.toy
-        "$data"/check/unsupported/*.toy "$tests_dir"/../examples/*.toy
-        "$data"/level2/run/*.toy "$data"/level2/examples/*.toy "$data"/level2/err/*.toy
-        "$data"/level2/unsupported/*.toy)
+        "$data"/check/unsupported/*.toy "$tests_dir"/../examples/*.toy)
 fi
 
 failed=0
 for toy in "${files[@]}"; do
     toy=$(cd "$(dirname "$toy")" && pwd)/$(basename "$toy")
     case "$toy" in
-        */data/level2/run/*.toy | */data/level2/examples/*.toy) record_run "$toy" || failed=1 ;;
-        */data/level2/err/*.toy) record_err "$toy" || failed=1 ;;
-        */data/level2/unsupported/*.toy) check_unsupported "$toy" || failed=1 ;;
         */data/run/*.toy | */examples/*.toy) record_run "$toy" || failed=1 ;;
         */data/conditions/*.toy) record_run "$toy" "${toy%.toy}.sh" || failed=1 ;;
         */data/check/err/*.toy) record_err "$toy" || failed=1 ;;

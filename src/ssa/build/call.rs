@@ -82,6 +82,8 @@ impl<'a> Builder<'a> {
                 let builtin = match (name, Intrinsic::from_name(name)) {
                     (_, Some(intrinsic)) => Builtin::Sys(intrinsic),
                     ("Println", None) => Builtin::FmtPrintln,
+                    ("Printf", None) => Builtin::FmtPrintf,
+                    ("Sprintf", None) => Builtin::FmtSprintf,
                     _ => Builtin::FmtPrint,
                 };
                 return self.builtin(builtin, args, spread);
@@ -219,7 +221,11 @@ impl<'a> Builder<'a> {
     /// Evaluates the arguments of a built-in, each with its (default) type; their calls are
     /// made first. `to_interface` for `fmt.Print` and `fmt.Println`, whose operands gc
     /// converts to `any`.
-    fn builtin_args(&mut self, args: &[Expr], to_interface: bool) -> Vec<(TypeId, Words)> {
+    pub(super) fn builtin_args(
+        &mut self,
+        args: &[Expr],
+        to_interface: bool,
+    ) -> Vec<(TypeId, Words)> {
         for arg in args {
             self.hoist_operand(arg, to_interface);
         }
@@ -308,6 +314,7 @@ impl<'a> Builder<'a> {
     fn builtin(&mut self, builtin: Builtin, args: &[Expr], spread: bool) -> Words {
         match builtin {
             Builtin::Sys(intrinsic) => self.intrinsic(intrinsic, args),
+            Builtin::FmtPrintf | Builtin::FmtSprintf => self.fmt_printf(builtin, args),
             // A string's length and a slice's are both the second word.
             Builtin::Len => {
                 let s = self.expr(&args[0]);

@@ -30,6 +30,7 @@ mod boxed;
 mod braun;
 mod call;
 mod expr;
+mod format;
 mod inline;
 mod order;
 mod slice;

@@ -127,7 +127,10 @@ impl<'a> Builder<'a> {
     fn is_call(&self, callee: &Expr) -> bool {
         let callee = unparen(callee);
         match &callee.kind {
-            ExprKind::FuncType(_) | ExprKind::Type(_) | ExprKind::Selector(..) => false,
+            ExprKind::FuncType(_) | ExprKind::Type(_) => false,
+            // Of the selectors, `fmt.Sprintf` is a call; `fmt.Print`, `Println` and `Printf`
+            // are statements, and the intrinsics of `sys` are operations.
+            ExprKind::Selector(selector) => self.file.names.name(selector.name.name) == "Sprintf",
             ExprKind::Name(_) => match self
                 .info
                 .obj_of(callee.id)
