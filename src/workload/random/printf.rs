@@ -4,7 +4,8 @@
 //!
 //! Most verbs fit their operand; now and then one does not, an operand is missing or one is
 //! left over, so that Go's `%!d(string=hi)`, `%!d(MISSING)` and `%!(EXTRA int=3)` are
-//! tested too. Every operand has its type written out (a byte constant is `byte('a')`,
+//! tested too. A format kept in a variable is no constant, so Toy allows it all of Go's
+//! flags (`+`, `#`, space) and a precision, which the runtime formats as Go does. Every operand has its type written out (a byte constant is `byte('a')`,
 //! never a bare rune literal), and no function is ever an operand, since Go prints its
 //! address.
 
@@ -44,8 +45,9 @@ impl Gen {
         }
     }
 
-    /// Returns the text of a format string's Go literal and its operands.
-    fn format(&mut self) -> (String, Vec<String>) {
+    /// Returns the text of a format string's Go literal and its operands; `all_flags` for a
+    /// format that is no constant, which may use every flag of Go's and a precision.
+    fn format(&mut self, all_flags: bool) -> (String, Vec<String>) {
         let mut text = String::new();
         let mut operands = Vec::new();
         for _ in 0..1 + self.pick(4) {
@@ -61,13 +63,22 @@ impl Gen {
                 let verbs = fitting(ty);
                 verbs[self.pick(verbs.len())]
             };
-            let flags = ["", "", "", "-", "0", "-0"][self.pick(6)];
+            let mut flags = ["", "", "", "-", "0", "-0"][self.pick(6)].to_string();
+            let mut precision = String::new();
+            if all_flags {
+                if self.chance(50) {
+                    flags.push(['+', '#', ' '][self.pick(3)]);
+                }
+                if self.chance(30) {
+                    precision = format!(".{}", self.pick(6));
+                }
+            }
             let width = if self.chance(40) {
                 (1 + self.pick(12)).to_string()
             } else {
                 String::new()
             };
-            text.push_str(&format!("%{flags}{width}{verb}"));
+            text.push_str(&format!("%{flags}{width}{precision}{verb}"));
             operands.push(operand);
         }
         if !operands.is_empty() && self.chance(5) {
@@ -80,7 +91,7 @@ impl Gen {
 
     /// Returns a `fmt.Sprintf` call.
     pub(super) fn sprintf(&mut self) -> String {
-        let (text, operands) = self.format();
+        let (text, operands) = self.format(false);
         let mut args = vec![format!("\"{text}\"")];
         args.extend(operands);
         format!("fmt.Sprintf({})", args.join(", "))
@@ -98,8 +109,9 @@ impl Gen {
             self.use_var(&name, Ty::Str);
             return;
         }
-        let (text, operands) = self.format();
-        let format = if self.chance(20) {
+        let in_var = self.chance(20);
+        let (text, operands) = self.format(in_var);
+        let format = if in_var {
             let name = self.fresh("fm");
             self.line(&format!("{name} := \"{text}\\n\""));
             name
