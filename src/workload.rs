@@ -17,7 +17,8 @@
 //! - `deep-closures`: every function nests literals inside literals, each creating the next,
 //!   so that compiling one unit produces the next along a long chain;
 //! - `mixed-slices`: the sizes of `mixed`, half the statements Level 2's: slices made,
-//!   filled, appended to, ranged over and sliced, bytes and slices of strings.
+//!   filled, appended to, ranged over and sliced, bytes, slices of strings and
+//!   `fmt.Sprintf`.
 
 pub mod random;
 
@@ -36,7 +37,8 @@ pub enum Shape {
     Closures,
     /// Functions with deep chains of nested closures.
     DeepClosures,
-    /// The sizes of `Mixed`, with Level 2's slices and bytes in half the statements.
+    /// The sizes of `Mixed`, with Level 2's slices, bytes and `Sprintf` in half the
+    /// statements.
     MixedSlices,
 }
 
@@ -214,7 +216,7 @@ fn statement(out: &mut String, rng: &mut Rng, n_locals: &mut usize) {
 fn slice_statement(out: &mut String, rng: &mut Rng, n_locals: &mut usize) {
     let name = format!("xs{n_locals}");
     *n_locals += 1;
-    match rng.below(4) {
+    match rng.below(5) {
         0 => {
             let k = rng.below(7) + 1;
             let _ = writeln!(
@@ -235,10 +237,16 @@ fn slice_statement(out: &mut String, rng: &mut Rng, n_locals: &mut usize) {
                 "\t{name} := []byte(\"abc\")\n\t{name}[0] += byte(acc)\n\tacc += int({name}[0]) + len({name}[1:])"
             );
         }
-        _ => {
+        3 => {
             let _ = writeln!(
                 out,
                 "\t{name} := []string{{\"x\", \"yz\"}}\n\tacc += len({name}[acc&1])"
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "\t{name} := fmt.Sprintf(\"%d|%5s|%x\", acc, \"ab\", b)\n\tacc += len({name})"
             );
         }
     }
