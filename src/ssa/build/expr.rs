@@ -27,7 +27,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Evaluates `expr`, using the results `hoist` already computed (calls, `&&`, `||`,
-    /// and the bool operands of `fmt.Print*`).
+    /// and the bool and byte operands of `fmt.Print*` and `fmt.Sprintf`).
     pub(super) fn eval(&mut self, expr: &Expr) -> Words {
         if !self.hoisted.is_empty()
             && let Some(words) = self.hoisted.remove(&expr.id)

@@ -4,9 +4,10 @@
 //! right, and plain variables are read afterwards: [`Builder::hoist`] makes the calls and
 //! keeps their results, and `eval` then uses them where the calls stand. gc's `order` hoists
 //! calls out of expressions into temporaries before the statement, so `g + f()` sees what
-//! `f` did to `g`. One exception, also gc's: an operand of `fmt.Print`/`Println` of type
-//! bool that is not a variable or a constant is evaluated where it stands among the calls
-//! (gc copies it into a temporary to take its address for the conversion to `any`), so
+//! `f` did to `g`. One exception, also gc's: an operand of `fmt.Print`, `Println`,
+//! `Printf` or `Sprintf` of type bool or byte that is not a variable or a constant is
+//! evaluated where it stands among the calls (gc copies it into a temporary to take its
+//! address for the conversion to `any`), so
 //! `fmt.Println(n == 0, f())` compares before `f` runs. The Go spec leaves this order open;
 //! gc, the oracle, fixes it.
 
@@ -96,19 +97,32 @@ impl<'a> Builder<'a> {
     /// `fmt.Println`, whose operands gc converts to `any`.
     pub(super) fn hoist_operand(&mut self, arg: &Expr, to_interface: bool) {
         self.hoist(arg);
-        // gc's `order` copies a bool operand converted to an interface into a temporary
-        // where it stands among the calls, unless it is a variable (addressable) or a
-        // constant: `fmt.Println(n == 0, f())` compares before `f` runs, while
+        // gc's `order` copies an operand converted to an interface into a temporary where
+        // it stands among the calls when the conversion takes its address (a bool or a
+        // byte: `convTnoptr`), unless it is a variable (addressable) or a constant:
+        // `fmt.Println(n == 0, f())` compares before `f` runs, while
         // `fmt.Println(n, f())` and `fmt.Println(b, f())` read after it.
         if to_interface
             && !self.hoisted.contains_key(&arg.id)
-            && ty::is_boolean(self.type_of(arg))
+            && self.converts_by_address(self.type_of(arg))
             && self.info.const_value(arg.id).is_none()
             && !self.is_variable(arg)
         {
             let words = self.eval(arg);
             self.hoisted.insert(arg.id, words);
         }
+    }
+
+    /// Reports whether gc converts a value of type `ty` to an interface by passing its
+    /// address to the runtime (`dataWordFuncName`'s `needsaddr`): every type but a word
+    /// without pointers (`convT64`), a string or a slice (`convTstring`, `convTslice`),
+    /// and a pointer-shaped value (a function), which is its own data word.
+    fn converts_by_address(&self, ty: TypeId) -> bool {
+        let types = &self.info.types;
+        let word_without_pointers = types.size(ty) == 8 && !types.has_pointers(ty);
+        let sole_string_or_slice = ty::is_string(ty) || types.slice_elem(ty).is_some();
+        let pointer_shaped = types.func(ty).is_some();
+        !(word_without_pointers || sole_string_or_slice || pointer_shaped)
     }
 
     /// Reports whether `expr` is a variable, which gc reads where it is used.
