@@ -20,7 +20,7 @@
 //! ([`PARTS`]): `runtime.toy`, which has the package clause and the import, then one file
 //! per concern with only declarations, as Go splits `fmt` and `strconv`:
 //!
-//! - `runtime.toy`: strings (`intstring`);
+//! - `runtime.toy`: strings (`concatstring2`, `cmpstring`, `intstring`);
 //! - `print.toy`: `fmt.Sprintf`, the format read as `fmt`'s `doPrintf` reads it, and each
 //!   operand dispatched on its type's descriptor (`backend::typedesc`);
 //! - `format.toy`: one operand formatted, as `fmt/format.go` does;

@@ -76,9 +76,9 @@ pub enum Runtime {
     /// `mallocgc(size, pointers) ptr`: zeroed memory, told whether the object holds
     /// pointers; the one allocation entry point.
     Alloc,
-    /// `concatstrings(p1, n1, p2, n2) (p, n)`.
+    /// `concatstring2(p1, n1, p2, n2) (p, n)`. Written in Toy, on demand.
     Concat,
-    /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1.
+    /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1. Written in Toy, on demand.
     CmpString,
     /// `intstring(v) (p, n)`: `string(v)` of an integer, the UTF-8 encoding of code point
     /// `v`, or of U+FFFD when `v` is negative, a surrogate or past U+10FFFF. Written in
@@ -161,10 +161,8 @@ pub enum Runtime {
 
 impl Runtime {
     /// The runtime symbols every executable has, in the fixed order they are laid out.
-    pub const ALL: [Runtime; 22] = [
+    pub const ALL: [Runtime; 20] = [
         Runtime::Alloc,
-        Runtime::Concat,
-        Runtime::CmpString,
         Runtime::PrintLock,
         Runtime::PrintUnlock,
         Runtime::PrintString,
@@ -186,10 +184,13 @@ impl Runtime {
         Runtime::Data,
     ];
 
-    /// The runtime functions of Level 2, linked after the others, each only into a program
-    /// whose code refers to it, directly or through another runtime function, so that a
-    /// Level 1 program is laid out as before they came; in their fixed order.
-    pub const ON_DEMAND: [Runtime; 17] = [
+    /// The runtime functions linked only into a program whose code refers to them, directly
+    /// or through another runtime function: those Level 2 added, and those written in Toy,
+    /// which are units compiled only when called. The assembly ones are laid out after the
+    /// others, in this fixed order; the Toy ones by their `FuncId` in the runtime.
+    pub const ON_DEMAND: [Runtime; 19] = [
+        Runtime::Concat,
+        Runtime::CmpString,
         Runtime::IntString,
         Runtime::Sprintf,
         Runtime::MakeSlice,
@@ -255,11 +256,14 @@ impl Runtime {
     }
 
     /// Reports whether the function is linked only into programs whose code calls it. The
-    /// runtime of Level 1 is always linked whole; what later levels add is linked on demand,
-    /// so a program that does not use it compiles to the same bytes as before.
+    /// assembly runtime of Level 1 is always linked whole; what later levels add, and every
+    /// function written in Toy, is linked on demand, so a program that does not use it
+    /// pays nothing for it.
     pub fn on_demand(self) -> bool {
         match self {
-            Runtime::IntString
+            Runtime::Concat
+            | Runtime::CmpString
+            | Runtime::IntString
             | Runtime::Sprintf
             | Runtime::MakeSlice
             | Runtime::GrowSlice
@@ -277,8 +281,6 @@ impl Runtime {
             | Runtime::PanicMakeSliceCap
             | Runtime::PanicGrowSlice => true,
             Runtime::Alloc
-            | Runtime::Concat
-            | Runtime::CmpString
             | Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString
@@ -307,11 +309,11 @@ impl Runtime {
     /// ABI0.
     pub fn toy_name(self) -> Option<&'static str> {
         match self {
+            Runtime::Concat => Some("concatstring2"),
+            Runtime::CmpString => Some("cmpstring"),
             Runtime::IntString => Some("intstring"),
             Runtime::Sprintf => Some("sprintf"),
             Runtime::Alloc
-            | Runtime::Concat
-            | Runtime::CmpString
             | Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString

@@ -1,5 +1,6 @@
 //! The intrinsics of package `sys`, which only the runtime's own source may import: what
-//! the runtime, written in Toy, needs and Toy cannot say (raw memory, the allocator).
+//! the runtime, written in Toy, needs and Toy cannot say (raw memory, the allocator, the
+//! bulk copy).
 //!
 //! A call of an intrinsic is checked as a call of a function with the intrinsic's
 //! signature ([`Intrinsic::signature`]); the SSA builder lowers it to existing operations
@@ -43,6 +44,9 @@ pub enum Intrinsic {
     /// `sys.MakeString(p sys.Ptr, n int) string`: the string of the `n` bytes at `p`, which
     /// nothing may change afterwards.
     MakeString,
+    /// `sys.Memmove(dst, src sys.Ptr, n int)`: copies `n` bytes from `src` to `dst`, which
+    /// may overlap (the call of the assembly `runtime.memmove`, a `rep movsb`).
+    Memmove,
 }
 
 /// A type in an intrinsic's signature: a basic type, or `sys.Ptr` or `[]byte`, interned
@@ -69,6 +73,7 @@ impl Intrinsic {
             "SliceData" => Intrinsic::SliceData,
             "StringData" => Intrinsic::StringData,
             "MakeString" => Intrinsic::MakeString,
+            "Memmove" => Intrinsic::Memmove,
             _ => return None,
         })
     }
@@ -87,6 +92,7 @@ impl Intrinsic {
             Intrinsic::SliceData => "sys.SliceData",
             Intrinsic::StringData => "sys.StringData",
             Intrinsic::MakeString => "sys.MakeString",
+            Intrinsic::Memmove => "sys.Memmove",
         }
     }
 
@@ -105,6 +111,7 @@ impl Intrinsic {
             Intrinsic::SliceData => (&[Bytes], Some(Ptr)),
             Intrinsic::StringData => (&[Basic(STRING)], Some(Ptr)),
             Intrinsic::MakeString => (&[Ptr, Basic(INT)], Some(Basic(STRING))),
+            Intrinsic::Memmove => (&[Ptr, Ptr, Basic(INT)], None),
         }
     }
 }

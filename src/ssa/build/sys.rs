@@ -1,8 +1,8 @@
 //! The runtime's intrinsics (`types::sys`), lowered to the operations they stand for: a
 //! load or store of the right width at an address plus an offset, an addition, the words of
-//! a string taken apart or put together, the allocator's call. Nothing here is a call of
-//! its own, so an intrinsic costs its operations and a function that uses none pays
-//! nothing.
+//! a string taken apart or put together, the allocator's and `memmove`'s calls. Nothing
+//! here is a call of its own, so an intrinsic costs its operations and a function that uses
+//! none pays nothing.
 //!
 //! The arguments are evaluated in order after the calls among them are made, as the
 //! operands of an operator are: an intrinsic is an operation, not a call (`order::is_call`
@@ -56,6 +56,11 @@ impl Builder<'_> {
                 SmallVec::from_slice(&[word(0)])
             }
             Intrinsic::MakeString => SmallVec::from_slice(&[word(0), word(1)]),
+            // A `rep movsb` in assembly: Toy has no instruction for it.
+            Intrinsic::Memmove => {
+                self.call_runtime(Runtime::MemMove, &[word(0), word(1), word(2)]);
+                SmallVec::new()
+            }
         }
     }
 
