@@ -3,7 +3,7 @@
 //!
 //! Why assembly: Level 1 Toy had no bytes, so the runtime was written here. It moves to Toy
 //! (`crate::runtime`) a function at a time: `intstring` first, then string concatenation
-//! and comparison; what must stay here (the entry point, the stack overflow report, the raw
+//! and comparison, `makeslice` and `growslice`; what must stay here (the entry point, the stack overflow report, the raw
 //! system calls) is listed in ARCHITECTURE.md.
 //!
 //! Conventions: Go's ABI0 as compiled code uses (arguments and results on the stack above
@@ -92,7 +92,12 @@ pub fn assemble(rt: Runtime) -> MachineCode {
     match rt {
         Runtime::Entry => entry(&mut asm),
         Runtime::Alloc => alloc(&mut asm),
-        Runtime::Concat | Runtime::CmpString | Runtime::IntString | Runtime::Sprintf => {
+        Runtime::Concat
+        | Runtime::CmpString
+        | Runtime::IntString
+        | Runtime::Sprintf
+        | Runtime::MakeSlice
+        | Runtime::GrowSlice => {
             unreachable!("{} is written in Toy", rt.name())
         }
         Runtime::PrintLock => {
@@ -161,8 +166,6 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         }
         Runtime::PanicString => panicstring(&mut asm),
         Runtime::Data => unreachable!("runtime.data is data, not code"),
-        Runtime::MakeSlice => slices::makeslice(&mut asm),
-        Runtime::GrowSlice => slices::growslice(&mut asm),
         Runtime::MemMove => slices::memmove(&mut asm),
         Runtime::PrintSlice => slices::printslice(&mut asm),
         Runtime::PanicIndex

@@ -25,7 +25,9 @@
 //!   operand dispatched on its type's descriptor (`backend::typedesc`);
 //! - `format.toy`: one operand formatted, as `fmt/format.go` does;
 //! - `quote.toy`: UTF-8 and Go-syntax quoting, as `unicode/utf8` and `strconv` do; its
-//!   Unicode tables are generated from Go's `strconv/isprint.go` by `isprint_tables.py`.
+//!   Unicode tables are generated from Go's `strconv/isprint.go` by `isprint_tables.py`;
+//! - `slices.toy`: `makeslice` and `growslice`, as Go's `runtime/slice.go`, with Go's
+//!   capacities (`nextslicecap`, `roundupsize` and its size classes) and panics.
 //!
 //! Besides functions, the source declares constants, which make no code.
 
@@ -38,11 +40,12 @@ use crate::types::{FuncId, Info};
 pub const FILE_NAME: &str = "runtime.toy";
 
 /// The files of the runtime's source, by name, in the order they are joined.
-pub const PARTS: [(&str, &str); 4] = [
+pub const PARTS: [(&str, &str); 5] = [
     ("runtime.toy", include_str!("runtime.toy")),
     ("print.toy", include_str!("print.toy")),
     ("format.toy", include_str!("format.toy")),
     ("quote.toy", include_str!("quote.toy")),
+    ("slices.toy", include_str!("slices.toy")),
 ];
 
 /// The runtime's Toy source: [`PARTS`] joined, each file ending in a newline.
@@ -51,7 +54,14 @@ pub const SOURCE: &str = concat!(
     include_str!("print.toy"),
     include_str!("format.toy"),
     include_str!("quote.toy"),
+    include_str!("slices.toy"),
 );
+
+/// No function of the runtime's source is longer than this many bytes (a unit test checks
+/// it): the back end's workers, which recurse once per level of nesting, get stacks sized
+/// by it before the runtime is checked, and the whole source would size them for far more
+/// nesting than any of its functions has.
+pub const MAX_FUNC_BYTES: usize = 16 << 10;
 
 /// The runtime's Toy source, parsed and checked.
 pub struct Checked {

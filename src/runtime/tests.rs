@@ -4,7 +4,7 @@
 use crate::ssa::Runtime;
 use crate::syntax::ast::Decl;
 
-use super::{PARTS, SOURCE, check, func_named, part_line, try_check};
+use super::{MAX_FUNC_BYTES, PARTS, SOURCE, check, func_named, part_line, try_check};
 
 #[test]
 fn runtime_source_checks_clean() {
@@ -74,4 +74,20 @@ fn the_source_is_its_parts_joined() {
     let first = PARTS[0].1.lines().count();
     assert_eq!(part_line(first), ("runtime.toy", first));
     assert_eq!(part_line(first + 1), ("print.toy", 1));
+}
+
+/// The workers' stacks are sized by `MAX_FUNC_BYTES`, so no function may be longer.
+#[test]
+fn no_runtime_function_is_longer_than_max_func_bytes() {
+    let checked = check();
+    let program = crate::ssa::build::Program::new(&checked.file, &checked.info);
+    for (idx, func) in checked.info.funcs.iter().enumerate() {
+        let span = program.span(crate::types::FuncId(idx as u32));
+        let len = (span.hi - span.lo) as usize;
+        assert!(
+            len <= MAX_FUNC_BYTES,
+            "{} has {len} bytes, more than MAX_FUNC_BYTES",
+            func.name
+        );
+    }
 }

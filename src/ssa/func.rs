@@ -127,9 +127,10 @@ pub enum Runtime {
     /// The runtime's variables; the first word is the lowest address `rsp` may reach on
     /// function entry (the stack guard).
     Data,
-    /// `makeslice(size, len, cap, pointers) ptr`.
+    /// `makeslice(size, len, cap, pointers) ptr`. Written in Toy, on demand.
     MakeSlice,
-    /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`.
+    /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`. Written in
+    /// Toy, on demand.
     GrowSlice,
     /// `memmove(dst, src, n)`.
     MemMove,
@@ -313,6 +314,8 @@ impl Runtime {
             Runtime::CmpString => Some("cmpstring"),
             Runtime::IntString => Some("intstring"),
             Runtime::Sprintf => Some("sprintf"),
+            Runtime::MakeSlice => Some("makeslice"),
+            Runtime::GrowSlice => Some("growslice"),
             Runtime::Alloc
             | Runtime::PrintLock
             | Runtime::PrintUnlock
@@ -333,8 +336,6 @@ impl Runtime {
             | Runtime::Flush
             | Runtime::Entry
             | Runtime::Data
-            | Runtime::MakeSlice
-            | Runtime::GrowSlice
             | Runtime::MemMove
             | Runtime::PrintSlice
             | Runtime::PanicIndex

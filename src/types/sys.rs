@@ -1,6 +1,6 @@
 //! The intrinsics of package `sys`, which only the runtime's own source may import: what
 //! the runtime, written in Toy, needs and Toy cannot say (raw memory, the allocator, the
-//! bulk copy).
+//! bulk copy, the panics written in assembly).
 //!
 //! A call of an intrinsic is checked as a call of a function with the intrinsic's
 //! signature ([`Intrinsic::signature`]); the SSA builder lowers it to existing operations
@@ -47,6 +47,15 @@ pub enum Intrinsic {
     /// `sys.Memmove(dst, src sys.Ptr, n int)`: copies `n` bytes from `src` to `dst`, which
     /// may overlap (the call of the assembly `runtime.memmove`, a `rep movsb`).
     Memmove,
+    /// `sys.Zerobase() sys.Ptr`: Go's `zerobase`, the address of every allocation of no
+    /// bytes, which is not nil (the runtime's data).
+    Zerobase,
+    /// `sys.PanicMakeSliceLen()`: Go's `panicmakeslicelen`, the assembly panic.
+    PanicMakeSliceLen,
+    /// `sys.PanicMakeSliceCap()`: Go's `panicmakeslicecap`.
+    PanicMakeSliceCap,
+    /// `sys.PanicGrowSlice()`: `growslice: len out of range`.
+    PanicGrowSlice,
 }
 
 /// A type in an intrinsic's signature: a basic type, or `sys.Ptr` or `[]byte`, interned
@@ -74,6 +83,10 @@ impl Intrinsic {
             "StringData" => Intrinsic::StringData,
             "MakeString" => Intrinsic::MakeString,
             "Memmove" => Intrinsic::Memmove,
+            "Zerobase" => Intrinsic::Zerobase,
+            "PanicMakeSliceLen" => Intrinsic::PanicMakeSliceLen,
+            "PanicMakeSliceCap" => Intrinsic::PanicMakeSliceCap,
+            "PanicGrowSlice" => Intrinsic::PanicGrowSlice,
             _ => return None,
         })
     }
@@ -93,6 +106,10 @@ impl Intrinsic {
             Intrinsic::StringData => "sys.StringData",
             Intrinsic::MakeString => "sys.MakeString",
             Intrinsic::Memmove => "sys.Memmove",
+            Intrinsic::Zerobase => "sys.Zerobase",
+            Intrinsic::PanicMakeSliceLen => "sys.PanicMakeSliceLen",
+            Intrinsic::PanicMakeSliceCap => "sys.PanicMakeSliceCap",
+            Intrinsic::PanicGrowSlice => "sys.PanicGrowSlice",
         }
     }
 
@@ -112,6 +129,10 @@ impl Intrinsic {
             Intrinsic::StringData => (&[Basic(STRING)], Some(Ptr)),
             Intrinsic::MakeString => (&[Ptr, Basic(INT)], Some(Basic(STRING))),
             Intrinsic::Memmove => (&[Ptr, Ptr, Basic(INT)], None),
+            Intrinsic::Zerobase => (&[], Some(Ptr)),
+            Intrinsic::PanicMakeSliceLen
+            | Intrinsic::PanicMakeSliceCap
+            | Intrinsic::PanicGrowSlice => (&[], None),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The runtime's intrinsics (`types::sys`), lowered to the operations they stand for: a
 //! load or store of the right width at an address plus an offset, an addition, the words of
-//! a string taken apart or put together, the allocator's and `memmove`'s calls. Nothing
+//! a string taken apart or put together, the address of the runtime's data, the calls of
+//! the allocator, `memmove` and the assembly panics. Nothing
 //! here is a call of its own, so an intrinsic costs its operations and a function that uses
 //! none pays nothing.
 //!
@@ -10,7 +11,7 @@
 
 use smallvec::SmallVec;
 
-use crate::ssa::func::{Runtime, ValueId};
+use crate::ssa::func::{Runtime, Sym, ValueId};
 use crate::ssa::op::Op;
 use crate::syntax::ast::Expr;
 use crate::types::sys::Intrinsic;
@@ -61,6 +62,11 @@ impl Builder<'_> {
                 self.call_runtime(Runtime::MemMove, &[word(0), word(1), word(2)]);
                 SmallVec::new()
             }
+            Intrinsic::Zerobase => SmallVec::from_slice(&[self.addr(Sym::Runtime(Runtime::Data))]),
+            // The panics stay assembly: they share the print buffer and exit.
+            Intrinsic::PanicMakeSliceLen => self.call_runtime(Runtime::PanicMakeSliceLen, &[]),
+            Intrinsic::PanicMakeSliceCap => self.call_runtime(Runtime::PanicMakeSliceCap, &[]),
+            Intrinsic::PanicGrowSlice => self.call_runtime(Runtime::PanicGrowSlice, &[]),
         }
     }
 
