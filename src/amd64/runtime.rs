@@ -3,7 +3,9 @@
 //!
 //! Why assembly: Level 1 Toy had no bytes, so the runtime was written here. It moves to Toy
 //! (`crate::runtime`) a function at a time: `intstring` first, then string concatenation
-//! and comparison, `makeslice` and `growslice`; what must stay here (the entry point, the stack overflow report, the raw
+//! and comparison, `makeslice` and `growslice`, the printing of booleans, pointers and
+//! slices; what
+//! must stay here (the entry point, the stack overflow report, the raw
 //! system calls) is listed in ARCHITECTURE.md.
 //!
 //! Conventions: Go's ABI0 as compiled code uses (arguments and results on the stack above
@@ -97,7 +99,10 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         | Runtime::IntString
         | Runtime::Sprintf
         | Runtime::MakeSlice
-        | Runtime::GrowSlice => {
+        | Runtime::GrowSlice
+        | Runtime::PrintBool
+        | Runtime::PrintPointer
+        | Runtime::PrintSlice => {
             unreachable!("{} is written in Toy", rt.name())
         }
         Runtime::PrintLock => {
@@ -118,12 +123,6 @@ pub fn assemble(rt: Runtime) -> MachineCode {
             asm.ins(|a| a.ret());
         }
         Runtime::PrintInt => printint(&mut asm),
-        Runtime::PrintPointer => printpointer(&mut asm),
-        Runtime::PrintBool => {
-            asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
-            print_bool_rax(&mut asm);
-            asm.ins(|a| a.ret());
-        }
         Runtime::PrintSp => {
             print_text(&mut asm, b" ");
             asm.ins(|a| a.ret());
@@ -167,7 +166,6 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         Runtime::PanicString => panicstring(&mut asm),
         Runtime::Data => unreachable!("runtime.data is data, not code"),
         Runtime::MemMove => slices::memmove(&mut asm),
-        Runtime::PrintSlice => slices::printslice(&mut asm),
         Runtime::PanicIndex
         | Runtime::PanicSliceAlen
         | Runtime::PanicSliceAcap
@@ -498,33 +496,6 @@ fn printint(asm: &mut Asm) {
     asm.ins(|a| a.dec(rdi));
     asm.ins(|a| a.mov(byte_ptr(rdi), b'-' as i32));
     asm.place(unsigned);
-    end_digits(asm);
-}
-
-/// `printpointer(p)`: `0x` and lowercase hexadecimal digits, as Go prints pointers.
-fn printpointer(asm: &mut Asm) {
-    let digit = asm.new_label();
-    let letter = asm.new_label();
-    let stored = asm.new_label();
-    begin_digits(asm);
-    asm.place(digit);
-    asm.ins(|a| a.mov(edx, eax));
-    asm.ins(|a| a.and(edx, 15));
-    asm.ins(|a| a.cmp(edx, 10));
-    asm.jump(Code::Jae_rel8_64, letter);
-    asm.ins(|a| a.add(edx, b'0' as i32));
-    asm.jump(Code::Jmp_rel8_64, stored);
-    asm.place(letter);
-    asm.ins(|a| a.add(edx, (b'a' - 10) as i32));
-    asm.place(stored);
-    asm.ins(|a| a.dec(rdi));
-    asm.ins(|a| a.mov(byte_ptr(rdi), dl));
-    asm.ins(|a| a.shr(rax, 4));
-    asm.jump(Code::Jne_rel8_64, digit);
-    asm.ins(|a| a.dec(rdi));
-    asm.ins(|a| a.mov(byte_ptr(rdi), b'x' as i32));
-    asm.ins(|a| a.dec(rdi));
-    asm.ins(|a| a.mov(byte_ptr(rdi), b'0' as i32));
     end_digits(asm);
 }
 

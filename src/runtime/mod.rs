@@ -27,7 +27,10 @@
 //! - `quote.toy`: UTF-8 and Go-syntax quoting, as `unicode/utf8` and `strconv` do; its
 //!   Unicode tables are generated from Go's `strconv/isprint.go` by `isprint_tables.py`;
 //! - `slices.toy`: `makeslice` and `growslice`, as Go's `runtime/slice.go`, with Go's
-//!   capacities (`nextslicecap`, `roundupsize` and its size classes) and panics.
+//!   capacities (`nextslicecap`, `roundupsize` and its size classes) and panics;
+//! - `printstmt.toy`: the printing of values by print statements (`printbool`,
+//!   `printpointer`, `printslice`), as Go's `runtime/print.go`, on the print buffer and
+//!   `printint`, which stay assembly.
 //!
 //! Besides functions, the source declares constants, which make no code.
 
@@ -40,12 +43,13 @@ use crate::types::{FuncId, Info};
 pub const FILE_NAME: &str = "runtime.toy";
 
 /// The files of the runtime's source, by name, in the order they are joined.
-pub const PARTS: [(&str, &str); 5] = [
+pub const PARTS: [(&str, &str); 6] = [
     ("runtime.toy", include_str!("runtime.toy")),
     ("print.toy", include_str!("print.toy")),
     ("format.toy", include_str!("format.toy")),
     ("quote.toy", include_str!("quote.toy")),
     ("slices.toy", include_str!("slices.toy")),
+    ("printstmt.toy", include_str!("printstmt.toy")),
 ];
 
 /// The runtime's Toy source: [`PARTS`] joined, each file ending in a newline.
@@ -55,6 +59,7 @@ pub const SOURCE: &str = concat!(
     include_str!("format.toy"),
     include_str!("quote.toy"),
     include_str!("slices.toy"),
+    include_str!("printstmt.toy"),
 );
 
 /// No function of the runtime's source is longer than this many bytes (a unit test checks

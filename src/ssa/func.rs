@@ -96,9 +96,9 @@ pub enum Runtime {
     PrintString,
     /// `printint(x)`.
     PrintInt,
-    /// `printbool(b)`.
+    /// `printbool(b)`. Written in Toy, on demand.
     PrintBool,
-    /// `printpointer(p)`: a function value, in hexadecimal.
+    /// `printpointer(p)`: a function value, in hexadecimal. Written in Toy, on demand.
     PrintPointer,
     /// `printsp()`.
     PrintSp,
@@ -134,7 +134,7 @@ pub enum Runtime {
     GrowSlice,
     /// `memmove(dst, src, n)`.
     MemMove,
-    /// `printslice(ptr, len, cap)`.
+    /// `printslice(ptr, len, cap)`. Written in Toy, on demand.
     PrintSlice,
     /// `panicIndex(x, y)`: `index out of range [x] with length y`.
     PanicIndex,
@@ -162,14 +162,12 @@ pub enum Runtime {
 
 impl Runtime {
     /// The runtime symbols every executable has, in the fixed order they are laid out.
-    pub const ALL: [Runtime; 20] = [
+    pub const ALL: [Runtime; 18] = [
         Runtime::Alloc,
         Runtime::PrintLock,
         Runtime::PrintUnlock,
         Runtime::PrintString,
         Runtime::PrintInt,
-        Runtime::PrintBool,
-        Runtime::PrintPointer,
         Runtime::PrintSp,
         Runtime::PrintNl,
         Runtime::PanicDivide,
@@ -189,7 +187,9 @@ impl Runtime {
     /// or through another runtime function: those Level 2 added, and those written in Toy,
     /// which are units compiled only when called. The assembly ones are laid out after the
     /// others, in this fixed order; the Toy ones by their `FuncId` in the runtime.
-    pub const ON_DEMAND: [Runtime; 19] = [
+    pub const ON_DEMAND: [Runtime; 21] = [
+        Runtime::PrintBool,
+        Runtime::PrintPointer,
         Runtime::Concat,
         Runtime::CmpString,
         Runtime::IntString,
@@ -262,7 +262,9 @@ impl Runtime {
     /// pays nothing for it.
     pub fn on_demand(self) -> bool {
         match self {
-            Runtime::Concat
+            Runtime::PrintBool
+            | Runtime::PrintPointer
+            | Runtime::Concat
             | Runtime::CmpString
             | Runtime::IntString
             | Runtime::Sprintf
@@ -286,8 +288,6 @@ impl Runtime {
             | Runtime::PrintUnlock
             | Runtime::PrintString
             | Runtime::PrintInt
-            | Runtime::PrintBool
-            | Runtime::PrintPointer
             | Runtime::PrintSp
             | Runtime::PrintNl
             | Runtime::PanicDivide
@@ -316,13 +316,14 @@ impl Runtime {
             Runtime::Sprintf => Some("sprintf"),
             Runtime::MakeSlice => Some("makeslice"),
             Runtime::GrowSlice => Some("growslice"),
+            Runtime::PrintBool => Some("printbool"),
+            Runtime::PrintPointer => Some("printpointer"),
+            Runtime::PrintSlice => Some("printslice"),
             Runtime::Alloc
             | Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString
             | Runtime::PrintInt
-            | Runtime::PrintBool
-            | Runtime::PrintPointer
             | Runtime::PrintSp
             | Runtime::PrintNl
             | Runtime::PanicDivide
@@ -337,7 +338,6 @@ impl Runtime {
             | Runtime::Entry
             | Runtime::Data
             | Runtime::MemMove
-            | Runtime::PrintSlice
             | Runtime::PanicIndex
             | Runtime::PanicSliceAlen
             | Runtime::PanicSliceAcap

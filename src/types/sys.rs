@@ -1,6 +1,6 @@
 //! The intrinsics of package `sys`, which only the runtime's own source may import: what
 //! the runtime, written in Toy, needs and Toy cannot say (raw memory, the allocator, the
-//! bulk copy, the panics written in assembly).
+//! bulk copy, the print buffer and the panics written in assembly).
 //!
 //! A call of an intrinsic is checked as a call of a function with the intrinsic's
 //! signature ([`Intrinsic::signature`]); the SSA builder lowers it to existing operations
@@ -56,6 +56,11 @@ pub enum Intrinsic {
     PanicMakeSliceCap,
     /// `sys.PanicGrowSlice()`: `growslice: len out of range`.
     PanicGrowSlice,
+    /// `sys.PrintString(s string)`: appends `s` to the print statement's buffer (the call of
+    /// the assembly `printstring`).
+    PrintString,
+    /// `sys.PrintInt(v int)`: appends `v` in decimal (the call of the assembly `printint`).
+    PrintInt,
 }
 
 /// A type in an intrinsic's signature: a basic type, or `sys.Ptr` or `[]byte`, interned
@@ -87,6 +92,8 @@ impl Intrinsic {
             "PanicMakeSliceLen" => Intrinsic::PanicMakeSliceLen,
             "PanicMakeSliceCap" => Intrinsic::PanicMakeSliceCap,
             "PanicGrowSlice" => Intrinsic::PanicGrowSlice,
+            "PrintString" => Intrinsic::PrintString,
+            "PrintInt" => Intrinsic::PrintInt,
             _ => return None,
         })
     }
@@ -110,6 +117,8 @@ impl Intrinsic {
             Intrinsic::PanicMakeSliceLen => "sys.PanicMakeSliceLen",
             Intrinsic::PanicMakeSliceCap => "sys.PanicMakeSliceCap",
             Intrinsic::PanicGrowSlice => "sys.PanicGrowSlice",
+            Intrinsic::PrintString => "sys.PrintString",
+            Intrinsic::PrintInt => "sys.PrintInt",
         }
     }
 
@@ -133,6 +142,8 @@ impl Intrinsic {
             Intrinsic::PanicMakeSliceLen
             | Intrinsic::PanicMakeSliceCap
             | Intrinsic::PanicGrowSlice => (&[], None),
+            Intrinsic::PrintString => (&[Basic(STRING)], None),
+            Intrinsic::PrintInt => (&[Basic(INT)], None),
         }
     }
 }

@@ -9,7 +9,6 @@
 //!   `panicSliceAcap`, …): `x`, signed, is the bad index; when it is negative the message
 //!   leaves out `y`, as Go's `boundsNegErrorFmt`.
 //! - `panicmakeslicelen`, `panicmakeslicecap`, `panicgrowslice`: Go's messages.
-//! - `printslice(ptr, len, cap)`: `println`'s `[len/cap]0xptr`.
 //!
 //! These functions are linked only into programs that use them (`Runtime::ON_DEMAND`).
 
@@ -108,22 +107,5 @@ pub(super) fn memmove(asm: &mut Asm) {
     asm.ins(|a| a.ret());
     asm.place(forward);
     asm.ins(|a| a.rep().movsb());
-    asm.ins(|a| a.ret());
-}
-
-/// `printslice(ptr, len, cap)`: `[len/cap]0xptr`, as Go's `printslice`.
-pub(super) fn printslice(asm: &mut Asm) {
-    print_text(asm, b"[");
-    asm.ins(|a| a.push(qword_ptr(rsp + 16)));
-    asm.call_sym(Sym::Runtime(Runtime::PrintInt));
-    asm.ins(|a| a.pop(rax));
-    print_text(asm, b"/");
-    asm.ins(|a| a.push(qword_ptr(rsp + 24)));
-    asm.call_sym(Sym::Runtime(Runtime::PrintInt));
-    asm.ins(|a| a.pop(rax));
-    print_text(asm, b"]");
-    asm.ins(|a| a.push(qword_ptr(rsp + 8)));
-    asm.call_sym(Sym::Runtime(Runtime::PrintPointer));
-    asm.ins(|a| a.pop(rax));
     asm.ins(|a| a.ret());
 }

@@ -1,7 +1,8 @@
 //! The runtime's intrinsics (`types::sys`), lowered to the operations they stand for: a
 //! load or store of the right width at an address plus an offset, an addition, the words of
 //! a string taken apart or put together, the address of the runtime's data, the calls of
-//! the allocator, `memmove` and the assembly panics. Nothing
+//! the allocator, `memmove`, the print buffer's `printstring`, `printint` and the assembly
+//! panics. Nothing
 //! here is a call of its own, so an intrinsic costs its operations and a function that uses
 //! none pays nothing.
 //!
@@ -67,6 +68,10 @@ impl Builder<'_> {
             Intrinsic::PanicMakeSliceLen => self.call_runtime(Runtime::PanicMakeSliceLen, &[]),
             Intrinsic::PanicMakeSliceCap => self.call_runtime(Runtime::PanicMakeSliceCap, &[]),
             Intrinsic::PanicGrowSlice => self.call_runtime(Runtime::PanicGrowSlice, &[]),
+            // The print buffer stays assembly, and so does `printint`, which the assembly's
+            // panics call (ARCHITECTURE.md says why).
+            Intrinsic::PrintString => self.call_runtime(Runtime::PrintString, &words[0]),
+            Intrinsic::PrintInt => self.call_runtime(Runtime::PrintInt, &[word(0)]),
         }
     }
 
