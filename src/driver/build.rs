@@ -516,7 +516,12 @@ impl<'p> Programs<'p> {
         self.runtime.get_or_init(|| {
             let (checked, _) = self.checked.get_or_init(|| {
                 let start = Instant::now();
-                let checked = crate::runtime::check();
+                let parts = if self.main.info.formats {
+                    crate::runtime::Parts::All
+                } else {
+                    crate::runtime::Parts::Core
+                };
+                let checked = crate::runtime::check(parts);
                 (checked, start.elapsed())
             });
             Runtime {
