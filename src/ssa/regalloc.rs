@@ -17,8 +17,9 @@
 //! 3. Scan the intervals by start. A value live across a call (all registers but the
 //!    callee-saved ones are clobbered by a call, the convention of this back end; found
 //!    exactly by `across_calls`, not from the hull) may take only a callee-saved register; others prefer caller-saved registers, which cost no
-//!    save in the prologue. When none is free, the interval ending last among the candidates
-//!    goes to a stack slot for its whole life ("spill everywhere"); a slot is reused by an
+//!    save in the prologue. When none is free, the candidate whose uses, weighted by 8 per
+//!    loop around them, are fewest per position left of its interval goes to a stack slot
+//!    for its whole life ("spill everywhere"; `scan`); a slot is reused by an
 //!    interval that starts after the slot's last holder ended. (A victim's life started
 //!    before the spill decision, so a slot freed since then would not do.)
 //!

@@ -4,9 +4,13 @@
 //!
 //! A value live across a call may take only a callee-saved register; others prefer the
 //! register the calling convention hints, then caller-saved registers, which cost no save
-//! in the prologue. When no register is free, the interval ending last among the
-//! candidates is spilled ("spill everywhere"), and a slot is reused by an interval that
-//! starts after the slot's last holder ended.
+//! in the prologue. When no register is free, the candidate that costs least per position
+//! left of its interval is spilled ("spill everywhere"): its definition and uses counted,
+//! each weighted by 8 to the depth of the loops around it (Chaitin's spill cost), divided
+//! by what is left of its interval, so a loop counter keeps its register and a value live
+//! across the loop but used rarely goes to the stack; among equal weights, the interval
+//! ending last. A slot is reused by an interval that starts
+//! after the slot's last holder ended.
 
 use crate::ssa::func::{Func, ValueId};
 use crate::ssa::regalloc::intervals::Intervals;
@@ -21,6 +25,13 @@ pub(super) struct ScanSets {
     active: Vec<Active>,
     /// Per spill slot: where its last holder's interval ends.
     slot_end: Vec<u32>,
+    /// Per value, its spill cost, computed at the function's first spill.
+    costs: Vec<u64>,
+    /// Per position in the layout, how the loop depth changes there; then per block, its
+    /// loop depth.
+    depth: Vec<i32>,
+    /// Per block, its position in the layout.
+    position: Vec<u32>,
 }
 
 /// An interval being scanned that holds a register.
@@ -51,7 +62,11 @@ pub(super) fn scan(
         intervals,
         active,
         slot_end,
+        costs,
+        depth,
+        position,
     } = sets;
+    costs.clear();
     intervals.clear();
     intervals.extend(
         (0..n)
@@ -100,17 +115,26 @@ pub(super) fn scan(
             continue;
         }
         // No register: spill whichever interval (this one or an active one that could give
-        // its register) ends last.
+        // its register) costs least, of equal costs the one that ends last.
         // A shared register is not given away: its other holder still needs it.
+        if costs.is_empty() {
+            spill_costs(f, position, depth, costs);
+        }
+        // The cost per position left of the interval: a long interval used rarely goes
+        // before a short one used in a loop.
+        let keep = |v: ValueId, end: u32| {
+            let weight = (costs[v.0 as usize] << 16) / u64::from(end - s + 1);
+            (weight, u32::MAX - end, v.0)
+        };
         let victim = active
             .iter()
             .enumerate()
             .filter(|(_, a)| !crosses || CALLEE_MASK & (1 << a.reg) != 0)
             .filter(|(_, a)| active.iter().filter(|b| b.reg == a.reg).count() == 1)
-            .max_by_key(|(_, a)| (a.end, a.v.0))
+            .min_by_key(|(_, a)| keep(a.v, a.end))
             .map(|(idx, a)| (idx, *a));
         let spilled = match victim {
-            Some((idx, victim)) if victim.end > e => {
+            Some((idx, victim)) if keep(victim.v, victim.end) < keep(v, e) => {
                 locs[v.0 as usize] = Some(Loc::Reg(victim.reg));
                 active[idx] = Active {
                     end: e,
@@ -143,4 +167,53 @@ pub(super) fn scan(
             .collect(),
     };
     (locs, frame)
+}
+
+/// Fills `costs` with each value's spill cost: its definition and each use (a phi's in its
+/// own block), weighted by 8 to the loop depth of the block that holds it, at most 8^6; all
+/// zero in a function without loops.
+/// The loops are read off the layout, where `layout` keeps each loop's blocks together
+/// and ends it with the jump back to its header: a block lies in as many loops as there
+/// are backward jumps around it. `position` and `depth` are scratch.
+fn spill_costs(f: &Func, position: &mut Vec<u32>, depth: &mut Vec<i32>, costs: &mut Vec<u64>) {
+    position.clear();
+    position.resize(f.blocks.len(), u32::MAX);
+    for (pos, &block) in f.order.iter().enumerate() {
+        position[block.0 as usize] = pos as u32;
+    }
+    depth.clear();
+    depth.resize(f.order.len() + 1, 0);
+    let mut any_loop = false;
+    for (pos, &block) in f.order.iter().enumerate() {
+        for &succ in &f.block(block).succs {
+            let header = position[succ.0 as usize] as usize;
+            if header <= pos {
+                depth[header] += 1;
+                depth[pos + 1] -= 1;
+                any_loop = true;
+            }
+        }
+    }
+    costs.resize(f.values.len(), 0);
+    // Without loops every cost is equal for the choice that matters, and the interval
+    // ending last goes, as Poletto and Sarkar's scan chooses; counting uses would only
+    // cost compile time.
+    if !any_loop {
+        return;
+    }
+    let mut loops = 0;
+    for (pos, &block) in f.order.iter().enumerate() {
+        loops += depth[pos];
+        let weight = 1u64 << (3 * loops.clamp(0, 6));
+        let b = f.block(block);
+        for &v in &b.values {
+            costs[v.0 as usize] += weight;
+            for &arg in &f.value(v).args {
+                costs[arg.0 as usize] += weight;
+            }
+        }
+        if let Some(control) = b.control {
+            costs[control.0 as usize] += weight;
+        }
+    }
 }
