@@ -2,9 +2,11 @@
 //! compiled code, one unit per function.
 //!
 //! Why assembly: Level 1 Toy had no bytes, so the runtime was written here. It moves to Toy
-//! (`crate::runtime`) a function at a time, `intstring` first; what must stay here (the
-//! entry point, the stack overflow report, the raw system calls) is listed in
-//! ARCHITECTURE.md.
+//! (`crate::runtime`) a function at a time: `intstring` first, then string concatenation
+//! and comparison, `makeslice` and `growslice`, the printing of booleans, pointers and
+//! slices; what
+//! must stay here (the entry point, the stack overflow report, the raw
+//! system calls) is listed in ARCHITECTURE.md.
 //!
 //! Conventions: Go's ABI0 as compiled code uses (arguments and results on the stack above
 //! the return address), no stack check (the guard keeps `GUARD_SLACK` bytes of room below
@@ -92,9 +94,15 @@ pub fn assemble(rt: Runtime) -> MachineCode {
     match rt {
         Runtime::Entry => entry(&mut asm),
         Runtime::Alloc => alloc(&mut asm),
-        Runtime::Concat => concat(&mut asm),
-        Runtime::CmpString => cmpstring(&mut asm),
-        Runtime::IntString | Runtime::Sprintf => {
+        Runtime::Concat
+        | Runtime::CmpString
+        | Runtime::IntString
+        | Runtime::Sprintf
+        | Runtime::MakeSlice
+        | Runtime::GrowSlice
+        | Runtime::PrintBool
+        | Runtime::PrintPointer
+        | Runtime::PrintSlice => {
             unreachable!("{} is written in Toy", rt.name())
         }
         Runtime::PrintLock => {
@@ -115,12 +123,6 @@ pub fn assemble(rt: Runtime) -> MachineCode {
             asm.ins(|a| a.ret());
         }
         Runtime::PrintInt => printint(&mut asm),
-        Runtime::PrintPointer => printpointer(&mut asm),
-        Runtime::PrintBool => {
-            asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
-            print_bool_rax(&mut asm);
-            asm.ins(|a| a.ret());
-        }
         Runtime::PrintSp => {
             print_text(&mut asm, b" ");
             asm.ins(|a| a.ret());
@@ -163,10 +165,7 @@ pub fn assemble(rt: Runtime) -> MachineCode {
         }
         Runtime::PanicString => panicstring(&mut asm),
         Runtime::Data => unreachable!("runtime.data is data, not code"),
-        Runtime::MakeSlice => slices::makeslice(&mut asm),
-        Runtime::GrowSlice => slices::growslice(&mut asm),
         Runtime::MemMove => slices::memmove(&mut asm),
-        Runtime::PrintSlice => slices::printslice(&mut asm),
         Runtime::PanicIndex
         | Runtime::PanicSliceAlen
         | Runtime::PanicSliceAcap
@@ -367,86 +366,6 @@ fn alloc(asm: &mut Asm) {
     asm.jump(Code::Jmp_rel8_64, retry);
 }
 
-/// `concatstring2(p1, n1, p2, n2) (p, n)`.
-fn concat(asm: &mut Asm) {
-    let both = asm.new_label();
-    let first_only = asm.new_label();
-    // Arguments at rsp+8..40, results at rsp+40 and rsp+48.
-    asm.ins(|a| a.cmp(qword_ptr(rsp + 16), 0));
-    asm.jump(Code::Jne_rel8_64, first_only);
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 24)));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 40), rax));
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 32)));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 48), rax));
-    asm.ins(|a| a.ret());
-    asm.place(first_only);
-    asm.ins(|a| a.cmp(qword_ptr(rsp + 32), 0));
-    asm.jump(Code::Jne_rel8_64, both);
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 40), rax));
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 16)));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 48), rax));
-    asm.ins(|a| a.ret());
-    asm.place(both);
-    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 16)));
-    asm.ins(|a| a.add(rax, qword_ptr(rsp + 32)));
-    asm.ins(|a| a.sub(rsp, 24));
-    // Now the arguments are at rsp+32.., the results at rsp+64 and rsp+72. The bytes
-    // of a string hold no pointers.
-    asm.ins(|a| a.mov(qword_ptr(rsp), rax));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 8), 0));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 72), rax));
-    asm.call_sym(Sym::Runtime(Runtime::Alloc));
-    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 16)));
-    asm.ins(|a| a.mov(qword_ptr(rsp + 64), rdi));
-    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 32)));
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 40)));
-    asm.ins(|a| a.rep().movsb());
-    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 48)));
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 56)));
-    asm.ins(|a| a.rep().movsb());
-    asm.ins(|a| a.add(rsp, 24));
-    asm.ins(|a| a.ret());
-}
-
-/// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1 by bytes, then by length.
-fn cmpstring(asm: &mut Asm) {
-    let top = asm.new_label();
-    let tail = asm.new_label();
-    let less = asm.new_label();
-    let greater = asm.new_label();
-    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 16)));
-    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 24)));
-    asm.ins(|a| a.mov(rdx, qword_ptr(rsp + 32)));
-    asm.ins(|a| a.mov(r8, rcx));
-    asm.ins(|a| a.cmp(r8, rdx));
-    asm.ins(|a| a.cmova(r8, rdx));
-    asm.ins(|a| a.xor(r9d, r9d));
-    asm.place(top);
-    asm.ins(|a| a.cmp(r9, r8));
-    asm.jump(Code::Jae_rel8_64, tail);
-    asm.ins(|a| a.movzx(eax, byte_ptr(rsi + r9)));
-    asm.ins(|a| a.movzx(r10d, byte_ptr(rdi + r9)));
-    asm.ins(|a| a.cmp(eax, r10d));
-    asm.jump(Code::Jb_rel8_64, less);
-    asm.jump(Code::Ja_rel8_64, greater);
-    asm.ins(|a| a.inc(r9));
-    asm.jump(Code::Jmp_rel8_64, top);
-    asm.place(tail);
-    asm.ins(|a| a.cmp(rcx, rdx));
-    asm.jump(Code::Jb_rel8_64, less);
-    asm.jump(Code::Ja_rel8_64, greater);
-    asm.ins(|a| a.mov(qword_ptr(rsp + 40), 0));
-    asm.ins(|a| a.ret());
-    asm.place(less);
-    asm.ins(|a| a.mov(qword_ptr(rsp + 40), -1));
-    asm.ins(|a| a.ret());
-    asm.place(greater);
-    asm.ins(|a| a.mov(qword_ptr(rsp + 40), 1));
-    asm.ins(|a| a.ret());
-}
-
 /// `printbytes`: appends RCX bytes at RSI to the buffer, flushing it when full. Clobbers
 /// RAX, RCX, RDX, RSI, RDI, R11; keeps R8–R10.
 fn printbytes(asm: &mut Asm) {
@@ -577,33 +496,6 @@ fn printint(asm: &mut Asm) {
     asm.ins(|a| a.dec(rdi));
     asm.ins(|a| a.mov(byte_ptr(rdi), b'-' as i32));
     asm.place(unsigned);
-    end_digits(asm);
-}
-
-/// `printpointer(p)`: `0x` and lowercase hexadecimal digits, as Go prints pointers.
-fn printpointer(asm: &mut Asm) {
-    let digit = asm.new_label();
-    let letter = asm.new_label();
-    let stored = asm.new_label();
-    begin_digits(asm);
-    asm.place(digit);
-    asm.ins(|a| a.mov(edx, eax));
-    asm.ins(|a| a.and(edx, 15));
-    asm.ins(|a| a.cmp(edx, 10));
-    asm.jump(Code::Jae_rel8_64, letter);
-    asm.ins(|a| a.add(edx, b'0' as i32));
-    asm.jump(Code::Jmp_rel8_64, stored);
-    asm.place(letter);
-    asm.ins(|a| a.add(edx, (b'a' - 10) as i32));
-    asm.place(stored);
-    asm.ins(|a| a.dec(rdi));
-    asm.ins(|a| a.mov(byte_ptr(rdi), dl));
-    asm.ins(|a| a.shr(rax, 4));
-    asm.jump(Code::Jne_rel8_64, digit);
-    asm.ins(|a| a.dec(rdi));
-    asm.ins(|a| a.mov(byte_ptr(rdi), b'x' as i32));
-    asm.ins(|a| a.dec(rdi));
-    asm.ins(|a| a.mov(byte_ptr(rdi), b'0' as i32));
     end_digits(asm);
 }
 

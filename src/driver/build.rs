@@ -516,7 +516,12 @@ impl<'p> Programs<'p> {
         self.runtime.get_or_init(|| {
             let (checked, _) = self.checked.get_or_init(|| {
                 let start = Instant::now();
-                let checked = crate::runtime::check();
+                let parts = if self.main.info.formats {
+                    crate::runtime::Parts::All
+                } else {
+                    crate::runtime::Parts::Core
+                };
+                let checked = crate::runtime::check(parts);
                 (checked, start.elapsed())
             });
             Runtime {
@@ -696,9 +701,9 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
     let named = named_jobs(&programs, options).map_err(BuildError::Names)?;
     let jobs = initial_jobs(program, options.order);
     let index = index_start.elapsed();
-    // A runtime function is no longer than the runtime's source.
+    // A runtime function, with what it inlines, is no longer than this.
     let stack = worker_stack(program).max(crate::stack_for(
-        crate::runtime::SOURCE.len() + build::INLINE_MAX_BYTES as usize,
+        crate::runtime::MAX_FUNC_BYTES + build::INLINE_MAX_BYTES as usize,
     ));
     let run = queue::run(
         options.strategy,

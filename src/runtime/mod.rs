@@ -20,7 +20,17 @@
 //! ([`PARTS`]): `runtime.toy`, which has the package clause and the import, then one file
 //! per concern with only declarations, as Go splits `fmt` and `strconv`:
 //!
-//! - `runtime.toy`: strings (`intstring`);
+//! The core ([`Parts::Core`]), which a build that calls the runtime checks:
+//!
+//! - `runtime.toy`: strings (`concatstring2`, `cmpstring`, `intstring`);
+//! - `slices.toy`: `makeslice` and `growslice`, as Go's `runtime/slice.go`, with Go's
+//!   capacities (`nextslicecap`, `roundupsize` and its size classes) and panics;
+//! - `printstmt.toy`: the printing of values by print statements (`printbool`,
+//!   `printpointer`, `printslice`), as Go's `runtime/print.go`, on the print buffer and
+//!   `printint`, which stay assembly;
+//!
+//! and `fmt`'s formatting, which only a build whose program formats checks too:
+//!
 //! - `print.toy`: `fmt.Sprintf`, the format read as `fmt`'s `doPrintf` reads it, and each
 //!   operand dispatched on its type's descriptor (`backend::typedesc`);
 //! - `format.toy`: one operand formatted, as `fmt/format.go` does;
@@ -37,21 +47,67 @@ use crate::types::{FuncId, Info};
 /// The name the runtime's joined source goes by in the checker.
 pub const FILE_NAME: &str = "runtime.toy";
 
-/// The files of the runtime's source, by name, in the order they are joined.
-pub const PARTS: [(&str, &str); 4] = [
+/// The files of the runtime's source, by name, in the order they are joined: the core
+/// first (its first [`CORE_PARTS`]), then `fmt`'s.
+pub const PARTS: [(&str, &str); 6] = [
     ("runtime.toy", include_str!("runtime.toy")),
+    ("slices.toy", include_str!("slices.toy")),
+    ("printstmt.toy", include_str!("printstmt.toy")),
     ("print.toy", include_str!("print.toy")),
     ("format.toy", include_str!("format.toy")),
     ("quote.toy", include_str!("quote.toy")),
 ];
 
-/// The runtime's Toy source: [`PARTS`] joined, each file ending in a newline.
+/// How many of [`PARTS`] are the core, which every build that calls the runtime checks.
+pub const CORE_PARTS: usize = 3;
+
+/// The runtime's core: the first [`CORE_PARTS`] of [`PARTS`] joined, each file ending in a
+/// newline.
+pub const CORE_SOURCE: &str = concat!(
+    include_str!("runtime.toy"),
+    include_str!("slices.toy"),
+    include_str!("printstmt.toy"),
+);
+
+/// The runtime's whole Toy source: [`PARTS`] joined.
 pub const SOURCE: &str = concat!(
     include_str!("runtime.toy"),
+    include_str!("slices.toy"),
+    include_str!("printstmt.toy"),
     include_str!("print.toy"),
     include_str!("format.toy"),
     include_str!("quote.toy"),
 );
+
+/// Which of the runtime's source a build checks and compiles from.
+///
+/// `fmt`'s formatting is most of the source, and checking it is most of what calling the
+/// runtime costs a build, so a program that formats nothing (`Info::formats`) gets the core
+/// alone. The core comes first in the source, so its functions have the same `FuncId`s,
+/// and compile to the same code, either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parts {
+    /// The first [`CORE_PARTS`]: strings, slices, the printing of values.
+    Core,
+    /// All of [`PARTS`], `fmt.Sprintf` included.
+    All,
+}
+
+impl Parts {
+    /// Returns the source of these parts.
+    pub fn source(self) -> &'static str {
+        match self {
+            Parts::Core => CORE_SOURCE,
+            Parts::All => SOURCE,
+        }
+    }
+}
+
+/// No function of the runtime's source is longer than this many bytes (a unit test checks
+/// it): the back end's workers, which recurse once per level of nesting, get stacks sized
+/// by it before the runtime is checked, and the whole source would size them for far more
+/// nesting than any of its functions has.
+pub const MAX_FUNC_BYTES: usize = 16 << 10;
 
 /// The runtime's Toy source, parsed and checked.
 pub struct Checked {
@@ -72,33 +128,34 @@ pub fn func_named(info: &Info, name: &str) -> Option<FuncId> {
         .map(|idx| FuncId(idx as u32))
 }
 
-/// Returns the function that implements `rt`, if `rt` is written in Toy; `info` is the
-/// runtime's.
+/// Returns the function that implements `rt`, if `rt` is written in Toy and in the parts of
+/// the source checked; `info` is the runtime's. (One of `fmt`'s, in the core alone, is
+/// missing: its call, should code make one, then fails to link rather than compile.)
 pub fn func_of(info: &Info, rt: Runtime) -> Option<FuncId> {
-    let name = rt.toy_name()?;
-    Some(func_named(info, name).expect("every runtime function named in Toy is in the source"))
+    func_named(info, rt.toy_name()?)
 }
 
-/// Parses and checks the runtime's source on the calling thread.
+/// Parses and checks `parts` of the runtime's source on the calling thread.
 ///
 /// # Panics
 ///
 /// On an error in the source: the runtime is part of the compiler, so that is a compiler
-/// bug (a unit test checks that the source checks clean).
-pub fn check() -> Checked {
-    let (checked, diags) = try_check();
+/// bug (unit tests check that both extents check clean).
+pub fn check(parts: Parts) -> Checked {
+    let (checked, diags) = try_check(parts);
     match checked {
         Some(checked) => checked,
         None => panic!(
             "the runtime's source does not check: {}",
-            describe(&SourceFile::new(FILE_NAME, SOURCE), &diags)
+            describe(&SourceFile::new(FILE_NAME, parts.source()), &diags)
         ),
     }
 }
 
-/// Parses and checks the runtime's source, returning it only if no error was found.
-fn try_check() -> (Option<Checked>, Diagnostics) {
-    let source = SourceFile::new(FILE_NAME, SOURCE);
+/// Parses and checks `parts` of the runtime's source, returning it only if no error was
+/// found.
+fn try_check(parts: Parts) -> (Option<Checked>, Diagnostics) {
+    let source = SourceFile::new(FILE_NAME, parts.source());
     let mut diags = Diagnostics::default();
     let Some(file) = crate::syntax::parse::parse(&source, &mut diags) else {
         return (None, diags);

@@ -76,9 +76,9 @@ pub enum Runtime {
     /// `mallocgc(size, pointers) ptr`: zeroed memory, told whether the object holds
     /// pointers; the one allocation entry point.
     Alloc,
-    /// `concatstrings(p1, n1, p2, n2) (p, n)`.
+    /// `concatstring2(p1, n1, p2, n2) (p, n)`. Written in Toy, on demand.
     Concat,
-    /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1.
+    /// `cmpstring(p1, n1, p2, n2) int`: -1, 0 or 1. Written in Toy, on demand.
     CmpString,
     /// `intstring(v) (p, n)`: `string(v)` of an integer, the UTF-8 encoding of code point
     /// `v`, or of U+FFFD when `v` is negative, a surrogate or past U+10FFFF. Written in
@@ -96,9 +96,9 @@ pub enum Runtime {
     PrintString,
     /// `printint(x)`.
     PrintInt,
-    /// `printbool(b)`.
+    /// `printbool(b)`. Written in Toy, on demand.
     PrintBool,
-    /// `printpointer(p)`: a function value, in hexadecimal.
+    /// `printpointer(p)`: a function value, in hexadecimal. Written in Toy, on demand.
     PrintPointer,
     /// `printsp()`.
     PrintSp,
@@ -127,13 +127,14 @@ pub enum Runtime {
     /// The runtime's variables; the first word is the lowest address `rsp` may reach on
     /// function entry (the stack guard).
     Data,
-    /// `makeslice(size, len, cap, pointers) ptr`.
+    /// `makeslice(size, len, cap, pointers) ptr`. Written in Toy, on demand.
     MakeSlice,
-    /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`.
+    /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`. Written in
+    /// Toy, on demand.
     GrowSlice,
     /// `memmove(dst, src, n)`.
     MemMove,
-    /// `printslice(ptr, len, cap)`.
+    /// `printslice(ptr, len, cap)`. Written in Toy, on demand.
     PrintSlice,
     /// `panicIndex(x, y)`: `index out of range [x] with length y`.
     PanicIndex,
@@ -161,16 +162,12 @@ pub enum Runtime {
 
 impl Runtime {
     /// The runtime symbols every executable has, in the fixed order they are laid out.
-    pub const ALL: [Runtime; 22] = [
+    pub const ALL: [Runtime; 18] = [
         Runtime::Alloc,
-        Runtime::Concat,
-        Runtime::CmpString,
         Runtime::PrintLock,
         Runtime::PrintUnlock,
         Runtime::PrintString,
         Runtime::PrintInt,
-        Runtime::PrintBool,
-        Runtime::PrintPointer,
         Runtime::PrintSp,
         Runtime::PrintNl,
         Runtime::PanicDivide,
@@ -186,10 +183,15 @@ impl Runtime {
         Runtime::Data,
     ];
 
-    /// The runtime functions of Level 2, linked after the others, each only into a program
-    /// whose code refers to it, directly or through another runtime function, so that a
-    /// Level 1 program is laid out as before they came; in their fixed order.
-    pub const ON_DEMAND: [Runtime; 17] = [
+    /// The runtime functions linked only into a program whose code refers to them, directly
+    /// or through another runtime function: those Level 2 added, and those written in Toy,
+    /// which are units compiled only when called. The assembly ones are laid out after the
+    /// others, in this fixed order; the Toy ones by their `FuncId` in the runtime.
+    pub const ON_DEMAND: [Runtime; 21] = [
+        Runtime::PrintBool,
+        Runtime::PrintPointer,
+        Runtime::Concat,
+        Runtime::CmpString,
         Runtime::IntString,
         Runtime::Sprintf,
         Runtime::MakeSlice,
@@ -255,11 +257,16 @@ impl Runtime {
     }
 
     /// Reports whether the function is linked only into programs whose code calls it. The
-    /// runtime of Level 1 is always linked whole; what later levels add is linked on demand,
-    /// so a program that does not use it compiles to the same bytes as before.
+    /// assembly runtime of Level 1 is always linked whole; what later levels add, and every
+    /// function written in Toy, is linked on demand, so a program that does not use it
+    /// pays nothing for it.
     pub fn on_demand(self) -> bool {
         match self {
-            Runtime::IntString
+            Runtime::PrintBool
+            | Runtime::PrintPointer
+            | Runtime::Concat
+            | Runtime::CmpString
+            | Runtime::IntString
             | Runtime::Sprintf
             | Runtime::MakeSlice
             | Runtime::GrowSlice
@@ -277,14 +284,10 @@ impl Runtime {
             | Runtime::PanicMakeSliceCap
             | Runtime::PanicGrowSlice => true,
             Runtime::Alloc
-            | Runtime::Concat
-            | Runtime::CmpString
             | Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString
             | Runtime::PrintInt
-            | Runtime::PrintBool
-            | Runtime::PrintPointer
             | Runtime::PrintSp
             | Runtime::PrintNl
             | Runtime::PanicDivide
@@ -307,17 +310,20 @@ impl Runtime {
     /// ABI0.
     pub fn toy_name(self) -> Option<&'static str> {
         match self {
+            Runtime::Concat => Some("concatstring2"),
+            Runtime::CmpString => Some("cmpstring"),
             Runtime::IntString => Some("intstring"),
             Runtime::Sprintf => Some("sprintf"),
+            Runtime::MakeSlice => Some("makeslice"),
+            Runtime::GrowSlice => Some("growslice"),
+            Runtime::PrintBool => Some("printbool"),
+            Runtime::PrintPointer => Some("printpointer"),
+            Runtime::PrintSlice => Some("printslice"),
             Runtime::Alloc
-            | Runtime::Concat
-            | Runtime::CmpString
             | Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString
             | Runtime::PrintInt
-            | Runtime::PrintBool
-            | Runtime::PrintPointer
             | Runtime::PrintSp
             | Runtime::PrintNl
             | Runtime::PanicDivide
@@ -331,10 +337,7 @@ impl Runtime {
             | Runtime::Flush
             | Runtime::Entry
             | Runtime::Data
-            | Runtime::MakeSlice
-            | Runtime::GrowSlice
             | Runtime::MemMove
-            | Runtime::PrintSlice
             | Runtime::PanicIndex
             | Runtime::PanicSliceAlen
             | Runtime::PanicSliceAcap

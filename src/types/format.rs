@@ -34,6 +34,7 @@ impl<'a> Checker<'a> {
         args: &'a [Expr],
         dots: Option<Span>,
     ) -> Operand<'a> {
+        self.state.info.formats = true;
         let name = builtin.name();
         let mut operands = self.operand_list(args);
         let result = match builtin {

@@ -172,6 +172,9 @@ pub struct Info {
     /// Package-level variables in the order Go initializes them (dependencies first). The
     /// names of `var a, b = f()` are initialized together, when the first is reached.
     pub init_order: Vec<ObjId>,
+    /// Whether some call formats (`fmt.Printf`, `fmt.Sprintf`): only then does the build
+    /// need the runtime's `fmt` parts (`runtime::Parts::All`).
+    pub formats: bool,
 }
 
 impl Info {
@@ -187,6 +190,7 @@ impl Info {
             funcs: Vec::new(),
             lit_funcs: FxHashMap::default(),
             init_order: Vec::new(),
+            formats: false,
         }
     }
 
@@ -238,6 +242,8 @@ pub(crate) struct FoundInfo {
     /// The literals each function that existed at the fork (a top-level one) creates.
     closures: Vec<(FuncId, Vec<FuncId>)>,
     lit_funcs: FxHashMap<NodeId, FuncId>,
+    /// Whether it met a call that formats.
+    formats: bool,
 }
 
 impl Info {
@@ -257,6 +263,7 @@ impl Info {
             funcs,
             lit_funcs: _,
             init_order: _,
+            formats: _,
         } = self;
         Info {
             types: types.clone(),
@@ -268,6 +275,7 @@ impl Info {
             funcs: funcs.clone(),
             lit_funcs: FxHashMap::default(),
             init_order: Vec::new(),
+            formats: false,
         }
     }
 
@@ -286,6 +294,7 @@ impl Info {
             mut funcs,
             lit_funcs,
             init_order: _,
+            formats,
         } = self;
         let new_funcs = funcs.split_off(from.funcs as usize);
         let closures = funcs
@@ -300,6 +309,7 @@ impl Info {
             funcs: new_funcs,
             closures,
             lit_funcs,
+            formats,
         }
     }
 
@@ -313,7 +323,9 @@ impl Info {
             funcs,
             closures,
             lit_funcs,
+            formats,
         } = found;
+        self.formats |= formats;
         let mut shift = Shift {
             from,
             obj_delta: self.objs.len() as u32 - from.objs,

@@ -1,5 +1,6 @@
 //! The intrinsics of package `sys`, which only the runtime's own source may import: what
-//! the runtime, written in Toy, needs and Toy cannot say (raw memory, the allocator).
+//! the runtime, written in Toy, needs and Toy cannot say (raw memory, the allocator, the
+//! bulk copy, the print buffer and the panics written in assembly).
 //!
 //! A call of an intrinsic is checked as a call of a function with the intrinsic's
 //! signature ([`Intrinsic::signature`]); the SSA builder lowers it to existing operations
@@ -43,6 +44,23 @@ pub enum Intrinsic {
     /// `sys.MakeString(p sys.Ptr, n int) string`: the string of the `n` bytes at `p`, which
     /// nothing may change afterwards.
     MakeString,
+    /// `sys.Memmove(dst, src sys.Ptr, n int)`: copies `n` bytes from `src` to `dst`, which
+    /// may overlap (the call of the assembly `runtime.memmove`, a `rep movsb`).
+    Memmove,
+    /// `sys.Zerobase() sys.Ptr`: Go's `zerobase`, the address of every allocation of no
+    /// bytes, which is not nil (the runtime's data).
+    Zerobase,
+    /// `sys.PanicMakeSliceLen()`: Go's `panicmakeslicelen`, the assembly panic.
+    PanicMakeSliceLen,
+    /// `sys.PanicMakeSliceCap()`: Go's `panicmakeslicecap`.
+    PanicMakeSliceCap,
+    /// `sys.PanicGrowSlice()`: `growslice: len out of range`.
+    PanicGrowSlice,
+    /// `sys.PrintString(s string)`: appends `s` to the print statement's buffer (the call of
+    /// the assembly `printstring`).
+    PrintString,
+    /// `sys.PrintInt(v int)`: appends `v` in decimal (the call of the assembly `printint`).
+    PrintInt,
 }
 
 /// A type in an intrinsic's signature: a basic type, or `sys.Ptr` or `[]byte`, interned
@@ -69,6 +87,13 @@ impl Intrinsic {
             "SliceData" => Intrinsic::SliceData,
             "StringData" => Intrinsic::StringData,
             "MakeString" => Intrinsic::MakeString,
+            "Memmove" => Intrinsic::Memmove,
+            "Zerobase" => Intrinsic::Zerobase,
+            "PanicMakeSliceLen" => Intrinsic::PanicMakeSliceLen,
+            "PanicMakeSliceCap" => Intrinsic::PanicMakeSliceCap,
+            "PanicGrowSlice" => Intrinsic::PanicGrowSlice,
+            "PrintString" => Intrinsic::PrintString,
+            "PrintInt" => Intrinsic::PrintInt,
             _ => return None,
         })
     }
@@ -87,6 +112,13 @@ impl Intrinsic {
             Intrinsic::SliceData => "sys.SliceData",
             Intrinsic::StringData => "sys.StringData",
             Intrinsic::MakeString => "sys.MakeString",
+            Intrinsic::Memmove => "sys.Memmove",
+            Intrinsic::Zerobase => "sys.Zerobase",
+            Intrinsic::PanicMakeSliceLen => "sys.PanicMakeSliceLen",
+            Intrinsic::PanicMakeSliceCap => "sys.PanicMakeSliceCap",
+            Intrinsic::PanicGrowSlice => "sys.PanicGrowSlice",
+            Intrinsic::PrintString => "sys.PrintString",
+            Intrinsic::PrintInt => "sys.PrintInt",
         }
     }
 
@@ -105,6 +137,13 @@ impl Intrinsic {
             Intrinsic::SliceData => (&[Bytes], Some(Ptr)),
             Intrinsic::StringData => (&[Basic(STRING)], Some(Ptr)),
             Intrinsic::MakeString => (&[Ptr, Basic(INT)], Some(Basic(STRING))),
+            Intrinsic::Memmove => (&[Ptr, Ptr, Basic(INT)], None),
+            Intrinsic::Zerobase => (&[], Some(Ptr)),
+            Intrinsic::PanicMakeSliceLen
+            | Intrinsic::PanicMakeSliceCap
+            | Intrinsic::PanicGrowSlice => (&[], None),
+            Intrinsic::PrintString => (&[Basic(STRING)], None),
+            Intrinsic::PrintInt => (&[Basic(INT)], None),
         }
     }
 }

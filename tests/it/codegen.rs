@@ -13,7 +13,7 @@ fn codegen(path: &std::path::Path) -> String {
         ..BuildOptions::default()
     };
     let (_, built) = crate::support::build_file(path, &options);
-    let runtime = toyc::runtime::check();
+    let runtime = toyc::runtime::check(toyc::runtime::Parts::All);
     let mut out = built.ssa;
     let mut keep = false;
     for line in built.listing.lines() {

@@ -185,7 +185,8 @@ fn closures_whose_creation_was_optimized_away_are_not_compiled() {
     );
 }
 
-/// The `closures` workload keeps its closures alive, so each is a job of its own.
+/// The `closures` workload keeps its closures alive, so each is a job of its own. (The
+/// runtime's functions it calls are jobs with a parent too, and are not counted.)
 #[test]
 fn the_closures_workload_compiles_every_closure() {
     let text = workload::generate(Shape::Closures, 5, 1);
@@ -193,7 +194,7 @@ fn the_closures_workload_compiles_every_closure() {
     let closures = report
         .jobs
         .iter()
-        .filter(|job| job.parent.is_some())
+        .filter(|job| job.parent.is_some() && !job.name.starts_with("runtime."))
         .count();
     assert_eq!(closures, 15);
 }

@@ -1,8 +1,10 @@
 //! The runtime's intrinsics (`types::sys`), lowered to the operations they stand for: a
 //! load or store of the right width at an address plus an offset, an addition, the words of
-//! a string taken apart or put together, the allocator's call. Nothing here is a call of
-//! its own, so an intrinsic costs its operations and a function that uses none pays
-//! nothing.
+//! a string taken apart or put together, the address of the runtime's data, the calls of
+//! the allocator, `memmove`, the print buffer's `printstring`, `printint` and the assembly
+//! panics. Nothing
+//! here is a call of its own, so an intrinsic costs its operations and a function that uses
+//! none pays nothing.
 //!
 //! The arguments are evaluated in order after the calls among them are made, as the
 //! operands of an operator are: an intrinsic is an operation, not a call (`order::is_call`
@@ -10,7 +12,7 @@
 
 use smallvec::SmallVec;
 
-use crate::ssa::func::{Runtime, ValueId};
+use crate::ssa::func::{Runtime, Sym, ValueId};
 use crate::ssa::op::Op;
 use crate::syntax::ast::Expr;
 use crate::types::sys::Intrinsic;
@@ -56,6 +58,20 @@ impl Builder<'_> {
                 SmallVec::from_slice(&[word(0)])
             }
             Intrinsic::MakeString => SmallVec::from_slice(&[word(0), word(1)]),
+            // A `rep movsb` in assembly: Toy has no instruction for it.
+            Intrinsic::Memmove => {
+                self.call_runtime(Runtime::MemMove, &[word(0), word(1), word(2)]);
+                SmallVec::new()
+            }
+            Intrinsic::Zerobase => SmallVec::from_slice(&[self.addr(Sym::Runtime(Runtime::Data))]),
+            // The panics stay assembly: they share the print buffer and exit.
+            Intrinsic::PanicMakeSliceLen => self.call_runtime(Runtime::PanicMakeSliceLen, &[]),
+            Intrinsic::PanicMakeSliceCap => self.call_runtime(Runtime::PanicMakeSliceCap, &[]),
+            Intrinsic::PanicGrowSlice => self.call_runtime(Runtime::PanicGrowSlice, &[]),
+            // The print buffer stays assembly, and so does `printint`, which the assembly's
+            // panics call (ARCHITECTURE.md says why).
+            Intrinsic::PrintString => self.call_runtime(Runtime::PrintString, &words[0]),
+            Intrinsic::PrintInt => self.call_runtime(Runtime::PrintInt, &[word(0)]),
         }
     }
 

@@ -30,6 +30,18 @@ fn intrinsics_check_as_calls_of_their_signatures() {
          \tz = sys.StringData(s)\n\
          \tsys.StoreByte(z, 0, 'a')\n\
          \treturn sys.Load(q, 8) + int(sys.LoadByte(z, 0))\n\
+         }\n\
+         \n\
+         func g(p sys.Ptr, s string, n int) sys.Ptr {\n\
+         \tsys.Memmove(p, sys.StringData(s), len(s))\n\
+         \tsys.PrintString(s)\n\
+         \tsys.PrintInt(n)\n\
+         \tif n < 0 {\n\
+         \t\tsys.PanicMakeSliceLen()\n\
+         \t\tsys.PanicMakeSliceCap()\n\
+         \t\tsys.PanicGrowSlice()\n\
+         \t}\n\
+         \treturn sys.Zerobase()\n\
          }\n",
     );
     assert_eq!(errors, Vec::<String>::new());
