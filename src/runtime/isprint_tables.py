@@ -2,8 +2,8 @@
 """Regenerate the Unicode table constants of quote.toy from Go's strconv/isprint.go.
 
 Usage:
-    gen_isprint_tables.py ISPRINT_GO            print the constant block
-    gen_isprint_tables.py ISPRINT_GO QUOTE_TOY  replace the block in QUOTE_TOY in place
+    isprint_tables.py ISPRINT_GO            print the constant block
+    isprint_tables.py ISPRINT_GO QUOTE_TOY  replace the block in QUOTE_TOY in place
 
 Each []uint16 entry becomes 2 bytes and each []uint32 entry 4 bytes, big-endian, in a
 constant string; the block starts at the MARKER line and runs to the end of the file.
@@ -32,7 +32,7 @@ def parse(src):
 
 
 def render(tables):
-    out = [MARKER + " (regenerate them, do not edit):",
+    out = [MARKER + " by isprint_tables.py (regenerate them, do not edit):",
            "// each entry is big-endian, 2 bytes for a 16-bit table and 4 for a 32-bit one."]
     per_line = {2: 8, 4: 4}
     for goname, name, what in TABLES:
