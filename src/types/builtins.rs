@@ -28,7 +28,7 @@ impl<'a> Checker<'a> {
         if dots.is_some() && matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln) {
             let operands = self.operand_list(args);
             if operands.iter().all(|x| x.mode != Mode::Invalid) {
-                self.fmt_spread(&operands, name);
+                self.fmt_spread(&operands, builtin);
             }
             return Operand::new(Mode::NoValue, INVALID, expr);
         }
@@ -98,8 +98,9 @@ impl<'a> Checker<'a> {
         }
         match builtin {
             Builtin::Print | Builtin::Println | Builtin::FmtPrint | Builtin::FmtPrintln => {
-                let is_fmt = matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln);
-                if is_fmt {
+                // fmt.Println returns (n int, err error) in Go; Toy has no error type, so
+                // its results cannot be used.
+                if matches!(builtin, Builtin::FmtPrint | Builtin::FmtPrintln) {
                     self.fmt_operands(operands, name);
                     return no_value;
                 }
@@ -112,8 +113,6 @@ impl<'a> Checker<'a> {
                     let target = ty::default_type(x.ty);
                     self.assignment(&mut x, target, &context);
                 }
-                // fmt.Println returns (n int, err error) in Go; Toy has no error type, so
-                // its results cannot be used.
                 no_value
             }
             Builtin::Panic => {

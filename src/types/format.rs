@@ -37,15 +37,16 @@ impl<'a> Checker<'a> {
         self.state.info.formats = true;
         let name = builtin.name();
         let mut operands = self.operand_list(args);
-        let result = match builtin {
-            Builtin::FmtSprintf => Operand::new(Mode::Value, STRING, expr),
-            _ => Operand::new(Mode::NoValue, INVALID, expr),
+        let result = if builtin == Builtin::FmtSprintf {
+            Operand::new(Mode::Value, STRING, expr)
+        } else {
+            Operand::new(Mode::NoValue, INVALID, expr)
         };
         if operands.iter().any(|x| x.mode == Mode::Invalid) {
             return result;
         }
         if dots.is_some() {
-            self.fmt_spread(&operands, name);
+            self.fmt_spread(&operands, builtin);
             return result;
         }
         if operands.is_empty() {
@@ -93,11 +94,12 @@ impl<'a> Checker<'a> {
     /// Reports Go's error for `f(s...)` of a `fmt` function, whose final parameter is
     /// `...any`: no Toy slice is a `[]any`. With no operand before the spread one,
     /// `Printf` and `Sprintf` lack their format.
-    pub(crate) fn fmt_spread(&mut self, operands: &[Operand<'a>], name: &str) {
+    pub(crate) fn fmt_spread(&mut self, operands: &[Operand<'a>], builtin: Builtin) {
         let Some(last) = operands.last() else {
             return;
         };
-        let takes_format = matches!(name, "fmt.Printf" | "fmt.Sprintf");
+        let name = builtin.name();
+        let takes_format = matches!(builtin, Builtin::FmtPrintf | Builtin::FmtSprintf);
         if takes_format && operands.len() == 1 {
             let ty = self.state.info.types.display(last.ty);
             self.error(

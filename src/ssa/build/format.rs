@@ -37,16 +37,14 @@ impl Builder<'_> {
         }
         let n = self.constant(n as i64);
         let s = self.call_runtime(Runtime::Sprintf, &[format.1[0], format.1[1], array, n]);
-        match builtin {
-            Builtin::FmtSprintf => s,
-            _ => {
-                let fd = self.constant(1);
-                self.call_runtime(Runtime::PrintLock, &[fd]);
-                self.call_runtime(Runtime::PrintString, &s);
-                self.call_runtime(Runtime::PrintUnlock, &[]);
-                SmallVec::new()
-            }
+        if builtin == Builtin::FmtSprintf {
+            return s;
         }
+        let fd = self.constant(1);
+        self.call_runtime(Runtime::PrintLock, &[fd]);
+        self.call_runtime(Runtime::PrintString, &s);
+        self.call_runtime(Runtime::PrintUnlock, &[]);
+        SmallVec::new()
     }
 
     /// Converts the value `words` of type `ty` to the two words of an `any`: the type's
