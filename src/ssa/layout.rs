@@ -1,7 +1,8 @@
 //! Block layout: the order of the machine code.
 //!
-//! Greedy chaining, after Go's `layout`: after a block, place its first unplaced successor
-//! (the `then` side of a branch, the target of a jump), so most jumps become fallthroughs.
+//! Greedy chaining, after Go's `layout`: after a block, place an unplaced successor, so
+//! most jumps become fallthroughs: the first (the `then` side of a branch, the target of a
+//! jump) whose predecessors are all placed, else the first at all.
 //! Blocks that end in a panic (`Exit`) go last, out of the hot path: a check's successor
 //! that goes on is placed after it, whichever side of the branch it is.
 //!
@@ -21,11 +22,36 @@ use crate::ssa::func::{BlockId, Func};
 use crate::ssa::op::BlockKind;
 
 /// Orders the live blocks for emission; the entry stays first.
+///
+/// When the block just placed has no unplaced successor, the next block is the one whose
+/// predecessors were all placed most recently, then the successor met most recently
+/// (Go's `zerodegree` and `succs` stacks), and only then the next in the old order: a
+/// loop's exit waits until its body is laid out, so the blocks of a loop stay together
+/// and the values live in it have short intervals in the register allocator. A loop's
+/// back edge does not count among its header's predecessors, so that a header is ready
+/// once the loop is entered.
 pub fn run(f: &mut Func) {
-    let mut placed = vec![false; f.blocks.len()];
+    let n = f.blocks.len();
+    let mut rpo_number = vec![0u32; n];
+    for (idx, block) in reverse_postorder(f).into_iter().enumerate() {
+        rpo_number[block.0 as usize] = idx as u32;
+    }
+    // Per block: its predecessors by forward edges not yet placed.
+    let mut indegree = vec![0u32; n];
+    for &block in &f.order {
+        let number = rpo_number[block.0 as usize];
+        indegree[block.0 as usize] = f
+            .block(block)
+            .preds
+            .iter()
+            .filter(|pred| rpo_number[pred.0 as usize] < number)
+            .count() as u32;
+    }
+    let mut placed = vec![false; n];
+    let mut zerodegree = Vec::new();
+    let mut met = Vec::new();
     let mut order = Vec::with_capacity(f.order.len());
     let mut exits = Vec::new();
-    let candidates = f.order.clone();
     let mut next_candidate = 0;
     let mut cur = Some(f.entry());
     while let Some(block) = cur {
@@ -35,23 +61,41 @@ pub fn run(f: &mut Func) {
         } else {
             order.push(block);
         }
-        cur = f
-            .block(block)
-            .succs
+        let succs = &f.block(block).succs;
+        for &succ in succs.iter().rev() {
+            if rpo_number[succ.0 as usize] <= rpo_number[block.0 as usize] {
+                continue;
+            }
+            let left = &mut indegree[succ.0 as usize];
+            *left -= 1;
+            if *left == 0 {
+                zerodegree.push(succ);
+            } else {
+                met.push(succ);
+            }
+        }
+        let open = |b: &BlockId| !placed[b.0 as usize] && f.block(*b).kind != BlockKind::Exit;
+        cur = succs
             .iter()
             .copied()
-            .find(|&succ| !placed[succ.0 as usize] && f.block(succ).kind != BlockKind::Exit);
-        while cur.is_none() && next_candidate < candidates.len() {
-            let candidate: BlockId = candidates[next_candidate];
-            next_candidate += 1;
-            if !placed[candidate.0 as usize] {
-                cur = Some(candidate);
+            .find(|b| open(b) && indegree[b.0 as usize] == 0)
+            .or_else(|| succs.iter().copied().find(open));
+        while cur.is_none() {
+            if let Some(b) = zerodegree.pop() {
+                cur = Some(b).filter(open);
+            } else if let Some(b) = met.pop() {
+                cur = Some(b).filter(open);
+            } else if let Some(&candidate) = f.order.get(next_candidate) {
+                next_candidate += 1;
+                cur = Some(candidate).filter(|b| !placed[b.0 as usize]);
+            } else {
+                break;
             }
         }
     }
     order.extend(exits);
     f.order = order;
-    rotate_loops(f);
+    rotate_loops(f, &rpo_number);
 }
 
 /// Moves each loop header after its latch, where the header branches (`If`, `IfCmp`), the
@@ -63,7 +107,7 @@ pub fn run(f: &mut Func) {
 /// retreating edge): Toy's control flow is structured, so its graphs are reducible and such
 /// a block dominates the jump's source. Where the block after the header is not the loop's
 /// side, the rotation only costs a jump: layout never changes what the code does.
-fn rotate_loops(f: &mut Func) {
+fn rotate_loops(f: &mut Func, rpo_number: &[u32]) {
     // Per block: one more than its index in the order, 0 if it is not laid out. Zeroed
     // tables are allocated zeroed, not filled: a function has many dead blocks.
     let mut position = vec![0u32; f.blocks.len()];
@@ -86,10 +130,6 @@ fn rotate_loops(f: &mut Func) {
     };
     if !f.order.iter().any(|&latch| backward(latch).is_some()) {
         return;
-    }
-    let mut rpo_number = vec![0u32; f.blocks.len()];
-    for (idx, block) in reverse_postorder(f).into_iter().enumerate() {
-        rpo_number[block.0 as usize] = idx as u32;
     }
     // Per latch, one more than the number of the header placed after it, or 0.
     let mut after = vec![0u32; f.blocks.len()];
@@ -119,4 +159,59 @@ fn rotate_loops(f: &mut Func) {
         }
     }
     f.order = order;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::op::Op;
+    use crate::ssa::testfun::{bloc, branch, fun, goto, ret, valu};
+
+    /// Two loops in a loop, the blocks given in reverse postorder, which puts the outer
+    /// loop's exit before the inner loops: the exit waits until the outer loop is laid out,
+    /// and each loop's test moves to its bottom.
+    #[test]
+    fn layout_keeps_a_loops_blocks_together() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc("entry", [valu("x", Op::Arg, 0, &[])], goto("outer")),
+                bloc("outer", [], branch("x", "inner1", "exit")),
+                bloc("exit", [], ret()),
+                bloc("inner1", [], branch("x", "body1", "inner2")),
+                bloc("inner2", [], branch("x", "body2", "latch")),
+                bloc("latch", [], goto("outer")),
+                bloc("body2", [], goto("inner2")),
+                bloc("body1", [], goto("inner1")),
+            ],
+        );
+        fun.run("layout");
+        let names = [
+            "entry", "body1", "inner1", "body2", "inner2", "latch", "outer", "exit",
+        ];
+        assert_eq!(fun.f.order, names.map(|name| fun.b(name)));
+    }
+
+    /// `a || b || c`: each test comes straight after the one before it, and the block that
+    /// the three share waits until all three are placed.
+    #[test]
+    fn layout_places_a_join_after_its_predecessors() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [valu("a", Op::Arg, 0, &[]), valu("b", Op::Arg, 1, &[])],
+                    branch("a", "yes", "test_b"),
+                ),
+                bloc("test_b", [], branch("b", "yes", "test_c")),
+                bloc("test_c", [], branch("a", "yes", "no")),
+                bloc("yes", [], goto("join")),
+                bloc("no", [], goto("join")),
+                bloc("join", [], ret()),
+            ],
+        );
+        fun.run("layout");
+        let names = ["entry", "test_b", "test_c", "yes", "join", "no"];
+        assert_eq!(fun.f.order, names.map(|name| fun.b(name)));
+    }
 }
