@@ -1,8 +1,8 @@
 //! Block layout: the order of the machine code.
 //!
-//! Greedy chaining, after Go's `layout`: after a block, place an unplaced successor, so
-//! most jumps become fallthroughs: the first (the `then` side of a branch, the target of a
-//! jump) whose predecessors are all placed, else the first at all.
+//! Greedy chaining, after Go's `layout`: after a block, place its first successor (the
+//! `then` side of a branch, the target of a jump) whose forward predecessors are all
+//! placed, so most jumps become fallthroughs and a join comes after both its sides.
 //! Blocks that end in a panic (`Exit`) go last, out of the hot path: a check's successor
 //! that goes on is placed after it, whichever side of the branch it is.
 //!
@@ -23,7 +23,7 @@ use crate::ssa::op::BlockKind;
 
 /// Orders the live blocks for emission; the entry stays first.
 ///
-/// When the block just placed has no unplaced successor, the next block is the one whose
+/// When the block just placed has no such successor, the next block is the one whose
 /// predecessors were all placed most recently, then the successor met most recently
 /// (Go's `zerodegree` and `succs` stacks), and only then the next in the old order: a
 /// loop's exit waits until its body is laid out, so the blocks of a loop stay together
@@ -78,8 +78,7 @@ pub fn run(f: &mut Func) {
         cur = succs
             .iter()
             .copied()
-            .find(|b| open(b) && indegree[b.0 as usize] == 0)
-            .or_else(|| succs.iter().copied().find(open));
+            .find(|b| open(b) && indegree[b.0 as usize] == 0);
         while cur.is_none() {
             if let Some(b) = zerodegree.pop() {
                 cur = Some(b).filter(open);
@@ -191,8 +190,8 @@ mod tests {
         assert_eq!(fun.f.order, names.map(|name| fun.b(name)));
     }
 
-    /// `a || b || c`: each test comes straight after the one before it, and the block that
-    /// the three share waits until all three are placed.
+    /// `a || b || c`: each test comes straight after the one before it, and the join of the
+    /// two sides waits until both are placed.
     #[test]
     fn layout_places_a_join_after_its_predecessors() {
         let mut fun = fun(
@@ -211,7 +210,7 @@ mod tests {
             ],
         );
         fun.run("layout");
-        let names = ["entry", "test_b", "test_c", "yes", "join", "no"];
+        let names = ["entry", "test_b", "test_c", "yes", "no", "join"];
         assert_eq!(fun.f.order, names.map(|name| fun.b(name)));
     }
 }
