@@ -27,7 +27,7 @@ use iced_x86::{Code, Encoder, IcedError, Instruction, MemoryOperand, Register};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 
-use crate::amd64::emit::{MachineCode, SymReloc};
+use crate::amd64::emit::{MachineCode, SafePoint, SymReloc};
 use crate::ssa::Sym;
 
 /// The registers by hardware number.
@@ -288,6 +288,10 @@ pub struct Asm {
     refs: Vec<(Place, Sym, i64)>,
     /// The end of every instruction with a rel32 field for a label.
     label_refs: Vec<(Place, Label)>,
+    /// Per call with a stack map, its end: the map's registers and the end of its frame
+    /// words in `live_words`.
+    safepoints: Vec<(Place, u16, u32)>,
+    live_words: Vec<u32>,
     data: Vec<u8>,
     /// `finish`'s tables: per jump, its size, and the size of the jumps before it.
     sizes: Vec<u32>,
@@ -305,6 +309,8 @@ impl Default for Asm {
             labels: Vec::new(),
             refs: Vec::new(),
             label_refs: Vec::new(),
+            safepoints: Vec::new(),
+            live_words: Vec::new(),
             data: Vec::new(),
             sizes: Vec::new(),
             before: Vec::new(),
@@ -466,6 +472,15 @@ impl Asm {
         self.with_field(key, instr, sym, 0);
     }
 
+    /// Gives the call just emitted a stack map: the callee-saved registers `regs` (a mask
+    /// by hardware number) and the frame words `words` (counted from the stack pointer
+    /// during the call) hold the pointers live across it.
+    pub fn safepoint(&mut self, regs: u16, words: impl Iterator<Item = u32>) {
+        self.live_words.extend(words);
+        let end = self.live_words.len() as u32;
+        self.safepoints.push((self.here(), regs, end));
+    }
+
     /// Emits `code reg, [rip + sym + off]` (or `code [rip + sym + off], reg` when
     /// `mem_first`); the instruction must have no immediate.
     pub fn rip(&mut self, code: Code, reg: u8, sym: Sym, off: i64, mem_first: bool) {
@@ -601,6 +616,21 @@ impl Asm {
                 addend: off - 4,
             })
             .collect();
+        let mut start = 0;
+        let safepoints = self
+            .safepoints
+            .iter()
+            .map(|&(end, regs, words_end)| {
+                let safepoint = SafePoint {
+                    ret: at(end),
+                    regs,
+                    words: (start, words_end),
+                };
+                start = words_end;
+                safepoint
+            })
+            .collect();
+        let live_words = std::mem::take(&mut self.live_words);
         self.sizes = sizes;
         self.before = before;
         self.code.clear();
@@ -608,12 +638,15 @@ impl Asm {
         self.labels.clear();
         self.refs.clear();
         self.label_refs.clear();
+        self.safepoints.clear();
         self.data.clear();
         SPARE.set(Some(self));
         MachineCode {
             bytes,
             code_len,
             relocs,
+            safepoints,
+            live_words,
         }
     }
 

@@ -29,7 +29,7 @@ use smallvec::SmallVec;
 
 use crate::amd64::asm::{Asm, ByteMem, GPR8, GPR32, GPR64, Index, Label, Mem};
 use crate::ssa::abi::Convention;
-use crate::ssa::regalloc::{Loc, RAX, RCX, RDX};
+use crate::ssa::regalloc::{Loc, RAX, RCX, RDX, REG_NAMES};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
 
 /// A place in the code that the linker fills with a symbol's address.
@@ -54,6 +54,30 @@ pub struct MachineCode {
     pub code_len: u32,
     /// The fields to relocate.
     pub relocs: Vec<SymReloc>,
+    /// The calls with pointers live across them, in code order, with their stack maps.
+    pub safepoints: Vec<SafePoint>,
+    /// The frame words of each safepoint's map, one list after another.
+    pub live_words: Vec<u32>,
+}
+
+/// A call's stack map in the machine code (`regalloc::stackmap`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SafePoint {
+    /// The offset of the call's return address: the end of the call instruction.
+    pub ret: u32,
+    /// The callee-saved registers holding live pointers, a mask by hardware number.
+    pub regs: u16,
+    /// Where its frame words start and end in [`MachineCode::live_words`]: words counted
+    /// from the stack pointer during the call (the return address not included), each
+    /// holding a live pointer.
+    pub words: (u32, u32),
+}
+
+impl MachineCode {
+    /// Returns the frame words of `safepoint`'s map.
+    pub fn live_words_of(&self, safepoint: &SafePoint) -> &[u32] {
+        &self.live_words[safepoint.words.0 as usize..safepoint.words.1 as usize]
+    }
 }
 
 /// The stack pointer, by hardware number.
@@ -98,6 +122,8 @@ struct Emitter<'a> {
     forward: Vec<BlockId>,
     frame: i64,
     args_base: i64,
+    /// The next of the function's stack maps, in layout order like the calls.
+    next_map: usize,
 }
 
 /// Emits `f`, which must have been through register allocation.
@@ -111,6 +137,7 @@ pub fn emit(f: &Func) -> MachineCode {
         forward: Vec::new(),
         frame,
         args_base: frame + 8 * n_saved + 8,
+        next_map: 0,
     };
     e.labels = (0..f.blocks.len()).map(|_| e.asm.new_label()).collect();
     // As Go's assembler marks them NOSPLIT: a function that calls nothing and has a small
@@ -138,6 +165,11 @@ pub fn emit(f: &Func) -> MachineCode {
         e.asm.place(e.labels[block.0 as usize]);
         e.block(block, next);
     }
+    debug_assert_eq!(
+        e.next_map,
+        f.stack_maps.maps.len(),
+        "a stack map's call is emitted"
+    );
     if !leaf {
         e.asm.place(overflow);
         e.asm
@@ -450,6 +482,15 @@ impl Emitter<'_> {
                 .op1(CodeAssembler::call, Mem { base: RDX, disp: 0 });
         } else {
             self.asm.call_sym(self.f.syms[value.aux as usize]);
+        }
+        let maps = &self.f.stack_maps;
+        if let Some(map) = maps.maps.get(self.next_map)
+            && map.call == v
+        {
+            let out_words = self.f.out_words;
+            let words = maps.slots_of(map).iter().map(|&slot| out_words + slot);
+            self.asm.safepoint(map.regs, words);
+            self.next_map += 1;
         }
         let n_results = rest
             .iter()
@@ -1154,6 +1195,17 @@ pub fn listing(code: &MachineCode, sym_name: &dyn Fn(Sym) -> String) -> String {
             }
             None => formatter.format(&instr, &mut text),
         }
+        if let Some(safepoint) = code.safepoints.iter().find(|point| point.ret == end) {
+            text.push_str("    ; live:");
+            for (reg, name) in REG_NAMES.iter().enumerate() {
+                if safepoint.regs & (1 << reg) != 0 {
+                    let _ = write!(text, " {name}");
+                }
+            }
+            for word in code.live_words_of(safepoint) {
+                let _ = write!(text, " [rsp+{}]", intel_number(8 * word));
+            }
+        }
         let _ = writeln!(out, "  {start:#06x}  {text}");
     }
     if !data.is_empty() {
@@ -1165,4 +1217,18 @@ pub fn listing(code: &MachineCode, sym_name: &dyn Fn(Sym) -> String) -> String {
         );
     }
     out
+}
+
+/// Writes `n` as the listing's Intel syntax does: decimal below 10, else hexadecimal with
+/// an `h`, led by a 0 where it would start with a letter (`10h`, `0c0h`).
+fn intel_number(n: u32) -> String {
+    if n < 10 {
+        return n.to_string();
+    }
+    let hex = format!("{n:x}h");
+    if hex.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("0{hex}")
+    } else {
+        hex
+    }
 }

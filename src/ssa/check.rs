@@ -61,7 +61,9 @@ pub enum Property {
     /// Register allocation is done: every value that produces a word has a location, but a
     /// constant used only where emission writes it into a copy's destination; locations
     /// are allocatable registers or slots of the frame, whose saved registers include
-    /// every callee-saved register used; and no two values live at once share one.
+    /// every callee-saved register used; no two values live at once share one; and the
+    /// stack map of each call names exactly where the pointers live across it are, the
+    /// maps in the calls' order.
     Allocated,
 }
 
@@ -804,7 +806,7 @@ fn locations_apart(f: &Func) -> Result<(), String> {
                 live.remove(v);
                 continue;
             }
-            if loc(v).is_some() {
+            if loc(v).is_some() || value.op.is_call() {
                 at_def(v, &live)?;
             }
             // Values defined on entry stay live up to its start, where emission sets them.
@@ -819,6 +821,8 @@ fn locations_apart(f: &Func) -> Result<(), String> {
         }
         Ok::<ValueSet, String>(live)
     };
+    let mut ptrs = Vec::new();
+    regalloc::stackmap::pointers(f, &mut ptrs);
     let mut changed = true;
     while changed {
         changed = false;
@@ -852,19 +856,77 @@ fn locations_apart(f: &Func) -> Result<(), String> {
                 }
             }
         }
-        walk(block, live_out(&live_in, block), &mut |v, live| match live
-            .iter()
-            .find(|&u| u != v && loc(u) == loc(v))
-        {
-            Some(u) => clash(v, u, "where the first is defined"),
-            None => Ok(()),
+        walk(block, live_out(&live_in, block), &mut |v, live| {
+            if f.value(v).op.is_call() {
+                return stack_map_exact(f, v, live, &ptrs);
+            }
+            match live.iter().find(|&u| u != v && loc(u) == loc(v)) {
+                Some(u) => clash(v, u, "where the first is defined"),
+                None => Ok(()),
+            }
         })?;
+    }
+    let calls = f
+        .order
+        .iter()
+        .flat_map(|&block| &f.block(block).values)
+        .filter(|&&v| f.value(v).op.is_call());
+    let mut maps = f.stack_maps.maps.iter().peekable();
+    for &call in calls {
+        maps.next_if(|map| map.call == call);
+    }
+    if let Some(map) = maps.next() {
+        return Err(format!(
+            "the stack map of v{} is out of the calls' order",
+            map.call.0
+        ));
     }
     let on_entry: Vec<ValueId> = live_in[f.entry().0 as usize].iter().collect();
     for (idx, &v) in on_entry.iter().enumerate() {
         if let Some(&u) = on_entry[idx + 1..].iter().find(|&&u| loc(u) == loc(v)) {
             return clash(v, u, "on entry");
         }
+    }
+    Ok(())
+}
+
+/// Checks that the stack map of `call` names exactly the locations of the pointers
+/// `live` across it (`ptrs`): each callee-saved register and slot that holds one, and no
+/// other location.
+fn stack_map_exact(f: &Func, call: ValueId, live: &ValueSet, ptrs: &[bool]) -> Result<(), String> {
+    let mut regs = 0u16;
+    let mut slots = Vec::new();
+    for u in live.iter().filter(|u| ptrs[u.0 as usize]) {
+        match f.locs[u.0 as usize] {
+            Some(Loc::Reg(reg)) if regalloc::CALLEE_SAVED.contains(&reg) => regs |= 1 << reg,
+            Some(Loc::Reg(reg)) => {
+                return Err(format!(
+                    "v{} is live across v{} in register {reg}, which the call clobbers",
+                    u.0, call.0
+                ));
+            }
+            Some(Loc::Slot(slot)) => slots.push(slot),
+            None => {
+                return Err(format!(
+                    "v{} is live across v{} without a location",
+                    u.0, call.0
+                ));
+            }
+        }
+    }
+    slots.sort_unstable();
+    slots.dedup();
+    let maps = &f.stack_maps;
+    let (map_regs, map_slots) = match maps.maps.iter().find(|map| map.call == call) {
+        Some(map) => (map.regs, maps.slots_of(map)),
+        None => (0, &[][..]),
+    };
+    if (map_regs, map_slots) != (regs, &slots[..]) {
+        return Err(format!(
+            "the stack map of v{} has registers {map_regs:#x} and slots {map_slots:?}, \
+             where its live pointers are in {regs:#x} and {slots:?}",
+            call.0
+        ));
     }
     Ok(())
 }

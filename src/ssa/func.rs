@@ -30,6 +30,11 @@ pub struct Value {
     pub args: SmallVec<[ValueId; 2]>,
     /// The block that holds it.
     pub block: BlockId,
+    /// For a `Load`, an `Arg` or a `LoadResult`, whose op does not tell: whether the word
+    /// is a pointer by its type (`TypeTable::word_pointers`), which construction knows.
+    /// Other ops derive it from their operands (`regalloc::stackmap`); the stack maps of
+    /// the collector rest on it.
+    pub ptr: bool,
 }
 
 /// A basic block.
@@ -352,32 +357,47 @@ impl Runtime {
         }
     }
 
-    /// Returns the number of argument and result words.
-    pub fn signature(self) -> (u32, u32) {
+    /// Returns the result words of a call of this function, each true where its type
+    /// makes it a pointer (`TypeTable::word_pointers`).
+    pub fn results(self) -> &'static [bool] {
         match self {
-            Runtime::Alloc => (2, 1),
-            Runtime::Concat => (4, 2),
-            Runtime::CmpString => (4, 1),
-            Runtime::IntString => (1, 2),
-            Runtime::Sprintf => (4, 2),
-            Runtime::PrintLock | Runtime::PrintInt | Runtime::PrintBool | Runtime::PrintPointer => {
-                (1, 0)
+            Runtime::Alloc | Runtime::MakeSlice => &[true],
+            Runtime::Concat | Runtime::IntString | Runtime::Sprintf | Runtime::GrowSlice => {
+                &[true, false]
             }
-            Runtime::PrintString => (2, 0),
-            Runtime::PanicInt | Runtime::PanicBool => (1, 0),
-            Runtime::PanicString => (2, 0),
-            Runtime::MakeSlice => (4, 1),
-            Runtime::GrowSlice => (6, 2),
-            Runtime::MemMove | Runtime::PrintSlice => (3, 0),
-            Runtime::PanicIndex
+            Runtime::CmpString => &[false],
+            Runtime::PrintLock
+            | Runtime::PrintUnlock
+            | Runtime::PrintString
+            | Runtime::PrintInt
+            | Runtime::PrintBool
+            | Runtime::PrintPointer
+            | Runtime::PrintSp
+            | Runtime::PrintNl
+            | Runtime::PanicDivide
+            | Runtime::PanicShift
+            | Runtime::PanicNil
+            | Runtime::PanicInt
+            | Runtime::PanicBool
+            | Runtime::PanicString
+            | Runtime::StackOverflow
+            | Runtime::PrintBytes
+            | Runtime::Flush
+            | Runtime::Entry
+            | Runtime::Data
+            | Runtime::MemMove
+            | Runtime::PrintSlice
+            | Runtime::PanicIndex
             | Runtime::PanicSliceAlen
             | Runtime::PanicSliceAcap
             | Runtime::PanicSliceB
             | Runtime::PanicSlice3Alen
             | Runtime::PanicSlice3Acap
             | Runtime::PanicSlice3B
-            | Runtime::PanicSlice3C => (2, 0),
-            _ => (0, 0),
+            | Runtime::PanicSlice3C
+            | Runtime::PanicMakeSliceLen
+            | Runtime::PanicMakeSliceCap
+            | Runtime::PanicGrowSlice => &[],
         }
     }
 }
@@ -409,6 +429,8 @@ pub struct Func {
     pub locs: Vec<Option<crate::ssa::regalloc::Loc>>,
     /// After register allocation: spill slots and saved registers.
     pub frame: crate::ssa::regalloc::Frame,
+    /// After register allocation: where the pointers live across each call are.
+    pub stack_maps: crate::ssa::regalloc::stackmap::StackMaps,
 }
 
 impl Func {
@@ -463,6 +485,7 @@ impl Func {
             aux,
             args: SmallVec::from_slice(args),
             block,
+            ptr: false,
         });
         id
     }

@@ -22,6 +22,8 @@
 //!    for its whole life ("spill everywhere"; `scan`); a slot is reused by an
 //!    interval that starts after the slot's last holder ended. (A victim's life started
 //!    before the spill decision, so a slot freed since then would not do.)
+//! 4. Stack maps: per call, the locations of the pointers live across it (`stackmap`), for
+//!    the collector.
 //!
 //! The calling convention (`ssa::abi`) shapes the intervals: register arguments and the
 //! closure pointer are live from the function's entry, where emission moves them out of
@@ -45,7 +47,7 @@
 //!
 //! Each step has its file: `intervals` (positions and hulls), `liveness` (live-in sets and
 //! what lives across calls), `coalesce` (the values that share a phi's register), `scan`
-//! (the linear scan); this one holds the locations, the
+//! (the linear scan), `stackmap`; this one holds the locations, the
 //! registers and what the calling convention asks of the steps. The phi copies on edges
 //! that the locations call for are made by emission (`amd64::emit`).
 
@@ -53,6 +55,7 @@ mod coalesce;
 mod intervals;
 mod liveness;
 mod scan;
+pub mod stackmap;
 
 use std::fmt;
 
@@ -62,6 +65,7 @@ use crate::ssa::op::Op;
 use crate::ssa::regalloc::intervals::{Intervals, Positions};
 use crate::ssa::regalloc::liveness::{DenseSets, LiveIn, LiveSet, SparseSets};
 use crate::ssa::regalloc::scan::ScanSets;
+use crate::ssa::regalloc::stackmap::LiveAcross;
 
 /// The scratch registers, by hardware number.
 pub const RAX: u8 = 0;
@@ -144,6 +148,8 @@ struct Scratch {
     partners: Vec<Option<ValueId>>,
     remat: Vec<bool>,
     scan_sets: ScanSets,
+    ptrs: Vec<bool>,
+    pointers_across: LiveAcross,
 }
 
 thread_local! {
@@ -175,6 +181,8 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
         partners,
         remat,
         scan_sets,
+        ptrs,
+        pointers_across,
     } = scratch;
     // 1. Positions.
     positions.number(f);
@@ -182,13 +190,16 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
     // 2. Liveness, of the values that need a location, and the intervals.
     rematerialized(f, remat);
     liveness::liveness(f, remat, dense, sparse, live_in);
-    liveness::across_calls(f, live_in, live, across);
+    liveness::across_calls(f, live_in, live, across, ptrs, pointers_across);
     intervals.build(f, positions, live_in);
     find_hints(f, hints);
     coalesce::partners(f, positions, live_in, intervals, remat, partners);
 
     // 3. Linear scan.
     let (locs, frame) = scan::scan(f, intervals, remat, across, hints, partners, scan_sets);
+
+    // 4. Stack maps.
+    f.stack_maps = stackmap::build(f, pointers_across, &locs);
     f.locs = locs;
     f.frame = frame;
 }

@@ -47,6 +47,14 @@ impl<'a> Builder<'a> {
         self.f.new_value(block, op, aux, args)
     }
 
+    /// Emits a `Load`, `Arg` or `LoadResult`, a word whose type says whether it is a
+    /// pointer (`Value::ptr`).
+    pub(super) fn typed_value(&mut self, op: Op, aux: i64, args: &[ValueId], ptr: bool) -> ValueId {
+        let v = self.value(op, aux, args);
+        self.f.values[v.0 as usize].ptr = ptr;
+        v
+    }
+
     pub(super) fn constant(&mut self, value: i64) -> ValueId {
         // Constants go to the entry block, so one definition dominates every use.
         if let Some(&v) = self.consts.get(&value) {

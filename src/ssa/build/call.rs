@@ -38,9 +38,8 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn call_runtime(&mut self, rt: Runtime, args: &[ValueId]) -> Words {
-        let (_, n_results) = rt.signature();
         let sym = self.f.sym(Sym::Runtime(rt));
-        self.call(Op::StaticCall, sym, None, args, n_results)
+        self.call(Op::StaticCall, sym, None, args, rt.results())
     }
 
     fn call(
@@ -49,7 +48,7 @@ impl<'a> Builder<'a> {
         sym: i64,
         callee: Option<ValueId>,
         args: &[ValueId],
-        n_results: u32,
+        results: &[bool],
     ) -> Words {
         let call = match callee {
             Some(fv) => {
@@ -60,10 +59,12 @@ impl<'a> Builder<'a> {
             None => self.value(op, sym, args),
         };
         let convention = Convention::of_call(&self.f, self.f.value(call));
-        let out = convention.stack_words(args.len() as u32, n_results);
+        let out = convention.stack_words(args.len() as u32, results.len() as u32);
         self.f.out_words = self.f.out_words.max(out);
-        (0..n_results)
-            .map(|idx| self.value(Op::LoadResult, idx as i64, &[]))
+        results
+            .iter()
+            .enumerate()
+            .map(|(idx, &ptr)| self.typed_value(Op::LoadResult, idx as i64, &[], ptr))
             .collect()
     }
 
@@ -101,9 +102,9 @@ impl<'a> Builder<'a> {
                         if self.inlinable(func) {
                             return self.inline(func, &arg_words);
                         }
-                        let n_results = self.result_words(fty);
+                        let results = self.result_pointers(fty);
                         let sym = self.f.sym(Sym::Func(func));
-                        return self.call(Op::StaticCall, sym, None, &arg_words, n_results);
+                        return self.call(Op::StaticCall, sym, None, &arg_words, &results);
                     }
                     _ => {}
                 }
@@ -125,8 +126,8 @@ impl<'a> Builder<'a> {
         let zero = self.constant(0);
         let is_nil = self.value(Op::Eq, 0, &[fv, zero]);
         self.check(is_nil, Runtime::PanicNil);
-        let n_results = self.result_words(fty);
-        self.call(Op::ClosureCall, 0, Some(fv), &arg_words, n_results)
+        let results = self.result_pointers(fty);
+        self.call(Op::ClosureCall, 0, Some(fv), &arg_words, &results)
     }
 
     /// Converts `args[0]` to `target`. Most conversions change no bits (`int(b)` of a
@@ -151,9 +152,14 @@ impl<'a> Builder<'a> {
         words
     }
 
-    fn result_words(&self, fty: TypeId) -> u32 {
+    /// Returns the result words of a function of type `fty`, true where one is a pointer.
+    fn result_pointers(&self, fty: TypeId) -> SmallVec<[bool; 4]> {
         let func = self.info.types.func(fty).expect("a function type");
-        func.results.iter().map(|&ty| self.words_of(ty)).sum()
+        let types = &self.info.types;
+        func.results
+            .iter()
+            .flat_map(|&ty| types.word_pointers(ty).iter().copied())
+            .collect()
     }
 
     /// Evaluates the arguments of a call of a function of type `fty` into its argument

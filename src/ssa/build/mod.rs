@@ -216,14 +216,15 @@ impl<'a> Builder<'a> {
                 self.env.insert(capture.obj, capture.by_ref);
                 if capture.by_ref {
                     let var = self.new_var(1);
-                    let cell = self.value(Op::Load, off, &[ctx]);
+                    let cell = self.typed_value(Op::Load, off, &[ctx], true);
                     self.write(var, cell);
                     self.vars.insert(capture.obj, VarLoc::Cell { var, n });
                     off += 8;
                 } else {
                     let var = self.new_var(n);
-                    for idx in 0..n {
-                        let word = self.value(Op::Load, off, &[ctx]);
+                    let ptrs = info.types.word_pointers(info.obj(capture.obj).ty);
+                    for (idx, &ptr) in (0..n).zip(ptrs) {
+                        let word = self.typed_value(Op::Load, off, &[ctx], ptr);
                         self.write(var + idx, word);
                         off += 8;
                     }
@@ -238,8 +239,10 @@ impl<'a> Builder<'a> {
             let n = self.words_of(ty);
             let obj = param.and_then(|name| info.obj_of(name.id));
             if let Some(obj) = obj {
+                let ptrs = info.types.word_pointers(ty);
                 let words: Words = (0..n)
-                    .map(|idx| self.value(Op::Arg, i64::from(arg + idx), &[]))
+                    .zip(ptrs)
+                    .map(|(idx, &ptr)| self.typed_value(Op::Arg, i64::from(arg + idx), &[], ptr))
                     .collect();
                 self.declare(obj, &words);
             }

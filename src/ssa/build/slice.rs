@@ -71,8 +71,17 @@ impl<'a> Builder<'a> {
         if self.info.types.size(ty) == 1 {
             return SmallVec::from_slice(&[self.value(Op::Load8, 0, &[addr])]);
         }
-        (0..self.words_of(ty))
-            .map(|word| self.value(Op::Load, 8 * i64::from(word), &[addr]))
+        self.load_words(addr, ty)
+    }
+
+    /// Loads the words of a value of type `ty` at `addr`, one `Load` each.
+    pub(super) fn load_words(&mut self, addr: ValueId, ty: TypeId) -> Words {
+        let types = &self.info.types;
+        types
+            .word_pointers(ty)
+            .iter()
+            .enumerate()
+            .map(|(word, &ptr)| self.typed_value(Op::Load, 8 * word as i64, &[addr], ptr))
             .collect()
     }
 

@@ -50,7 +50,7 @@ impl Builder<'_> {
             }
             Intrinsic::LoadPtr => {
                 let at = self.offset(word(0), word(1));
-                SmallVec::from_slice(&[self.value(Op::Load, 0, &[at])])
+                SmallVec::from_slice(&[self.typed_value(Op::Load, 0, &[at], true)])
             }
             Intrinsic::Add => SmallVec::from_slice(&[self.offset(word(0), word(1))]),
             // An address is its integer: the two differ only to the checker.

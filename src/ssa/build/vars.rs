@@ -23,8 +23,8 @@ pub(super) enum VarLoc {
     Ssa { var: u32, n: u32 },
     /// In a heap cell of `n` words whose address is SSA variable `var`.
     Cell { var: u32, n: u32 },
-    /// In a package-level variable of `n` words.
-    Global { n: u32 },
+    /// In a package-level variable.
+    Global,
 }
 
 impl<'a> Builder<'a> {
@@ -80,24 +80,19 @@ impl<'a> Builder<'a> {
         if let Some(&loc) = self.vars.get(&obj) {
             return loc;
         }
-        let n = self.words_of(self.info.obj(obj).ty);
-        VarLoc::Global { n }
+        VarLoc::Global
     }
 
     pub(super) fn read_obj(&mut self, obj: ObjId) -> Words {
         match self.var_loc(obj) {
             VarLoc::Ssa { var, n } => (0..n).map(|idx| self.read(var + idx)).collect(),
-            VarLoc::Cell { var, n } => {
+            VarLoc::Cell { var, .. } => {
                 let cell = self.read(var);
-                (0..n)
-                    .map(|idx| self.value(Op::Load, 8 * i64::from(idx), &[cell]))
-                    .collect()
+                self.load_words(cell, self.info.obj(obj).ty)
             }
-            VarLoc::Global { n } => {
+            VarLoc::Global => {
                 let addr = self.addr(Sym::Global(obj));
-                (0..n)
-                    .map(|idx| self.value(Op::Load, 8 * i64::from(idx), &[addr]))
-                    .collect()
+                self.load_words(addr, self.info.obj(obj).ty)
             }
         }
     }
@@ -115,7 +110,7 @@ impl<'a> Builder<'a> {
                     self.value(Op::Store, 8 * idx as i64, &[cell, word]);
                 }
             }
-            VarLoc::Global { .. } => {
+            VarLoc::Global => {
                 let addr = self.addr(Sym::Global(obj));
                 for (idx, &word) in words.iter().enumerate() {
                     self.value(Op::Store, 8 * idx as i64, &[addr, word]);

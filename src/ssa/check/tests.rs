@@ -586,3 +586,72 @@ fn allocated_lets_a_value_share_the_register_of_the_phi_it_is_copied_into() {
         Ok(())
     );
 }
+
+/// `r := p; alloc(8); return r`, the argument `p` a pointer (a slice's array, say) and
+/// `n` an integer, both live across the call, after register allocation.
+fn pointer_across_a_call() -> Fun {
+    let mut fun = fun(
+        "entry",
+        [bloc(
+            "entry",
+            [
+                valu("p", Op::Arg, 0, &[]),
+                valu("n", Op::Arg, 1, &[]),
+                valu("size", Op::Const, 8, &[]),
+                valu_sym(
+                    "call",
+                    Op::StaticCall,
+                    Sym::Runtime(Runtime::Alloc),
+                    &["size"],
+                ),
+                valu("fresh", Op::LoadResult, 0, &[]),
+                valu("r0", Op::SetResult, 0, &["p"]),
+                valu("r1", Op::SetResult, 1, &["n"]),
+                valu("r2", Op::SetResult, 2, &["fresh"]),
+            ],
+            ret(),
+        )],
+    );
+    let p = fun.v("p");
+    fun.f.values[p.0 as usize].ptr = true;
+    regalloc::run(&mut fun.f);
+    fun
+}
+
+#[test]
+fn allocated_checks_the_stack_map_of_a_call() {
+    let mut fun = pointer_across_a_call();
+    assert_eq!(
+        check(&fun.f, Properties::of(&[Property::Allocated])),
+        Ok(())
+    );
+    let (p, call) = (fun.v("p"), fun.v("call"));
+    let Some(Loc::Reg(reg)) = fun.f.locs[p.0 as usize] else {
+        panic!("p is in a register");
+    };
+    // The map names `p`'s register, and nothing for `n`.
+    let map = fun.f.stack_maps.maps[0];
+    assert_eq!((map.call, map.regs), (call, 1 << reg));
+    assert!(fun.f.stack_maps.slots_of(&map).is_empty());
+    fun.f.stack_maps.maps.clear();
+    assert_property_reports(
+        &fun,
+        Property::Allocated,
+        &format!("the stack map of v{} has registers 0x0", call.0),
+    );
+}
+
+#[test]
+fn allocated_rejects_a_stack_map_that_names_an_integer() {
+    let mut fun = pointer_across_a_call();
+    let (n, call) = (fun.v("n"), fun.v("call"));
+    let Some(Loc::Reg(reg)) = fun.f.locs[n.0 as usize] else {
+        panic!("n is in a register");
+    };
+    fun.f.stack_maps.maps[0].regs |= 1 << reg;
+    assert_property_reports(
+        &fun,
+        Property::Allocated,
+        &format!("the stack map of v{} has registers", call.0),
+    );
+}

@@ -9,15 +9,29 @@
 
 use crate::ssa::func::{BlockId, Func, ValueId};
 use crate::ssa::op::Op;
+use crate::ssa::regalloc::stackmap::{self, LiveAcross};
 use crate::ssa::regalloc::{entry_defined, reset};
 
 /// Makes `across` tell, per value, whether it is live across a call: needed after a call
 /// that happens after it is defined. Exact, from a backward walk of each block, where the
 /// interval hull would also count calls in the gaps of a value's life (a phi, defined at
 /// the end of each predecessor, is not live across a call earlier in one of them).
-pub(super) fn across_calls(f: &Func, live_in: &LiveIn, live: &mut LiveSet, across: &mut Vec<bool>) {
+///
+/// Records in `pointers_across` the pointers live across each call, for the stack maps;
+/// `ptrs` is scratch, filled by `stackmap::pointers` at the first call anything is live
+/// across.
+pub(super) fn across_calls(
+    f: &Func,
+    live_in: &LiveIn,
+    live: &mut LiveSet,
+    across: &mut Vec<bool>,
+    ptrs: &mut Vec<bool>,
+    pointers_across: &mut LiveAcross,
+) {
     reset(across, f.values.len(), false);
     live.reset(f.values.len());
+    pointers_across.clear();
+    ptrs.clear();
     for &block in &f.order {
         let b = f.block(block);
         if !b.values.iter().any(|&v| f.value(v).op.is_call()) {
@@ -40,6 +54,15 @@ pub(super) fn across_calls(f: &Func, live_in: &LiveIn, live: &mut LiveSet, acros
                         across[m as usize] = true;
                     }
                 }
+                if ptrs.is_empty() && live.members.iter().any(|&m| live.set[m as usize]) {
+                    stackmap::pointers(f, ptrs);
+                }
+                let pointers = live
+                    .members
+                    .iter()
+                    .filter(|&&m| live.set[m as usize] && ptrs.get(m as usize) == Some(&true))
+                    .map(|&m| ValueId(m));
+                pointers_across.record(v, pointers);
             }
             for &arg in &value.args {
                 live.add(arg);
