@@ -979,12 +979,19 @@ impl Emitter<'_> {
             }
             Op::Store => {
                 let base = self.use_reg(args[0], RAX);
-                let val = self.use_reg(args[1], RDX);
                 let mem = Mem {
                     base,
                     disp: aux as i32,
                 };
-                self.asm.op2(CodeAssembler::mov, mem, GPR64[val as usize]);
+                match self.src(args[1]) {
+                    Src::Const(c) if i32::try_from(c).is_ok() => {
+                        self.asm.op2(CodeAssembler::mov, mem, c as i32);
+                    }
+                    _ => {
+                        let val = self.use_reg(args[1], RDX);
+                        self.asm.op2(CodeAssembler::mov, mem, GPR64[val as usize]);
+                    }
+                }
             }
             Op::Load8 => {
                 let base = self.use_reg(args[0], RAX);
@@ -998,12 +1005,18 @@ impl Emitter<'_> {
             }
             Op::Store8 => {
                 let base = self.use_reg(args[0], RAX);
-                let val = self.use_reg(args[1], RDX);
                 let mem = ByteMem {
                     base,
                     disp: aux as i32,
                 };
-                self.asm.op2(CodeAssembler::mov, mem, GPR8[val as usize]);
+                match self.src(args[1]) {
+                    // The low byte, as the register's would be.
+                    Src::Const(c) => self.asm.op2(CodeAssembler::mov, mem, i32::from(c as i8)),
+                    Src::Loc(_) => {
+                        let val = self.use_reg(args[1], RDX);
+                        self.asm.op2(CodeAssembler::mov, mem, GPR8[val as usize]);
+                    }
+                }
             }
             // Emitted elsewhere: see `entry_moves`, `call` and `set_results`.
             Op::ClosurePtr | Op::LoadResult | Op::SetResult | Op::StaticCall | Op::ClosureCall => {}

@@ -697,9 +697,10 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
         }
     }
     // A constant without a location is written straight into the destination of each
-    // copy of it: a phi's, a result's or a call argument's, the trailing operands below,
-    // or into a conditional move, which reads any operand as its emission needs it (the
-    // rule of regalloc's `rematerialized`). Every other operand needs a location.
+    // copy of it: a phi's, a result's, a call argument's or a store's word, the trailing
+    // operands below, or into a conditional move, which reads any operand as its emission
+    // needs it (the rule of regalloc's `rematerialized`). Every other operand needs a
+    // location.
     for &block in &f.order {
         let b = f.block(block);
         if let Some(control) = b.control
@@ -721,6 +722,7 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
                 | Op::CMov
                 | Op::CMovTest => value.args.len(),
                 Op::ClosureCall => value.args.len() - 1,
+                Op::Store | Op::Store8 => 1,
                 _ => 0,
             };
             let operands = &value.args[..value.args.len() - copied];

@@ -215,9 +215,9 @@ pub(crate) fn entry_defined(value: &Value) -> bool {
 }
 
 /// Makes `remat` tell, per value, whether it is a constant that is only copied (into a
-/// phi, a result or a call argument) or an operand of a conditional move: emission writes
-/// it straight into the destination of each copy, or as the move's immediate or scratch
-/// register, so it needs no location of its own.
+/// phi, a result, a call argument or memory by a store) or an operand of a conditional
+/// move: emission writes it straight into the destination of each copy, or as the move's
+/// or store's immediate or scratch register, so it needs no location of its own.
 fn rematerialized(f: &Func, remat: &mut Vec<bool>) {
     remat.clear();
     remat.extend(f.values.iter().map(|v| v.op == Op::Const));
@@ -235,7 +235,8 @@ fn rematerialized(f: &Func, remat: &mut Vec<bool>) {
                 | Op::CondSelect
                 | Op::CMov
                 | Op::CMovTest => 0,
-                Op::ClosureCall => 1,
+                // The word stored: an immediate, or loaded into a scratch register.
+                Op::ClosureCall | Op::Store | Op::Store8 => 1,
                 _ => value.args.len(),
             };
             for &arg in &value.args[..copied_from] {
