@@ -550,7 +550,7 @@ fn no_dead_values(f: &Func) -> Result<(), String> {
     for &block in &f.order {
         let b = f.block(block);
         work.extend(b.control);
-        work.extend(b.values.iter().filter(|&&v| f.value(v).op.has_effect()));
+        work.extend(b.values.iter().filter(|&&v| f.value(v).op.is_kept()));
     }
     while let Some(v) = work.pop() {
         if !std::mem::replace(&mut live[v.0 as usize], true) {

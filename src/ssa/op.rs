@@ -222,6 +222,17 @@ impl Op {
         )
     }
 
+    /// Reports whether a value must be kept even if unused: it has an effect other than
+    /// reading memory. A load stays in place among the stores (`has_effect`), but an
+    /// unused one goes: no run-time check rests on a load's fault, they are explicit
+    /// branches.
+    pub fn is_kept(self) -> bool {
+        match self {
+            Op::Load | Op::Load8 => false,
+            _ => self.has_effect(),
+        }
+    }
+
     /// Reports whether the operation is generic, as `build` produces it, rather than an
     /// amd64 one that only `lower` introduces.
     pub fn is_generic(self) -> bool {
