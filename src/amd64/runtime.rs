@@ -313,9 +313,10 @@ fn map_stack(asm: &mut Asm) {
     asm.ins(|a| a.lea(rsp, qword_ptr(rdx + rbx)));
 }
 
-/// `mallocgc(size, pointers) ptr`: bump allocation from mmap'd arenas; memory is zero and
-/// never freed. Every allocation comes here, told whether the object holds pointers (Go's
-/// `mallocgc` is told by its type), which a collector will need and this allocator ignores.
+/// `mallocgc(size, typ) ptr`: bump allocation from mmap'd arenas; memory is zero and never
+/// freed. Every allocation comes here, told the descriptor of what the object holds (0 for
+/// no pointers), as Go's `mallocgc` is told its type: the collector will need it, this
+/// allocator ignores it.
 fn alloc(asm: &mut Asm) {
     let retry = asm.new_label();
     let slow = asm.new_label();

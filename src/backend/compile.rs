@@ -65,6 +65,10 @@ pub(crate) struct Compiled {
     /// Its string literals, numbered as its relocations number them (`Sym::Str`); they
     /// stay with the code until linking.
     pub strings: Vec<Arc<[u8]>>,
+    /// For a function literal that captures variables: the literal, and the words of its
+    /// closure objects, true where one is a pointer (`build::closure_pointers`), for its
+    /// descriptor (`Sym::Closure`), which the code creating the closures names.
+    pub closure: Option<(FuncId, Vec<bool>)>,
     /// Its `--ssa` dump, or nothing.
     pub ssa: String,
     /// What `ssa.html` shows of it, if `--ssa-html` names it.
@@ -127,11 +131,18 @@ pub(crate) fn compile(
     }
     let closures = created_closures(program, unit, closures, &code);
     let strings = std::mem::take(&mut f.strings);
+    let closure = match unit {
+        Unit::Func { func, env } if !env.is_empty() => {
+            Some((*func, build::closure_pointers(program.info, env)))
+        }
+        Unit::Func { .. } | Unit::Init => None,
+    };
     (
         Compiled {
             name: f.name,
             code,
             strings,
+            closure,
             ssa,
             html: page,
         },
@@ -161,7 +172,9 @@ pub(crate) fn runtime_calls<'r>(
             | Sym::FuncValue(_)
             | Sym::Global(_)
             | Sym::Str(_)
-            | Sym::Type(_) => None,
+            | Sym::Type(_)
+            | Sym::Closure(_)
+            | Sym::AnyType => None,
         })
         .collect()
 }

@@ -50,6 +50,12 @@ pub(crate) fn sym_name(program: &Program<'_>, sym: Sym) -> String {
         Sym::Str(idx) => format!("go:string.{idx}"),
         Sym::Runtime(rt) => rt.name().to_string(),
         Sym::Type(ty) => format!("type:{}", typedesc::runtime_name(&info.types, ty)),
+        Sym::Closure(func) => format!(
+            "type:{}.{}·closure",
+            program.package(),
+            info.funcs[func.0 as usize].name
+        ),
+        Sym::AnyType => format!("type:{}", typedesc::ANY_NAME),
     }
 }
 
@@ -70,6 +76,10 @@ struct SymIds {
     strings: Vec<SymId>,
     /// The type descriptors of the program's types.
     types: FxHashMap<TypeId, SymId>,
+    /// The descriptors of closure objects, per function literal.
+    closures: FxHashMap<FuncId, SymId>,
+    /// `any`'s descriptor.
+    any_type: SymId,
 }
 
 impl SymIds {
@@ -86,6 +96,8 @@ impl SymIds {
             globals: FxHashMap::default(),
             strings: Vec::new(),
             types: FxHashMap::default(),
+            closures: FxHashMap::default(),
+            any_type: SymIds::NONE,
         }
     }
 
@@ -99,7 +111,11 @@ impl SymIds {
             // The runtime makes no function values, has no variables (`runtime`'s
             // invariant) and makes no `any`: should it, linking fails rather than pointing
             // into the program.
-            Sym::FuncValue(_) | Sym::Global(_) | Sym::Type(_) if in_runtime => None,
+            Sym::FuncValue(_) | Sym::Global(_) | Sym::Type(_) | Sym::Closure(_) | Sym::AnyType
+                if in_runtime =>
+            {
+                None
+            }
             Sym::Func(func) => of(&self.funcs, func),
             Sym::FuncValue(func) => of(&self.func_values, func),
             Sym::Init => Some(self.init),
@@ -108,6 +124,8 @@ impl SymIds {
             Sym::Runtime(rt) => self.runtimes.get(&rt).copied(),
             Sym::Str(idx) => Some(self.strings[string_ids[idx as usize] as usize]),
             Sym::Type(ty) => self.types.get(&ty).copied(),
+            Sym::Closure(func) => self.closures.get(&func).copied(),
+            Sym::AnyType => Some(self.any_type),
         }
         .unwrap_or(SymIds::NONE)
     }
@@ -386,32 +404,66 @@ impl Layout<'_, '_> {
                 )
             })
             .collect();
-        let described = typedesc::described(&program.info.types, units);
-        for &ty in &described {
+        let types = &program.info.types;
+        let described = typedesc::described(types, units);
+        for &ty in &described.types {
             let id = builder.declare(sym_name(program, Sym::Type(ty)));
             ids.types.insert(ty, id);
         }
-        for &ty in &described {
-            let id = ids.types[&ty];
-            let abs = |offset: u64, target: SymId, addend: u64| Reloc {
-                offset: offset as u32,
-                kind: link::RelocKind::Abs64,
-                target,
-                addend: addend as i64,
-            };
-            let mut relocs = vec![abs(typedesc::NAME, id, typedesc::HEADER)];
-            if let Some(elem) = program.info.types.slice_elem(ty) {
-                relocs.push(abs(typedesc::ELEM, ids.types[&elem], 0));
-            }
+        let abs = |offset: u64, target: SymId, addend: u64| Reloc {
+            offset: offset as u32,
+            kind: link::RelocKind::Abs64,
+            target,
+            addend: addend as i64,
+        };
+        // A descriptor's name follows its words: its address is the descriptor's own plus
+        // that offset.
+        let define = |builder: &mut Builder, id: SymId, bytes, words, elem: Option<SymId>| {
+            let mut relocs = vec![abs(typedesc::NAME, id, typedesc::name_offset(words))];
+            relocs.extend(elem.map(|elem| abs(typedesc::ELEM, elem, 0)));
             builder.define(
                 id,
                 Definition {
                     section: Section::ReadOnly,
                     align: 8,
-                    bytes: typedesc::bytes(&program.info.types, ty),
+                    bytes,
                     relocs,
                 },
             );
+        };
+        for &ty in &described.types {
+            let elem = types.slice_elem(ty).map(|elem| ids.types[&elem]);
+            let words = types.word_pointers(ty).len();
+            define(
+                builder,
+                ids.types[&ty],
+                typedesc::bytes(types, ty),
+                words,
+                elem,
+            );
+        }
+        if !described.closures.is_empty() {
+            let layouts: FxHashMap<FuncId, &[bool]> = units
+                .iter()
+                .filter_map(|unit| unit.closure.as_ref())
+                .map(|(func, words)| (*func, &words[..]))
+                .collect();
+            for &func in &described.closures {
+                let words = layouts[&func];
+                let id = builder.declare(sym_name(program, Sym::Closure(func)));
+                ids.closures.insert(func, id);
+                define(
+                    builder,
+                    id,
+                    typedesc::closure_bytes(words),
+                    words.len(),
+                    None,
+                );
+            }
+        }
+        if described.any {
+            ids.any_type = builder.declare(sym_name(program, Sym::AnyType));
+            define(builder, ids.any_type, typedesc::any_bytes(), 2, None);
         }
         unit_strings
     }

@@ -70,16 +70,24 @@ pub enum Sym {
     Str(u32),
     /// A runtime function or datum.
     Runtime(Runtime),
-    /// The descriptor of a type of the unit's package (`backend::layout::descriptor`), which
-    /// an `any` holds: `fmt.Printf`'s operands.
+    /// The descriptor of a type of the unit's package (`backend::typedesc`), which an `any`
+    /// holds (`fmt.Printf`'s operands), and which the allocator is told for a cell, a copy
+    /// for an `any` and a slice's array.
     Type(TypeId),
+    /// The descriptor of the closure objects of a function literal: its code pointer and
+    /// captured words, which of them are pointers.
+    Closure(FuncId),
+    /// The descriptor of an `any`, two words that may both be pointers (its type's
+    /// descriptor and its value's copy): the element of `fmt.Printf`'s operand array.
+    AnyType,
 }
 
 /// The runtime's entry points and data, as the generated code names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Runtime {
-    /// `mallocgc(size, pointers) ptr`: zeroed memory, told whether the object holds
-    /// pointers; the one allocation entry point.
+    /// `mallocgc(size, typ) ptr`: zeroed memory for an object of the type whose descriptor
+    /// is at `typ` (an array of them when `size` is larger), or that holds no pointers when
+    /// `typ` is 0; the one allocation entry point.
     Alloc,
     /// `concatstring2(p1, n1, p2, n2) (p, n)`. Written in Toy, on demand.
     Concat,
@@ -132,10 +140,11 @@ pub enum Runtime {
     /// The runtime's variables; the first word is the lowest address `rsp` may reach on
     /// function entry (the stack guard).
     Data,
-    /// `makeslice(size, len, cap, pointers) ptr`. Written in Toy, on demand.
+    /// `makeslice(size, len, cap, typ) ptr`, `typ` the element's descriptor or 0 if it holds
+    /// no pointers. Written in Toy, on demand.
     MakeSlice,
-    /// `growslice(ptr, newlen, oldcap, oldlen, size, pointers) (ptr, newcap)`. Written in
-    /// Toy, on demand.
+    /// `growslice(ptr, newlen, oldcap, oldlen, size, typ) (ptr, newcap)`, `typ` as for
+    /// `makeslice`. Written in Toy, on demand.
     GrowSlice,
     /// `memmove(dst, src, n)`.
     MemMove,

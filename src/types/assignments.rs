@@ -33,7 +33,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if ty::is_untyped(x.ty) {
-            if x.mode == Mode::Nil && !self.state.info.types.only_nil_comparable(target) {
+            if x.mode == Mode::Nil && !self.state.info.types.nil_able(target) {
                 let desc = self.operand_string(x);
                 self.cannot_use(x, &desc, target, context, "");
                 return;

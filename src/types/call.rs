@@ -185,7 +185,7 @@ impl<'a> Checker<'a> {
                 .info
                 .types
                 .identical(ty::default_type(x.ty), target)
-            || (x.mode == Mode::Nil && self.state.info.types.only_nil_comparable(target));
+            || (x.mode == Mode::Nil && self.state.info.types.nil_able(target));
         if !same_kind {
             let desc = self.operand_string(&x);
             self.error(x.span, format!("cannot convert {desc} to type {type_name}"));

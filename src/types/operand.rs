@@ -176,7 +176,7 @@ impl<'a> Checker<'a> {
             return true;
         }
         if x.mode == Mode::Nil {
-            return self.state.info.types.only_nil_comparable(target);
+            return self.state.info.types.nil_able(target);
         }
         match x.ty {
             UNTYPED_BOOL => ty::is_boolean(target),

@@ -14,14 +14,15 @@
 use crate::syntax::ast::Expr;
 use crate::types::check::Checker;
 use crate::types::operand::{Mode, Operand};
-use crate::types::ty::{BOOL, BYTE, FuncType, INT, INVALID, STRING, Type, TypeId};
+use crate::types::ty::{BYTE, FuncType, INT, INVALID, STRING, Type, TypeId};
 
 /// An intrinsic of package `sys`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Intrinsic {
-    /// `sys.Alloc(size int, pointers bool) sys.Ptr`: `size` zeroed bytes, the one
-    /// allocation entry point; `pointers` says whether the block may hold addresses, which
-    /// the collector will scan.
+    /// `sys.Alloc(size int, typ sys.Ptr) sys.Ptr`: `size` zeroed bytes, the one allocation
+    /// entry point; `typ` is the descriptor of what the block holds (an array of it when
+    /// `size` is larger), which tells the collector the words to follow, or nil when it
+    /// holds no addresses.
     Alloc,
     /// `sys.LoadByte(p sys.Ptr, off int) byte`: the byte at `p + off`.
     LoadByte,
@@ -126,7 +127,7 @@ impl Intrinsic {
     fn signature(self) -> (&'static [Param], Option<Param>) {
         use Param::{Basic, Bytes, Ptr};
         match self {
-            Intrinsic::Alloc => (&[Basic(INT), Basic(BOOL)], Some(Ptr)),
+            Intrinsic::Alloc => (&[Basic(INT), Ptr], Some(Ptr)),
             Intrinsic::LoadByte => (&[Ptr, Basic(INT)], Some(Basic(BYTE))),
             Intrinsic::StoreByte => (&[Ptr, Basic(INT), Basic(BYTE)], None),
             Intrinsic::Load => (&[Ptr, Basic(INT)], Some(Basic(INT))),

@@ -293,6 +293,12 @@ impl TypeTable {
         self.word_pointers(id).contains(&true)
     }
 
+    /// Returns whether `nil` is a value of type `id`: a function, a slice, or `sys.Ptr`
+    /// (as Go's `unsafe.Pointer`).
+    pub fn nil_able(&self, id: TypeId) -> bool {
+        self.only_nil_comparable(id) || matches!(self.get(id), Type::Ptr)
+    }
+
     /// Returns whether values of type `id` can be compared with `==` only against `nil`
     /// (functions and slices).
     pub fn only_nil_comparable(&self, id: TypeId) -> bool {

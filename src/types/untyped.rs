@@ -56,7 +56,7 @@ impl<'a> Checker<'a> {
             return Err(false);
         }
         if x.mode == Mode::Nil {
-            if self.state.info.types.only_nil_comparable(target) {
+            if self.state.info.types.nil_able(target) {
                 x.ty = target;
                 self.record(x);
                 return Ok(());

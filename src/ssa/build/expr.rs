@@ -9,10 +9,10 @@ use smallvec::SmallVec;
 use crate::ssa::func::{Runtime, Sym, ValueId};
 use crate::ssa::op::Op;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
-use crate::types::FuncId;
 use crate::types::constant::ConstValue;
 use crate::types::object::ObjKind;
 use crate::types::ty::{self, TypeId};
+use crate::types::{FuncId, Info};
 
 use super::{Builder, Capture, Known, Unit, VarLoc, Words};
 
@@ -238,21 +238,9 @@ impl<'a> Builder<'a> {
                 },
             })
             .collect();
-        let n_words: u32 = 1 + env
-            .iter()
-            .map(|c| {
-                if c.by_ref {
-                    1
-                } else {
-                    self.words_of(self.info.obj(c.obj).ty)
-                }
-            })
-            .sum::<u32>();
-        // The code pointer is not one a collector follows; a cell's address is.
-        let pointers = env
-            .iter()
-            .any(|c| c.by_ref || self.info.types.has_pointers(self.info.obj(c.obj).ty));
-        let closure = self.alloc(n_words, pointers);
+        let words = closure_pointers(self.info, &env);
+        let typ = words.contains(&true).then_some(Sym::Closure(func));
+        let closure = self.alloc(words.len() as u32, typ);
         let code = self.addr(Sym::Func(func));
         self.value(Op::Store, 0, &[closure, code]);
         let mut off = 8;
@@ -311,4 +299,19 @@ impl<'a> Builder<'a> {
         let len = self.constant(bytes.len() as i64);
         SmallVec::from_slice(&[ptr, len])
     }
+}
+
+/// Returns the words of a closure object with captures `env`, true where one is a pointer:
+/// the code pointer, which a collector need not follow (it addresses code), then each
+/// capture, a cell's address or the captured value's words.
+pub(crate) fn closure_pointers(info: &Info, env: &[Capture]) -> Vec<bool> {
+    let mut words = vec![false];
+    for capture in env {
+        if capture.by_ref {
+            words.push(true);
+        } else {
+            words.extend_from_slice(info.types.word_pointers(info.obj(capture.obj).ty));
+        }
+    }
+    words
 }

@@ -27,8 +27,8 @@ impl Builder<'_> {
             self.constant(0)
         } else {
             let size = self.constant(16 * n as i64);
-            let pointers = self.constant(1);
-            self.call_runtime(Runtime::Alloc, &[size, pointers])[0]
+            let typ = self.descriptor(Some(Sym::AnyType));
+            self.call_runtime(Runtime::Alloc, &[size, typ])[0]
         };
         for (idx, (ty, words)) in operands.iter().enumerate() {
             let (desc, data) = self.convert_to_any(*ty, words);
@@ -51,8 +51,9 @@ impl Builder<'_> {
     /// descriptor and a pointer to a copy of the value on the heap (gc's `convT`).
     fn convert_to_any(&mut self, ty: TypeId, words: &[ValueId]) -> (ValueId, ValueId) {
         let size = self.constant(self.info.types.size(ty));
-        let pointers = self.constant(i64::from(self.info.types.has_pointers(ty)));
-        let data = self.call_runtime(Runtime::Alloc, &[size, pointers])[0];
+        let typ = self.alloc_type(ty);
+        let typ = self.descriptor(typ);
+        let data = self.call_runtime(Runtime::Alloc, &[size, typ])[0];
         self.store_value(data, ty, words);
         (self.addr(Sym::Type(ty)), data)
     }

@@ -53,6 +53,7 @@ use inline::{Inlining, Known};
 use stmt::Target;
 use vars::VarLoc;
 
+pub(crate) use expr::closure_pointers;
 pub(crate) use inline::INLINE_MAX_BYTES;
 // The index has its own module; the driver and the tests name it beside `build`, which
 // takes it.

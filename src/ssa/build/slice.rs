@@ -298,8 +298,9 @@ impl<'a> Builder<'a> {
     fn make_array(&mut self, elem: TypeId, len: ValueId, cap: ValueId) -> ValueId {
         let size = self.info.types.size(elem);
         let size = self.constant(size);
-        let pointers = self.constant(i64::from(self.info.types.has_pointers(elem)));
-        self.call_runtime(Runtime::MakeSlice, &[size, len, cap, pointers])[0]
+        let typ = self.alloc_type(elem);
+        let typ = self.descriptor(typ);
+        self.call_runtime(Runtime::MakeSlice, &[size, len, cap, typ])[0]
     }
 
     /// Evaluates `make(T, len)` or `make(T, len, cap)`.
@@ -344,10 +345,11 @@ impl<'a> Builder<'a> {
         self.seal(grow);
         self.cur = Some(grow);
         let size_word = self.constant(size);
-        let pointers = self.constant(i64::from(self.info.types.has_pointers(elem)));
+        let typ = self.alloc_type(elem);
+        let typ = self.descriptor(typ);
         let grown = self.call_runtime(
             Runtime::GrowSlice,
-            &[s[0], new_len, s[2], s[1], size_word, pointers],
+            &[s[0], new_len, s[2], s[1], size_word, typ],
         );
         self.write(slice, grown[0]);
         self.write(slice + 1, grown[1]);
@@ -390,8 +392,8 @@ impl<'a> Builder<'a> {
 
     /// Evaluates `string(bs)`, the words `bs` of a byte slice: a copy of its bytes.
     pub(super) fn bytes_to_string(&mut self, bs: &[ValueId]) -> Words {
-        let no_pointers = self.constant(0);
-        let ptr = self.call_runtime(Runtime::Alloc, &[bs[1], no_pointers])[0];
+        let no_type = self.descriptor(None);
+        let ptr = self.call_runtime(Runtime::Alloc, &[bs[1], no_type])[0];
         self.call_runtime(Runtime::MemMove, &[ptr, bs[0], bs[1]]);
         SmallVec::from_slice(&[ptr, bs[1]])
     }

@@ -13,6 +13,7 @@
 use crate::ssa::func::{Runtime, Sym, ValueId};
 use crate::ssa::op::Op;
 use crate::types::ObjId;
+use crate::types::ty::TypeId;
 
 use super::{Builder, Words};
 
@@ -33,8 +34,8 @@ impl<'a> Builder<'a> {
         let n = init.len() as u32;
         if self.boxed.contains(&obj) {
             let var = self.new_var(1);
-            let pointers = self.info.types.has_pointers(self.info.obj(obj).ty);
-            let cell = self.alloc(n, pointers);
+            let typ = self.alloc_type(self.info.obj(obj).ty);
+            let cell = self.alloc(n, typ);
             for (idx, &word) in init.iter().enumerate() {
                 self.value(Op::Store, 8 * idx as i64, &[cell, word]);
             }
@@ -56,19 +57,34 @@ impl<'a> Builder<'a> {
         let VarLoc::Cell { var, n } = self.var_loc(obj) else {
             unreachable!("only variables in cells need a fresh copy");
         };
-        let pointers = self.info.types.has_pointers(self.info.obj(obj).ty);
-        let cell = self.alloc(n, pointers);
+        let typ = self.alloc_type(self.info.obj(obj).ty);
+        let cell = self.alloc(n, typ);
         for (idx, &word) in words.iter().enumerate() {
             self.value(Op::Store, 8 * idx as i64, &[cell, word]);
         }
         self.write(var, cell);
     }
 
-    /// Allocates `n_words` zeroed words, telling the allocator whether they hold pointers.
-    pub(super) fn alloc(&mut self, n_words: u32, pointers: bool) -> ValueId {
+    /// Allocates `n_words` zeroed words of the type whose descriptor `typ` is (none if
+    /// they hold no pointers).
+    pub(super) fn alloc(&mut self, n_words: u32, typ: Option<Sym>) -> ValueId {
         let size = self.constant(8 * i64::from(n_words));
-        let pointers = self.constant(i64::from(pointers));
-        self.call_runtime(Runtime::Alloc, &[size, pointers])[0]
+        let typ = self.descriptor(typ);
+        self.call_runtime(Runtime::Alloc, &[size, typ])[0]
+    }
+
+    /// Returns the address of descriptor `typ`, or 0 (nil) for none.
+    pub(super) fn descriptor(&mut self, typ: Option<Sym>) -> ValueId {
+        match typ {
+            Some(sym) => self.addr(sym),
+            None => self.constant(0),
+        }
+    }
+
+    /// Returns the descriptor the allocator is told for a value of type `ty`: none if it
+    /// holds no pointers.
+    pub(super) fn alloc_type(&self, ty: TypeId) -> Option<Sym> {
+        self.info.types.has_pointers(ty).then_some(Sym::Type(ty))
     }
 
     pub(super) fn zero(&mut self, n: u32) -> Words {
