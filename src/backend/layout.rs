@@ -448,17 +448,18 @@ impl Layout<'_, '_> {
                 .filter_map(|unit| unit.closure.as_ref())
                 .map(|(func, words)| (*func, &words[..]))
                 .collect();
+            // Literals whose closures have the same words share one descriptor, named
+            // after the first of them.
+            let mut by_words: FxHashMap<&[bool], SymId> = FxHashMap::default();
             for &func in &described.closures {
                 let words = layouts[&func];
-                let id = builder.declare(sym_name(program, Sym::Closure(func)));
+                let id = *by_words.entry(words).or_insert_with(|| {
+                    let id = builder.declare(sym_name(program, Sym::Closure(func)));
+                    let bytes = typedesc::closure_bytes(words);
+                    define(builder, id, bytes, words.len(), None);
+                    id
+                });
                 ids.closures.insert(func, id);
-                define(
-                    builder,
-                    id,
-                    typedesc::closure_bytes(words),
-                    words.len(),
-                    None,
-                );
             }
         }
         if described.any {

@@ -17,7 +17,6 @@
 //!                                               exit:
 //! ```
 
-use crate::ssa::dom::reverse_postorder;
 use crate::ssa::func::{BlockId, Func};
 use crate::ssa::op::BlockKind;
 
@@ -31,13 +30,87 @@ use crate::ssa::op::BlockKind;
 /// back edge does not count among its header's predecessors, so that a header is ready
 /// once the loop is entered.
 pub fn run(f: &mut Func) {
+    SCRATCH.with_borrow_mut(|scratch| lay_out(f, scratch));
+}
+
+/// Per-worker buffers, reused from one function to the next: layout runs for every
+/// function on every worker.
+#[derive(Default)]
+struct Scratch {
+    /// Per block: its number in reverse postorder.
+    rpo_number: Vec<u32>,
+    /// Per block: its predecessors by forward edges not yet placed.
+    indegree: Vec<u32>,
+    /// Per block: whether it is placed (first, whether the walk reached it).
+    placed: Vec<bool>,
+    /// The walk for `rpo_number`: blocks and the index of their next successor.
+    stack: Vec<(BlockId, u32)>,
+    zerodegree: Vec<BlockId>,
+    met: Vec<BlockId>,
+    exits: Vec<BlockId>,
+    /// `rotate_loops`'s tables, as it describes them.
+    position: Vec<u32>,
+    after: Vec<u32>,
+    moved: Vec<bool>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Empties `v` and fills it with `n` copies of `x`, keeping its memory.
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+/// Numbers the blocks of `f` in reverse postorder from the entry into `rpo_number`, by a
+/// walk with `stack` and `seen` (as `dom::reverse_postorder`, without its list).
+fn number_rpo(
+    f: &Func,
+    rpo_number: &mut Vec<u32>,
+    stack: &mut Vec<(BlockId, u32)>,
+    seen: &mut Vec<bool>,
+) {
     let n = f.blocks.len();
-    let mut rpo_number = vec![0u32; n];
-    for (idx, block) in reverse_postorder(f).into_iter().enumerate() {
-        rpo_number[block.0 as usize] = idx as u32;
+    reset(rpo_number, n, 0);
+    reset(seen, n, false);
+    stack.clear();
+    let entry = f.entry();
+    stack.push((entry, 0));
+    seen[entry.0 as usize] = true;
+    // Postorder numbers count down from the number of blocks reached; the entry, last to
+    // finish, gets the smallest.
+    let mut next = f.order.len() as u32;
+    while let Some(&mut (block, ref mut succ_idx)) = stack.last_mut() {
+        let succs = &f.block(block).succs;
+        if let Some(&succ) = succs.get(*succ_idx as usize) {
+            *succ_idx += 1;
+            if !std::mem::replace(&mut seen[succ.0 as usize], true) {
+                stack.push((succ, 0));
+            }
+        } else {
+            next -= 1;
+            rpo_number[block.0 as usize] = next;
+            stack.pop();
+        }
     }
-    // Per block: its predecessors by forward edges not yet placed.
-    let mut indegree = vec![0u32; n];
+}
+
+/// Runs the layout of `f` in `scratch`'s buffers.
+fn lay_out(f: &mut Func, scratch: &mut Scratch) {
+    let Scratch {
+        rpo_number,
+        indegree,
+        placed,
+        stack,
+        zerodegree,
+        met,
+        exits,
+        ..
+    } = scratch;
+    number_rpo(f, rpo_number, stack, placed);
+    reset(indegree, f.blocks.len(), 0);
     for &block in &f.order {
         let number = rpo_number[block.0 as usize];
         indegree[block.0 as usize] = f
@@ -47,11 +120,11 @@ pub fn run(f: &mut Func) {
             .filter(|pred| rpo_number[pred.0 as usize] < number)
             .count() as u32;
     }
-    let mut placed = vec![false; n];
-    let mut zerodegree = Vec::new();
-    let mut met = Vec::new();
+    reset(placed, f.blocks.len(), false);
+    zerodegree.clear();
+    met.clear();
+    exits.clear();
     let mut order = Vec::with_capacity(f.order.len());
-    let mut exits = Vec::new();
     let mut next_candidate = 0;
     let mut cur = Some(f.entry());
     while let Some(block) = cur {
@@ -92,9 +165,9 @@ pub fn run(f: &mut Func) {
             }
         }
     }
-    order.extend(exits);
+    order.extend_from_slice(exits);
     f.order = order;
-    rotate_loops(f, &rpo_number);
+    rotate_loops(f, scratch);
 }
 
 /// Moves each loop header after its latch, where the header branches (`If`, `IfCmp`), the
@@ -103,13 +176,20 @@ pub fn run(f: &mut Func) {
 /// decided on the greedy order and made in one pass over it.
 ///
 /// A jump is a loop's back edge when it goes to a block no later in reverse postorder (a
-/// retreating edge): Toy's control flow is structured, so its graphs are reducible and such
-/// a block dominates the jump's source. Where the block after the header is not the loop's
-/// side, the rotation only costs a jump: layout never changes what the code does.
-fn rotate_loops(f: &mut Func, rpo_number: &[u32]) {
-    // Per block: one more than its index in the order, 0 if it is not laid out. Zeroed
-    // tables are allocated zeroed, not filled: a function has many dead blocks.
-    let mut position = vec![0u32; f.blocks.len()];
+/// retreating edge, by `scratch.rpo_number`): Toy's control flow is structured, so its
+/// graphs are reducible and such a block dominates the jump's source. Where the block after
+/// the header is not the loop's side, the rotation only costs a jump: layout never changes
+/// what the code does.
+fn rotate_loops(f: &mut Func, scratch: &mut Scratch) {
+    let Scratch {
+        rpo_number,
+        position,
+        after,
+        moved,
+        ..
+    } = scratch;
+    // Per block: one more than its index in the order, 0 if it is not laid out.
+    reset(position, f.blocks.len(), 0);
     for (idx, &block) in f.order.iter().enumerate() {
         position[block.0 as usize] = idx as u32 + 1;
     }
@@ -131,8 +211,8 @@ fn rotate_loops(f: &mut Func, rpo_number: &[u32]) {
         return;
     }
     // Per latch, one more than the number of the header placed after it, or 0.
-    let mut after = vec![0u32; f.blocks.len()];
-    let mut moved = vec![false; f.blocks.len()];
+    reset(after, f.blocks.len(), 0);
+    reset(moved, f.blocks.len(), false);
     for &latch in &f.order {
         let Some(header) = backward(latch) else {
             continue;
