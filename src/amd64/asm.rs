@@ -174,6 +174,46 @@ impl Operand for Index {
     }
 }
 
+/// A memory operand `[base + index * scale + disp]` of a quad or, if `byte`, of a byte:
+/// an element of an array, loaded or stored.
+#[derive(Clone, Copy, Debug)]
+pub struct IndexMem {
+    /// The register added.
+    pub base: u8,
+    /// The register scaled.
+    pub index: u8,
+    /// What `index` is multiplied by: 1, 2, 4 or 8.
+    pub scale: u8,
+    /// The displacement.
+    pub disp: i32,
+    /// Whether the operand is a byte rather than a quad.
+    pub byte: bool,
+}
+
+impl Operand for IndexMem {
+    type Asm = AsmMemoryOperand;
+    fn bits(self) -> u64 {
+        // Bit 62 tells an `IndexMem` from a `Mem`, a `ByteMem` (bits below 41) and an
+        // `Index` (bit 63).
+        1 << 62
+            | u64::from(self.byte) << 61
+            | u64::from(self.scale) << 48
+            | u64::from(self.index) << 40
+            | u64::from(self.base) << 32
+            | u64::from(self.disp as u32)
+    }
+    fn asm(self) -> AsmMemoryOperand {
+        let address = GPR64[self.base as usize]
+            + GPR64[self.index as usize] * u32::from(self.scale)
+            + self.disp;
+        if self.byte {
+            byte_ptr(address)
+        } else {
+            qword_ptr(address)
+        }
+    }
+}
+
 /// A memoized instruction: the address of the `CodeAssembler` method that builds it (one
 /// instantiation per operand types) and its operands' bits.
 ///

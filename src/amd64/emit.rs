@@ -27,7 +27,7 @@ use iced_x86::{Code, Decoder, DecoderOptions, Formatter, IcedError, Instruction,
 
 use smallvec::SmallVec;
 
-use crate::amd64::asm::{Asm, ByteMem, GPR8, GPR32, GPR64, Index, Label, Mem};
+use crate::amd64::asm::{Asm, ByteMem, GPR8, GPR32, GPR64, Index, IndexMem, Label, Mem};
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX, REG_NAMES};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -535,6 +535,19 @@ impl Emitter<'_> {
         }
     }
 
+    /// Returns the operand `[base + scale * index + disp]` of an indexed load or store,
+    /// `scale` 1 for a byte and 8 for a word, its registers loaded into RAX and RCX where
+    /// the values are in slots.
+    fn index_mem(&mut self, base: ValueId, index: ValueId, disp: i64, byte: bool) -> IndexMem {
+        IndexMem {
+            base: self.use_reg(base, RAX),
+            index: self.use_reg(index, RCX),
+            scale: if byte { 1 } else { 8 },
+            disp: disp as i32,
+            byte,
+        }
+    }
+
     /// Puts this function's results, the `SetResult`s `group` (the end of a `Ret` block),
     /// where the caller finds them.
     fn set_results(&mut self, group: &[ValueId]) {
@@ -1015,6 +1028,38 @@ impl Emitter<'_> {
                     Src::Loc(_) => {
                         let val = self.use_reg(args[1], RDX);
                         self.asm.op2(CodeAssembler::mov, mem, GPR8[val as usize]);
+                    }
+                }
+            }
+            Op::LoadIdx8 | Op::Load8Idx1 => {
+                let byte = value.op == Op::Load8Idx1;
+                let mem = self.index_mem(args[0], args[1], aux, byte);
+                let d = self.def_reg(v);
+                if byte {
+                    self.asm.op2(CodeAssembler::movzx, GPR64[d as usize], mem);
+                } else {
+                    self.asm.op2(CodeAssembler::mov, GPR64[d as usize], mem);
+                }
+                self.def_done(v);
+            }
+            Op::StoreIdx8 | Op::Store8Idx1 => {
+                let byte = value.op == Op::Store8Idx1;
+                let mem = self.index_mem(args[0], args[1], aux, byte);
+                match self.src(args[2]) {
+                    // A byte store writes the constant's low byte, as the register's.
+                    Src::Const(c) if byte => {
+                        self.asm.op2(CodeAssembler::mov, mem, i32::from(c as i8));
+                    }
+                    Src::Const(c) if i32::try_from(c).is_ok() => {
+                        self.asm.op2(CodeAssembler::mov, mem, c as i32);
+                    }
+                    Src::Const(_) | Src::Loc(_) => {
+                        let val = self.use_reg(args[2], RDX) as usize;
+                        if byte {
+                            self.asm.op2(CodeAssembler::mov, mem, GPR8[val]);
+                        } else {
+                            self.asm.op2(CodeAssembler::mov, mem, GPR64[val]);
+                        }
                     }
                 }
             }

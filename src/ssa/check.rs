@@ -337,8 +337,10 @@ fn arity(op: Op) -> Option<usize> {
         | Op::Store8
         | Op::Lea
         | Op::Cmp
-        | Op::Test => Some(2),
-        Op::CondSelect => Some(3),
+        | Op::Test
+        | Op::LoadIdx8
+        | Op::Load8Idx1 => Some(2),
+        Op::CondSelect | Op::StoreIdx8 | Op::Store8Idx1 => Some(3),
         Op::CMov | Op::CMovTest => Some(4),
         Op::Phi | Op::StaticCall | Op::ClosureCall => None,
     }
@@ -722,7 +724,7 @@ fn allocated(f: &Func, place: &Placement) -> Result<(), String> {
                 | Op::CMov
                 | Op::CMovTest => value.args.len(),
                 Op::ClosureCall => value.args.len() - 1,
-                Op::Store | Op::Store8 => 1,
+                Op::Store | Op::Store8 | Op::StoreIdx8 | Op::Store8Idx1 => 1,
                 _ => 0,
             };
             let operands = &value.args[..value.args.len() - copied];

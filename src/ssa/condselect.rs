@@ -197,7 +197,11 @@ fn speculative(op: Op) -> bool {
         | Op::Test
         | Op::TestConst
         | Op::CMov
-        | Op::CMovTest => false,
+        | Op::CMovTest
+        | Op::LoadIdx8
+        | Op::StoreIdx8
+        | Op::Load8Idx1
+        | Op::Store8Idx1 => false,
     }
 }
 

@@ -139,6 +139,17 @@ pub enum Op {
     /// `NE`), else `args[3]`: amd64 `TESTQ` (`TESTQconst` for a constant mask) and
     /// `CMOVQcc`.
     CMovTest,
+    /// The word at `args[0] + 8 * args[1] + aux` (amd64 `MOVQloadidx8`): a slice's element.
+    /// Ordered with the other memory operations.
+    LoadIdx8,
+    /// Stores `args[2]` at `args[0] + 8 * args[1] + aux` (amd64 `MOVQstoreidx8`).
+    StoreIdx8,
+    /// The byte at `args[0] + args[1] + aux`, zero-extended (amd64 `MOVBQZXloadidx1`): an
+    /// element of one byte. Ordered with the other memory operations.
+    Load8Idx1,
+    /// Stores the low byte of `args[2]` at `args[0] + args[1] + aux` (amd64
+    /// `MOVBstoreidx1`).
+    Store8Idx1,
 }
 
 impl Op {
@@ -201,6 +212,10 @@ impl Op {
             Op::CondSelect => "CondSelect",
             Op::CMov => "AMD64CMOVQcc",
             Op::CMovTest => "AMD64CMOVQccTEST",
+            Op::LoadIdx8 => "AMD64MOVQloadidx8",
+            Op::StoreIdx8 => "AMD64MOVQstoreidx8",
+            Op::Load8Idx1 => "AMD64MOVBQZXloadidx1",
+            Op::Store8Idx1 => "AMD64MOVBstoreidx1",
         }
     }
 
@@ -213,6 +228,10 @@ impl Op {
                 | Op::Store
                 | Op::Load8
                 | Op::Store8
+                | Op::LoadIdx8
+                | Op::StoreIdx8
+                | Op::Load8Idx1
+                | Op::Store8Idx1
                 | Op::LoadResult
                 | Op::SetResult
                 | Op::StaticCall
@@ -228,7 +247,7 @@ impl Op {
     /// branches.
     pub fn is_kept(self) -> bool {
         match self {
-            Op::Load | Op::Load8 => false,
+            Op::Load | Op::Load8 | Op::LoadIdx8 | Op::Load8Idx1 => false,
             _ => self.has_effect(),
         }
     }
@@ -292,7 +311,11 @@ impl Op {
             | Op::Test
             | Op::TestConst
             | Op::CMov
-            | Op::CMovTest => false,
+            | Op::CMovTest
+            | Op::LoadIdx8
+            | Op::StoreIdx8
+            | Op::Load8Idx1
+            | Op::Store8Idx1 => false,
         }
     }
 

@@ -237,6 +237,7 @@ fn rematerialized(f: &Func, remat: &mut Vec<bool>) {
                 | Op::CMovTest => 0,
                 // The word stored: an immediate, or loaded into a scratch register.
                 Op::ClosureCall | Op::Store | Op::Store8 => 1,
+                Op::StoreIdx8 | Op::Store8Idx1 => 2,
                 _ => value.args.len(),
             };
             for &arg in &value.args[..copied_from] {

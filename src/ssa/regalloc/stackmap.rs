@@ -89,7 +89,7 @@ pub(crate) fn pointers(f: &Func, ptrs: &mut Vec<bool>) {
                 let ptr = |idx: usize| ptrs[value.args[idx].0 as usize];
                 let any = |args: &[ValueId]| args.iter().any(|arg| ptrs[arg.0 as usize]);
                 let is_ptr = match value.op {
-                    Op::Arg | Op::Load | Op::LoadResult => value.ptr,
+                    Op::Arg | Op::Load | Op::LoadResult | Op::LoadIdx8 => value.ptr,
                     Op::ClosurePtr => true,
                     // A symbol's address is static data, which the collector need not see.
                     Op::Addr => false,
@@ -142,7 +142,10 @@ pub(crate) fn pointers(f: &Func, ptrs: &mut Vec<bool>) {
                     | Op::Cmp
                     | Op::CmpConst
                     | Op::Test
-                    | Op::TestConst => false,
+                    | Op::TestConst
+                    | Op::StoreIdx8
+                    | Op::Load8Idx1
+                    | Op::Store8Idx1 => false,
                 };
                 if is_ptr {
                     ptrs[v.0 as usize] = true;
