@@ -27,7 +27,7 @@ use iced_x86::{Code, Decoder, DecoderOptions, Formatter, IcedError, Instruction,
 
 use smallvec::SmallVec;
 
-use crate::amd64::asm::{Asm, ByteMem, GPR8, GPR32, GPR64, Index, IndexMem, Label, Mem};
+use crate::amd64::asm::{Asm, ByteMem, GPR8, GPR32, GPR64, Index, IndexMem, Label, Mem, Operand};
 use crate::ssa::abi::Convention;
 use crate::ssa::regalloc::{Loc, RAX, RCX, RDX, REG_NAMES};
 use crate::ssa::{BlockId, BlockKind, Cond, Func, Op, Sym, ValueId};
@@ -469,7 +469,7 @@ impl Emitter<'_> {
                         base: RSP,
                         disp: convention.arg_offset(word as u32) as i32,
                     };
-                    self.store(mem, arg);
+                    self.store(mem, arg, false, RAX);
                 }
             }
         }
@@ -521,16 +521,28 @@ impl Emitter<'_> {
         }
     }
 
-    /// Stores `v` at `mem`: a constant as an immediate when it fits, anything else through
-    /// its register or RAX.
-    fn store(&mut self, mem: Mem, v: ValueId) {
+    /// Stores `v` at `mem`, its word or, if `byte`, its low byte: a constant as an immediate
+    /// when it fits, anything else through its register or `scratch`.
+    fn store<M: Operand<Asm = AsmMemoryOperand>>(
+        &mut self,
+        mem: M,
+        v: ValueId,
+        byte: bool,
+        scratch: u8,
+    ) {
         match self.src(v) {
+            // A byte store writes the constant's low byte, as the register's.
+            Src::Const(c) if byte => self.asm.op2(CodeAssembler::mov, mem, i32::from(c as i8)),
             Src::Const(c) if i32::try_from(c).is_ok() => {
                 self.asm.op2(CodeAssembler::mov, mem, c as i32)
             }
-            _ => {
-                let reg = self.use_reg(v, RAX);
-                self.asm.op2(CodeAssembler::mov, mem, GPR64[reg as usize]);
+            Src::Const(_) | Src::Loc(_) => {
+                let reg = self.use_reg(v, scratch) as usize;
+                if byte {
+                    self.asm.op2(CodeAssembler::mov, mem, GPR8[reg]);
+                } else {
+                    self.asm.op2(CodeAssembler::mov, mem, GPR64[reg]);
+                }
             }
         }
     }
@@ -564,7 +576,7 @@ impl Emitter<'_> {
                         base: RSP,
                         disp: off as i32,
                     };
-                    self.store(mem, value.args[0]);
+                    self.store(mem, value.args[0], false, RAX);
                 }
             }
         }
@@ -996,15 +1008,7 @@ impl Emitter<'_> {
                     base,
                     disp: aux as i32,
                 };
-                match self.src(args[1]) {
-                    Src::Const(c) if i32::try_from(c).is_ok() => {
-                        self.asm.op2(CodeAssembler::mov, mem, c as i32);
-                    }
-                    _ => {
-                        let val = self.use_reg(args[1], RDX);
-                        self.asm.op2(CodeAssembler::mov, mem, GPR64[val as usize]);
-                    }
-                }
+                self.store(mem, args[1], false, RDX);
             }
             Op::Load8 => {
                 let base = self.use_reg(args[0], RAX);
@@ -1022,14 +1026,7 @@ impl Emitter<'_> {
                     base,
                     disp: aux as i32,
                 };
-                match self.src(args[1]) {
-                    // The low byte, as the register's would be.
-                    Src::Const(c) => self.asm.op2(CodeAssembler::mov, mem, i32::from(c as i8)),
-                    Src::Loc(_) => {
-                        let val = self.use_reg(args[1], RDX);
-                        self.asm.op2(CodeAssembler::mov, mem, GPR8[val as usize]);
-                    }
-                }
+                self.store(mem, args[1], true, RDX);
             }
             Op::LoadIdx8 | Op::Load8Idx1 => {
                 let byte = value.op == Op::Load8Idx1;
@@ -1045,23 +1042,7 @@ impl Emitter<'_> {
             Op::StoreIdx8 | Op::Store8Idx1 => {
                 let byte = value.op == Op::Store8Idx1;
                 let mem = self.index_mem(args[0], args[1], aux, byte);
-                match self.src(args[2]) {
-                    // A byte store writes the constant's low byte, as the register's.
-                    Src::Const(c) if byte => {
-                        self.asm.op2(CodeAssembler::mov, mem, i32::from(c as i8));
-                    }
-                    Src::Const(c) if i32::try_from(c).is_ok() => {
-                        self.asm.op2(CodeAssembler::mov, mem, c as i32);
-                    }
-                    Src::Const(_) | Src::Loc(_) => {
-                        let val = self.use_reg(args[2], RDX) as usize;
-                        if byte {
-                            self.asm.op2(CodeAssembler::mov, mem, GPR8[val]);
-                        } else {
-                            self.asm.op2(CodeAssembler::mov, mem, GPR64[val]);
-                        }
-                    }
-                }
+                self.store(mem, args[2], byte, RDX);
             }
             // Emitted elsewhere: see `entry_moves`, `call` and `set_results`.
             Op::ClosurePtr | Op::LoadResult | Op::SetResult | Op::StaticCall | Op::ClosureCall => {}

@@ -148,7 +148,6 @@ struct Scratch {
     partners: Vec<Option<ValueId>>,
     remat: Vec<bool>,
     scan_sets: ScanSets,
-    ptrs: Vec<bool>,
     pointers_across: LiveAcross,
 }
 
@@ -181,7 +180,6 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
         partners,
         remat,
         scan_sets,
-        ptrs,
         pointers_across,
     } = scratch;
     // 1. Positions.
@@ -190,7 +188,7 @@ fn allocate(f: &mut Func, scratch: &mut Scratch) {
     // 2. Liveness, of the values that need a location, and the intervals.
     rematerialized(f, remat);
     liveness::liveness(f, remat, dense, sparse, live_in);
-    liveness::across_calls(f, live_in, live, across, ptrs, pointers_across);
+    liveness::across_calls(f, live_in, live, across, pointers_across);
     intervals.build(f, positions, live_in);
     find_hints(f, hints);
     coalesce::partners(f, positions, live_in, intervals, remat, partners);

@@ -51,8 +51,7 @@ impl Builder<'_> {
     /// descriptor and a pointer to a copy of the value on the heap (gc's `convT`).
     fn convert_to_any(&mut self, ty: TypeId, words: &[ValueId]) -> (ValueId, ValueId) {
         let size = self.constant(self.info.types.size(ty));
-        let typ = self.alloc_type(ty);
-        let typ = self.descriptor(typ);
+        let typ = self.type_word(ty);
         let data = self.call_runtime(Runtime::Alloc, &[size, typ])[0];
         self.store_value(data, ty, words);
         (self.addr(Sym::Type(ty)), data)

@@ -298,8 +298,7 @@ impl<'a> Builder<'a> {
     fn make_array(&mut self, elem: TypeId, len: ValueId, cap: ValueId) -> ValueId {
         let size = self.info.types.size(elem);
         let size = self.constant(size);
-        let typ = self.alloc_type(elem);
-        let typ = self.descriptor(typ);
+        let typ = self.type_word(elem);
         self.call_runtime(Runtime::MakeSlice, &[size, len, cap, typ])[0]
     }
 
@@ -345,8 +344,7 @@ impl<'a> Builder<'a> {
         self.seal(grow);
         self.cur = Some(grow);
         let size_word = self.constant(size);
-        let typ = self.alloc_type(elem);
-        let typ = self.descriptor(typ);
+        let typ = self.type_word(elem);
         let grown = self.call_runtime(
             Runtime::GrowSlice,
             &[s[0], new_len, s[2], s[1], size_word, typ],

@@ -81,6 +81,13 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Returns the word the allocator is told for a value of type `ty`: the address of its
+    /// descriptor, or 0 if it holds no pointers.
+    pub(super) fn type_word(&mut self, ty: TypeId) -> ValueId {
+        let typ = self.alloc_type(ty);
+        self.descriptor(typ)
+    }
+
     /// Returns the descriptor the allocator is told for a value of type `ty`: none if it
     /// holds no pointers.
     pub(super) fn alloc_type(&self, ty: TypeId) -> Option<Sym> {

@@ -9,7 +9,7 @@
 
 use crate::ssa::func::{BlockId, Func, ValueId};
 use crate::ssa::op::Op;
-use crate::ssa::regalloc::stackmap::{self, LiveAcross};
+use crate::ssa::regalloc::stackmap::LiveAcross;
 use crate::ssa::regalloc::{entry_defined, reset};
 
 /// Makes `across` tell, per value, whether it is live across a call: needed after a call
@@ -17,21 +17,17 @@ use crate::ssa::regalloc::{entry_defined, reset};
 /// interval hull would also count calls in the gaps of a value's life (a phi, defined at
 /// the end of each predecessor, is not live across a call earlier in one of them).
 ///
-/// Records in `pointers_across` the pointers live across each call, for the stack maps;
-/// `ptrs` is scratch, filled by `stackmap::pointers` at the first call anything is live
-/// across.
+/// Records in `pointers_across` the pointers live across each call, for the stack maps.
 pub(super) fn across_calls(
     f: &Func,
     live_in: &LiveIn,
     live: &mut LiveSet,
     across: &mut Vec<bool>,
-    ptrs: &mut Vec<bool>,
     pointers_across: &mut LiveAcross,
 ) {
     reset(across, f.values.len(), false);
     live.reset(f.values.len());
     pointers_across.clear();
-    ptrs.clear();
     for &block in &f.order {
         let b = f.block(block);
         if !b.values.iter().any(|&v| f.value(v).op.is_call()) {
@@ -54,15 +50,12 @@ pub(super) fn across_calls(
                         across[m as usize] = true;
                     }
                 }
-                if ptrs.is_empty() && live.members.iter().any(|&m| live.set[m as usize]) {
-                    stackmap::pointers(f, ptrs);
-                }
-                let pointers = live
+                let across_call = live
                     .members
                     .iter()
-                    .filter(|&&m| live.set[m as usize] && ptrs.get(m as usize) == Some(&true))
+                    .filter(|&&m| live.set[m as usize])
                     .map(|&m| ValueId(m));
-                pointers_across.record(v, pointers);
+                pointers_across.record(f, v, across_call);
             }
             for &arg in &value.args {
                 live.add(arg);

@@ -56,17 +56,30 @@ pub(super) struct LiveAcross {
     /// Per call: the call and where its values end in `values`.
     calls: Vec<(ValueId, u32)>,
     values: Vec<ValueId>,
+    /// Per value, whether it is a pointer ([`pointers`]), once `derived`: at the first
+    /// call anything is live across, so that a function without one pays nothing.
+    ptrs: Vec<bool>,
+    derived: bool,
 }
 
 impl LiveAcross {
     pub(super) fn clear(&mut self) {
         self.calls.clear();
         self.values.clear();
+        self.derived = false;
     }
 
-    /// Records that the pointers among `live` are live across `call`.
-    pub(super) fn record(&mut self, call: ValueId, live: impl Iterator<Item = ValueId>) {
-        self.values.extend(live);
+    /// Records that the pointers among `live`, the values of `f` live across `call`, are.
+    pub(super) fn record(&mut self, f: &Func, call: ValueId, live: impl Iterator<Item = ValueId>) {
+        for v in live {
+            if !self.derived {
+                pointers(f, &mut self.ptrs);
+                self.derived = true;
+            }
+            if self.ptrs[v.0 as usize] {
+                self.values.push(v);
+            }
+        }
         self.calls.push((call, self.values.len() as u32));
     }
 }
