@@ -7,6 +7,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 cargo bench --bench frontend
 benches/runtime.sh
+benches/gcmem.sh
 cargo bench --bench queue
 RUNS=9 benches/scaling.sh
 cargo bench --bench backend

@@ -687,6 +687,8 @@ impl Asm {
             relocs,
             safepoints,
             live_words,
+            frame: 0,
+            saved: 0,
         }
     }
 

@@ -58,6 +58,12 @@ pub struct MachineCode {
     pub safepoints: Vec<SafePoint>,
     /// The frame words of each safepoint's map, one list after another.
     pub live_words: Vec<u32>,
+    /// The frame as the collector unwinds it: the bytes the prologue reserves below the
+    /// saved registers (0 for assembly, which the collector never meets mid-call).
+    pub frame: u32,
+    /// The callee-saved registers the prologue pushes, a mask by hardware number: they
+    /// are pushed in increasing order, so the lowest is nearest the reserved bytes.
+    pub saved: u16,
 }
 
 /// A call's stack map in the machine code (`regalloc::stackmap`).
@@ -175,7 +181,14 @@ pub fn emit(f: &Func) -> MachineCode {
         e.asm
             .call_sym(Sym::Runtime(crate::ssa::Runtime::StackOverflow));
     }
-    e.asm.finish()
+    let mut code = e.asm.finish();
+    code.frame = frame as u32;
+    code.saved = f.frame.saved.iter().fold(0, |mask, &reg| mask | 1 << reg);
+    debug_assert!(
+        f.frame.saved.is_sorted(),
+        "the prologue pushes in increasing order"
+    );
+    code
 }
 
 impl Emitter<'_> {

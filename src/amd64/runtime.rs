@@ -46,28 +46,31 @@ const STACK_SIZE: i64 = 1 << 30;
 /// The smallest main stack `entry` settles for when `STACK_SIZE` is refused (an address
 /// space limit, `ulimit -v`). It is 8 times `GUARD_SLACK`, so thousands of frames still
 /// fit. Going lower would buy little: a process that cannot map the last probe, twice
-/// this size (see `map_stack`), cannot map a heap arena (`ARENA`) either, so it could not
-/// concatenate a single string.
+/// this size (see `map_stack`), cannot reserve the heap (`runtime/malloc.toy`) either, so
+/// it could not concatenate a single string.
 const MIN_STACK: i64 = 1 << 20;
 /// Room below the stack guard, for the largest frame that checks `rsp` directly and for
 /// the runtime's own frames.
 const GUARD_SLACK: i64 = 2 * SMALL_FRAME;
-/// Size of each heap arena.
-const ARENA: i64 = 64 << 20;
 /// Size of the print buffer.
 const BUF_SIZE: i64 = 8192;
 
 // Offsets in `runtime.data`.
 const GUARD: i64 = 0;
-const HEAP_PTR: i64 = 8;
-const HEAP_END: i64 = 16;
+/// The process's environment, `envp` as the kernel passed it (`sys.Envp`).
+pub const ENVP: i64 = 8;
 const FD: i64 = 24;
 const LEN: i64 = 32;
 /// The size of the main stack that `entry` kept.
 const STACK: i64 = 40;
 const BUF: i64 = 64;
+/// The heap's state, which the allocator and collector written in Toy lay out
+/// (`sys.Heap`, `runtime/malloc.toy`).
+pub const HEAP: i64 = BUF + BUF_SIZE;
+/// Size of the heap's state.
+const HEAP_SIZE: i64 = 4096;
 /// Size of `runtime.data`.
-pub const DATA_SIZE: u64 = (BUF + BUF_SIZE) as u64;
+pub const DATA_SIZE: u64 = (HEAP + HEAP_SIZE) as u64;
 
 const DATA: Sym = Sym::Runtime(Runtime::Data);
 
@@ -93,8 +96,12 @@ pub fn assemble(rt: Runtime) -> MachineCode {
     let mut asm = Asm::default();
     match rt {
         Runtime::Entry => entry(&mut asm),
-        Runtime::Alloc => alloc(&mut asm),
-        Runtime::Concat
+        Runtime::Syscall => syscall6(&mut asm),
+        Runtime::SaveRegs => saveregs(&mut asm),
+        Runtime::MemClr => memclr(&mut asm),
+        Runtime::Throw => throw(&mut asm),
+        Runtime::Alloc
+        | Runtime::Concat
         | Runtime::CmpString
         | Runtime::IntString
         | Runtime::Sprintf
@@ -164,7 +171,7 @@ pub fn assemble(rt: Runtime) -> MachineCode {
             end_panic(&mut asm);
         }
         Runtime::PanicString => panicstring(&mut asm),
-        Runtime::Data => unreachable!("runtime.data is data, not code"),
+        Runtime::Data | Runtime::Functab => unreachable!("{} is data, not code", rt.name()),
         Runtime::MemMove => slices::memmove(&mut asm),
         Runtime::PanicIndex
         | Runtime::PanicSliceAlen
@@ -231,9 +238,14 @@ fn print_bool_rax(asm: &mut Asm) {
     asm.place(done);
 }
 
-/// `_rt0`: ignores SIGPIPE (see the module comment), maps the main stack, runs
+/// `_rt0`: records the environment, ignores SIGPIPE (see the module comment), maps the
+/// main stack, runs
 /// `main.init` and `main.main`, exits 0.
 fn entry(asm: &mut Asm) {
+    // The kernel's stack: argc, the argv pointers and a null, then envp.
+    asm.ins(|a| a.mov(rax, qword_ptr(rsp)));
+    asm.ins(|a| a.lea(rax, qword_ptr(rsp + rax * 8 + 16)));
+    store(asm, ENVP);
     set_sigpipe(asm, SIG_IGN);
     map_stack(asm);
     asm.call_sym(Sym::Init);
@@ -313,58 +325,59 @@ fn map_stack(asm: &mut Asm) {
     asm.ins(|a| a.lea(rsp, qword_ptr(rdx + rbx)));
 }
 
-/// `mallocgc(size, typ) ptr`: bump allocation from mmap'd arenas; memory is zero and never
-/// freed. Every allocation comes here, told the descriptor of what the object holds (0 for
-/// no pointers), as Go's `mallocgc` is told its type: the collector will need it, this
-/// allocator ignores it.
-fn alloc(asm: &mut Asm) {
-    let retry = asm.new_label();
-    let slow = asm.new_label();
-    let mapped = asm.new_label();
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 8)));
-    asm.ins(|a| a.add(rcx, 7));
-    asm.ins(|a| a.and(rcx, -8));
-    asm.place(retry);
-    load(asm, 0, HEAP_PTR);
-    asm.ins(|a| a.lea(rdx, qword_ptr(rax + rcx)));
-    load(asm, 7, HEAP_END); // rdi
-    asm.ins(|a| a.cmp(rdx, rdi));
-    asm.jump(Code::Ja_rel8_64, slow);
-    asm.ins(|a| a.mov(rdi, rax));
-    asm.ins(|a| a.mov(rax, rdx));
-    store(asm, HEAP_PTR);
-    asm.ins(|a| a.mov(qword_ptr(rsp + 24), rdi));
+/// `syscall6(num, a1, ..., a6) r`: the system call, its result as the kernel returns it.
+fn syscall6(asm: &mut Asm) {
+    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
+    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 16)));
+    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 24)));
+    asm.ins(|a| a.mov(rdx, qword_ptr(rsp + 32)));
+    asm.ins(|a| a.mov(r10, qword_ptr(rsp + 40)));
+    asm.ins(|a| a.mov(r8, qword_ptr(rsp + 48)));
+    asm.ins(|a| a.mov(r9, qword_ptr(rsp + 56)));
+    asm.ins(|a| a.syscall());
+    asm.ins(|a| a.mov(qword_ptr(rsp + 64), rax));
     asm.ins(|a| a.ret());
-    asm.place(slow);
-    // A new arena of max(ARENA, size) bytes. The syscall clobbers RCX, so the size waits
-    // in the argument slot.
-    asm.ins(|a| a.mov(qword_ptr(rsp + 8), rcx));
-    asm.ins(|a| a.mov(rsi, ARENA));
-    asm.ins(|a| a.cmp(rcx, rsi));
-    asm.ins(|a| a.cmova(rsi, rcx));
-    asm.ins(|a| a.xor(edi, edi));
-    asm.ins(|a| a.mov(edx, 3u32));
-    asm.ins(|a| a.mov(r10d, 0x22u32)); // MAP_PRIVATE | MAP_ANONYMOUS
-    asm.ins(|a| a.mov(r8, -1i64));
-    asm.ins(|a| a.xor(r9d, r9d));
-    syscall(asm, SYS_MMAP);
-    asm.ins(|a| a.cmp(rax, -4096));
-    asm.jump(Code::Jb_rel8_64, mapped);
-    // Go's wording, less its "(N in use)".
+}
+
+/// `saveregs(buf)`: the callee-saved registers as its caller holds them, in the order of
+/// `regalloc::CALLEE_SAVED` (BX, BP, R12–R15), then the return address and the caller's
+/// stack pointer during the call. A leaf: it changes none of them first.
+fn saveregs(asm: &mut Asm) {
+    asm.ins(|a| a.mov(rax, qword_ptr(rsp + 8)));
+    asm.ins(|a| a.mov(qword_ptr(rax), rbx));
+    asm.ins(|a| a.mov(qword_ptr(rax + 8), rbp));
+    asm.ins(|a| a.mov(qword_ptr(rax + 16), r12));
+    asm.ins(|a| a.mov(qword_ptr(rax + 24), r13));
+    asm.ins(|a| a.mov(qword_ptr(rax + 32), r14));
+    asm.ins(|a| a.mov(qword_ptr(rax + 40), r15));
+    asm.ins(|a| a.mov(rcx, qword_ptr(rsp)));
+    asm.ins(|a| a.mov(qword_ptr(rax + 48), rcx));
+    asm.ins(|a| a.lea(rcx, qword_ptr(rsp + 8)));
+    asm.ins(|a| a.mov(qword_ptr(rax + 56), rcx));
+    asm.ins(|a| a.ret());
+}
+
+/// `memclrNoHeapPointers(p, n)`: `rep stosb`, which is quick on large blocks; the
+/// allocator clears small objects itself.
+fn memclr(asm: &mut Asm) {
+    asm.ins(|a| a.mov(rdi, qword_ptr(rsp + 8)));
+    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 16)));
+    asm.ins(|a| a.xor(eax, eax));
+    asm.ins(|a| a.rep().stosb());
+    asm.ins(|a| a.ret());
+}
+
+/// `throw(p, n)`: Go's `throw`, `fatal error: ` and the message on standard error, and
+/// exit status 2.
+fn throw(asm: &mut Asm) {
     to_stderr(asm);
-    print_text(asm, b"runtime: out of memory: cannot allocate ");
-    asm.ins(|a| a.push(qword_ptr(rsp + 8)));
-    asm.call_sym(Sym::Runtime(Runtime::PrintInt));
-    asm.ins(|a| a.pop(rax));
-    print_text(asm, b"-byte block\nfatal error: out of memory\n");
+    print_text(asm, b"fatal error: ");
+    asm.ins(|a| a.mov(rsi, qword_ptr(rsp + 8)));
+    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 16)));
+    asm.call_sym(Sym::Runtime(Runtime::PrintBytes));
+    print_text(asm, b"\n");
     asm.call_sym(Sym::Runtime(Runtime::Flush));
     exit(asm, 2);
-    asm.place(mapped);
-    store(asm, HEAP_PTR);
-    asm.ins(|a| a.add(rax, rsi));
-    store(asm, HEAP_END);
-    asm.ins(|a| a.mov(rcx, qword_ptr(rsp + 8)));
-    asm.jump(Code::Jmp_rel8_64, retry);
 }
 
 /// `printbytes`: appends RCX bytes at RSI to the buffer, flushing it when full. Clobbers

@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 
 use crate::amd64::{self, MachineCode};
 use crate::backend::compile::Compiled;
-use crate::backend::typedesc;
+use crate::backend::{functab, typedesc};
 use crate::obj::builder::{Builder, Definition};
 use crate::obj::elf;
 use crate::obj::link::{self, LinkError, Reloc, Section, SymId};
@@ -233,6 +233,7 @@ pub(crate) fn link(
     let unit_ids = layout.declare_code(&runtimes, &mut units, &compiled_runtime, &compiled_funcs);
     let unit_strings = layout.push_read_only(&compiled_funcs, &units);
     layout.push_bss();
+    layout.define_functab(&units, &unit_ids);
     layout.define_code(
         runtimes,
         units,
@@ -254,7 +255,7 @@ fn on_demand_runtimes(units: &[Compiled]) -> FxHashMap<Runtime, MachineCode> {
         .iter()
         .flat_map(|unit| &unit.code.relocs)
         .filter_map(|reloc| match reloc.sym {
-            Sym::Runtime(rt) if rt.on_demand() && rt.toy_name().is_none() => Some(rt),
+            Sym::Runtime(rt) if rt.on_demand() && is_assembly(rt) => Some(rt),
             _ => None,
         })
         .collect();
@@ -264,14 +265,18 @@ fn on_demand_runtimes(units: &[Compiled]) -> FxHashMap<Runtime, MachineCode> {
         }
         let code = amd64::runtime::assemble(rt);
         work.extend(code.relocs.iter().filter_map(|reloc| match reloc.sym {
-            Sym::Runtime(callee) if callee.on_demand() && callee.toy_name().is_none() => {
-                Some(callee)
-            }
+            Sym::Runtime(callee) if callee.on_demand() && is_assembly(callee) => Some(callee),
             _ => None,
         }));
         found.insert(rt, code);
     }
     found
+}
+
+/// Reports whether runtime symbol `rt` is assembled (`amd64::runtime`): neither written in
+/// Toy nor data.
+fn is_assembly(rt: Runtime) -> bool {
+    rt.toy_name().is_none() && rt != Runtime::Functab && rt != Runtime::Data
 }
 
 /// Appends the assembly of the code units to `listing`, in layout order: the runtime's
@@ -466,7 +471,48 @@ impl Layout<'_, '_> {
             ids.any_type = builder.declare(sym_name(program, Sym::AnyType));
             define(builder, ids.any_type, typedesc::any_bytes(), 2, None);
         }
+        // The collector's table, in a program that has the collector; defined once the
+        // package variables it lists are declared (`define_functab`).
+        let functab = Sym::Runtime(Runtime::Functab);
+        if units
+            .iter()
+            .any(|unit| unit.code.relocs.iter().any(|reloc| reloc.sym == functab))
+        {
+            let id = builder.declare(Runtime::Functab.name());
+            ids.runtimes.insert(Runtime::Functab, id);
+        }
         unit_strings
+    }
+
+    /// Defines the function table (`functab`), if `push_read_only` declared it, from the
+    /// compiled `units` and their symbols `unit_ids`, and the package variables.
+    fn define_functab(&mut self, units: &[Compiled], unit_ids: &[SymId]) {
+        let Layout {
+            program,
+            builder,
+            ids,
+            ..
+        } = self;
+        let Some(&id) = ids.runtimes.get(&Runtime::Functab) else {
+            return;
+        };
+        let funcs: Vec<(SymId, &MachineCode)> = unit_ids
+            .iter()
+            .copied()
+            .zip(units.iter().map(|unit| &unit.code))
+            .collect();
+        let types = &program.info.types;
+        let globals: Vec<(SymId, &[bool])> = program
+            .info
+            .objs
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, obj)| {
+                let global = ids.globals.get(&ObjId(idx as u32))?;
+                Some((*global, types.word_pointers(obj.ty)))
+            })
+            .collect();
+        functab::define(builder, id, &funcs, &globals);
     }
 
     /// Declares and defines the bss: the package variables, then the runtime's data.

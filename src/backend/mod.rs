@@ -11,11 +11,13 @@
 //! literals once each, type descriptors), then bss (package variables, the runtime's
 //! data). It declares them in that order to `obj::builder`, defines them, and links, so
 //! the executable depends only on the compiled units, never on the order they were
-//! compiled in. `typedesc` makes the type descriptors.
+//! compiled in. `typedesc` makes the type descriptors, `functab` the function table the
+//! collector unwinds the stack and finds its roots by.
 //!
 //! What is compiled when, on which thread, and what happens to the results is the driver's
 //! (`driver::build`); this module holds no I/O and no scheduling.
 
 pub mod compile;
+mod functab;
 pub mod layout;
 mod typedesc;

@@ -28,6 +28,11 @@
 //! - `printstmt.toy`: the printing of values by print statements (`printbool`,
 //!   `printpointer`, `printslice`), as Go's `runtime/print.go`, on the print buffer and
 //!   `printint`, which stay assembly;
+//! - `malloc.toy`: the heap and `mallocgc`, as Go's `malloc.go`, `mheap.go` and
+//!   `mcache.go`: size-classed spans of pages, large objects, the heap bitmap;
+//! - `mgc.toy`: the collector, as Go's `mgc.go`, `mgcmark.go` and `mgcsweep.go`: roots
+//!   from the linker's function table (stack maps, package variables), mark, sweep,
+//!   GOGC pacing, `GODEBUG=gctrace=1` and the stress mode `TOYGC=stress`;
 //!
 //! and `fmt`'s formatting, which only a build whose program formats checks too:
 //!
@@ -49,17 +54,19 @@ pub const FILE_NAME: &str = "runtime.toy";
 
 /// The files of the runtime's source, by name, in the order they are joined: the core
 /// first (its first [`CORE_PARTS`]), then `fmt`'s.
-pub const PARTS: [(&str, &str); 6] = [
+pub const PARTS: [(&str, &str); 8] = [
     ("runtime.toy", include_str!("runtime.toy")),
     ("slices.toy", include_str!("slices.toy")),
     ("printstmt.toy", include_str!("printstmt.toy")),
+    ("malloc.toy", include_str!("malloc.toy")),
+    ("mgc.toy", include_str!("mgc.toy")),
     ("print.toy", include_str!("print.toy")),
     ("format.toy", include_str!("format.toy")),
     ("quote.toy", include_str!("quote.toy")),
 ];
 
 /// How many of [`PARTS`] are the core, which every build that calls the runtime checks.
-pub const CORE_PARTS: usize = 3;
+pub const CORE_PARTS: usize = 5;
 
 /// The runtime's core: the first [`CORE_PARTS`] of [`PARTS`] joined, each file ending in a
 /// newline.
@@ -67,6 +74,8 @@ pub const CORE_SOURCE: &str = concat!(
     include_str!("runtime.toy"),
     include_str!("slices.toy"),
     include_str!("printstmt.toy"),
+    include_str!("malloc.toy"),
+    include_str!("mgc.toy"),
 );
 
 /// The runtime's whole Toy source: [`PARTS`] joined.
@@ -74,6 +83,8 @@ pub const SOURCE: &str = concat!(
     include_str!("runtime.toy"),
     include_str!("slices.toy"),
     include_str!("printstmt.toy"),
+    include_str!("malloc.toy"),
+    include_str!("mgc.toy"),
     include_str!("print.toy"),
     include_str!("format.toy"),
     include_str!("quote.toy"),

@@ -172,12 +172,26 @@ pub enum Runtime {
     PanicMakeSliceCap,
     /// `growslice: len out of range`.
     PanicGrowSlice,
+    /// `syscall6(num, a1, a2, a3, a4, a5, a6) r`: Linux system call `num`, its raw result
+    /// (a negative errno on failure).
+    Syscall,
+    /// `saveregs(buf)`: stores the callee-saved registers (BX, BP, R12–R15), then its
+    /// return address and its caller's stack pointer, in the 8 words at `buf`: where the
+    /// collector starts to walk the stack.
+    SaveRegs,
+    /// `memclrNoHeapPointers(p, n)`: zeroes `n` bytes at `p`.
+    MemClr,
+    /// `throw(p, n)`: `fatal error: ` and the string to standard error, exit status 2.
+    Throw,
+    /// The function table the linker writes (`backend::functab`), as Go's `pclntab`: the
+    /// compiled functions' frames and stack maps, and the package variables' pointer
+    /// words, which the collector reads.
+    Functab,
 }
 
 impl Runtime {
     /// The runtime symbols every executable has, in the fixed order they are laid out.
-    pub const ALL: [Runtime; 18] = [
-        Runtime::Alloc,
+    pub const ALL: [Runtime; 17] = [
         Runtime::PrintLock,
         Runtime::PrintUnlock,
         Runtime::PrintString,
@@ -201,7 +215,12 @@ impl Runtime {
     /// or through another runtime function: those Level 2 added, and those written in Toy,
     /// which are units compiled only when called. The assembly ones are laid out after the
     /// others, in this fixed order; the Toy ones by their `FuncId` in the runtime.
-    pub const ON_DEMAND: [Runtime; 21] = [
+    pub const ON_DEMAND: [Runtime; 26] = [
+        Runtime::Alloc,
+        Runtime::Syscall,
+        Runtime::SaveRegs,
+        Runtime::MemClr,
+        Runtime::Throw,
         Runtime::PrintBool,
         Runtime::PrintPointer,
         Runtime::Concat,
@@ -267,6 +286,11 @@ impl Runtime {
             Runtime::PanicMakeSliceLen => "runtime.panicmakeslicelen",
             Runtime::PanicMakeSliceCap => "runtime.panicmakeslicecap",
             Runtime::PanicGrowSlice => "runtime.panicgrowslice",
+            Runtime::Syscall => "runtime.syscall6",
+            Runtime::SaveRegs => "runtime.saveregs",
+            Runtime::MemClr => "runtime.memclrNoHeapPointers",
+            Runtime::Throw => "runtime.throw",
+            Runtime::Functab => "runtime.functab",
         }
     }
 
@@ -296,9 +320,14 @@ impl Runtime {
             | Runtime::PanicSlice3C
             | Runtime::PanicMakeSliceLen
             | Runtime::PanicMakeSliceCap
-            | Runtime::PanicGrowSlice => true,
-            Runtime::Alloc
-            | Runtime::PrintLock
+            | Runtime::PanicGrowSlice
+            | Runtime::Alloc
+            | Runtime::Syscall
+            | Runtime::SaveRegs
+            | Runtime::MemClr
+            | Runtime::Throw
+            | Runtime::Functab => true,
+            Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString
             | Runtime::PrintInt
@@ -333,7 +362,12 @@ impl Runtime {
             Runtime::PrintBool => Some("printbool"),
             Runtime::PrintPointer => Some("printpointer"),
             Runtime::PrintSlice => Some("printslice"),
-            Runtime::Alloc
+            Runtime::Alloc => Some("mallocgc"),
+            Runtime::Syscall
+            | Runtime::SaveRegs
+            | Runtime::MemClr
+            | Runtime::Throw
+            | Runtime::Functab
             | Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString
@@ -374,8 +408,12 @@ impl Runtime {
             Runtime::Concat | Runtime::IntString | Runtime::Sprintf | Runtime::GrowSlice => {
                 &[true, false]
             }
-            Runtime::CmpString => &[false],
-            Runtime::PrintLock
+            Runtime::CmpString | Runtime::Syscall => &[false],
+            Runtime::SaveRegs
+            | Runtime::MemClr
+            | Runtime::Throw
+            | Runtime::Functab
+            | Runtime::PrintLock
             | Runtime::PrintUnlock
             | Runtime::PrintString
             | Runtime::PrintInt

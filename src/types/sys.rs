@@ -62,6 +62,26 @@ pub enum Intrinsic {
     PrintString,
     /// `sys.PrintInt(v int)`: appends `v` in decimal (the call of the assembly `printint`).
     PrintInt,
+    /// `sys.Syscall(num, a1, a2, a3, a4, a5, a6 int) int`: Linux system call `num`, its
+    /// raw result (a negative errno on failure).
+    Syscall,
+    /// `sys.AsPtr(a int) sys.Ptr`: the address `a`, which must not be in the heap: memory
+    /// the runtime mapped for itself.
+    AsPtr,
+    /// `sys.Heap() sys.Ptr`: the heap's state, a block of the runtime's data that the
+    /// allocator lays out.
+    Heap,
+    /// `sys.Envp() sys.Ptr`: the process's environment as the kernel passed it.
+    Envp,
+    /// `sys.Functab() sys.Ptr`: the function table the linker writes.
+    Functab,
+    /// `sys.SaveRegs(buf sys.Ptr)`: stores the callee-saved registers, the return address
+    /// and the stack pointer of the call in the 8 words at `buf`.
+    SaveRegs,
+    /// `sys.Memclr(p sys.Ptr, n int)`: zeroes `n` bytes at `p`.
+    Memclr,
+    /// `sys.Throw(s string)`: Go's `throw`: `fatal error: s` on standard error, exit 2.
+    Throw,
 }
 
 /// A type in an intrinsic's signature: a basic type, or `sys.Ptr` or `[]byte`, interned
@@ -95,6 +115,14 @@ impl Intrinsic {
             "PanicGrowSlice" => Intrinsic::PanicGrowSlice,
             "PrintString" => Intrinsic::PrintString,
             "PrintInt" => Intrinsic::PrintInt,
+            "Syscall" => Intrinsic::Syscall,
+            "AsPtr" => Intrinsic::AsPtr,
+            "Heap" => Intrinsic::Heap,
+            "Envp" => Intrinsic::Envp,
+            "Functab" => Intrinsic::Functab,
+            "SaveRegs" => Intrinsic::SaveRegs,
+            "Memclr" => Intrinsic::Memclr,
+            "Throw" => Intrinsic::Throw,
             _ => return None,
         })
     }
@@ -120,6 +148,14 @@ impl Intrinsic {
             Intrinsic::PanicGrowSlice => "sys.PanicGrowSlice",
             Intrinsic::PrintString => "sys.PrintString",
             Intrinsic::PrintInt => "sys.PrintInt",
+            Intrinsic::Syscall => "sys.Syscall",
+            Intrinsic::AsPtr => "sys.AsPtr",
+            Intrinsic::Heap => "sys.Heap",
+            Intrinsic::Envp => "sys.Envp",
+            Intrinsic::Functab => "sys.Functab",
+            Intrinsic::SaveRegs => "sys.SaveRegs",
+            Intrinsic::Memclr => "sys.Memclr",
+            Intrinsic::Throw => "sys.Throw",
         }
     }
 
@@ -145,6 +181,12 @@ impl Intrinsic {
             | Intrinsic::PanicGrowSlice => (&[], None),
             Intrinsic::PrintString => (&[Basic(STRING)], None),
             Intrinsic::PrintInt => (&[Basic(INT)], None),
+            Intrinsic::Syscall => (&[Basic(INT); 7], Some(Basic(INT))),
+            Intrinsic::AsPtr => (&[Basic(INT)], Some(Ptr)),
+            Intrinsic::Heap | Intrinsic::Envp | Intrinsic::Functab => (&[], Some(Ptr)),
+            Intrinsic::SaveRegs => (&[Ptr], None),
+            Intrinsic::Memclr => (&[Ptr, Basic(INT)], None),
+            Intrinsic::Throw => (&[Basic(STRING)], None),
         }
     }
 }

@@ -164,12 +164,18 @@ fn inlined_closure_program() -> String {
 
 /// As in Go, a closure is compiled only if the code of the function that makes it still
 /// creates it: `big.func1` is not, `big.func2` is. `small` may be inlined into other
-/// functions, where its closures may survive, so both of its closures are compiled.
+/// functions, where its closures may survive, so both of its closures are compiled. (The
+/// runtime's functions, the allocator's among them, are jobs too, and are not counted.)
 #[test]
 fn closures_whose_creation_was_optimized_away_are_not_compiled() {
     let text = inlined_closure_program();
     let report = build_text(&text, &BuildOptions::default()).report;
-    let mut names: Vec<&str> = report.jobs.iter().map(|job| job.name.as_str()).collect();
+    let mut names: Vec<&str> = report
+        .jobs
+        .iter()
+        .map(|job| job.name.as_str())
+        .filter(|name| !name.starts_with("runtime."))
+        .collect();
     names.sort_unstable();
     assert_eq!(
         names,

@@ -7,6 +7,7 @@ mod codegen;
 mod conditions;
 mod driver;
 mod fuzz;
+mod gc;
 mod run;
 mod safety;
 mod ssa_html;

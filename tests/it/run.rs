@@ -37,12 +37,19 @@ pub struct Outcome {
 
 /// Runs `exe` with no input, under the watchdog.
 pub fn run_exe(exe: &Path) -> Outcome {
+    run_exe_with(exe, &[])
+}
+
+/// Runs `exe` with no input and the environment variables `env` added, under the watchdog.
+pub fn run_exe_with(exe: &Path, env: &[(&str, &str)]) -> Outcome {
     // Another test thread forking while this executable was open for writing leaves a
     // copy of its descriptor in that child until it execs: the kernel then refuses to run
     // the file ("text file busy") for a moment. Try again, as cargo does.
     let mut tries = 0;
     loop {
-        match spawn(Command::new(exe)) {
+        let mut command = Command::new(exe);
+        command.envs(env.iter().copied());
+        match spawn(command) {
             Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
                 tries += 1;
                 std::thread::sleep(Duration::from_millis(10));
@@ -172,11 +179,31 @@ pub fn compare(path: &Path, outcome: &Outcome) -> Vec<String> {
 /// Compiles every program in `dir` and runs it with `run` (given the source and the
 /// executable); fails with a description of each mismatch with Go's recorded outcome.
 pub fn assert_dir_behaves_as_go(dir: &str, run: impl Fn(&Path, &Path) -> Outcome) {
+    assert_dir_runs_behave_as_go(dir, &[("", &run)]);
+}
+
+/// The collector's stress mode: a collection at every allocation, and freed memory
+/// poisoned, so that a pointer the collector missed shows as a wrong output.
+const GC_STRESS: [(&str, &str); 1] = [("TOYGC", "stress")];
+
+/// A way to run a program, given its source and its executable.
+type Run<'r> = &'r dyn Fn(&Path, &Path) -> Outcome;
+
+/// Compiles every program in `dir` and runs it with each of `runs` (a name for the
+/// mismatches, and how to run it); fails with a description of each mismatch with Go's
+/// recorded outcome.
+fn assert_dir_runs_behave_as_go(dir: &str, runs: &[(&str, Run)]) {
     let work = tempfile::tempdir().expect("a temporary directory");
     let mut failures = Vec::new();
     for path in toy_files(dir) {
         let exe = build_to(&path, work.path(), &BuildOptions::default());
-        failures.extend(compare(&path, &run(&path, &exe)));
+        for (name, run) in runs {
+            failures.extend(
+                compare(&path, &run(&path, &exe))
+                    .into_iter()
+                    .map(|failure| format!("{name}{failure}")),
+            );
+        }
     }
     assert!(
         failures.is_empty(),
@@ -186,14 +213,27 @@ pub fn assert_dir_behaves_as_go(dir: &str, run: impl Fn(&Path, &Path) -> Outcome
     );
 }
 
+/// Each program runs as it is, then under the collector's stress mode.
 #[test]
 fn run_corpus_behaves_as_go() {
-    assert_dir_behaves_as_go("tests/data/run", |_, exe| run_exe(exe));
+    assert_dir_runs_behave_as_go(
+        "tests/data/run",
+        &[
+            ("", &|_, exe| run_exe(exe)),
+            ("TOYGC=stress: ", &|_, exe| run_exe_with(exe, &GC_STRESS)),
+        ],
+    );
 }
 
 #[test]
 fn examples_behave_as_go() {
-    assert_dir_behaves_as_go("examples", |_, exe| run_exe(exe));
+    assert_dir_runs_behave_as_go(
+        "examples",
+        &[
+            ("", &|_, exe| run_exe(exe)),
+            ("TOYGC=stress: ", &|_, exe| run_exe_with(exe, &GC_STRESS)),
+        ],
+    );
 }
 
 #[test]

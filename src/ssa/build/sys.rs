@@ -72,6 +72,30 @@ impl Builder<'_> {
             // panics call (ARCHITECTURE.md says why).
             Intrinsic::PrintString => self.call_runtime(Runtime::PrintString, &words[0]),
             Intrinsic::PrintInt => self.call_runtime(Runtime::PrintInt, &[word(0)]),
+            Intrinsic::Syscall => {
+                let args: Vec<ValueId> = words.iter().map(|arg| arg[0]).collect();
+                self.call_runtime(Runtime::Syscall, &args)
+            }
+            // Memory the runtime mapped for itself: the collector ignores an address
+            // outside the heap, so a word of it may as well count as a pointer.
+            Intrinsic::AsPtr => SmallVec::from_slice(&[word(0)]),
+            Intrinsic::Heap => {
+                let data = self.addr(Sym::Runtime(Runtime::Data));
+                let off = self.constant(crate::amd64::runtime::HEAP);
+                SmallVec::from_slice(&[self.offset(data, off)])
+            }
+            Intrinsic::Envp => {
+                let data = self.addr(Sym::Runtime(Runtime::Data));
+                let off = self.constant(crate::amd64::runtime::ENVP);
+                let at = self.offset(data, off);
+                SmallVec::from_slice(&[self.typed_value(Op::Load, 0, &[at], true)])
+            }
+            Intrinsic::Functab => {
+                SmallVec::from_slice(&[self.addr(Sym::Runtime(Runtime::Functab))])
+            }
+            Intrinsic::SaveRegs => self.call_runtime(Runtime::SaveRegs, &[word(0)]),
+            Intrinsic::Memclr => self.call_runtime(Runtime::MemClr, &[word(0), word(1)]),
+            Intrinsic::Throw => self.call_runtime(Runtime::Throw, &words[0]),
         }
     }
 
