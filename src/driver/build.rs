@@ -573,8 +573,14 @@ fn job_span(programs: &Programs<'_>, id: UnitId) -> Span {
     }
 }
 
-/// Runs one job: injected faults, then `compile` under `catch_unwind`.
-fn run_job(programs: &Programs<'_>, options: &BuildOptions, job: &Job) -> (Outcome, Vec<Unit>) {
+/// Runs one job: injected faults, then `compile` under `catch_unwind`, and the runtime
+/// functions its code calls (`compile::runtime_calls`, which checks the runtime on first
+/// use) under it too, so that no panic leaves a worker without finishing its job.
+fn run_job(
+    programs: &Programs<'_>,
+    options: &BuildOptions,
+    job: &Job,
+) -> (Outcome, Vec<Unit>, Vec<FuncId>) {
     let name = job_name(programs, job.id());
     let name = name.as_ref();
     let mut panic_in = None;
@@ -585,6 +591,7 @@ fn run_job(programs: &Programs<'_>, options: &BuildOptions, job: &Job) -> (Outco
                 let message = format!("injected error in function {name}");
                 return (
                     Outcome::Error(job_span(programs, job.id()), message),
+                    Vec::new(),
                     Vec::new(),
                 );
             }
@@ -598,10 +605,17 @@ fn run_job(programs: &Programs<'_>, options: &BuildOptions, job: &Job) -> (Outco
         panic_in,
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        compile::compile(programs.of(job.id()), &job.unit, &unit_options)
+        let (compiled, closures) =
+            compile::compile(programs.of(job.id()), &job.unit, &unit_options);
+        let calls = compile::runtime_calls(
+            || &programs.runtime().program,
+            job.in_runtime,
+            &compiled.code,
+        );
+        (compiled, closures, calls)
     }));
     match result {
-        Ok((compiled, closures)) => (Outcome::Compiled(compiled), closures),
+        Ok((compiled, closures, calls)) => (Outcome::Compiled(compiled), closures, calls),
         Err(payload) => {
             let message = payload
                 .downcast_ref::<String>()
@@ -610,7 +624,7 @@ fn run_job(programs: &Programs<'_>, options: &BuildOptions, job: &Job) -> (Outco
                 .unwrap_or_else(|| "unknown panic".to_string());
             let phase = passes::phase();
             let message = format!("panic during {phase} while compiling {name}: {message}");
-            (Outcome::Panic(message), Vec::new())
+            (Outcome::Panic(message), Vec::new(), Vec::new())
         }
     }
 }
@@ -711,18 +725,10 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<Built, BuildEr
         stack,
         jobs,
         |job: Job| {
-            let (outcome, closures) = run_job(&programs, options, &job);
+            let (outcome, closures, calls) = run_job(&programs, options, &job);
             // An internal error stops the handing out of work; a compile error does not, so
             // every function's errors are reported.
             let failed = matches!(outcome, Outcome::Panic(_));
-            let calls = match &outcome {
-                Outcome::Compiled(compiled) => compile::runtime_calls(
-                    || &programs.runtime().program,
-                    job.in_runtime,
-                    &compiled.code,
-                ),
-                Outcome::Error(..) | Outcome::Panic(_) => Vec::new(),
-            };
             let runtime_jobs = calls
                 .into_iter()
                 .filter(|func| {
