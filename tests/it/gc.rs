@@ -120,3 +120,29 @@ fn trace_line_pattern() {
         "gc x @0.042s 12%: 0.512 ms clock, 4->4->0 MB, 4 MB goal, 1 P"
     ));
 }
+
+/// A collection 1,000,000 frames deep, each frame holding a string live across its call:
+/// the stack walk goes through every frame, and the strings survive. Go prints the same.
+#[test]
+fn a_collection_walks_a_million_frames() {
+    let text = "package main\n\nvar sink func() int\n\n\
+        func down(n int, s string) int {\n\
+        \tif n == 0 {\n\t\ttotal := 0\n\
+        \t\tfor i := 0; i < 600000; i++ {\n\t\t\tj := i\n\
+        \t\t\tsink = func() int { return j }\n\t\t\ttotal += sink() & 1\n\t\t}\n\
+        \t\treturn total + len(s)\n\t}\n\
+        \tt := s\n\tif n%100000 == 0 {\n\t\tt = s + \"x\"\n\t}\n\
+        \treturn down(n-1, t) + len(t)%2\n}\n\n\
+        func main() {\n\tprintln(down(1000000, \"a\"))\n}\n";
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let exe = build(text, work.path());
+    let outcome = run_exe_with(&exe, &[("GODEBUG", "gctrace=1")]);
+    assert_eq!(outcome.status, 0);
+    assert!(!trace_lines(&outcome).is_empty(), "no collection ran");
+    let printed: Vec<String> = String::from_utf8_lossy(&outcome.stderr)
+        .lines()
+        .filter(|line| !line.starts_with("gc "))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(printed, ["800011"]);
+}
