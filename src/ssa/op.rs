@@ -247,7 +247,9 @@ impl Op {
     /// branches.
     pub fn is_kept(self) -> bool {
         match self {
-            Op::Load | Op::Load8 | Op::LoadIdx8 | Op::Load8Idx1 => false,
+            // An unused argument needs no move from its register and no load from its
+            // stack slot; the others keep their word numbers.
+            Op::Arg | Op::Load | Op::Load8 | Op::LoadIdx8 | Op::Load8Idx1 => false,
             _ => self.has_effect(),
         }
     }
