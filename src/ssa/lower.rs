@@ -13,6 +13,12 @@
 //!   Where the comparison asks whether `x & mask` or `x & y` is zero and nothing else
 //!   uses the `and`, it becomes `TESTQconst [mask] x` or `TESTQ x y`, and the `and` is
 //!   left to deadcode.
+//! - A branch on a comparison that is used elsewhere too (CSE merged the same test in two
+//!   places) or that is not its block's last value gets a copy of the comparison of its
+//!   own at the block's end, which it then fuses with, as Go's `flagalloc` makes a flag
+//!   value again in each block that reads it: the operands live a little longer, and no
+//!   0/1 word is materialized and tested again. A comparison no one uses any more is
+//!   left to deadcode.
 
 use crate::ssa::func::{Func, ValueId};
 use crate::ssa::op::{BlockKind, Cond, Op};
@@ -25,7 +31,7 @@ fn imm32(f: &Func, v: ValueId) -> Option<i64> {
 
 /// Rewrites generic operations into amd64 ones where a better form exists.
 pub fn run(f: &mut Func) {
-    let uses = f.use_counts();
+    let mut uses = f.use_counts();
     for idx in 0..f.order.len() {
         let block = f.order[idx];
         // A rule may insert values before the one it rewrites: the length is read again,
@@ -40,15 +46,25 @@ pub fn run(f: &mut Func) {
         if b.kind != BlockKind::If {
             continue;
         }
-        let control = b.control.expect("an If has a control");
+        let mut control = b.control.expect("an If has a control");
         let is_last = b.values.last() == Some(&control);
         let value = f.value(control);
         let Some(mut cond) = value.op.cond() else {
             continue;
         };
         if !is_last || uses[control.0 as usize] != 1 {
-            continue;
+            let (op, args) = (value.op, value.args.clone());
+            uses[control.0 as usize] -= 1;
+            for &arg in &args {
+                uses[arg.0 as usize] += 1;
+            }
+            control = f.new_value(block, op, 0, &args);
+            // The rules may have made values since the count.
+            uses.resize(f.values.len(), 0);
+            uses[control.0 as usize] = 1;
+            f.blocks[block.0 as usize].control = Some(control);
         }
+        let value = f.value(control);
         let (mut x, mut y) = (value.args[0], value.args[1]);
         if imm32(f, x).is_some() && imm32(f, y).is_none() {
             std::mem::swap(&mut x, &mut y);
@@ -94,5 +110,67 @@ pub fn run(f: &mut Func) {
             }
         }
         f.blocks[block.0 as usize].kind = BlockKind::IfCmp(cond);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ssa::func::BlockId;
+    use crate::ssa::op::{BlockKind, Cond, Op};
+    use crate::ssa::testfun::{Fun, bloc, branch, fun, ret, valu};
+
+    /// Returns the op and arguments of block `name`'s control, which must be fused.
+    fn fused_control(fun: &Fun, name: &str, cond: Cond) -> (Op, Vec<crate::ssa::ValueId>) {
+        let b = fun.f.block(fun.b(name));
+        assert_eq!(b.kind, BlockKind::IfCmp(cond), "block {name}");
+        let control = b.control.expect("a control");
+        assert_eq!(
+            b.values.last(),
+            Some(&control),
+            "the compare ends block {name}"
+        );
+        let value = fun.f.value(control);
+        (value.op, value.args.to_vec())
+    }
+
+    /// One comparison (as CSE leaves the same test made twice) read by the branches of two
+    /// blocks: each gets a compare of its own, as Go's `flagalloc` makes them, and the
+    /// original, which materialized a 0/1 word, is no one's any more.
+    #[test]
+    fn a_comparison_read_by_two_branches_is_made_again_in_each() {
+        let mut fun = fun(
+            "entry",
+            [
+                bloc(
+                    "entry",
+                    [
+                        valu("x", Op::Arg, 0, &[]),
+                        valu("y", Op::Arg, 1, &[]),
+                        valu("c", Op::Lt, 0, &["x", "y"]),
+                        valu("z", Op::Add, 0, &["x", "y"]),
+                    ],
+                    branch("c", "second", "out"),
+                ),
+                bloc("second", [], branch("c", "out", "other")),
+                bloc("other", [valu("r1", Op::SetResult, 0, &["z"])], ret()),
+                bloc("out", [valu("r2", Op::SetResult, 0, &["x"])], ret()),
+            ],
+        );
+        fun.run("lower");
+        for name in ["entry", "second"] {
+            let (op, args) = fused_control(&fun, name, Cond::Lt);
+            assert_eq!(op, Op::Cmp);
+            assert_eq!(args, [fun.v("x"), fun.v("y")]);
+        }
+        let controls: Vec<_> = [fun.b("entry"), fun.b("second")]
+            .iter()
+            .map(|&b: &BlockId| fun.f.block(b).control)
+            .collect();
+        assert_ne!(controls[0], controls[1]);
+        assert!(!controls.contains(&Some(fun.v("c"))));
+        // As "lowered deadcode" runs next (`fun.run` would check the lowered function as
+        // construction leaves one).
+        crate::ssa::deadcode::values(&mut fun.f);
+        assert!(!fun.has_value("c"));
     }
 }
