@@ -53,12 +53,12 @@ pub fn run(f: &mut Func) {
             continue;
         };
         if !is_last || uses[control.0 as usize] != 1 {
-            let (op, args) = (value.op, value.args.clone());
+            let (op, aux, args) = (value.op, value.aux, value.args.clone());
             uses[control.0 as usize] -= 1;
             for &arg in &args {
                 uses[arg.0 as usize] += 1;
             }
-            control = f.new_value(block, op, 0, &args);
+            control = f.new_value(block, op, aux, &args);
             // The rules may have made values since the count.
             uses.resize(f.values.len(), 0);
             uses[control.0 as usize] = 1;
